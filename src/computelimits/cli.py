@@ -76,10 +76,10 @@ def simulate(
     out: Annotated[Path, typer.Option(
         "--out", "-o", help="Folder for runs.csv, summary.csv, config.json, figure.png/.svg."
     )] = Path("results/theory"),
-    p: Annotated[int | None, typer.Option(help="Candidate features. [default: 1000]")] = None,
-    k: Annotated[int | None, typer.Option(help="Non-zero coefficients. [default: 10]")] = None,
+    p: Annotated[int | None, typer.Option(help="Candidate features. \\[default: 1000]")] = None,
+    k: Annotated[int | None, typer.Option(help="Non-zero coefficients. \\[default: 10]")] = None,
     snr: Annotated[float | None, typer.Option(
-        help="Signal-to-noise ratio ‖β‖²/σ². [default: 1]")] = None,
+        help="Signal-to-noise ratio ‖β‖²/σ². \\[default: 1]")] = None,
     n: Annotated[str | None, typer.Option(
         "--n", help="Sample sizes, comma-separated (overrides --n-min/--n-max/--per-decade).")
     ] = None,
@@ -87,10 +87,10 @@ def simulate(
     n_max: Annotated[int, typer.Option(help="Largest sample size of the log grid.")] = 100_000,
     per_decade: Annotated[int, typer.Option(help="Grid points per factor of ten.")] = 3,
     reps: Annotated[int | None, typer.Option(
-        help="Replications (new β and data each). [default: 100]")] = None,
+        help="Replications (new β and data each). \\[default: 100]")] = None,
     seed: Annotated[int, typer.Option(help="Root seed (numpy SeedSequence).")] = 0,
     workers: Annotated[int | None, typer.Option(
-        help="Local worker processes. [default: all cores]")] = None,
+        help="Local worker processes. \\[default: all cores]")] = None,
     scheduler: Annotated[str | None, typer.Option(
         help="Run on a dask.distributed cluster at this address, e.g. tcp://127.0.0.1:8786.")
     ] = None,
