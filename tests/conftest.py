@@ -23,3 +23,15 @@ def default_result():
 @pytest.fixture(scope="session")
 def quick_result():
     return simulate(TheoryConfig.quick(seed=5), workers=1)
+
+
+@pytest.fixture(scope="session")
+def mirror():
+    """The shared data mirror named by COMPUTELIMITS_DATA (the README's test command sets it)."""
+    import os
+    from pathlib import Path
+
+    value = os.environ.get("COMPUTELIMITS_DATA")
+    if not value or not Path(value).is_dir():
+        pytest.skip("COMPUTELIMITS_DATA does not name the shared data mirror")
+    return Path(value)

@@ -1,0 +1,170 @@
+"""Find a registered data file: in the local mirror, in the user cache, or by a pinned download.
+
+Order of search for a file of source S at path P:
+
+1. ``$COMPUTELIMITS_DATA/S/P`` (a mirror laid out like ``shared/data``). A mirror file whose
+   sha256 differs from the pin is used with a one-line notice naming it; strict mode
+   (``strict=True`` or ``COMPUTELIMITS_STRICT=1``) refuses it.
+2. The user cache (``$COMPUTELIMITS_CACHE`` or pooch's OS cache folder), verified against the pin.
+3. A download of the pinned URL with pooch into the cache; a checksum mismatch is an error and
+   the downloaded file is not kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from computelimits.data.registry import SOURCES, DataFile, Source, get_source
+from computelimits.errors import InputError
+
+__all__ = ["Located", "cache_dir", "fetch", "file_status", "locate", "mirror_dir", "sha256"]
+
+ENV_MIRROR = "COMPUTELIMITS_DATA"
+ENV_CACHE = "COMPUTELIMITS_CACHE"
+ENV_STRICT = "COMPUTELIMITS_STRICT"
+
+_notified: set[str] = set()
+_digests: dict[tuple[str, float, int], str] = {}
+
+
+def _default_notice(message: str) -> None:
+    print(f"computelimits: notice: {message}", file=sys.stderr)
+
+
+#: Called with each one-line notice (replace it to route notices elsewhere).
+notice: Callable[[str], None] = _default_notice
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where a file was found: ``where`` is "mirror", "cache" or "download"; ``pinned`` tells
+    whether its checksum equals the pin."""
+
+    source: str
+    file: DataFile
+    path: Path
+    where: str
+    pinned: bool
+
+
+def mirror_dir() -> Path | None:
+    """The local mirror named by ``COMPUTELIMITS_DATA``, if set."""
+    value = os.environ.get(ENV_MIRROR, "").strip()
+    return Path(value).expanduser() if value else None
+
+
+def cache_dir() -> Path:
+    """The download cache (``COMPUTELIMITS_CACHE`` or the OS user cache of pooch)."""
+    value = os.environ.get(ENV_CACHE, "").strip()
+    if value:
+        return Path(value).expanduser()
+    import pooch
+
+    return Path(pooch.os_cache("computelimits"))
+
+
+def strict_default() -> bool:
+    return os.environ.get(ENV_STRICT, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def sha256(path: Path) -> str:
+    """sha256 of a file, remembered per (path, mtime, size) within the process."""
+    st = path.stat()
+    key = (str(path.resolve()), st.st_mtime, st.st_size)
+    digest = _digests.get(key)
+    if digest is None:
+        h = hashlib.sha256()
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+        digest = _digests[key] = h.hexdigest()
+    return digest
+
+
+def _pins(f: DataFile) -> set[str]:
+    return {h for h in (f.sha256,) if h} or ({f.mirror_sha256} if f.mirror_sha256 else set())
+
+
+def locate(source: str | Source, path: str, *, strict: bool | None = None,
+           download: bool = True) -> Located:
+    """Find (and if needed download) one file; raise :class:`InputError` if impossible."""
+    src = get_source(source) if isinstance(source, str) else source
+    f = src.file(path)
+    strict = strict_default() if strict is None else strict
+    label = f"{src.name}/{f.path}"
+
+    mirror = mirror_dir()
+    if mirror is not None:
+        candidate = mirror / src.name / f.path
+        if candidate.is_file():
+            digest = sha256(candidate)
+            if digest in _pins(f):
+                return Located(src.name, f, candidate, "mirror", True)
+            if strict:
+                raise InputError(
+                    f"sha256 {digest[:12]}… differs from the pinned {(f.sha256 or '')[:12]}… "
+                    "(strict mode refuses modified mirror files)", path=str(candidate))
+            if label not in _notified:
+                _notified.add(label)
+                why = f" ({f.note})" if f.note and f.sha256 and digest == f.mirror_sha256 else ""
+                notice(f"using mirror file {candidate} that differs from its pinned upstream "
+                       f"checksum{why}")
+            return Located(src.name, f, candidate, "mirror", False)
+
+    cached = cache_dir() / src.name / f.path
+    if cached.is_file() and sha256(cached) in _pins(f):
+        return Located(src.name, f, cached, "cache", True)
+
+    if f.url is None:
+        raise InputError(f"{label} has no pinnable upstream file: {f.note}",
+                         path=str(mirror / src.name / f.path) if mirror else None)
+    if not download:
+        raise InputError(f"{label} is neither in the mirror nor in the cache; run "
+                         f"`computelimits data fetch {src.name}` or set {ENV_MIRROR}")
+    return Located(src.name, f, _download(src, f), "download", True)
+
+
+def _download(src: Source, f: DataFile) -> Path:
+    import pooch
+
+    target = cache_dir() / src.name / f.path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        out = pooch.retrieve(f.url, known_hash=f"sha256:{f.sha256}", fname=target.name,
+                             path=target.parent, progressbar=False)
+    except ValueError as exc:  # pooch: hash mismatch (the bad file is removed)
+        raise InputError(f"download does not match its pinned sha256 ({exc})",
+                         path=f.url) from None
+    except Exception as exc:  # network or HTTP errors
+        raise InputError(
+            f"could not download {src.name}/{f.path} ({type(exc).__name__}: {exc}); offline? "
+            f"Point {ENV_MIRROR} to a mirror laid out like shared/data", path=f.url) from None
+    return Path(out)
+
+
+def file_status(src: Source, f: DataFile) -> tuple[str, Path | None, bool | None]:
+    """("mirror" | "cache" | "missing", path, matches pin) without downloading."""
+    mirror = mirror_dir()
+    if mirror is not None:
+        candidate = mirror / src.name / f.path
+        if candidate.is_file():
+            return "mirror", candidate, sha256(candidate) in _pins(f)
+    cached = cache_dir() / src.name / f.path
+    if cached.is_file():
+        return "cache", cached, sha256(cached) in _pins(f)
+    return "missing", None, None
+
+
+def fetch(names: list[str] | None = None, *, strict: bool | None = None) -> list[Located]:
+    """Make every file of the named sources (default: all) available locally."""
+    out = []
+    for name in names or list(SOURCES):
+        src = get_source(name)
+        for f in src.files:
+            out.append(locate(src, f.path, strict=strict))
+    return out

@@ -1,0 +1,1 @@
+"""One module per data source; each parses the upstream format into tidy tables."""
