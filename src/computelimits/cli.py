@@ -187,5 +187,209 @@ def _print_summary(result) -> None:
                   "means are of −log10(nMSE) (geometric mean of nMSE).", style="dim")
 
 
+data_app = typer.Typer(
+    help=("Open data: sources with pinned downloads and provenance, and the tidy tables built "
+          "from them.\n\nExample: computelimits data results --benchmark mmlu --with-compute "
+          "--out mmlu.csv"),
+    no_args_is_help=True,
+)
+app.add_typer(data_app, name="data")
+
+StrictOpt = Annotated[bool, typer.Option(
+    "--strict", help="Refuse mirror files whose checksum differs from the pinned upstream.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+
+def _strict(flag: bool) -> bool | None:
+    return True if flag else None
+
+
+def _date_range(df) -> str:
+    import pandas as pd
+
+    for col in ("date", "release_date", "start_date", "end_date", "year"):
+        if col in df.columns:
+            values = df[col].dropna()
+            if values.empty:
+                continue
+            if col == "year":
+                return f"{values.min():g}–{values.max():g}"
+            values = pd.to_datetime(values)
+            return f"{values.min():%Y-%m-%d}–{values.max():%Y-%m-%d}"
+    return ""
+
+
+@data_app.command("list")
+def data_list(as_json: JsonOpt = False, strict: StrictOpt = False) -> None:
+    """List every data source: licence, rows, date range, and where its files were found
+    (mirror, cache or missing).
+
+    Example: computelimits data list
+    """
+    from computelimits.data.fetch import file_status
+    from computelimits.data.registry import SOURCES
+    from computelimits.data.tables import source_table
+
+    records = []
+    try:
+        for src in SOURCES.values():
+            status = [file_status(src, f) for f in src.files]
+            wheres = {w for w, _, _ in status}
+            modified = sum(1 for w, _, ok in status if w != "missing" and not ok)
+            where = "missing" if "missing" in wheres else "/".join(sorted(wheres))
+            if modified:
+                where += f" ({modified} modified)"
+            rows, span = None, ""
+            if "missing" not in wheres:
+                df = source_table(src.name, strict=_strict(strict))
+                rows, span = len(df), _date_range(df)
+            records.append({"source": src.name, "licence": src.licence, "files": len(src.files),
+                            "rows": rows, "dates": span, "where": where})
+    except ComputeLimitsError as exc:
+        raise _fail(exc) from None
+    if as_json:
+        typer.echo(json.dumps(records, indent=2))
+        return
+    table = Table(title="data sources")
+    for col in ("source", "licence", "files", "rows", "dates", "where"):
+        table.add_column(col, overflow="fold")
+    for r in records:
+        table.add_row(r["source"], r["licence"], str(r["files"]),
+                      "" if r["rows"] is None else str(r["rows"]), r["dates"], r["where"])
+    console.print(table)
+
+
+@data_app.command("info")
+def data_info(
+    source: Annotated[str, typer.Argument(help="Source name, as in `computelimits data list`.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Provenance, licence, attribution line, files (pinned URL and sha256) and the columns of
+    the tables a source feeds.
+
+    Example: computelimits data info epoch-ai-models
+    """
+    from computelimits.data.fetch import file_status
+    from computelimits.data.registry import get_source
+    from computelimits.data.schema import SCHEMAS
+
+    try:
+        src = get_source(source)
+    except ComputeLimitsError as exc:
+        raise _fail(exc) from None
+    files = []
+    for f in src.files:
+        where, path, ok = file_status(src, f)
+        files.append({"path": f.path, "url": f.url, "sha256": f.sha256,
+                      "mirror_sha256": f.mirror_sha256, "note": f.note, "where": where,
+                      "local_path": str(path) if path else None, "matches_pin": ok})
+    tables = {t: {c: f"{d[0]}: {d[1]}" for c, d in SCHEMAS[t].items()}
+              for t in src.feeds if t in SCHEMAS}
+    info = {"source": src.name, "title": src.title, "licence": src.licence,
+            "attribution": src.attribution, "provenance": src.provenance,
+            "share_alike": src.share_alike, "notes": src.notes, "files": files,
+            "feeds": list(src.feeds), "columns": tables}
+    if as_json:
+        typer.echo(json.dumps(info, indent=2))
+        return
+    console.print(f"[bold]{src.name}[/]: {src.title}", highlight=False)
+    console.print(f"licence: {src.licence}", highlight=False)
+    console.print(f"attribution: {src.attribution}", highlight=False)
+    console.print(f"provenance: {src.provenance}", highlight=False)
+    if src.share_alike:
+        console.print("share-alike: keep tables derived from it separate, under the same "
+                      "licence", highlight=False)
+    if src.notes:
+        console.print(f"notes: {src.notes}", highlight=False)
+    for f in files:
+        pin = f["sha256"] or f["mirror_sha256"]
+        state = f["where"] + ("" if f["matches_pin"] in (None, True) else ", differs from pin")
+        console.print(f"  {f['path']}  [{state}]\n    url: {f['url'] or '(none)'}\n"
+                      f"    sha256: {pin}" + (f"\n    note: {f['note']}" if f["note"] else ""),
+                      highlight=False)
+    for t, cols in tables.items():
+        console.print(f"feeds table [bold]{t}[/]:", highlight=False)
+        for c, d in cols.items():
+            console.print(f"  {c}  ({d})", highlight=False)
+
+
+@data_app.command("fetch")
+def data_fetch(
+    sources: Annotated[list[str] | None, typer.Argument(
+        help="Sources to fetch (default: all).")] = None,
+    strict: StrictOpt = False,
+) -> None:
+    """Make data files available locally: use the mirror in $COMPUTELIMITS_DATA, else download
+    each pinned file into the user cache and verify its sha256.
+
+    Example: computelimits data fetch epoch-ai-models nlp-progress
+    """
+    from computelimits.data.fetch import fetch
+
+    try:
+        located = fetch(sources or None, strict=_strict(strict))
+    except ComputeLimitsError as exc:
+        raise _fail(exc) from None
+    for loc in located:
+        flag = "" if loc.pinned else "  (differs from pin)"
+        console.print(f"{loc.where:8} {loc.source}/{loc.file.path}  {loc.path}{flag}",
+                      highlight=False)
+
+
+@data_app.command("results")
+def data_results(
+    benchmark: Annotated[str, typer.Option(help="Benchmark id, e.g. imagenet, mmlu, "
+                                                "wmt2014-en-de, conll2003.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="CSV file to write.")],
+    with_compute: Annotated[bool, typer.Option(
+        "--with-compute", help="Join each result with the training compute of its model.")
+    ] = False,
+    as_json: JsonOpt = False,
+    strict: StrictOpt = False,
+) -> None:
+    """Write one benchmark's results (optionally joined with training compute) to a CSV file,
+    with its attribution lines beside it in FILE.attribution.txt.
+
+    Example: computelimits data results --benchmark imagenet --with-compute --out imagenet.csv
+    """
+    from computelimits._io import atomic_path, atomic_write_text
+    from computelimits.data import tables
+    from computelimits.data.join import join_compute
+
+    try:
+        from computelimits.data.benchmarks import find_benchmark
+
+        benchmark = find_benchmark(benchmark).id  # fail fast on an unknown name
+        res = tables.results(benchmark, strict=_strict(strict))
+        report = None
+        if with_compute:
+            joined = join_compute(res, tables.compute(strict=_strict(strict)))
+            res, report = joined.table, joined.report
+        with atomic_path(out) as tmp:
+            res.to_csv(tmp, index=False, date_format="%Y-%m-%d")
+        attribution = res.attrs.get("attribution", [])
+        side = out.with_name(out.stem + ".attribution.txt")
+        atomic_write_text(side, "\n".join(attribution) + "\n")
+    except ComputeLimitsError as exc:
+        raise _fail(exc) from None
+    summary = {"benchmark": benchmark, "rows": len(res), "out": str(out),
+               "attribution_file": str(side), "attribution": attribution}
+    if report is not None:
+        summary["join"] = json.loads(report.to_json(orient="records"))
+    if as_json:
+        typer.echo(json.dumps(summary, indent=2))
+        return
+    console.print(f"wrote {len(res)} results to {out} (attribution: {side})", highlight=False)
+    if report is not None:
+        r = report.sum(numeric_only=True)
+        console.print(f"with compute: {int(r['with_compute'])} of {int(r['results'])} "
+                      f"(" + ", ".join(f"{k} {int(r[k])}" for k in
+                                       ("model-version", "same-source", "exact-key", "alias",
+                                        "imputed")) + f"; unmatched {int(r['unmatched'])})",
+                      highlight=False)
+    for line in attribution:
+        console.print(f"source: {line}", style="dim", highlight=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

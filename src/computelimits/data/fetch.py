@@ -109,11 +109,9 @@ def locate(source: str | Source, path: str, *, strict: bool | None = None,
                 raise InputError(
                     f"sha256 {digest[:12]}… differs from the pinned {(f.sha256 or '')[:12]}… "
                     "(strict mode refuses modified mirror files)", path=str(candidate))
-            if label not in _notified:
-                _notified.add(label)
-                why = f" ({f.note})" if f.note and f.sha256 and digest == f.mirror_sha256 else ""
-                notice(f"using mirror file {candidate} that differs from its pinned upstream "
-                       f"checksum{why}")
+            if src.name not in _notified:
+                _notified.add(src.name)
+                notice(_mirror_notice(src, mirror))
             return Located(src.name, f, candidate, "mirror", False)
 
     cached = cache_dir() / src.name / f.path
@@ -127,6 +125,20 @@ def locate(source: str | Source, path: str, *, strict: bool | None = None,
         raise InputError(f"{label} is neither in the mirror nor in the cache; run "
                          f"`computelimits data fetch {src.name}` or set {ENV_MIRROR}")
     return Located(src.name, f, _download(src, f), "download", True)
+
+
+def _mirror_notice(src: Source, mirror: Path) -> str:
+    """One line naming every mirror file of ``src`` that differs from its pin."""
+    differing = []
+    for g in src.files:
+        path = mirror / src.name / g.path
+        if path.is_file() and sha256(path) not in _pins(g):
+            differing.append(g)
+    names = ", ".join(g.path for g in differing)
+    documented = all(sha256(mirror / src.name / g.path) == g.mirror_sha256 for g in differing)
+    why = f" ({differing[0].note})" if documented and differing[0].note else ""
+    return (f"using {len(differing)} file(s) of {src.name} from the mirror {mirror} that differ "
+            f"from their pinned upstream checksums{why}: {names}")
 
 
 def _download(src: Source, f: DataFile) -> Path:

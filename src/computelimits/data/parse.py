@@ -16,7 +16,7 @@ import difflib
 import io
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -38,7 +38,8 @@ __all__ = [
 ]
 
 #: Cell texts that mean "no value" in the upstream files.
-BLANKS = frozenset({"", "nan", "NaN", "NAN", "unk", "??", "-", "N/A", "n/a", "NA", "None"})
+#: ("NA" is not among them: it is Namibia's country code.)
+BLANKS = frozenset({"", "nan", "NaN", "NAN", "unk", "??", "-", "N/A", "n/a", "None"})
 
 
 class Repairs(Counter):
@@ -70,7 +71,9 @@ def _fail(df: pd.DataFrame, idx, column: str, message: str) -> InputError:
 
 def read_csv(path: str | Path, *, skip_lines: int = 0, encoding: str = "utf-8-sig",
              required: Sequence[str] = (), text_data: str | None = None,
-             label: str | None = None) -> pd.DataFrame:
+             label: str | None = None,
+             repair_row: Callable[[int, list[str]], tuple[list[str], str] | None] | None = None,
+             ) -> pd.DataFrame:
     """Read a CSV file as text cells, checking that every record has the header's width.
 
     Args:
@@ -81,13 +84,20 @@ def read_csv(path: str | Path, *, skip_lines: int = 0, encoding: str = "utf-8-si
             closest names found, e.g. a renamed column).
         text_data: parse this text instead of reading ``path``.
         label: name to use in messages instead of ``path``.
+        repair_row: for a record whose width differs from the header's, called with
+            (1-based data row, cells); it may return (fixed cells, description of the repair)
+            for a known upstream defect, which is then counted; None keeps it an error.
 
     Returns a DataFrame of ``str`` cells with a RangeIndex; ``attrs["path"]`` and
     ``attrs["lines"]`` (physical line of each record) are set for error messages.
     """
     name = label or str(path)
     try:
-        raw = text_data if text_data is not None else Path(path).read_text(encoding=encoding)
+        if text_data is not None:
+            raw = text_data
+        else:
+            with open(path, encoding=encoding, newline="") as fh:
+                raw = fh.read()
     except FileNotFoundError:
         raise InputError("file not found", path=name) from None
     except UnicodeDecodeError as exc:
@@ -95,10 +105,17 @@ def read_csv(path: str | Path, *, skip_lines: int = 0, encoding: str = "utf-8-si
                          path=name) from None
     if raw.startswith("\ufeff"):
         raw = raw[1:]
-    buf = io.StringIO(raw)
+    repairs = Repairs()
+    stray = len(re.findall(r"\r(?!\n)", raw))
+    if stray:
+        # a bare carriage return inside an unquoted field (e.g. one chip name in Epoch's
+        # chip dataset) would split its record in two
+        raw = re.sub(r"\r(?!\n)", " ", raw)
+        repairs.note("stray carriage returns inside fields replaced by spaces", stray)
+    buf = io.StringIO(raw, newline="")
     for _ in range(skip_lines):
         buf.readline()
-    reader = csv.reader(buf)
+    reader = csv.reader(buf, strict=True)
     try:
         header = next(reader)
     except StopIteration:
@@ -124,8 +141,12 @@ def read_csv(path: str | Path, *, skip_lines: int = 0, encoding: str = "utf-8-si
             continue  # blank line (several upstream files end with one)
         if len(rec) != width:
             # Trailing empty cells beyond the header are harmless spreadsheet residue.
+            fixed = repair_row(len(rows) + 1, rec) if repair_row else None
             if len(rec) > width and all(not c.strip() for c in rec[width:]):
                 rec = rec[:width]
+            elif fixed is not None and len(fixed[0]) == width:
+                rec = fixed[0]
+                repairs.note(fixed[1])
             else:
                 raise InputError(
                     f"has {len(rec)} fields but the header has {width} (line {line}); "
@@ -135,7 +156,7 @@ def read_csv(path: str | Path, *, skip_lines: int = 0, encoding: str = "utf-8-si
     df = pd.DataFrame(rows, columns=header, dtype=object)
     df.attrs["path"] = name
     df.attrs["lines"] = lines
-    df.attrs["repairs"] = Repairs()
+    df.attrs["repairs"] = repairs
     if required:
         require_columns(df, required)
     return df

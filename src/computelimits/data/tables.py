@@ -1,0 +1,158 @@
+"""The four tidy tables, assembled from every source that feeds them.
+
+Each table carries ``attrs["attribution"]`` (one line per source that contributed rows) and
+``attrs["repairs"]`` (documented repairs, counted). Column definitions: :mod:`.schema`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+from computelimits.data.benchmarks import find_benchmark
+from computelimits.data.parse import Repairs
+from computelimits.data.registry import SOURCES
+from computelimits.data.schema import conform
+
+__all__ = ["combine", "compute", "grid", "hardware", "results", "source_table"]
+
+
+def _loaders(table: str) -> list[tuple[str, Callable[..., pd.DataFrame]]]:
+    from computelimits.data.loaders import (
+        computer_progress,
+        convnet_burden,
+        electricity_maps,
+        epoch_benchmarks,
+        epoch_hardware,
+        epoch_models,
+        green_algorithms,
+        mlco2,
+        nlp_progress,
+        open_model_trends,
+        pwc_imagenet,
+    )
+
+    return {
+        "results": [
+            ("epoch-benchmarks", epoch_benchmarks.load_results),
+            ("epoch-open-model-trends", open_model_trends.load_results),
+            ("pwc-imagenet-2019", pwc_imagenet.load_results),
+            ("convnet-burden", convnet_burden.load_results),
+            ("nlp-progress", nlp_progress.load_results),
+        ],
+        "compute": [
+            ("epoch-ai-models", epoch_models.load_compute),
+            ("epoch-benchmarks", epoch_benchmarks.load_compute),
+            ("epoch-open-model-trends", open_model_trends.load_compute),
+        ],
+        "hardware": [
+            ("epoch-hardware", epoch_hardware.load_hardware),
+            ("computer-progress", computer_progress.load_hardware),
+            ("mlco2-impact", mlco2.load_hardware),
+            ("green-algorithms", green_algorithms.load_tdp),
+        ],
+        "grid": [
+            ("electricity-maps-2024", electricity_maps.load_grid),
+            ("green-algorithms", green_algorithms.load_grid),
+            ("mlco2-impact", mlco2.load_grid),
+        ],
+    }[table]
+
+
+def combine(frames: list[pd.DataFrame], table: str) -> pd.DataFrame:
+    """Concatenate conformed frames, merging attribution lines and repair counts."""
+    attribution: list[str] = []
+    repairs = Repairs()
+    for f in frames:
+        for line in f.attrs.get("attribution", []):
+            if line not in attribution:
+                attribution.append(line)
+        for what, n in dict(f.attrs.get("repairs", {})).items():
+            repairs.note(f"{f.attrs.get('source', '')}: {what}".lstrip(": "), n)
+    nonempty = [conform(f, table) for f in frames if len(f)]
+    out = (pd.concat(nonempty, ignore_index=True) if nonempty
+           else conform(pd.DataFrame(), table))
+    out.attrs = {"attribution": attribution, "repairs": repairs}
+    return out
+
+
+def _build(table: str, strict: bool | None, only: set[str] | None = None) -> pd.DataFrame:
+    frames = []
+    for name, loader in _loaders(table):
+        if only is not None and name not in only:
+            continue
+        df = loader(strict=strict)
+        df.attrs.setdefault("attribution", [SOURCES[name].attribution])
+        df.attrs["source"] = name
+        frames.append(df)
+    return combine(frames, table)
+
+
+def results(benchmark: str | None = None, *, strict: bool | None = None) -> pd.DataFrame:
+    """Benchmark results from every source (optionally one benchmark, by id or alias)."""
+    df = _build("results", strict)
+    if benchmark is not None:
+        b = find_benchmark(benchmark)
+        attrs = df.attrs
+        df = df[df["benchmark"] == b.id].reset_index(drop=True)
+        df.attrs = attrs
+        df.attrs["attribution"] = _attribution_of(df)
+    return df
+
+
+def compute(*, strict: bool | None = None) -> pd.DataFrame:
+    """Training compute per model from the Epoch models table, the ECI table and Epoch's
+    open-model-trends table."""
+    return _build("compute", strict)
+
+
+def hardware(*, strict: bool | None = None) -> pd.DataFrame:
+    """Chip specifications: Epoch's chip dataset, Computer Progress, ML CO2 Impact, Green
+    Algorithms TDPs."""
+    return _build("hardware", strict)
+
+
+def grid(*, strict: bool | None = None) -> pd.DataFrame:
+    """Grid carbon intensity and PUE: Electricity Maps 2024, Green Algorithms, ML CO2 Impact."""
+    return _build("grid", strict)
+
+
+def _attribution_of(df: pd.DataFrame) -> list[str]:
+    return [SOURCES[s].attribution for s in dict.fromkeys(df["source"].dropna())]
+
+
+def source_table(name: str, *, strict: bool | None = None) -> pd.DataFrame:
+    """The main table of one source (for listing rows and date ranges)."""
+    from computelimits.data.loaders import (
+        chip_counts,
+        computer_progress,
+        convnet_burden,
+        electricity_maps,
+        epoch_benchmarks,
+        epoch_hardware,
+        epoch_models,
+        green_algorithms,
+        microprocessor,
+        mlco2,
+        nlp_progress,
+        open_model_trends,
+        pwc_imagenet,
+    )
+
+    main: dict[str, Callable[..., pd.DataFrame]] = {
+        "epoch-ai-models": epoch_models.load_models,
+        "epoch-benchmarks": epoch_benchmarks.load_results,
+        "epoch-open-model-trends": open_model_trends.load_results,
+        "epoch-hardware": epoch_hardware.load_chips,
+        "epoch-ai-chip-counts": chip_counts.load_stock,
+        "microprocessor-trends": microprocessor.load_trends,
+        "computer-progress": computer_progress.load_hardware,
+        "convnet-burden": convnet_burden.load_networks,
+        "pwc-imagenet-2019": pwc_imagenet.load_leaderboard,
+        "nlp-progress": nlp_progress.load_results,
+        "mlco2-impact": mlco2.load_grid,
+        "green-algorithms": green_algorithms.load_grid,
+        "electricity-maps-2024": electricity_maps.load_grid,
+    }
+    return main[name](strict=strict)

@@ -1,0 +1,400 @@
+"""Loader of the Epoch benchmark-stitching data (source ``epoch-benchmarks``).
+
+Counts are those the mirror's README states (``shared/data/epoch-benchmarks/README.md``);
+specific values are cited by file and data row. Malformed inputs are synthetic files in tmp_path.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from computelimits.data.benchmarks import BENCHMARKS, METRICS
+from computelimits.data.loaders import epoch_benchmarks as eb
+from computelimits.data.registry import SOURCES
+from computelimits.data.schema import SCHEMAS
+from computelimits.errors import InputError
+
+# Rows per external file in the mirror (README, "Cut-off" table, column "rows here").
+README_ROWS = {
+    "anli": 10, "arc_ai2": 107, "bbh": 70, "boolq": 123, "csqa2": 5, "gsm8k": 138,
+    "hellaswag": 90, "lambada": 53, "mmlu": 133, "openbookqa": 61, "os_world": 1, "piqa": 98,
+    "scienceqa": 13, "superglue": 3, "triviaqa": 104, "videomme": 4, "weirdml": 2,
+    "winogrande": 102,
+}
+
+
+@pytest.fixture(scope="module")
+def results(mirror):
+    return eb.load_results()
+
+
+@pytest.fixture(scope="module")
+def compute(mirror):
+    return eb.load_compute()
+
+
+# --------------------------------------------------------------------------------- mapping
+
+
+def test_every_registered_external_file_has_a_headline_column():
+    registered = {f.path for f in SOURCES[eb.SOURCE].files
+                  if f.path.startswith("external_benchmark_")}
+    files = eb.benchmark_files()
+    assert registered == set(files)
+    for benchmark, column, metric in files.values():
+        assert benchmark in BENCHMARKS
+        assert metric in METRICS
+        assert column
+    assert files["external_benchmark_os_world.csv"][0] == "os-world"
+    assert files["external_benchmark_mmlu.csv"] == ("mmlu", "EM", "exact_match")
+    assert set(eb.RUN_TASKS.values()) <= set(BENCHMARKS)
+
+
+# --------------------------------------------------------------------------------- the mirror
+
+
+def test_results_schema_and_attribution(results):
+    assert list(results.columns) == list(SCHEMAS["results"])
+    assert results.attrs["attribution"] == [SOURCES[eb.SOURCE].attribution]
+    assert (results["source"] == eb.SOURCE).all()
+    assert results["source_row"].min() >= 1
+    assert set(results["benchmark"]) <= set(BENCHMARKS)
+    assert results["model"].notna().all()
+    assert (results["model_key"] != "").all()
+
+
+def test_result_rows_per_file_match_the_readme(results):
+    per_file = results.groupby("source_file").size()
+    for name, rows in README_ROWS.items():
+        file = f"external_benchmark_{name}.csv"
+        # arc_ai2 gives an arc-challenge row per record plus an arc-easy row where filled
+        got = (results[(results.source_file == file) & (results.benchmark != "arc-easy")]
+               .shape[0])
+        assert got == rows, file
+        assert per_file[file] >= rows
+    assert per_file["benchmarks_runs.csv"] == 27
+    # README: 32 of the 97 ECI rows have an ECI score
+    assert per_file[eb.ECI_FILE] == 32
+    per_benchmark = results.groupby("benchmark").size()
+    assert (per_benchmark > 0).all()
+    assert set(per_benchmark.index) == {b for b, _, _ in eb.benchmark_files().values()} | {
+        "arc-easy", "eci", *eb.RUN_TASKS.values()}
+
+
+def test_value_ranges(results):
+    shares = results[results.unit == "fraction"]
+    assert shares["value"].between(0, 1).all()
+    np.testing.assert_allclose(shares["error"], 1 - shares["value"])
+    eci = results[results.benchmark == "eci"]
+    assert (eci.metric == "eci").all() and (eci.unit == "index").all()
+    assert eci["error"].isna().all()
+    # README: ECI values range 75–150 in the full table
+    assert eci["value"].between(75, 150).all()
+
+
+def test_specific_values(results):
+    # external_benchmark_mmlu.csv data row 1: Baichuan 1-7B, EM 42.3%, Baichuan-7B, 5-shot
+    row = results[(results.source_file == "external_benchmark_mmlu.csv")
+                  & (results.source_row == 1)].iloc[0]
+    assert row["model"] == "Baichuan 1-7B" and row["model_version"] == "Baichuan-7B"
+    assert row["value"] == pytest.approx(42.3 / 100)
+    assert row["metric"] == "exact_match" and row["setting"] == "5-shot"
+    assert row["origin"] == "Baichuan 2: Open Large-scale Language Models"
+    # model_versions.csv: Baichuan-7B released 2023-06-01
+    assert row["date"] == pd.Timestamp("2023-06-01")
+    # external_benchmark_os_world.csv row 1: Score "7.690" is a bare percentage
+    os_world = results[results.benchmark == "os-world"].iloc[0]
+    assert os_world["value"] == pytest.approx(0.0769)
+    # external_benchmark_arc_ai2.csv row 1: Yi-6B, challenge 50.3 %, no easy score
+    arc = results[(results.source_file == "external_benchmark_arc_ai2.csv")
+                  & (results.source_row == 1)]
+    assert list(arc.benchmark) == ["arc-challenge"]
+    assert arc["value"].iloc[0] == pytest.approx(0.503)
+    # benchmarks_runs.csv row 1: OTIS Mock AIME, gpt-4-0613, best score 0.011
+    run = results[(results.source_file == "benchmarks_runs.csv")
+                  & (results.source_row == 1)].iloc[0]
+    assert run["benchmark"] == "otis-mock-aime" and run["model_version"] == "gpt-4-0613"
+    assert run["value"] == pytest.approx(0.011) and run["origin"] == "Epoch AI evaluation"
+    # ECI row 1: gpt-4-0613, ECI 122.10983844787572, released 2023-06-13
+    eci = results[(results.source_file == eb.ECI_FILE) & (results.source_row == 1)].iloc[0]
+    assert eci["value"] == pytest.approx(122.10983844787572)
+    assert eci["date"] == pd.Timestamp("2023-06-13") and eci["model"] == "GPT-4"
+
+
+def test_arc_easy_rows(results):
+    arc = results[results.source_file == "external_benchmark_arc_ai2.csv"]
+    easy = arc[arc.benchmark == "arc-easy"]
+    assert 0 < len(easy) < len(arc)
+    # every easy row shares its record with a challenge row
+    challenge_rows = set(arc.loc[arc.benchmark == "arc-challenge", "source_row"])
+    assert set(easy["source_row"]) <= challenge_rows
+
+
+def test_dates_resolved_for_most_rows(results):
+    scored = results[results.benchmark != "eci"]
+    share = scored["date"].notna().mean()
+    how = results.attrs["date_resolution"]
+    assert sum(how.values()) == len(scored)
+    assert how.get("unresolved", 0) == scored["date"].isna().sum()
+    assert share > 0.95
+    # the mirror holds only models released before 2024 (README, "Cut-off")
+    assert (results["date"].dropna() < pd.Timestamp("2024-01-01")).all()
+
+
+def test_model_versions(mirror):
+    mv = eb.model_versions()
+    assert list(mv.columns) == ["model_version", "epoch_model", "release_date", "display_name"]
+    # README: 574 rows, Model filled in 472, Version release date in 538
+    assert len(mv) == 574
+    assert mv["epoch_model"].notna().sum() == 472
+    assert mv["release_date"].notna().sum() == 538
+    assert mv["model_version"].is_unique
+    assert mv.attrs["attribution"] == [SOURCES[eb.SOURCE].attribution]
+    # the upstream id "Llama-2-70b-hf " (trailing blank) is stripped
+    assert "Llama-2-70b-hf" in set(mv["model_version"])
+
+
+def test_compute_from_the_eci_table(compute, results):
+    assert list(compute.columns) == list(SCHEMAS["compute"])
+    assert (compute["training_flop"] > 0).all()
+    assert compute["notes"].str.fullmatch(r"model_version=\S.*").all()
+    assert compute["method"].isna().all()
+    versions = compute["notes"].str.removeprefix("model_version=")
+    assert versions.is_unique
+    eci_versions = set(results.loc[results.benchmark == "eci", "model_version"])
+    # README: 28 of the 32 rows with an ECI score also have training compute
+    assert len(set(versions) & eci_versions) == 28
+    # ECI row 1: gpt-4-0613, 2.1e+25 FLOP, confidence "Likely"
+    row = compute[compute.source_row == 1].iloc[0]
+    assert row["training_flop"] == pytest.approx(2.1e25) and row["confidence"] == "Likely"
+    assert row["notes"] == "model_version=gpt-4-0613"
+    assert compute.attrs["attribution"] == [SOURCES[eb.SOURCE].attribution]
+
+
+def test_load_eci_matches_results(results, mirror):
+    eci = eb.load_eci()
+    assert len(eci) == (results.benchmark == "eci").sum()
+    assert list(eci.columns) == list(SCHEMAS["results"])
+
+
+# ----------------------------------------------------------------------------- malformed input
+
+MMLU = "external_benchmark_mmlu.csv"
+HEADER = "id,Name,EM,Model version,Shots,Source,Source link,Notes\n"
+
+
+def _write(tmp_path: Path, name: str, body: str) -> Path:
+    path = tmp_path / name
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def _mmlu(tmp_path: Path, *rows: str) -> Path:
+    return _write(tmp_path, MMLU, HEADER + "".join(r + "\n" for r in rows))
+
+
+def _error(fn, *args, **kw) -> str:
+    with pytest.raises(InputError) as info:
+        fn(*args, **kw)
+    return str(info.value)
+
+
+def test_percent_over_100_is_an_error(tmp_path):
+    path = _mmlu(tmp_path, "r1,A,50%,a,5,S,,", "r2,B,100.5%,b,5,S,,")
+    msg = _error(eb._read_external, path, MMLU)
+    assert str(path) in msg and "row 2" in msg and "'EM'" in msg and "over 100%" in msg
+
+
+def test_bare_number_over_one_is_an_error(tmp_path):
+    path = _mmlu(tmp_path, "r1,A,77.0,a,5,S,,")
+    msg = _error(eb._read_external, path, MMLU)
+    assert "row 1" in msg and "'EM'" in msg and "percent without a % sign" in msg
+
+
+def test_unparseable_score_is_an_error(tmp_path):
+    path = _mmlu(tmp_path, "r1,A,50%,a,5,S,,", "r2,B,about 60%,b,5,S,,")
+    msg = _error(eb._read_external, path, MMLU)
+    assert str(path) in msg and "row 2" in msg and "'EM'" in msg and "about 60%" in msg
+
+
+def test_missing_headline_column_is_an_error(tmp_path):
+    path = _write(tmp_path, MMLU, HEADER.replace(",EM,", ",Exact match,") + "r1,A,50%,a,,,,\n")
+    msg = _error(eb._read_external, path, MMLU)
+    assert str(path) in msg and "'EM'" in msg and "missing column" in msg
+
+
+def test_truncated_file_is_an_error(tmp_path):
+    path = _write(tmp_path, MMLU, HEADER + "r1,A,50%,a,5,S,,\nr2,B,60%")
+    msg = _error(eb._read_external, path, MMLU)
+    assert str(path) in msg and "row 2" in msg and "truncated" in msg
+    path = _write(tmp_path, MMLU, HEADER + 'r1,A,50%,a,5,"S, cut off')
+    assert "truncated" in _error(eb._read_external, path, MMLU)
+
+
+def test_unknown_file_is_an_error(tmp_path):
+    path = _write(tmp_path, "external_benchmark_new.csv", HEADER)
+    assert "no headline score column" in _error(eb._read_external, path,
+                                                 "external_benchmark_new.csv")
+
+
+def test_percent_strings_blanks_and_duplicates_are_counted(tmp_path):
+    path = _mmlu(tmp_path, 'r1,A ,50%,a ,"0\n",S,,', "r2,B,,b,5,S,,", 'r1,A ,50%,a ,"0\n",S,,',
+                 "r3,C,0.25,c,few,S,,CoT")
+    df = eb._read_external(path, MMLU)
+    assert list(df["source_row"]) == [1, 4]
+    assert list(df["value"]) == [0.5, 0.25]
+    assert list(df["model_version"]) == ["a", "c"]
+    assert list(df["setting"]) == ["0-shot", "few-shot; CoT"]
+    rep = df.attrs["repairs"]
+    assert rep["EM: percent strings converted to fractions"] == 2
+    assert rep["EM: blank score dropped"] == 1
+    assert rep["exact duplicate records dropped"] == 1
+
+
+def test_same_id_with_different_values_is_an_error(tmp_path):
+    path = _mmlu(tmp_path, "r1,A,50%,a,5,S,,", "r1,A,51%,a,5,S,,")
+    msg = _error(eb._read_external, path, MMLU)
+    assert "row 2" in msg and "duplicate of row 1" in msg
+
+
+def test_os_world_reads_bare_percentages(tmp_path):
+    name = "external_benchmark_os_world.csv"
+    head = "Agent,Model version,Score,Source,Source link,Notes (details),Date added,Trajectories\n"
+    path = _write(tmp_path, name, head + 'X,m,7.690,S,,"t=1.0,\n\nlen = 32k",1/1/2024,\n')
+    df = eb._read_external(path, name)
+    assert df["value"].iloc[0] == pytest.approx(0.0769)
+    assert df["setting"].iloc[0] == "agent: X; t=1.0, len = 32k"
+    path = _write(tmp_path, name, head + "X,m,150,S,,,,\n")
+    assert "over 100%" in _error(eb._read_external, path, name)
+
+
+def test_arc_easy_column_is_required_and_optional_cells(tmp_path):
+    name = "external_benchmark_arc_ai2.csv"
+    head = "id,Name,Challenge score,Easy score,Model version,Shots,Source,Source link,Notes\n"
+    path = _write(tmp_path, name, head + "r1,A,50%,,a,25-shot,S,,\nr2,B,40%,70%,b,,S,,\n")
+    df = eb._read_external(path, name)
+    assert list(zip(df.benchmark, df.source_row, strict=True)) == [
+        ("arc-challenge", 1), ("arc-challenge", 2), ("arc-easy", 2)]
+    assert df["setting"].iloc[0] == "25-shot"
+    bad = _write(tmp_path, name, head.replace("Easy score", "Easy") + "r1,A,50%,,a,,S,,\n")
+    assert "'Easy score'" in _error(eb._read_external, bad, name)
+
+
+RUNS_HEAD = "id,task,model,Best score (across scorers),task version\n"
+
+
+def test_runs_blank_score_dropped_and_unknown_task_slugged(tmp_path):
+    path = _write(tmp_path, eb.RUNS_FILE, RUNS_HEAD + "a,GPQA diamond,m,0.3,1.0.0\n"
+                  "b,MATH level 5,m,,1.0.0\nc,SWE-bench Verified (bash),m,0.1,\n")
+    df = eb._read_runs(path)
+    assert list(df["benchmark"]) == ["gpqa-diamond", "swe-bench-verified-bash"]
+    assert list(df["source_row"]) == [1, 3]
+    rep = df.attrs["repairs"]
+    assert rep["Best score (across scorers): blank score dropped"] == 1
+    assert any("slug 'swe-bench-verified-bash'" in k for k in rep)
+
+
+def test_runs_score_over_one_is_an_error(tmp_path):
+    path = _write(tmp_path, eb.RUNS_FILE, RUNS_HEAD + "a,GPQA diamond,m,35.7,1.0.0\n")
+    msg = _error(eb._read_runs, path)
+    assert "row 1" in msg and "Best score (across scorers)" in msg
+
+
+ECI_HEAD = ("Model version,ECI Score,Release date,Training compute (FLOP),Confidence,"
+            "Model name,Display name\n")
+
+
+@pytest.mark.parametrize(("flop", "what"), [("0", "must be positive"),
+                                            ("-1e23", "must be positive"),
+                                            ("2e23 FLOP", "cannot parse")])
+def test_eci_bad_compute_is_an_error(tmp_path, flop, what):
+    path = _write(tmp_path, eb.ECI_FILE, ECI_HEAD + f"a,100,2023-01-01,1e22,Likely,A,\n"
+                  f"b,,2023-01-01,{flop},Likely,B,\n")
+    msg = _error(eb._read_eci, path)
+    assert str(path) in msg and "row 2" in msg and "'Training compute (FLOP)'" in msg
+    assert what in msg
+
+
+def test_eci_odd_date_is_an_error(tmp_path):
+    path = _write(tmp_path, eb.ECI_FILE, ECI_HEAD + "a,100,13/45/2023,1e22,Likely,A,\n")
+    msg = _error(eb._read_eci, path)
+    assert "row 1" in msg and "'Release date'" in msg
+
+
+def test_eci_model_name_fallbacks(tmp_path):
+    path = _write(tmp_path, eb.ECI_FILE, ECI_HEAD + "a,,2023-01-01,1e22,,,Shown A\n"
+                  "b,,2023-01-01,,,,\n")
+    df = eb._read_eci(path)
+    assert list(df["model"]) == ["Shown A", "b"]
+
+
+def test_model_versions_duplicate_id_is_an_error(tmp_path):
+    head = "id,Model,Version release date,Display name\n"
+    path = _write(tmp_path, eb.VERSIONS_FILE, head + "a,A,2023-01-01,\na,A,2023-02-01,\n")
+    assert "duplicate of row 1" in _error(eb._read_versions, path)
+    path = _write(tmp_path, eb.VERSIONS_FILE, head + "a,A,2023-01-01,\na ,A,2023-01-01,\n")
+    msg = _error(eb._read_versions, path)
+    assert "row 2" in msg and "repeats an earlier row" in msg
+
+
+def test_date_resolution_order():
+    nat = pd.NaT
+    mv = {"a": pd.Timestamp("2020-01-01"), "b": nat, "c": nat, "d": nat}
+    eci = {"b": pd.Timestamp("2021-01-01")}
+    model = {"c": "Model C", "d": None}
+    dates, how = eb._resolve_dates(pd.Series(["a", "b", "c", "d", None]), mv, eci, model,
+                                   {"Model C": "2019-05-01"})
+    assert list(dates) == [pd.Timestamp("2020-01-01"), pd.Timestamp("2021-01-01"),
+                           pd.Timestamp("2019-05-01"), nat, nat]
+    assert how == {"model_versions": 1, "eci": 1, "models table": 1, "unresolved": 2}
+    dates, how = eb._resolve_dates(pd.Series(["c"]), mv, eci, model, None)
+    assert dates.isna().all() and how == {"unresolved": 1}
+
+
+def test_bad_mirror_file_names_file_row_and_column(mirror, tmp_path, monkeypatch):
+    """load_results on a mirror whose MMLU file has a bad cell fails with the file named."""
+    root = tmp_path / "mirror"
+    shutil.copytree(mirror / eb.SOURCE, root / eb.SOURCE)
+    target = root / eb.SOURCE / MMLU
+    text = target.read_text(encoding="utf-8").replace("42.3%", "142.3%", 1)
+    target.chmod(0o644)
+    target.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("COMPUTELIMITS_DATA", str(root))
+    monkeypatch.setenv("COMPUTELIMITS_CACHE", str(tmp_path / "cache"))
+    msg = _error(eb.load_results)
+    assert str(target) in msg and "row 1" in msg and "'EM'" in msg
+
+
+# ---------------------------------------------------------------------------------- property
+
+percents = st.decimals(min_value=0, max_value=100, places=2, allow_nan=False,
+                       allow_infinity=False)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(percents, min_size=1, max_size=12), st.booleans())
+def test_percent_strings_round_trip(values, os_world):
+    """A share written as "<p>%" (or a bare percentage in os_world) reads back as p/100."""
+    with tempfile.TemporaryDirectory() as tmp:
+        if os_world:
+            name = "external_benchmark_os_world.csv"
+            body = "Model version,Score,Source\n" + "".join(f"m{i},{v},S\n"
+                                                          for i, v in enumerate(values))
+        else:
+            name = MMLU
+            body = HEADER + "".join(f"r{i},M{i},{v}%,m{i},5,S,,\n"
+                                    for i, v in enumerate(values))
+        path = _write(Path(tmp), name, body)
+        df = eb._read_external(path, name)
+    np.testing.assert_allclose(df["value"], [float(v) / 100 for v in values], rtol=0,
+                               atol=1e-12)
+    assert list(df["source_row"]) == list(range(1, len(values) + 1))
+    assert list(df["model_version"]) == [f"m{i}" for i in range(len(values))]
