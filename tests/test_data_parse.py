@@ -21,7 +21,7 @@ def _csv(text: str, **kw):
 def test_read_csv_keeps_text_and_line_numbers():
     df = _csv('a,b\n1,"x\ny"\n\n2,z\n')
     assert df["a"].tolist() == ["1", "2"]
-    assert df.attrs["lines"] == [2, 5]
+    assert df.attrs["lines"].tolist() == [2, 5]
 
 
 def test_stray_carriage_return_is_a_counted_repair_and_known_defects_can_be_fixed():

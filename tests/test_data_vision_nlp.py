@@ -426,7 +426,7 @@ NER_MD = """# NER
 
 | Model           | F1  |  Paper / Source | Code |
 | ------------- | :-----:| --- | --- |
-| A (X et al., 2021) | 94.6 | [Paper A](https://arxiv.org/pdf/2010.05006.pdf) | [Official](https://x) |
+| A (X et al., 2021) | 94.6 | [A](https://arxiv.org/pdf/2010.05006.pdf) | [Code](https://x) |
 | B (Y et al., 2019)♦ | 93.43 | [Paper B](https://www.aclweb.org/anthology/D19-1519/) | |
 | C | 90.0 | [Paper C](https://example.org/c) | |
 """
@@ -445,7 +445,8 @@ def test_nlp_synthetic_ok(tmp_path):
     out = _ner(tmp_path, NER_MD)
     assert out["date"].tolist()[:2] == [pd.Timestamp("2020-10-01"), pd.Timestamp("2019-07-01")]
     assert pd.isna(out["date"].iloc[2])
-    assert out["flags"].tolist()[1] == "diamond" and out["model"].tolist()[1] == "B (Y et al., 2019)"
+    assert out["flags"].tolist()[1] == "diamond"
+    assert out["model"].tolist()[1] == "B (Y et al., 2019)"
     assert out["value"].tolist() == pytest.approx([0.946, 0.9343, 0.9])
     assert out.attrs["repairs"][nlp_progress.REPAIR_ARXIV] == 1
 

@@ -116,7 +116,10 @@ def join_compute(results: pd.DataFrame, compute: pd.DataFrame, *,
     alias = aliases()
     imp = None
     if impute and networks is not None:
-        nets = networks[networks["flop_per_image"].notna()] if len(networks) else networks
+        nets = networks
+        if "task" in nets.columns:  # only ImageNet classifiers (not detection/segmentation)
+            nets = nets[nets["task"] == "image classification"]
+        nets = nets[nets["flop_per_image"].notna()] if len(nets) else nets
         imp = {k: g.iloc[0] for k, g in nets.groupby("model_key")} if len(nets) else {}
     passes = assumptions.get("training_passes_per_example")
     images = assumptions.get("imagenet_train_images")

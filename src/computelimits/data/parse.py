@@ -155,7 +155,7 @@ def read_csv(path: str | Path, *, skip_lines: int = 0, encoding: str = "utf-8-si
         lines.append(line)
     df = pd.DataFrame(rows, columns=header, dtype=object)
     df.attrs["path"] = name
-    df.attrs["lines"] = lines
+    df.attrs["lines"] = np.asarray(lines)  # an array: pandas deep-copies attrs often
     df.attrs["repairs"] = repairs
     if required:
         require_columns(df, required)

@@ -101,7 +101,7 @@ def conform(df: pd.DataFrame, table: str) -> pd.DataFrame:
         else:
             values = pd.Series([None] * len(df), index=df.index, dtype=object)
         if dtype.startswith("datetime"):
-            out[col] = pd.to_datetime(values)
+            out[col] = pd.to_datetime(values).astype(dtype)
         elif dtype == "float64":
             out[col] = pd.to_numeric(values).astype("float64")
         else:

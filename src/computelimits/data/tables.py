@@ -33,9 +33,16 @@ def _loaders(table: str) -> list[tuple[str, Callable[..., pd.DataFrame]]]:
         pwc_imagenet,
     )
 
+    def epoch_results(strict: bool | None = None) -> pd.DataFrame:
+        # third date fallback of the epoch-benchmarks README: the model's publication date in
+        # the Epoch models table, for model versions without a date of their own
+        models = epoch_models.load_models(strict=strict)
+        dates = dict(zip(models["model"], models["date"], strict=False))
+        return epoch_benchmarks.load_results(strict=strict, model_dates=dates)
+
     return {
         "results": [
-            ("epoch-benchmarks", epoch_benchmarks.load_results),
+            ("epoch-benchmarks", epoch_results),
             ("epoch-open-model-trends", open_model_trends.load_results),
             ("pwc-imagenet-2019", pwc_imagenet.load_results),
             ("convnet-burden", convnet_burden.load_results),

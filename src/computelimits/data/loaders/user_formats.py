@@ -54,28 +54,28 @@ Generic CSV (:func:`load_generic`)
 
 A UTF-8 CSV with a header row, one result per row. Column names are exact (lower case).
 
-============== ======== ==============================================================
-column         required meaning
-============== ======== ==============================================================
-model          yes      model name
-benchmark      yes      benchmark id or alias (``computelimits.data.benchmarks``:
-                        imagenet, wmt2014-en-de, wmt2014-en-fr, conll2003, mmlu, ...)
-metric         yes      metric id: accuracy, top1_accuracy, top5_accuracy, top1_error,
-                        top5_error, exact_match, f1, bleu, eci
-value          yes      the score; see ``unit``
-date           no       model/paper date: YYYY-MM-DD (YYYY-MM → day 1 and YYYY → 1 July,
-                        counted repairs)
-unit           no       ``fraction`` (0–1), ``percent`` (0–100), ``bleu`` (BLEU points,
-                        0–100; only for metric bleu); ``index`` for metric eci. Blank: a
-                        share may be a fraction or a string with ``%`` ("77.5%", counted
-                        repair); a bare number above 1 is then an error (percent without
-                        a ``%`` sign?). BLEU is always in points.
-higher_is_better no     true/false (yes/no, 1/0); must agree with the metric
-training_flop  no       total training compute of the model, FLOP (> 0); rows with it
-                        give a ``compute`` row (method "reported"), one per model
-setting        no       evaluation notes (shots, harness, crops)
-origin         no       paper or leaderboard the score comes from
-============== ======== ==============================================================
+================ ======== ============================================================
+column           required meaning
+================ ======== ============================================================
+model            yes      model name
+benchmark        yes      benchmark id or alias (``computelimits.data.benchmarks``:
+                          imagenet, wmt2014-en-de, wmt2014-en-fr, conll2003, mmlu, ...)
+metric           yes      metric id: accuracy, top1_accuracy, top5_accuracy, top1_error,
+                          top5_error, exact_match, f1, bleu, eci
+value            yes      the score; see ``unit``
+date             no       model/paper date: YYYY-MM-DD (YYYY-MM → day 1 and YYYY → 1 July,
+                          counted repairs)
+unit             no       ``fraction`` (0–1), ``percent`` (0–100), ``bleu`` (BLEU points,
+                          0–100; only for metric bleu); ``index`` for metric eci. Blank: a
+                          share may be a fraction or a string with ``%`` ("77.5%", counted
+                          repair); a bare number above 1 is then an error (percent without
+                          a ``%`` sign?). BLEU is always in points.
+higher_is_better no       true/false (yes/no, 1/0); must agree with the metric
+training_flop    no       total training compute of the model, FLOP (> 0); rows with it
+                          give a ``compute`` row (method "reported"), one per model
+setting          no       evaluation notes (shots, harness, crops)
+origin           no       paper or leaderboard the score comes from
+================ ======== ============================================================
 
 Checks: an unknown benchmark or metric is an error naming the row and column and listing
 the known ids; shares must lie in [0, 1] after conversion (so an accuracy over 100 % is an
@@ -523,8 +523,11 @@ def load_generic(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     setting = text(df, "setting") if "setting" in df.columns else [None] * n
     origin = text(df, "origin") if "origin" in df.columns else [None] * n
 
+    # duplicates are judged on converted values rounded to 12 decimals, so that "43.9%" and
+    # "0.439" are the same score
     canon = pd.DataFrame({
-        "model": model.tolist(), "benchmark": benchmark, "metric": metric, "value": value,
+        "model": model.tolist(), "benchmark": benchmark, "metric": metric,
+        "value_key": np.round(value, 12),
         "setting": list(setting), "date": list(date), "training_flop": flop,
         "origin": list(origin),
     })
@@ -556,7 +559,7 @@ def load_generic(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
         if pd.notna(d) and pd.notna(prev["date"]) and d != prev["date"]:
             raise _fail(df, int(i), "date", f"model {m!r} has date "
                         f"{prev['date']:%Y-%m-%d} on row {prev['source_row']}")
-    v = canon["value"].to_numpy()
+    v = value[rows]
     err = np.full(len(canon), np.nan)
     for m in set(canon["metric"]):
         sel = (canon["metric"] == m).to_numpy()
