@@ -207,7 +207,10 @@ def _strict(flag: bool) -> bool | None:
 def _date_range(df) -> str:
     import pandas as pd
 
-    for col in ("date", "release_date", "start_date", "end_date", "year"):
+    if {"start_date", "end_date"} <= set(df.columns):
+        start, end = pd.to_datetime(df["start_date"]), pd.to_datetime(df["end_date"])
+        return f"{start.min():%Y-%m-%d}–{end.max():%Y-%m-%d}"
+    for col in ("date", "release_date", "year"):
         if col in df.columns:
             values = df[col].dropna()
             if values.empty:
@@ -243,16 +246,17 @@ def data_list(as_json: JsonOpt = False, strict: StrictOpt = False) -> None:
             if "missing" not in wheres:
                 df = source_table(src.name, strict=_strict(strict))
                 rows, span = len(df), _date_range(df)
-            records.append({"source": src.name, "licence": src.licence, "files": len(src.files),
+            records.append({"source": src.name, "licence": src.licence_short,
+                            "files": len(src.files),
                             "rows": rows, "dates": span, "where": where})
     except ComputeLimitsError as exc:
         raise _fail(exc) from None
     if as_json:
         typer.echo(json.dumps(records, indent=2))
         return
-    table = Table(title="data sources")
+    table = Table(title="data sources (computelimits data info SOURCE for provenance)")
     for col in ("source", "licence", "files", "rows", "dates", "where"):
-        table.add_column(col, overflow="fold")
+        table.add_column(col, overflow="fold", no_wrap=col in ("source", "dates"))
     for r in records:
         table.add_row(r["source"], r["licence"], str(r["files"]),
                       "" if r["rows"] is None else str(r["rows"]), r["dates"], r["where"])

@@ -55,7 +55,13 @@ class Source:
     feeds: tuple[str, ...] = ()
     notes: str = ""
     share_alike: bool = False
+    licence_id: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def licence_short(self) -> str:
+        """SPDX-style short licence label for tables."""
+        return self.licence_id or self.licence.split(" (")[0].split(";")[0]
 
     def file(self, path: str) -> DataFile:
         for f in self.files:
@@ -182,6 +188,7 @@ _add(Source(
     name="epoch-benchmarks",
     title="Epoch AI, AI Benchmarking Hub scores and Epoch Capabilities Index (benchmark-stitching)",
     licence="MIT (repository) + CC BY 4.0 (Epoch data); external scores keep their sources' terms",
+    licence_id="MIT + CC-BY-4.0 + per-row sources",
     attribution=("Epoch AI, 'AI Benchmarking Hub' and 'Epoch Capabilities Index', epoch.ai; data "
                  "from github.com/epoch-research/benchmark-stitching (MIT / CC BY 4.0); original "
                  "score sources as listed per row."),
@@ -200,6 +207,7 @@ _add(Source(
     name="epoch-open-model-trends",
     title="Epoch AI, 'How far behind are open models?' (2024): LLM scores with training compute",
     licence="CC BY 4.0 (Epoch data); leaderboard numbers keep their sources' terms",
+    licence_id="CC-BY-4.0 + per-row sources",
     attribution=("Epoch AI, \"How far behind are open models?\" (2024), data from "
                  "github.com/epoch-research/open-model-trends, CC BY 4.0."),
     provenance=f"github.com/{_OMT[0]} @ {_OMT[1]}, data/",
@@ -221,6 +229,7 @@ _add(Source(
     title="Epoch AI, machine-learning hardware specifications and prices; FRED producer price "
           "index PCU518210518210",
     licence="CC BY 4.0 (Epoch); PPI: public domain (U.S. BLS, via FRED)",
+    licence_id="CC-BY-4.0 + public domain",
     attribution=("Epoch AI, 'Data on Machine Learning Hardware' / hardware price data, via "
                  "github.com/epoch-research/training-cost-trends (snapshot 2025-06-20), CC BY 4.0. "
                  "U.S. Bureau of Labor Statistics, Producer Price Index by Industry: Data "
@@ -243,6 +252,7 @@ _add(Source(
     title=("Epoch AI, cumulative stock of AI accelerators (Nvidia, TPU, AMD, Trainium), "
            "2022-Q1 2026"),
     licence="MIT (Epoch AI); Epoch data CC BY 4.0",
+    licence_id="MIT",
     attribution=("Epoch AI, AI chip sales / compute stock estimates, "
                  "github.com/epoch-research/ai-chip-counts (2026-04)."),
     provenance=f"github.com/{_CHIPS[0]} @ {_CHIPS[1]}, csv_export/",
