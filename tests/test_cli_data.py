@@ -97,3 +97,37 @@ def test_data_results_for_the_papers_benchmarks(mirror, tmp_path, bench):
     assert res.returncode == 0, res.stderr
     assert "with compute:" in res.stdout
     assert len(pd.read_csv(out)) > 0
+
+
+def test_data_check_validates_a_users_file(tmp_path):
+    good = tmp_path / "mine.csv"
+    good.write_text("model,benchmark,metric,value,date,training_flop\n"
+                    "MyNet-S,imagenet,top1_accuracy,76.5%,2023-05-01,1.2e19\n"
+                    "MyNet-L,imagenet,top1_accuracy,0.801,2023-05,4.0e19\n")
+    out = tmp_path / "checked.csv"
+    res = run("data", "check", str(good), "--out", str(out), "--json")
+    assert res.returncode == 0, res.stderr
+    payload = json.loads(res.stdout)
+    assert payload["results"] == 2 and payload["with_compute"] == 2
+    assert pd.read_csv(out)["value"].tolist() == [0.765, 0.801]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("model,benchmark,metric,value\nX,imagenet,top1_accuracy,107%\n")
+    res = run("data", "check", str(bad))
+    assert res.returncode == 2
+    assert res.stderr.strip().splitlines() == [
+        f"error: {bad}, row 1, column 'value': '107%' is over 100% (line 2)"]
+
+
+def test_data_check_computes_hardware_burden_for_the_computer_progress_layout(mirror, tmp_path):
+    f = tmp_path / "wmt.csv"
+    f.write_text("year,title,method,gpu,#gpu,time_sec,BLEU\n"
+                 "2017,Attention,Transformer,Tesla P100 SXM2,8,302400,28.4\n")
+    out = tmp_path / "checked.csv"
+    res = run("data", "check", str(f), "--format", "computer-progress", "--benchmark",
+              "wmt2014-en-de", "--json", "--out", str(out))
+    assert res.returncode == 0, res.stderr
+    payload = json.loads(res.stdout)
+    assert payload["with_compute"] == 1 and payload["benchmarks"] == ["wmt2014-en-de"]
+    # 8 GPUs × 10,610 GFLOP/s (gpu.csv, Tesla P100 SXM2) × 302,400 s = 2.567e19 FLOP
+    flop = pd.read_csv(out)["training_flop"].iloc[0]
+    assert flop == pytest.approx(8 * 10_610e9 * 302_400)

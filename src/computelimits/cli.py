@@ -395,5 +395,72 @@ def data_results(
         console.print(f"source: {line}", style="dim", highlight=False)
 
 
+@data_app.command("check")
+def data_check(
+    file: Annotated[Path, typer.Argument(help="Your CSV file.")],
+    fmt: Annotated[str, typer.Option(
+        "--format", help="'generic' (documented in computelimits.data.loaders.user_formats) "
+                         "or 'computer-progress' (the Computer Progress per-benchmark layout).")
+    ] = "generic",
+    benchmark: Annotated[str | None, typer.Option(
+        help="Benchmark id of a computer-progress file (e.g. imagenet).")] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Write the validated results (with compute) as CSV.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Validate your own results file with the same checks as the bundled sources; hardware
+    burden (processors × peak rate × time) is computed for computer-progress files from the
+    Computer Progress hardware tables.
+
+    Example: computelimits data check my_results.csv --out checked.csv
+    """
+    from computelimits._io import atomic_path
+    from computelimits.data.loaders import user_formats
+
+    try:
+        if fmt == "generic":
+            res, comp = user_formats.load_generic(file)
+        elif fmt == "computer-progress":
+            if not benchmark:
+                from computelimits.errors import ConfigError
+
+                raise ConfigError("--benchmark is required with --format computer-progress")
+            from computelimits.data.loaders.computer_progress import peak_gflops_lookup
+
+            rates = {k: v for k, v in peak_gflops_lookup().items() if v == v}  # drop NaN
+            res, comp = user_formats.load_computer_progress(file, benchmark=benchmark,
+                                                            hardware=rates)
+        else:
+            from computelimits.errors import ConfigError
+
+            raise ConfigError(f"--format must be 'generic' or 'computer-progress', got {fmt!r}")
+        table = res
+        if len(comp):
+            keep = comp[["model_key", "training_flop", "method", "notes"]].drop_duplicates(
+                "model_key")
+            table = res.merge(keep, on="model_key", how="left")
+        if out is not None:
+            with atomic_path(out) as tmp:
+                table.to_csv(tmp, index=False, date_format="%Y-%m-%d")
+    except ComputeLimitsError as exc:
+        raise _fail(exc) from None
+    repairs = dict(res.attrs.get("repairs", {}))
+    summary = {"file": str(file), "format": fmt, "results": len(res),
+               "with_compute": int(table["training_flop"].notna().sum())
+               if "training_flop" in table else 0,
+               "benchmarks": sorted(res["benchmark"].dropna().unique().tolist()),
+               "repairs": repairs, "out": str(out) if out else None}
+    if as_json:
+        typer.echo(json.dumps(summary, indent=2))
+        return
+    console.print(f"{file}: {summary['results']} valid results "
+                  f"({', '.join(summary['benchmarks'])}), {summary['with_compute']} with "
+                  "training compute", highlight=False)
+    for what, n in sorted(repairs.items()):
+        console.print(f"  repaired: {n} × {what}", highlight=False)
+    if out is not None:
+        console.print(f"wrote {out}", highlight=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()
