@@ -12,13 +12,22 @@ __all__ = ["ASSUMPTIONS", "Assumption", "get", "override"]
 
 @dataclass(frozen=True)
 class Assumption:
+    """A named constant: central ``value``, optional plausible range ``low``..``high``."""
+
     name: str
     value: float
     unit: str
     source: str
+    low: float | None = None
+    high: float | None = None
 
     def line(self) -> str:
-        return f"{self.name} = {self.value:g} {self.unit} ({self.source})"
+        rng = f" (range {self.low:g}–{self.high:g})" if self.low is not None else ""
+        return f"{self.name} = {self.value:g} {self.unit}{rng}: {self.source}"
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "value": self.value, "unit": self.unit,
+                "low": self.low, "high": self.high, "source": self.source}
 
 
 ASSUMPTIONS: dict[str, Assumption] = {a.name: a for a in [
@@ -37,6 +46,31 @@ ASSUMPTIONS: dict[str, Assumption] = {a.name: a for a in [
     Assumption(
         "flop_per_mac", 2, "FLOP per multiply-accumulate",
         "one multiply-add = 2 FLOP (Epoch AI convention; DESIGN.md)"),
+    Assumption(
+        "utilization", 0.35, "fraction of peak FLOP/s",
+        "Epoch AI's hardware-based compute estimates assume 30–40% utilization when it is not "
+        "reported (epoch.ai/data/ai-models-documentation, 'Estimation'); central value the "
+        "midpoint", low=0.30, high=0.40),
+    Assumption(
+        "transformer_flop_per_param_token", 6, "FLOP per parameter per token",
+        "dense transformer training ≈ 6·N·D (Kaplan et al. 2020, arXiv 2001.08361, §2.1)"),
+    Assumption(
+        "server_overhead", 1.82, "× chip power",
+        "power of the non-accelerator parts of a server (CPUs, network, storage): Epoch AI's "
+        "GPU-cluster estimates use 1.82 from NVIDIA DGX H100 specifications "
+        "(epoch.ai/data/gpu-clusters-documentation/estimation)"),
+    Assumption(
+        "paper_flop_per_usd", 6.8741e16, "FLOP per US dollar",
+        "Thompson et al.'s companion site (github.com/Computer-Progress/computerprogress.com, "
+        "'Deep Learning's Diminishing Returns' charts): a 14.13 TFLOP/s device at $0.74 per "
+        "hour, applied to hardware burden"),
+    Assumption(
+        "paper_flop_per_lb_co2", 3.4976e17, "FLOP per pound of CO2",
+        "Thompson et al.'s companion site (github.com/Computer-Progress/computerprogress.com, "
+        "'Deep Learning's Diminishing Returns' charts), applied to hardware burden"),
+    Assumption(
+        "kg_per_lb", 0.45359237, "kg per pound",
+        "international avoirdupois pound (exact, 1959 definition)"),
 ]}
 
 

@@ -462,5 +462,84 @@ def data_check(
         console.print(f"wrote {out}", highlight=False)
 
 
+@app.command()
+def estimate(
+    chip: Annotated[str | None, typer.Option(
+        help="Accelerator, as named in Epoch's chip dataset, e.g. 'NVIDIA H100 SXM5 80GB' "
+             "(the vendor prefix may be left out).")] = None,
+    chips: Annotated[float | None, typer.Option(help="Number of chips.")] = None,
+    hours: Annotated[float | None, typer.Option(help="Wall-clock training hours.")] = None,
+    flop: Annotated[float | None, typer.Option(help="Total training FLOP, e.g. 1e24.")] = None,
+    params: Annotated[float | None, typer.Option(
+        "--params", help="Parameters of a dense transformer (FLOP ≈ 6 × params × tokens).")
+    ] = None,
+    tokens: Annotated[float | None, typer.Option(help="Training tokens.")] = None,
+    precision: Annotated[str | None, typer.Option(
+        help="Peak rate to use: fp64, fp32, tf32, fp16/bf16, fp8, int8. [default: fp16, else "
+             "tf32, else fp32]")] = None,
+    utilization: Annotated[float | None, typer.Option(
+        help="Fraction of peak achieved. [default: 0.35, range 0.30–0.40 (Epoch AI)]")] = None,
+    zone: Annotated[str | None, typer.Option(
+        help="Grid zone, country or cloud region for CO2, e.g. US-CAL-CISO, France, "
+             "us-east-1. [default: world average]")] = None,
+    gco2_per_kwh: Annotated[float | None, typer.Option(
+        "--gco2-per-kwh", help="Grid intensity to use instead of a zone, gCO2e/kWh.")] = None,
+    direct: Annotated[bool, typer.Option(
+        "--direct", help="Direct (combustion) instead of life-cycle intensity.")] = False,
+    pue: Annotated[float | None, typer.Option(
+        help="Data-centre PUE. [default: Green Algorithms' 1.56 for an unknown provider]")
+    ] = None,
+    overhead: Annotated[float | None, typer.Option(
+        help="Server power overhead × chip TDP. [default: 1.82 (Epoch AI)]")] = None,
+    price_kind: Annotated[str, typer.Option(
+        help="Cloud price: on-demand, 1y or 3y (committed use).")] = "on-demand",
+    usd_per_chip_hour: Annotated[float | None, typer.Option(
+        help="Price per chip-hour to use instead of the observed prices.")] = None,
+    dollars_year: Annotated[int | None, typer.Option(
+        help="Express dollars in this year's money (PPI); without a chip, price FLOP at that "
+             "year's cloud prices.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """What will a training run cost? FLOP, chip-hours, energy, CO2 and dollars, with every
+    assumption and its source, and ranges where inputs are uncertain.
+
+    Examples:
+
+        computelimits estimate --chip "H100 SXM5 80GB" --chips 1024 --hours 720 --zone US-CAL-CISO
+
+        computelimits estimate --params 7e9 --tokens 2e12 --chip "A100 SXM4 80 GB" --chips 256
+
+        computelimits estimate --flop 1e24 --dollars-year 2024 --json
+    """
+    from computelimits.compute.estimate import estimate as run
+
+    try:
+        est = run(chip=chip, chips=chips, hours=hours, flop=flop, parameters=params,
+                  tokens=tokens, precision=precision, utilization=utilization, zone=zone,
+                  gco2e_per_kwh=gco2_per_kwh, lifecycle=not direct, pue=pue, overhead=overhead,
+                  price_kind=price_kind, usd_per_chip_hour=usd_per_chip_hour,
+                  dollars_year=dollars_year)
+    except ComputeLimitsError as exc:
+        raise _fail(exc) from None
+    if as_json:
+        typer.echo(json.dumps(est.to_dict(), indent=2, default=str))
+        return
+    table = Table(title="training-run estimate")
+    for col in ("quantity", "central", "range"):
+        table.add_column(col, justify="right" if col != "quantity" else "left")
+    for row in est.rows():
+        table.add_row(*row)
+    console.print(table)
+    console.print("assumptions:", style="bold")
+    for a in est.assumptions:
+        rng = f" ({a['low']:g}–{a['high']:g})" if a.get("low") is not None else ""
+        console.print(f"  {a['name']} = {a['value']:g} {a['unit']}{rng} — {a['source']}",
+                      highlight=False)
+    for n_ in est.notes:
+        console.print(f"note: {n_}", style="yellow", highlight=False)
+    for line in est.sources:
+        console.print(f"source: {line}", style="dim", highlight=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -1,0 +1,114 @@
+"""Energy and CO2 of a training run.
+
+energy (kWh) = chip-hours × chip TDP (W) × server overhead × PUE / 1000
+CO2 (kg)     = energy (kWh) × grid intensity (gCO2e/kWh) / 1000
+
+TDP is an upper bound on the board's draw; the server overhead (CPUs, networking, storage)
+and the data-centre PUE are named assumptions (:mod:`computelimits.assumptions`; the default
+PUE is Green Algorithms' value for an unknown provider). Grid intensity comes from the
+``grid`` table: Electricity Maps 2024 zones and countries (life-cycle by default, direct on
+request), then Green Algorithms locations, then ML CO2 Impact cloud regions.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from computelimits import assumptions
+from computelimits.errors import ConfigError
+
+__all__ = ["GridIntensity", "co2_kg", "default_pue", "energy_kwh", "grid_intensity"]
+
+
+def energy_kwh(chip_hours: float, tdp_w: float, *, pue: float | None = None,
+               overhead: float | None = None):
+    """Energy in kWh: chip-hours × TDP × server overhead × PUE / 1000."""
+    pue = default_pue()[0] if pue is None else pue
+    overhead = assumptions.get("server_overhead").value if overhead is None else overhead
+    for name, v in (("chip-hours", chip_hours), ("TDP", tdp_w)):
+        if np.any(~np.isfinite(np.asarray(v, float)) | (np.asarray(v, float) <= 0)):
+            raise ConfigError(f"{name} must be a positive number, got {v}")
+    if pue < 1:
+        raise ConfigError(f"PUE must be at least 1, got {pue}")
+    if overhead < 1:
+        raise ConfigError(f"server overhead must be at least 1, got {overhead}")
+    return np.asarray(chip_hours, float) * np.asarray(tdp_w, float) * overhead * pue / 1000.0
+
+
+def co2_kg(energy: float, gco2e_per_kwh: float):
+    """CO2-equivalent in kg: kWh × gCO2e/kWh / 1000."""
+    if np.any(np.asarray(gco2e_per_kwh, float) < 0):
+        raise ConfigError(f"grid intensity must not be negative, got {gco2e_per_kwh}")
+    return np.asarray(energy, float) * np.asarray(gco2e_per_kwh, float) / 1000.0
+
+
+@lru_cache(maxsize=1)
+def default_pue() -> tuple[float, str]:
+    """(PUE, source) for an unknown provider, from Green Algorithms' defaults table."""
+    from computelimits.data.loaders.green_algorithms import pue_defaults
+
+    table = pue_defaults()
+    value, source = table["Unknown"]
+    return float(value), f"Green Algorithms defaults_PUE.csv, provider 'Unknown': {source}"
+
+
+@dataclass(frozen=True)
+class GridIntensity:
+    gco2e_per_kwh: float
+    zone: str
+    name: str
+    kind: str
+    year: int | None
+    basis: str  # "life-cycle", "direct" or "as given"
+    source: str
+
+    def line(self) -> str:
+        yr = f", {self.year}" if self.year else ""
+        return (f"{self.gco2e_per_kwh:g} gCO2e/kWh ({self.basis}) for {self.zone} "
+                f"({self.name}{yr}; {self.source})")
+
+
+@lru_cache(maxsize=1)
+def _grid() -> pd.DataFrame:
+    from computelimits.data.tables import grid
+
+    return grid()
+
+
+def grid_intensity(zone: str | None = None, *, lifecycle: bool = True) -> GridIntensity:
+    """Carbon intensity for a zone id, country or cloud region (default: the world average in
+    Green Algorithms' table). Unknown names get the closest known ones in the error."""
+    g = _grid()
+    if zone is None:
+        zone = "WORLD"
+    want = zone.strip().casefold()
+    order = ["electricity-maps-2024", "green-algorithms", "mlco2-impact"]
+    for src in order:
+        rows = g[(g["source"] == src) & g["gco2e_per_kwh"].notna()]
+        hit = rows[rows["zone"].str.casefold() == want]
+        if hit.empty:
+            hit = rows[(rows["name"].str.casefold() == want)
+                       | ((rows["kind"] == "country") & (rows["country"].str.casefold() == want))]
+        if hit.empty:
+            continue
+        r = hit.iloc[0]
+        value, basis = float(r["gco2e_per_kwh"]), "as given"
+        if src == "electricity-maps-2024":
+            if lifecycle and pd.notna(r["gco2e_per_kwh_lifecycle"]):
+                value, basis = float(r["gco2e_per_kwh_lifecycle"]), "life-cycle"
+            else:
+                basis = "direct"
+        year = int(r["year"]) if pd.notna(r["year"]) else None
+        return GridIntensity(value, str(r["zone"]), str(r["name"]), str(r["kind"]), year,
+                             basis, f"{src}, row {r['source_row']}")
+    names = pd.concat([g["zone"], g["name"], g["country"]]).dropna().unique().tolist()
+    close = difflib.get_close_matches(zone, names, n=5, cutoff=0.5)
+    hint = f" Closest known: {'; '.join(close)}." if close else ""
+    raise ConfigError(f"unknown grid zone {zone!r}.{hint} (Electricity Maps zone ids such as "
+                      "US-CAL-CISO or FR, country names, Green Algorithms locations, cloud "
+                      "regions such as us-east-1)")

@@ -1,0 +1,212 @@
+"""Compute, energy, CO2 and cost: hand-computed values, laws that must hold, and the estimator
+against Epoch AI's reported figures."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from computelimits import assumptions
+from computelimits.compute import burden as B  # noqa: N812
+from computelimits.compute.cost import paper_co2_kg, paper_usd
+from computelimits.compute.energy import co2_kg, energy_kwh
+from computelimits.errors import ConfigError
+
+
+def test_hardware_burden_and_effective_compute_by_hand():
+    # 8 chips × 1.5e13 FLOP/s × 3600 s = 4.32e17 FLOP; at 35% utilization 1.512e17
+    assert B.hardware_burden(8, 1.5e13, 3600) == pytest.approx(4.32e17)
+    assert B.effective_compute(4.32e17) == pytest.approx(1.512e17)
+    assert B.effective_compute(4.32e17, 0.5) == pytest.approx(2.16e17)
+    with pytest.raises(ConfigError):
+        B.effective_compute(1.0, 1.5)
+    with pytest.raises(ConfigError):
+        B.hardware_burden(-1, 1e12, 10)
+
+
+def test_network_operations_transformer_rule_and_macs():
+    # ResNet-50: 4.1e9 MACs → 8.2e9 FLOP per image; × 3 × 1.28e6 × 90
+    assert B.macs_to_flop(4.1e9) == pytest.approx(8.2e9)
+    assert B.network_operations(8.2e9, 1.28e6, 90) == pytest.approx(8.2e9 * 3 * 1.28e6 * 90)
+    # 6 N D: 7e9 parameters × 2e12 tokens = 8.4e22
+    assert B.transformer_training_flop(7e9, 2e12) == pytest.approx(8.4e22)
+    # chip-hours for 1e21 FLOP at 1e14 FLOP/s and 50%: 1e21 / 5e13 / 3600
+    assert B.chip_hours_for(1e21, 1e14, 0.5) == pytest.approx(1e21 / 5e13 / 3600)
+
+
+def test_energy_and_co2_by_hand():
+    # 100 chip-hours × 400 W × 1.82 × 1.2 / 1000 = 87.36 kWh; × 300 g/kWh = 26.208 kg
+    e = energy_kwh(100, 400, pue=1.2, overhead=1.82)
+    assert e == pytest.approx(87.36)
+    assert co2_kg(e, 300) == pytest.approx(26.208)
+    with pytest.raises(ConfigError, match="PUE"):
+        energy_kwh(1, 1, pue=0.9, overhead=1)
+    with pytest.raises(ConfigError):
+        co2_kg(1.0, -5)
+
+
+def test_paper_conventions():
+    # $1 per 6.8741e16 FLOP; 1 lb CO2 per 3.4976e17 FLOP (Computer Progress site)
+    assert paper_usd(6.8741e16 * 1000) == pytest.approx(1000)
+    assert paper_co2_kg(3.4976e17) == pytest.approx(0.45359237)
+    # the site's rate is a 14.13 TFLOP/s device at $0.74/hour
+    assert pytest.approx(assumptions.get("paper_flop_per_usd").value,
+                                                   rel=1e-4) == 14.13e12 * 3600 / 0.74
+
+
+positive = st.floats(1e-3, 1e6, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=60, deadline=None)
+@given(positive, positive, positive, st.floats(1.0, 3.0), st.floats(0, 1000))
+def test_doubling_chips_doubles_flop_energy_and_co2(chips, hours, tdp, pue, grid):
+    f1 = B.hardware_burden(chips, 1e14, hours * 3600)
+    f2 = B.hardware_burden(2 * chips, 1e14, hours * 3600)
+    assert f2 == pytest.approx(2 * f1)
+    e1 = energy_kwh(chips * hours, tdp, pue=pue, overhead=1.5)
+    e2 = energy_kwh(2 * chips * hours, tdp, pue=pue, overhead=1.5)
+    assert e2 == pytest.approx(2 * e1)
+    assert co2_kg(e2, grid) == pytest.approx(2 * co2_kg(e1, grid))
+    assert co2_kg(e1, grid) >= 0
+
+
+@settings(max_examples=40, deadline=None)
+@given(positive, st.floats(0.05, 1.0))
+def test_chip_hours_fall_as_utilization_rises(flop_scale, u):
+    flop = flop_scale * 1e20
+    lo = B.chip_hours_for(flop, 1e14, u)
+    assert B.chip_hours_for(flop, 1e14, min(1.0, u * 1.5)) <= lo * (1 + 1e-12)
+    # units: FLOP = chip-hours × 3600 × peak × utilization
+    assert lo * 3600 * 1e14 * u == pytest.approx(flop)
+
+
+# ---- with the data ---------------------------------------------------------------------
+
+
+def test_chip_lookup_and_closest_names(mirror):
+    from computelimits.compute.hardware import find_chip
+
+    chip = find_chip("H100 SXM5 80GB")
+    assert chip.name == "NVIDIA H100 SXM5 80GB"
+    peak, prec = chip.peak()
+    assert prec == "fp16" and peak > 1e14
+    assert chip.peak("fp32")[0] < peak
+    with pytest.raises(ConfigError, match=r"Closest known: .*H100"):
+        find_chip("H100")
+    with pytest.raises(ConfigError, match="unknown precision"):
+        chip.peak("fp7")
+
+
+def test_grid_lookup(mirror):
+    from computelimits.compute.energy import grid_intensity
+
+    fr = grid_intensity("FR")
+    assert fr.basis == "life-cycle" and 0 < fr.gco2e_per_kwh < 100
+    assert grid_intensity("FR", lifecycle=False).gco2e_per_kwh < fr.gco2e_per_kwh
+    assert grid_intensity("France").zone == "FR"
+    assert grid_intensity("us-east-1").kind == "cloud-region"
+    world = grid_intensity()
+    assert world.zone == "WORLD" and world.source.startswith("green-algorithms")
+    with pytest.raises(ConfigError, match="Closest known"):
+        grid_intensity("Frnace")
+
+
+def test_estimate_from_chips_and_hours(mirror):
+    from computelimits.compute.estimate import estimate
+
+    e = estimate(chip="NVIDIA A100 SXM4 80 GB", chips=64, hours=100, zone="FR",
+                 usd_per_chip_hour=2.0)
+    peak = e.peak_flops
+    assert e.hardware_burden_flop == pytest.approx(64 * peak * 100 * 3600)
+    assert e.training_flop == pytest.approx(e.hardware_burden_flop * 0.35)
+    assert e.training_flop_range == pytest.approx((e.hardware_burden_flop * 0.30,
+                                                   e.hardware_burden_flop * 0.40))
+    assert e.cost_usd == pytest.approx(64 * 100 * 2.0)
+    names = {a["name"] for a in e.assumptions}
+    assert {"utilization", "chip_tdp", "server_overhead", "pue", "grid_intensity"} <= names
+    assert all(a["source"] for a in e.assumptions)
+    assert any("Epoch AI" in s for s in e.sources)
+    # energy = chip-hours × TDP × overhead × PUE
+    tdp = next(a["value"] for a in e.assumptions if a["name"] == "chip_tdp")
+    pue = next(a["value"] for a in e.assumptions if a["name"] == "pue")
+    assert e.energy_kwh == pytest.approx(6400 * tdp * 1.82 * pue / 1000)
+
+
+def test_estimate_from_params_and_tokens_gives_ranges(mirror):
+    from computelimits.compute.estimate import estimate
+
+    e = estimate(parameters=1e9, tokens=2e10, chip="NVIDIA H100 SXM5 80GB", chips=8)
+    assert e.training_flop == pytest.approx(1.2e20)
+    lo, hi = e.chip_hours_range
+    assert lo < e.chip_hours < hi
+    assert hi / lo == pytest.approx(0.40 / 0.30)
+    assert e.cost_usd_range[0] < e.cost_usd < e.cost_usd_range[1]
+    with pytest.raises(ConfigError, match="both --params and --tokens"):
+        estimate(parameters=1e9)
+
+
+# ---- the estimator against Epoch's data ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def cross(mirror):
+    from computelimits.compute.crosscheck import crosscheck
+
+    return crosscheck()
+
+
+def test_effective_compute_matches_reported_compute_for_most_models(cross):
+    s = cross.summary().set_index("check")
+    assert s.loc["compute", "n"] > 200
+    assert 0.7 < s.loc["compute", "median"] < 1.5
+    assert s.loc["compute", "within_3x"] > 0.7
+
+
+def test_power_matches_epochs_power_draw(cross):
+    s = cross.summary().set_index("check")
+    assert s.loc["power", "n"] > 400
+    assert s.loc["power", "within_2x"] > 0.95
+
+
+def test_cloud_rental_cost_exceeds_epochs_amortized_cost(cross):
+    # Epoch's 2023-dollar costs amortize hardware; on-demand cloud rental costs more.
+    s = cross.summary().set_index("check")
+    assert s.loc["cost", "n"] > 50
+    assert s.loc["cost", "median"] > 1
+
+
+# ---- the CLI, as a user runs it ----------------------------------------------------------
+
+_SCRIPT = Path(sys.executable).with_name("computelimits")
+EXE = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "computelimits"]
+
+
+def _run(*args):
+    return subprocess.run([*EXE, *args], capture_output=True, text=True, timeout=300,
+                          env=dict(os.environ, COLUMNS="140"))
+
+
+def test_cli_estimate_json_and_errors(mirror):
+    res = _run("estimate", "--chip", "H100 SXM5 80GB", "--chips", "16", "--hours", "24",
+               "--zone", "US-CAL-CISO", "--json")
+    assert res.returncode == 0, res.stderr
+    d = json.loads(res.stdout)
+    assert d["chip"] == "NVIDIA H100 SXM5 80GB" and d["chip_hours"] == 384
+    assert d["co2_kg"] > 0 and d["cost_usd"] > 0 and d["assumptions"]
+    text = _run("estimate", "--params", "7e9", "--tokens", "2e12", "--chip", "H100 SXM5 80GB",
+                "--chips", "512")
+    assert text.returncode == 0 and "assumptions:" in text.stdout and "source:" in text.stdout
+    bad = _run("estimate", "--chip", "H100", "--chips", "8", "--hours", "1")
+    assert bad.returncode == 2 and "Closest known" in bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 1
+    none = _run("estimate")
+    assert none.returncode == 2 and "give a chip" in none.stderr
+    assert np.isfinite(d["training_flop"])
