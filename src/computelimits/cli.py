@@ -541,5 +541,51 @@ def estimate(
         console.print(f"source: {line}", style="dim", highlight=False)
 
 
+@app.command()
+def crosscheck(
+    utilization: Annotated[float | None, typer.Option(
+        help="Utilization for the compute check. [default: 0.35]")] = None,
+    price_kind: Annotated[str, typer.Option(
+        help="Cloud price for the cost check: on-demand, 1y or 3y.")] = "on-demand",
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Write the per-model comparisons to this CSV (a 'check' column "
+                            "says compute, cost or power).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Check the estimator against Epoch AI's models table: effective compute from chips ×
+    peak × hours × utilization vs reported compute; chip-hours × observed cloud price vs
+    Epoch's 2023-dollar cost; chips × TDP × server overhead vs Epoch's power draw.
+
+    Example: computelimits crosscheck --out crosscheck.csv
+    """
+    import pandas as pd
+
+    from computelimits._io import atomic_path
+    from computelimits.compute.crosscheck import crosscheck as run
+
+    try:
+        cc = run(utilization=utilization, price_kind=price_kind)
+        if out is not None:
+            both = pd.concat([cc.compute.assign(check="compute"), cc.cost.assign(check="cost"),
+                              cc.power.assign(check="power")], ignore_index=True)
+            with atomic_path(out) as tmp:
+                both.to_csv(tmp, index=False)
+    except ComputeLimitsError as exc:
+        raise _fail(exc) from None
+    summary = cc.summary()
+    if as_json:
+        typer.echo(json.dumps({"summary": json.loads(summary.to_json(orient="records")),
+                               "skipped": cc.skipped}, indent=2))
+        return
+    table = Table(title="estimate / reported (Epoch AI models table)")
+    for col in ("check", "n", "median", "q25", "q75", "within_2x", "within_3x"):
+        table.add_column(col, justify="right")
+    for r in summary.itertuples():
+        table.add_row(r.check, str(r.n), f"{r.median:.3g}", f"{r.q25:.3g}", f"{r.q75:.3g}",
+                      f"{r.within_2x:.0%}", f"{r.within_3x:.0%}")
+    console.print(table)
+    console.print(f"skipped: {cc.skipped}", style="dim", highlight=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -52,8 +52,8 @@ def ratio_summary(ratio: pd.Series) -> dict[str, float]:
             "within_3x": float(np.mean(lr <= np.log10(3)))}
 
 
-def crosscheck(models: pd.DataFrame | None = None, *,
-               utilization: float | None = None) -> CrossCheck:
+def crosscheck(models: pd.DataFrame | None = None, *, utilization: float | None = None,
+               price_kind: str = "on-demand") -> CrossCheck:
     """Compare estimates with Epoch's reported compute, cost and power (see module docstring)."""
     if models is None:
         from computelimits.data.loaders.epoch_models import load_models
@@ -94,7 +94,7 @@ def crosscheck(models: pd.DataFrame | None = None, *,
                               "reported_utilization": m.get("utilization")})
         if pd.notna(m["hours"]) and pd.notna(m["cost_usd"]):
             try:
-                price = chip_hour_price(chip.name)
+                price = chip_hour_price(chip.name, price_kind)
             except ConfigError:
                 skipped["no price"] += 1
             else:
