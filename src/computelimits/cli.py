@@ -587,5 +587,134 @@ def crosscheck(
     console.print(f"skipped: {cc.skipped}", style="dim", highlight=False)
 
 
+@app.command()
+def fit(
+    benchmark: Annotated[str, typer.Option(help="Benchmark id, e.g. imagenet, mmlu, gsm8k.")],
+    form: Annotated[list[str] | None, typer.Option(
+        help="Form(s): polynomial, exponential, site, logit. [default: all]")] = None,
+    cov: Annotated[str, typer.Option(help="Standard errors: cluster, hc3 or ols.")] = "cluster",
+    cluster: Annotated[str, typer.Option(help="Cluster by model or paper.")] = "model",
+    frontier_only: Annotated[bool, typer.Option(
+        "--frontier", help="Fit only the compute–error frontier.")] = False,
+    control_year: Annotated[bool, typer.Option(
+        "--control-year", help="Add publication year as a regressor.")] = False,
+    no_imputed: Annotated[bool, typer.Option(
+        "--no-imputed", help="Leave out results with imputed compute.")] = False,
+    n_boot: Annotated[int, typer.Option(help="Cluster-bootstrap resamples.")] = 10_000,
+    seed: Annotated[int, typer.Option(help="Bootstrap seed.")] = 0,
+    as_json: JsonOpt = False,
+) -> None:
+    """Fit error against training compute for one benchmark, in the paper's forms side by side:
+    slope, standard error, interval, R², N, clusters, AIC/BIC, implied polynomial degree and
+    the compute multiple that halves the error.
+
+    Example: computelimits fit --benchmark mmlu --form polynomial --control-year
+    """
+    from computelimits.scaling.dataset import benchmark_data, frontier
+    from computelimits.scaling.fit import ScalingFit
+
+    forms = form or ["polynomial", "exponential", "site", "logit"]
+    try:
+        data = benchmark_data(benchmark, cluster=cluster, imputed=not no_imputed)
+        if frontier_only:
+            data = frontier(data)
+        fits = [ScalingFit(f, cov=cov, control_year=control_year, n_boot=n_boot,
+                           seed=seed).fit(data) for f in forms]
+    except ComputeLimitsError as exc:
+        raise _fail(exc) from None
+    if as_json:
+        payload = {"benchmark": benchmark, "n": len(data), "fits": [f.to_dict() for f in fits],
+                   "influence": json.loads(fits[0].influence().head(5).to_json(orient="records")),
+                   "attribution": data.attrs.get("attribution", [])}
+        typer.echo(json.dumps(payload, indent=2))
+        return
+    table = Table(title=f"{benchmark}: error against training compute ({len(data)} results)")
+    for col in ("form", "slope", "se", "95% CI", "boot CI", "R²", "N", "clusters", "AIC",
+                "BIC", "halving ×"):
+        table.add_column(col, justify="right")
+    for f_ in fits:
+        d = f_.to_dict()
+        table.add_row(f_.form, f"{d['slope']:.4f}", f"{d['slope_se']:.4f}",
+                      f"[{d['slope_ci_low']:.4f}, {d['slope_ci_high']:.4f}]",
+                      f"[{d.get('slope_boot_low', float('nan')):.4f}, "
+                      f"{d.get('slope_boot_high', float('nan')):.4f}]",
+                      f"{d['r2']:.3f}", str(d["n"]), str(d["clusters"]), f"{d['aic']:.1f}",
+                      f"{d['bic']:.1f}", f"{d['halving_multiple']:.3g}")
+    console.print(table)
+    console.print(fits[0].summary(), highlight=False)
+    infl = fits[0].influence().head(3)
+    for r in infl.itertuples():
+        console.print(f"influence: without {r.paper!r} ({r.results} results) the slope is "
+                      f"{r.slope_without:.4f}" + (" \\[flagged]" if r.flag else ""),
+                      highlight=False)
+
+
+@app.command()
+def extrapolate(
+    benchmark: Annotated[str, typer.Option(help="Benchmark id, e.g. imagenet, mmlu.")],
+    target_error: Annotated[float, typer.Option(
+        help="Target error as a fraction, e.g. 0.05 for 5% error.")],
+    form: Annotated[str, typer.Option(help="Fitted form.")] = "polynomial",
+    budget: Annotated[float | None, typer.Option(
+        help="Budget in US dollars: the year the run becomes affordable on the measured "
+             "price-performance trend.")] = None,
+    zone: Annotated[str | None, typer.Option(
+        help="Grid zone for CO2. [default: world average]")] = None,
+    n_boot: Annotated[int, typer.Option(help="Cluster-bootstrap resamples.")] = 10_000,
+    seed: Annotated[int, typer.Option(help="Bootstrap seed.")] = 0,
+    as_json: JsonOpt = False,
+) -> None:
+    """The compute, dollars and CO2 needed to reach a target error, with bootstrap confidence
+    and prediction intervals, under modern defaults and the paper's conventions.
+
+    Example: computelimits extrapolate --benchmark imagenet --target-error 0.05 --budget 1e9
+    """
+    from computelimits.scaling.extrapolate import extrapolate as run
+
+    try:
+        x = run(benchmark, target_error, form=form, budget_usd=budget, zone=zone,
+                n_boot=n_boot, seed=seed)
+    except ComputeLimitsError as exc:
+        raise _fail(exc) from None
+    if as_json:
+        typer.echo(json.dumps(x.to_dict(), indent=2, default=float))
+        return
+
+    def e10(v):
+        return f"10^{v:.1f}" if np.isfinite(v) else "∞"
+
+    import numpy as np
+
+    kind = (f"extrapolation {x.orders_beyond_data:.1f} orders of magnitude beyond the largest "
+            "observed compute" if x.is_extrapolation else "within the observed compute range")
+    console.print(f"[bold]{x.benchmark}[/]: error {x.target_error:g} (best observed "
+                  f"{x.best_observed_error:.3g}), {x.form} fit — {kind}", highlight=False)
+    table = Table()
+    for col in ("quantity", "central", "95% confidence", "95% prediction"):
+        table.add_column(col, justify="right")
+    table.add_row("training compute (FLOP)", e10(x.log10_compute),
+                  f"{e10(x.log10_compute_conf[0])}–{e10(x.log10_compute_conf[1])}",
+                  f"{e10(x.log10_compute_pred[0])}–{e10(x.log10_compute_pred[1])}")
+    table.add_row(f"cost ({x.price_year} cloud prices)", f"${x.usd:.3g}",
+                  f"${x.usd_conf[0]:.3g}–${x.usd_conf[1]:.3g}",
+                  f"${x.usd_pred[0]:.3g}–${x.usd_pred[1]:.3g}")
+    table.add_row("CO2e (kg)", f"{x.co2_kg:.3g}",
+                  f"{x.co2_kg_conf[0]:.3g}–{x.co2_kg_conf[1]:.3g}", "")
+    table.add_row("cost, paper convention", f"${x.paper_usd:.3g}", "", "")
+    table.add_row("CO2, paper convention (kg)", f"{x.paper_co2_kg:.3g}", "", "")
+    if x.marginal_usd_per_point is not None:
+        table.add_row("marginal cost per point of error at the frontier",
+                      f"${x.marginal_usd_per_point:.3g}",
+                      f"{x.marginal_co2_kg_per_point:.3g} kg CO2e", "")
+    if x.affordable_year is not None:
+        table.add_row(f"affordable at ${x.budget_usd:.3g}", f"{x.affordable_year:.0f}", "", "")
+    console.print(table)
+    for a in x.assumptions:
+        console.print(f"  {a['name']} = {a['value']:g} {a.get('unit', '')} — {a['source']}",
+                      highlight=False)
+    for n_ in x.notes:
+        console.print(f"note: {n_}", style="yellow", highlight=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -1,0 +1,1 @@
+"""Performance against compute: fits, extrapolation, backtests and trends."""

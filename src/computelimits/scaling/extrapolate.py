@@ -1,0 +1,196 @@
+"""What would the next step cost? Compute, dollars and CO2 to reach a target error.
+
+The compute comes from a fitted line (:class:`~computelimits.scaling.fit.ScalingFit`) with a
+cluster-bootstrap confidence interval (where the line crosses the target) and prediction
+interval (where a single new result would). It is then priced two ways:
+
+* **modern defaults**: dollars per FLOP performed at the cloud prices observed in the latest
+  year with enough prices (:func:`computelimits.compute.cost.usd_per_flop`), and CO2 from the
+  energy per FLOP of a modern accelerator (Epoch's chip data: TDP, peak, the utilization,
+  server-overhead and PUE assumptions) at a grid's intensity;
+* **paper conventions**: the companion site's $1 per 6.8741×10¹⁶ FLOP and 1 lb CO2 per
+  3.4976×10¹⁷ FLOP, applied to the hardware burden (compute / utilization).
+
+Compute on the x axis is training compute as the data give it (Epoch's estimates, FLOP
+performed), not the paper's hardware burden; the conversion is stated in every output.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from computelimits import assumptions
+from computelimits.errors import ConfigError
+from computelimits.scaling.dataset import benchmark_data
+from computelimits.scaling.fit import ScalingFit
+
+__all__ = ["DEFAULT_CHIP", "Extrapolation", "extrapolate"]
+
+#: Accelerator used to turn FLOP into energy for the modern default (a named, overridable
+#: choice: the most common frontier-training chip of 2023–2025 in Epoch's models table).
+DEFAULT_CHIP = "NVIDIA H100 SXM5 80GB"
+
+
+@dataclass
+class Extrapolation:
+    benchmark: str
+    form: str
+    target_error: float
+    best_observed_error: float
+    log10_compute: float
+    log10_compute_conf: tuple[float, float]
+    log10_compute_pred: tuple[float, float]
+    max_observed_log10_compute: float
+    orders_beyond_data: float
+    is_extrapolation: bool
+    usd: float
+    usd_conf: tuple[float, float]
+    usd_pred: tuple[float, float]
+    co2_kg: float
+    co2_kg_conf: tuple[float, float]
+    paper_usd: float
+    paper_co2_kg: float
+    price_year: int
+    affordable_year: float | None = None
+    budget_usd: float | None = None
+    marginal_usd_per_point: float | None = None
+    marginal_co2_kg_per_point: float | None = None
+    fit: dict[str, Any] = field(default_factory=dict)
+    assumptions: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _latest_price_year(min_prices: int = 10) -> int:
+    from computelimits.compute.cost import _prices
+
+    p = _prices()
+    counts = p[p["on_demand_usd_per_chip_hour"].notna()]["date"].dt.year.value_counts()
+    years = sorted(int(y) for y, n in counts.items() if n >= min_prices)
+    if not years:
+        raise ConfigError("no year with enough cloud prices in Epoch's price table")
+    return years[-1]
+
+
+def _co2_per_flop(chip: str, zone: str | None) -> tuple[float, list[dict[str, Any]]]:
+    from computelimits.compute.energy import default_pue, grid_intensity
+    from computelimits.compute.hardware import find_chip
+
+    spec = find_chip(chip)
+    peak, prec = spec.peak()
+    u = assumptions.get("utilization")
+    ov = assumptions.get("server_overhead")
+    pue, pue_src = default_pue()
+    grid = grid_intensity(zone)
+    if spec.tdp_w is None:
+        raise ConfigError(f"{spec.name} has no TDP in Epoch's chip dataset")
+    kwh_per_flop = spec.tdp_w * ov.value * pue / (peak * u.value * 3600.0) / 1000.0
+    used = [u.to_dict(), ov.to_dict(),
+            {"name": "energy_chip", "value": spec.tdp_w, "unit": "W TDP",
+             "source": f"{spec.name}, {prec} peak {peak:.3g} FLOP/s (Epoch AI chip dataset)"},
+            {"name": "pue", "value": pue, "unit": "", "source": pue_src},
+            {"name": "grid_intensity", "value": grid.gco2e_per_kwh, "unit": "gCO2e/kWh",
+             "source": grid.line()}]
+    return kwh_per_flop * grid.gco2e_per_kwh / 1000.0, used
+
+
+def price_performance_growth() -> tuple[float, str]:
+    """(orders of magnitude per year, source) of FLOP/s per dollar, measured from the data."""
+    from computelimits.scaling.trends import hardware_trends
+
+    t = hardware_trends(n_boot=0)
+    row = t[t["series"].str.contains("per dollar", case=False)].iloc[0]
+    span = f"{row.get('start', '')}–{row.get('end', '')}"
+    return float(row["slope"]), f"{row['series']} trend ({span}), computelimits trends"
+
+
+def extrapolate(benchmark: str, target_error: float, *, form: str = "polynomial",
+                budget_usd: float | None = None, zone: str | None = None,
+                chip: str = DEFAULT_CHIP, joined: pd.DataFrame | None = None,
+                n_boot: int = 10_000, seed: int = 0, alpha: float = 0.05,
+                growth: float | None = None) -> Extrapolation:
+    """Compute, dollars and CO2 to reach ``target_error`` (a fraction, e.g. 0.05 for 5%).
+
+    ``budget_usd`` adds the year the run becomes affordable if FLOP per dollar keeps its
+    measured trend (``growth``, orders of magnitude per year, overrides the measured rate).
+    """
+    from computelimits.compute.cost import paper_co2_kg, paper_usd, usd_per_flop
+
+    data = benchmark_data(benchmark, joined=joined)
+    fit = ScalingFit(form, n_boot=n_boot, seed=seed).fit(data)
+    r = fit.log10_compute_for(target_error, alpha=alpha)
+    notes: list[str] = []
+    if r.get("share_wrong_sign", 0) > alpha / 2:
+        notes.append(f"{r['share_wrong_sign']:.0%} of bootstrap fits have a slope of the wrong "
+                     "sign: the interval is open-ended")
+    best = float(data["error"].min())
+    max_x = float(data["log10_flop"].max())
+    beyond = r["log10_compute"] - max_x
+    price_year = _latest_price_year()
+    med, _, _, n_prices = usd_per_flop(price_year)
+    co2_flop, used = _co2_per_flop(chip, zone)
+    u = assumptions.get("utilization").value
+
+    def usd_of(x):
+        return float(10.0 ** x * med) if np.isfinite(x) else float("inf")
+
+    def co2_of(x):
+        return float(10.0 ** x * co2_flop) if np.isfinite(x) else float("inf")
+
+    c = r["log10_compute"]
+    conf = (r.get("conf_low", np.nan), r.get("conf_high", np.nan))
+    pred = (r.get("pred_low", np.nan), r.get("pred_high", np.nan))
+    used.insert(0, {"name": "usd_per_flop", "value": med, "unit": "USD per FLOP performed",
+                    "source": f"median over {n_prices} cloud on-demand prices observed in "
+                              f"{price_year} (Epoch AI hardware prices and chip data)"})
+    for name in ("paper_flop_per_usd", "paper_flop_per_lb_co2"):
+        used.append(assumptions.get(name).to_dict())
+    burden = 10.0 ** c / u
+    out = Extrapolation(
+        benchmark=data["benchmark"].iloc[0], form=form, target_error=target_error,
+        best_observed_error=best, log10_compute=c, log10_compute_conf=conf,
+        log10_compute_pred=pred, max_observed_log10_compute=max_x,
+        orders_beyond_data=float(beyond), is_extrapolation=bool(beyond > 0),
+        usd=usd_of(c), usd_conf=(usd_of(conf[0]), usd_of(conf[1])),
+        usd_pred=(usd_of(pred[0]), usd_of(pred[1])), co2_kg=co2_of(c),
+        co2_kg_conf=(co2_of(conf[0]), co2_of(conf[1])),
+        paper_usd=paper_usd(burden), paper_co2_kg=paper_co2_kg(burden),
+        price_year=price_year, fit=fit.to_dict(), assumptions=used, notes=notes)
+    notes.append(f"paper conventions applied to hardware burden = compute / utilization {u:g}")
+    if target_error >= best:
+        notes.append(f"target error {target_error:g} is not below the best observed "
+                     f"{best:g}: this is an interpolation")
+    # marginal cost at the frontier: one percentage point below the best observed error
+    step = 0.01 if best > 0.02 else best / 2
+    try:
+        x1 = fit.log10_compute_for(best, alpha=alpha)["log10_compute"]
+        x2 = fit.log10_compute_for(best - step, alpha=alpha)["log10_compute"]
+        per = 0.01 / step
+        out.marginal_usd_per_point = (usd_of(x2) - usd_of(x1)) * per
+        out.marginal_co2_kg_per_point = (co2_of(x2) - co2_of(x1)) * per
+    except ConfigError as exc:
+        notes.append(f"no marginal cost: {exc}")
+    if budget_usd is not None:
+        if budget_usd <= 0:
+            raise ConfigError(f"budget must be positive, got {budget_usd}")
+        if growth is None:
+            growth, gsrc = price_performance_growth()
+        else:
+            gsrc = "given"
+        used.append({"name": "flop_per_usd_growth", "value": growth,
+                     "unit": "orders of magnitude per year", "source": gsrc})
+        out.budget_usd = budget_usd
+        if out.usd <= budget_usd:
+            out.affordable_year = float(price_year)
+        elif growth > 0 and math.isfinite(out.usd):
+            out.affordable_year = price_year + math.log10(out.usd / budget_usd) / growth
+        else:
+            notes.append("never affordable at this budget if price-performance does not grow")
+    return out
