@@ -716,5 +716,121 @@ def extrapolate(
         console.print(f"note: {n_}", style="yellow", highlight=False)
 
 
+@app.command()
+def reproduce(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the report.")] = Path(
+        "results/report"),
+    quick: Annotated[bool, typer.Option(
+        "--quick", help="Small theory grid and 1,000 bootstrap draws (about a minute).")
+    ] = False,
+    seed: Annotated[int, typer.Option(help="Seed of the simulation and the bootstraps.")] = 0,
+    workers: Annotated[int | None, typer.Option(
+        help="Local worker processes for the theory experiment. \\[default: all cores]")
+    ] = None,
+    allow_partial: Annotated[bool, typer.Option(
+        "--allow-partial", help="Write a theory-only report (exit 0) when the data are missing.")
+    ] = False,
+    open_report: Annotated[bool, typer.Option(
+        "--open", help="Open the report in the browser when done.")] = False,
+) -> None:
+    """Rerun the whole study — theory experiment, data, fits, trends, extrapolations,
+    backtests — and write OUT/index.html with every figure and table (CSV, JSON, PNG, SVG
+    beside it).
+
+    Examples:
+
+        computelimits reproduce --out results/report
+
+        computelimits reproduce --quick --out results/quick-report --open
+    """
+    from computelimits.report.build import STAGES
+    from computelimits.report.build import reproduce as run
+
+    progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(),
+                        MofNCompleteColumn(), TimeElapsedColumn(), console=err_console,
+                        disable=not err_console.is_terminal)
+    try:
+        with progress:
+            task = progress.add_task("starting", total=len(STAGES))
+
+            def say(stage: str, message: str) -> None:
+                progress.update(task, description=message, completed=STAGES.index(stage))
+
+            result = run(out, quick=quick, seed=seed, allow_partial=allow_partial,
+                         workers=workers, progress=say)
+            progress.update(task, completed=len(STAGES), description="done")
+    except ComputeLimitsError as exc:
+        raise _fail(exc) from None
+    s = result.summary
+    console.print(f"report: {result.out / 'index.html'}  ({result.seconds:.0f} s)",
+                  highlight=False)
+    for c in s.get("theory_crossovers", []):
+        if c.get("overtakes_expert_at_n"):
+            console.print(f"theory: {c['model']} overtakes Expert at n = "
+                          f"{c['overtakes_expert_at_n']:,} using "
+                          f"{c['flop_multiple_vs_expert']:.3g}× its FLOP", highlight=False)
+    for f_ in s.get("polynomial_fits", [])[:12]:
+        console.print(f"fit: {f_['benchmark']}: slope {f_['slope']:.3f} "
+                      f"[{f_['slope_ci_low']:.3f}, {f_['slope_ci_high']:.3f}], "
+                      f"R² {f_['r2']:.2f}, N {f_['n']}", highlight=False)
+    if result.partial:
+        for m in result.missing:
+            console.print(f"missing: {m}", style="yellow", highlight=False)
+    if open_report:
+        import webbrowser
+
+        webbrowser.open((result.out / "index.html").resolve().as_uri())
+
+
+@app.command()
+def trends(
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Folder for trends.csv, shares.csv and figure.png/.svg.")] = None,
+    start: Annotated[int, typer.Option(help="First year of the common period.")] = 2012,
+    end: Annotated[int, typer.Option(help="Last year of the common period.")] = 2023,
+    subset: Annotated[str, typer.Option(
+        help="Models: notable, frontier or all.")] = "notable",
+    n_boot: Annotated[int, typer.Option(help="Bootstrap resamples.")] = 2000,
+    seed: Annotated[int, typer.Option(help="Bootstrap seed.")] = 0,
+    as_json: JsonOpt = False,
+) -> None:
+    """Growth of training compute (doubling time, by era) against hardware progress measured
+    from the data — peak FLOP/s per chip, FLOP/s per dollar, Moore's law — and how much of the
+    compute growth hardware explains.
+
+    Example: computelimits trends --out results/trends
+    """
+    from computelimits.scaling import trends as T  # noqa: N812
+
+    try:
+        report = T.trend_report(period=(start, end), compute_subset=subset, n_boot=n_boot,
+                                seed=seed)
+        table, share = report.table(), report.share_table()
+        if out is not None:
+            from computelimits._io import atomic_path
+            from computelimits.report.figures import save
+
+            out.mkdir(parents=True, exist_ok=True)
+            for name, df in (("trends", table), ("shares", share)):
+                with atomic_path(out / f"{name}.csv") as tmp:
+                    df.to_csv(tmp, index=False)
+            save(T.plot_trends(report), out, "figure")
+    except ComputeLimitsError as exc:
+        raise _fail(exc) from None
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), indent=2))
+        return
+    t = Table(title=f"doubling times (months), 95% intervals; common period {start}–{end}")
+    for col in ("series", "n", "years", "doubling", "interval"):
+        t.add_column(col, justify="right" if col != "series" else "left")
+    for r in table.itertuples():
+        t.add_row(str(r.label), str(r.n), f"{int(r.start)}–{int(r.end)}",
+                  f"{r.doubling_months:.1f}", f"{r.doubling_lo:.1f}–{r.doubling_hi:.1f}")
+    console.print(t)
+    for r in share.itertuples():
+        console.print(f"{r.hardware}: explains {r.share:.0%} ({r.share_lo:.0%}–{r.share_hi:.0%}) "
+                      f"of the growth in training compute", highlight=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

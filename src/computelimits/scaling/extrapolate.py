@@ -101,14 +101,19 @@ def _co2_per_flop(chip: str, zone: str | None) -> tuple[float, list[dict[str, An
     return kwh_per_flop * grid.gco2e_per_kwh / 1000.0, used
 
 
+#: price-performance series used for affordability: the fastest ≥16-bit rate per 2023 dollar
+GROWTH_SERIES = "ml_max16_flops_per_usd_2023"
+
+
 def price_performance_growth() -> tuple[float, str]:
-    """(orders of magnitude per year, source) of FLOP/s per dollar, measured from the data."""
+    """(orders of magnitude per year, source) of FLOP/s per dollar, measured from the data
+    (:mod:`computelimits.scaling.trends`, 2012–2023, release prices in 2023 dollars)."""
     from computelimits.scaling.trends import hardware_trends
 
     t = hardware_trends(n_boot=0)
-    row = t[t["series"].str.contains("per dollar", case=False)].iloc[0]
-    span = f"{row.get('start', '')}–{row.get('end', '')}"
-    return float(row["slope"]), f"{row['series']} trend ({span}), computelimits trends"
+    row = t[t["name"] == GROWTH_SERIES].iloc[0]
+    return float(row["slope"]), (f"{row['label']}: {row['doubling_months']:.1f}-month doubling, "
+                                 f"{row['start']:.0f}–{row['end']:.0f} (computelimits trends)")
 
 
 def extrapolate(benchmark: str, target_error: float, *, form: str = "polynomial",

@@ -1,0 +1,303 @@
+"""`computelimits reproduce`: rerun the whole study and write an HTML report.
+
+Stages: the theory experiment; the data (sources, match rates); fits per benchmark; compute
+growth against hardware progress; extrapolations; backtests; data and assumptions. Every table
+is also written as CSV and JSON, every figure as PNG and SVG. The report is built in a
+temporary folder beside ``out`` and swapped in at the end, so a rerun replaces it atomically
+and an interrupted run leaves the previous report intact.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from computelimits import __version__, assumptions
+from computelimits.errors import ComputeLimitsError
+
+__all__ = ["STAGES", "ReportResult", "reproduce"]
+
+STAGES = ("theory", "data", "fits", "trends", "extrapolation", "backtests", "render")
+
+#: benchmarks need at least this many results with compute to be fitted (issue 5)
+MIN_RESULTS = 8
+
+
+@dataclass
+class ReportResult:
+    out: Path
+    partial: bool
+    missing: list[str]
+    summary: dict[str, Any]
+    seconds: float
+    tables: dict[str, Path] = field(default_factory=dict)
+
+
+class _Tables:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.paths: dict[str, Path] = {}
+
+    def write(self, name: str, df: pd.DataFrame) -> pd.DataFrame:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        csv = self.folder / f"{name}.csv"
+        df.to_csv(csv, index=False)
+        (self.folder / f"{name}.json").write_text(
+            df.to_json(orient="records", indent=1, date_format="iso"), encoding="utf-8")
+        self.paths[name] = csv
+        return df
+
+
+def _crossovers(summary: pd.DataFrame) -> pd.DataFrame:
+    """Where Flexible and Regularized overtake Expert (mean performance), and the FLOP ratio."""
+    perf = summary.pivot(index="n", columns="model", values="performance_mean")
+    flop = summary.pivot(index="n", columns="model", values="flop_mean")
+    rows = []
+    for model in ("regularized", "flexible"):
+        ahead = perf[model] > perf["expert"]
+        ns = [n for n in perf.index if ahead[n] and all(ahead[m] for m in perf.index if m >= n)]
+        if ns:
+            n = ns[0]
+            rows.append({"model": model, "overtakes_expert_at_n": int(n),
+                         "performance": round(float(perf.loc[n, model]), 3),
+                         "expert_performance": round(float(perf.loc[n, "expert"]), 3),
+                         "flop_multiple_vs_expert": float(flop.loc[n, model]
+                                                          / flop.loc[n, "expert"])})
+        else:
+            rows.append({"model": model, "overtakes_expert_at_n": None, "performance": None,
+                         "expert_performance": None, "flop_multiple_vs_expert": None})
+    return pd.DataFrame(rows)
+
+
+def reproduce(out: str | Path, *, quick: bool = False, seed: int = 0,
+              allow_partial: bool = False, workers: int | None = None,
+              progress: Callable[[str, str], None] | None = None) -> ReportResult:
+    """Rerun the study into ``out`` (see the module docstring).
+
+    ``quick``: the small theory grid and 1,000 bootstrap draws (instead of the paper-sized
+    theory run and 10,000 draws). Raises :class:`ComputeLimitsError` if data are missing and
+    ``allow_partial`` is False (after writing nothing).
+    """
+    t0 = time.perf_counter()
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    say = progress or (lambda stage, msg: None)
+    try:
+        result = _build(work, quick=quick, seed=seed, allow_partial=allow_partial,
+                        workers=workers, say=say)
+        _swap(work, out)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    result.out = out
+    result.tables = {k: out / v.relative_to(work) for k, v in result.tables.items()}
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+def _swap(work: Path, out: Path) -> None:
+    """Replace ``out`` by ``work`` with two renames (the old report survives a failure)."""
+    old = None
+    if out.exists():
+        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        os.replace(out, old)
+    os.replace(work, out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _build(work: Path, *, quick: bool, seed: int, allow_partial: bool,
+           workers: int | None, say: Callable[[str, str], None]) -> ReportResult:
+    from computelimits.report import figures
+    from computelimits.theory import TheoryConfig, simulate
+
+    figs = work / "figures"
+    tables = _Tables(work / "tables")
+    ctx: dict[str, Any] = {"version": __version__, "quick": quick, "seed": seed,
+                           "missing": [], "figures": {}, "sections": {}}
+    n_boot = 1000 if quick else 10_000
+
+    # 1. theory ---------------------------------------------------------------------------
+    say("theory", "simulating the sparse linear model")
+    cfg = (TheoryConfig.quick(seed=seed) if quick else TheoryConfig(seed=seed))
+    theory = simulate(cfg, workers=workers)
+    tables.write("theory_summary", theory.summary)
+    cross = tables.write("theory_crossovers", _crossovers(theory.summary))
+    ctx["figures"]["theory"] = figures.save(theory.plot(), figs, "theory")
+    ctx["sections"]["theory"] = {"config": cfg.to_dict(), "reps": cfg.reps,
+                                 "elapsed": theory.elapsed_s,
+                                 "summary": theory.table().round(3).reset_index(),
+                                 "crossovers": cross}
+
+    # 2–6: the empirical part, which needs the data ---------------------------------------
+    try:
+        say("data", "loading and joining the open data")
+        empirical = _empirical(work, tables, figs, n_boot=n_boot, seed=seed, say=say, ctx=ctx)
+    except ComputeLimitsError as exc:
+        ctx["missing"].append(str(exc))
+        empirical = None
+        if not allow_partial:
+            raise ComputeLimitsError(
+                f"the empirical part needs the data: {exc} (use --allow-partial for a report "
+                "of the theory part only)") from None
+
+    # 7. assumptions ------------------------------------------------------------------------
+    ctx["assumptions"] = pd.DataFrame([a.to_dict() for a in assumptions.ASSUMPTIONS.values()])
+    tables.write("assumptions", ctx["assumptions"])
+
+    say("render", "writing the HTML report")
+    summary = _summary(ctx, empirical)
+    ctx["summary"] = summary
+    (work / "summary.json").write_text(json.dumps(summary, indent=2, default=_json),
+                                       encoding="utf-8")
+    from computelimits.report.render import render
+
+    (work / "index.html").write_text(render(ctx), encoding="utf-8")
+    return ReportResult(out=work, partial=empirical is None, missing=ctx["missing"],
+                        summary=summary, seconds=0.0, tables=dict(tables.paths))
+
+
+def _json(v):
+    if isinstance(v, (np.floating, np.integer)):
+        return v.item()
+    if isinstance(v, pd.Timestamp):
+        return v.isoformat()
+    return str(v)
+
+
+def _empirical(work: Path, tables: _Tables, figs: Path, *, n_boot: int, seed: int,
+               say: Callable[[str, str], None], ctx: dict[str, Any]) -> dict[str, Any]:
+    from computelimits.data import tables as data_tables
+    from computelimits.data.join import join_compute
+    from computelimits.data.registry import SOURCES
+    from computelimits.report import figures
+    from computelimits.scaling.dataset import benchmark_data
+    from computelimits.scaling.extrapolate import extrapolate
+    from computelimits.scaling.fit import ScalingFit
+
+    results = data_tables.results()
+    compute = data_tables.compute()
+    joined = join_compute(results, compute)
+    match = tables.write("match_rates", joined.report)
+    src_rows = []
+    for name, src in SOURCES.items():
+        src_rows.append({"source": name, "licence": src.licence, "attribution": src.attribution,
+                         "provenance": src.provenance,
+                         "results": int((results["source"] == name).sum()),
+                         "compute_records": int((compute["source"] == name).sum())})
+    sources = tables.write("sources", pd.DataFrame(src_rows))
+    ctx["sections"]["data"] = {"match": match, "sources": sources,
+                               "repairs": sorted(dict(results.attrs.get("repairs", {})).items())}
+
+    # fits per benchmark with enough results
+    say("fits", "fitting error against compute per benchmark")
+    fit_rows, bench_figs, datasets, polys = [], {}, {}, {}
+    counts = joined.table[joined.table["training_flop"].notna()].groupby("benchmark").size()
+    for bench in sorted(counts.index):
+        try:
+            data = benchmark_data(bench, joined=joined.table)
+        except ComputeLimitsError:
+            continue
+        if len(data) < MIN_RESULTS or data["log10_flop"].nunique() < 3:
+            continue
+        fits = {f: ScalingFit(f, n_boot=n_boot, seed=seed).fit(data)
+                for f in ("polynomial", "exponential", "site", "logit")}
+        for fit in fits.values():
+            d = fit.to_dict()
+            d["benchmark"] = bench
+            fit_rows.append(d)
+        datasets[bench] = data
+        polys[bench] = fits["polynomial"]
+        bench_figs[bench] = figures.save(
+            figures.benchmark_figure(data, fits, f"{bench}: {len(data)} results"), figs,
+            f"fit_{bench}")
+    fit_table = pd.DataFrame(fit_rows)
+    cols = ["benchmark", "form", "n", "clusters", "papers", "slope", "slope_se", "slope_ci_low",
+            "slope_ci_high", "slope_boot_low", "slope_boot_high", "r2", "aic", "bic",
+            "polynomial_degree", "halving_multiple"]
+    fit_table = tables.write("fits", fit_table[[c for c in cols if c in fit_table]])
+    ctx["sections"]["fits"] = {"table": fit_table, "figures": bench_figs}
+
+    # trends
+    say("trends", "compute growth against hardware progress")
+    ctx["sections"]["trends"] = _trends(tables, figs, seed=seed, n_boot=min(n_boot, 2000))
+
+    # extrapolation: halve today's best error
+    say("extrapolation", "pricing the next halving of the error")
+    ext_rows = []
+    for bench, data in datasets.items():
+        target = float(data["error"].min()) / 2
+        try:
+            x = extrapolate(bench, target, joined=joined.table, n_boot=n_boot, seed=seed)
+        except ComputeLimitsError as exc:
+            ext_rows.append({"benchmark": bench, "target_error": target, "note": str(exc)})
+            continue
+        ext_rows.append({
+            "benchmark": bench, "best_error": x.best_observed_error, "target_error": target,
+            "log10_flop": x.log10_compute, "log10_flop_conf_low": x.log10_compute_conf[0],
+            "log10_flop_conf_high": x.log10_compute_conf[1],
+            "log10_flop_pred_low": x.log10_compute_pred[0],
+            "log10_flop_pred_high": x.log10_compute_pred[1],
+            "orders_beyond_data": x.orders_beyond_data, "usd": x.usd,
+            "usd_conf_low": x.usd_conf[0], "usd_conf_high": x.usd_conf[1],
+            "co2_kg": x.co2_kg, "paper_usd": x.paper_usd, "paper_co2_kg": x.paper_co2_kg,
+            "price_year": x.price_year, "note": "; ".join(x.notes)})
+    ext = tables.write("extrapolations", pd.DataFrame(ext_rows))
+    ctx["sections"]["extrapolation"] = {"table": ext}
+
+    # backtests
+    say("backtests", "backtesting past extrapolations")
+    ctx["sections"]["backtests"] = _backtests(tables, joined.table, n_boot=min(n_boot, 2000),
+                                              seed=seed)
+    return {"fits": fit_table, "extrapolations": ext, "polys": polys}
+
+
+def _trends(tables: _Tables, figs: Path, *, seed: int, n_boot: int) -> dict[str, Any]:
+    from computelimits.report import figures
+    from computelimits.scaling import trends
+
+    report = trends.trend_report(n_boot=n_boot, seed=seed)
+    cols = ["group", "label", "n", "start", "end", "slope", "slope_lo", "slope_hi",
+            "doubling_months", "doubling_lo", "doubling_hi", "r2"]
+    table = report.table()
+    table = tables.write("trends", table[[c for c in cols if c in table.columns]])
+    share = report.share_table()
+    share = tables.write("trend_shares", share[[c for c in (
+        "hardware", "share", "share_lo", "share_hi", "hardware_doubling", "compute_doubling",
+        "hardware_start", "hardware_end", "hardware_n") if c in share.columns]])
+    fig = trends.plot_trends(report)
+    return {"table": table, "share": share, "figure": figures.save(fig, figs, "trends")}
+
+
+def _backtests(tables: _Tables, joined: pd.DataFrame, *, n_boot: int,
+               seed: int) -> dict[str, Any]:
+    from computelimits.scaling import backtest
+
+    cal = backtest.calibration(backtest.DEFAULT_BENCHMARKS, backtest.DEFAULT_CUTOFFS,
+                               joined=joined, n_boot=n_boot, seed=seed)
+    return {"table": tables.write("backtests", cal)}
+
+
+def _summary(ctx: dict[str, Any], empirical: dict[str, Any] | None) -> dict[str, Any]:
+    th = ctx["sections"]["theory"]
+    out: dict[str, Any] = {"version": ctx["version"], "quick": ctx["quick"], "seed": ctx["seed"],
+                           "partial": empirical is None, "missing": ctx["missing"],
+                           "theory_crossovers": th["crossovers"].to_dict(orient="records")}
+    if empirical is not None:
+        poly = empirical["fits"]
+        poly = poly[poly["form"] == "polynomial"]
+        out["polynomial_fits"] = poly[["benchmark", "n", "slope", "slope_ci_low",
+                                       "slope_ci_high", "r2"]].to_dict(orient="records")
+        out["extrapolations"] = empirical["extrapolations"].to_dict(orient="records")
+    return out
