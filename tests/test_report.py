@@ -20,8 +20,8 @@ ARTIFACTS = Path(os.environ.get("COMPUTELIMITS_ARTIFACTS",
                                 Path(__file__).resolve().parent.parent / "test-artifacts"))
 
 SECTIONS = ["theory", "data", "trends", "extrapolation", "backtests", "sources"]
-TABLES = ["theory_crossovers", "fits", "trends", "trend_shares", "extrapolations", "backtests",
-          "match_rates",
+TABLES = ["theory_crossovers", "fits_polynomial", "form_comparison", "trends", "trend_shares",
+          "extrapolations", "backtests", "match_rates",
           "sources", "assumptions"]
 
 

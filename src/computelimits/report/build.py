@@ -227,7 +227,15 @@ def _empirical(work: Path, tables: _Tables, figs: Path, *, n_boot: int, seed: in
             "slope_ci_high", "slope_boot_low", "slope_boot_high", "r2", "aic", "bic",
             "polynomial_degree", "halving_multiple"]
     fit_table = tables.write("fits", fit_table[[c for c in cols if c in fit_table]])
-    ctx["sections"]["fits"] = {"table": fit_table, "figures": bench_figs}
+    poly = fit_table[fit_table["form"] == "polynomial"].drop(columns="form")
+    poly = poly.assign(slope_excludes_zero=(poly["slope_ci_high"] < 0) | (poly["slope_ci_low"] > 0))
+    poly = tables.write("fits_polynomial", poly.reset_index(drop=True))
+    aic = fit_table.pivot(index="benchmark", columns="form", values="aic")
+    best = aic.idxmin(axis=1)
+    forms = tables.write("form_comparison", pd.DataFrame({
+        "benchmark": aic.index, **{f"aic_{c}": aic[c].to_numpy() for c in aic.columns},
+        "lowest_aic": best.to_numpy()}))
+    ctx["sections"]["fits"] = {"table": poly, "forms": forms, "figures": bench_figs}
 
     # trends
     say("trends", "compute growth against hardware progress")
@@ -244,7 +252,9 @@ def _empirical(work: Path, tables: _Tables, figs: Path, *, n_boot: int, seed: in
             ext_rows.append({"benchmark": bench, "target_error": target, "note": str(exc)})
             continue
         ext_rows.append({
-            "benchmark": bench, "best_error": x.best_observed_error, "target_error": target,
+            "benchmark": bench, "slope_excludes_zero": bool(
+                x.fit["slope_ci_high"] < 0 or x.fit["slope_ci_low"] > 0),
+            "best_error": x.best_observed_error, "target_error": target,
             "log10_flop": x.log10_compute, "log10_flop_conf_low": x.log10_compute_conf[0],
             "log10_flop_conf_high": x.log10_compute_conf[1],
             "log10_flop_pred_low": x.log10_compute_pred[0],
@@ -284,7 +294,7 @@ def _backtests(tables: _Tables, joined: pd.DataFrame, *, n_boot: int,
                seed: int) -> dict[str, Any]:
     from computelimits.scaling import backtest
 
-    cal = backtest.calibration(backtest.DEFAULT_BENCHMARKS, backtest.DEFAULT_CUTOFFS,
+    cal = backtest.calibration(backtest.LANGUAGE_BENCHMARKS, backtest.DEFAULT_CUTOFFS,
                                joined=joined, n_boot=n_boot, seed=seed)
     return {"table": tables.write("backtests", cal)}
 

@@ -26,7 +26,15 @@ Definitions (all dates are the results' ``date`` column, compute in log10 FLOP):
   included); ``error_oom`` = predicted − actual, in orders of magnitude (positive: the past
   trend asked for more compute than the record used).
 
-:func:`calibration` runs many (benchmark, cutoff) pairs and returns one summary row each.
+* when more than α/2 of the bootstrap slopes have the wrong sign, ``log10_compute_for``
+  returns NaN for the upper bounds (numpy interpolating between two infinities); the true
+  bound is +inf and the table says so.
+
+``targets="all"`` evaluates every later result instead of the new bests: with no selection
+on the error it checks the intervals themselves, while new bests — the luckiest results for
+their compute — are biased towards less compute than the trend (positive ``error_oom``) even
+when the trend is stable. :func:`calibration` runs many (benchmark, cutoff) pairs and returns
+one summary row each.
 """
 
 from __future__ import annotations
@@ -243,7 +251,8 @@ def calibration(benchmarks: tuple[str, ...] | list[str] = LANGUAGE_BENCHMARKS,
     """One row per (benchmark, cutoff): the :meth:`BacktestResult.summary`, or, with the
     counts that are known, a ``reason`` why the pair was skipped (fewer than ``min_train``
     training results or ``min_test`` new bests, no data, or a fit that failed). ``reason``
-    is None for pairs that ran. Other keywords go to :func:`backtest`."""
+    is None for pairs that ran. The skip rule counts new bests whatever ``targets`` says.
+    Other keywords go to :func:`backtest`."""
     if joined is None and benchmarks:
         from computelimits.data import tables
         from computelimits.data.join import join_compute

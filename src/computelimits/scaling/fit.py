@@ -217,8 +217,12 @@ class ScalingFit:
             conf[wrong] = np.inf
             pred[wrong] = np.inf
             q = [100 * alpha / 2, 100 * (1 - alpha / 2)]
-            out["conf_low"], out["conf_high"] = (float(v) for v in np.percentile(conf, q))
-            out["pred_low"], out["pred_high"] = (float(v) for v in np.percentile(pred, q))
+            with np.errstate(invalid="ignore"):  # inf − inf inside percentile's interpolation
+                cq, pq = np.percentile(conf, q), np.percentile(pred, q)
+            cq = np.where(np.isnan(cq), np.inf, cq)
+            pq = np.where(np.isnan(pq), np.inf, pq)
+            out["conf_low"], out["conf_high"] = (float(v) for v in cq)
+            out["pred_low"], out["pred_high"] = (float(v) for v in pq)
             out["share_wrong_sign"] = float(wrong.mean())
         return out
 
