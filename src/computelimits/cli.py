@@ -832,5 +832,56 @@ def trends(
                       f"of the growth in training compute", highlight=False)
 
 
+@app.command()
+def backtest(
+    benchmark: Annotated[list[str] | None, typer.Option(
+        help="Benchmark id(s). \\[default: the language-model benchmarks]")] = None,
+    cutoff: Annotated[list[str] | None, typer.Option(
+        help="Cutoff date(s), YYYY-MM-DD. \\[default: 2021-01-01, 2022-01-01, 2023-01-01, "
+             "2023-07-01]")] = None,
+    form: Annotated[str, typer.Option(help="Fitted form.")] = "polynomial",
+    n_boot: Annotated[int, typer.Option(help="Cluster-bootstrap resamples.")] = 2000,
+    seed: Annotated[int, typer.Option(help="Bootstrap seed.")] = 0,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Write the calibration table (and per-result rows) as CSV.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Fit on results published before a cutoff, predict the compute of the best results
+    after it, and report how often the truth falls inside the 95% intervals and the error in
+    orders of magnitude.
+
+    Example: computelimits backtest --benchmark mmlu --cutoff 2022-01-01
+    """
+    from computelimits.scaling import backtest as bt
+
+    benches = benchmark or list(bt.LANGUAGE_BENCHMARKS)
+    cutoffs = cutoff or list(bt.DEFAULT_CUTOFFS)
+    try:
+        cal = bt.calibration(benches, cutoffs, form=form, n_boot=n_boot, seed=seed)
+        if out is not None:
+            from computelimits._io import atomic_path
+
+            with atomic_path(out) as tmp:
+                cal.to_csv(tmp, index=False)
+    except ComputeLimitsError as exc:
+        raise _fail(exc) from None
+    if as_json:
+        typer.echo(cal.to_json(orient="records", indent=2))
+        return
+    t = Table(title="backtests: 95% prediction-interval coverage and error (orders of magnitude)")
+    for col in ("benchmark", "cutoff", "train", "test", "PI coverage", "CI coverage",
+                "median |error|", "bias", "note"):
+        t.add_column(col, justify="right" if col not in ("benchmark", "note") else "left")
+    for r in cal.to_dict(orient="records"):
+        def f(v, spec=".2f"):
+            return "" if v is None or v != v else format(v, spec)
+
+        t.add_row(str(r["benchmark"]), str(r["cutoff"]), f(r.get("n_train"), ".0f"),
+                  f(r.get("n_test"), ".0f"), f(r.get("pi_coverage")), f(r.get("ci_coverage")),
+                  f(r.get("median_abs_error_oom")), f(r.get("bias_oom")),
+                  str(r.get("reason") or ""))
+    console.print(t)
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()
