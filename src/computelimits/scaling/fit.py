@@ -68,9 +68,11 @@ class ScalingFit:
     def _design(self, data: pd.DataFrame) -> _Design:
         f = FORMS[self.form]
         e = data["error"].to_numpy(float)
-        if np.any((e <= 0) | (e >= 1)):
-            raise ConfigError("errors must lie strictly between 0 and 1")
+        if np.any(~np.isfinite(e) | (e <= 0) | (e >= 1)):
+            raise ConfigError("every error must be a number strictly between 0 and 1")
         x = data["log10_flop"].to_numpy(float)
+        if np.any(~np.isfinite(x)):
+            raise ConfigError("every result needs a finite, positive training compute")
         cols = [np.ones_like(x), x]
         names = ["intercept", "log10_compute"]
         if self.control_year:
@@ -98,6 +100,14 @@ class ScalingFit:
         ols = sm.OLS(d.y, d.X).fit()
         self.params_ = ols.params
         self.resid_ = ols.resid
+        # leverage-adjusted residuals r_i / sqrt(1 − h_i) have the error variance σ², so
+        # resampling them gives prediction intervals that cover for small samples too
+        h = ols.get_influence().hat_matrix_diag
+        scaled = ols.resid / np.sqrt(np.clip(1.0 - h, 1e-12, None))
+        # and the bootstrap of few clusters is too narrow by about (G − 1)/G: widen the noise
+        # by sqrt(n / (n − p)), the usual small-sample degrees-of-freedom correction
+        n_obs, n_par = d.X.shape
+        self.resid_scaled_ = (scaled - scaled.mean()) * math.sqrt(n_obs / (n_obs - n_par))
         self.r2_ = float(ols.rsquared)
         self.bse_ols_ = ols.bse
         self.bse_hc3_ = ols.get_robustcov_results(cov_type="HC3").bse
@@ -205,11 +215,15 @@ class ScalingFit:
         out = {"log10_compute": float(central), "slope": float(b)}
         boot = self.boot_params_[~np.isnan(self.boot_params_).any(axis=1)]
         if len(boot):
+            # the cluster bootstrap's spread is too small by about (G − 1)/G in variance
+            G = self.n_clusters_
+            if G > 1:
+                boot = self.params_ + (boot - self.params_) * math.sqrt(G / (G - 1))
             bs = boot[:, 2] * (year - YEAR0) if self.control_year else 0.0
             with np.errstate(divide="ignore", invalid="ignore"):
                 conf = (y - boot[:, 0] - bs) / boot[:, 1]
             rng = np.random.default_rng(self.seed + 1)
-            noise = rng.choice(self.resid_, size=len(boot), replace=True)
+            noise = rng.choice(self.resid_scaled_, size=len(boot), replace=True)
             with np.errstate(divide="ignore", invalid="ignore"):
                 pred = (y - noise - boot[:, 0] - bs) / boot[:, 1]
             # a resample whose slope has the wrong sign never reaches the target
