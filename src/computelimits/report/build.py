@@ -146,6 +146,7 @@ def _build(work: Path, *, quick: bool, seed: int, allow_partial: bool,
         empirical = _empirical(work, tables, figs, n_boot=n_boot, seed=seed, say=say, ctx=ctx)
     except ComputeLimitsError as exc:
         ctx["missing"].append(str(exc))
+        ctx["missing"].extend(_missing_sources())
         empirical = None
         if not allow_partial:
             raise ComputeLimitsError(
@@ -166,6 +167,23 @@ def _build(work: Path, *, quick: bool, seed: int, allow_partial: bool,
     (work / "index.html").write_text(render(ctx), encoding="utf-8")
     return ReportResult(out=work, partial=empirical is None, missing=ctx["missing"],
                         summary=summary, seconds=0.0, tables=dict(tables.paths))
+
+
+def _missing_sources() -> list[str]:
+    """One line per source with files neither in the mirror nor in the cache."""
+    from computelimits.data.fetch import ENV_MIRROR, file_status
+    from computelimits.data.registry import SOURCES
+
+    lines = []
+    for src in SOURCES.values():
+        missing = [f.path for f in src.files if file_status(src, f)[0] == "missing"]
+        if missing:
+            how = ("`computelimits data fetch " + src.name + "` (needs network), or a mirror in "
+                   f"${ENV_MIRROR}")
+            if any(f.url is None for f in src.files if f.path in missing):
+                how = f"copy the shared mirror's {src.name}/ folder into ${ENV_MIRROR}"
+            lines.append(f"{src.name}: {len(missing)} file(s) missing; supply with {how}")
+    return lines
 
 
 def _json(v):
