@@ -20,12 +20,14 @@ def fmt(v: Any) -> str:
     if isinstance(v, (bool, np.bool_)):
         return "yes" if v else "no"
     if isinstance(v, (int, np.integer)):
-        return f"{int(v):,}"
+        return f"{int(v):,}" if abs(int(v)) >= 10_000 else str(int(v))
     if isinstance(v, (float, np.floating)):
         if math.isinf(v):
             return "∞" if v > 0 else "−∞"
         if v != 0 and (abs(v) >= 1e6 or abs(v) < 1e-3):
             return f"{v:.3g}"
+        if 1000 <= abs(v) < 10_000:  # years and the like: no separator
+            return f"{v:.0f}" if abs(v - round(v)) < 0.05 else f"{v:.1f}"
         return f"{v:.3g}" if abs(v) < 1000 else f"{v:,.0f}"
     if isinstance(v, pd.Timestamp):
         return f"{v:%Y-%m-%d}"
