@@ -210,3 +210,22 @@ def test_cli_estimate_json_and_errors(mirror):
     none = _run("estimate")
     assert none.returncode == 2 and "give a chip" in none.stderr
     assert np.isfinite(d["training_flop"])
+
+
+def test_estimate_from_a_pytorch_model(mirror):
+    torch = pytest.importorskip("torch")
+    from computelimits.compute.estimate import estimate
+
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(32, 64, bias=False), torch.nn.ReLU(),
+                                torch.nn.Linear(64, 10, bias=False))
+    x = torch.randn(8, 32)
+    e = estimate(model=model, example_inputs=x, examples=50_000, epochs=10,
+                 chip="NVIDIA A100 SXM4 80 GB", chips=1)
+    # forward 2·(32·64 + 64·10) per example; backward twice that except the first layer's
+    # input gradient (the input needs none): 6·P − 2·32·64 per example
+    per_example = 6 * (32 * 64 + 64 * 10) - 2 * 32 * 64
+    assert e.training_flop == pytest.approx(per_example * 50_000 * 10)
+    assert e.chip_hours > 0 and any(a["name"] == "training_flop_measured" for a in e.assumptions)
+    with pytest.raises(ConfigError, match="needs example_inputs"):
+        estimate(model=model, chip="NVIDIA A100 SXM4 80 GB")

@@ -118,13 +118,30 @@ def estimate(*, chip: str | None = None, chips: float | None = None, hours: floa
              gco2e_per_kwh: float | None = None, lifecycle: bool = True,
              pue: float | None = None, overhead: float | None = None,
              price_kind: str = "on-demand", usd_per_chip_hour: float | None = None,
-             dollars_year: int | None = None) -> Estimate:
+             dollars_year: int | None = None, model: Any = None, example_inputs: Any = None,
+             examples: float | None = None, epochs: float | None = None) -> Estimate:
     """Estimate a training run from whichever inputs are known (see the module docstring).
+
+    ``model`` (a PyTorch module), ``example_inputs`` (one batch), ``examples`` (training set
+    size) and ``epochs``: the training FLOP are measured with
+    :func:`computelimits.compute.torch_flops.training_flop` (needs the ``torch`` extra).
 
     Units: hours of wall-clock time; FLOP (multiply-add = 2); gCO2e/kWh; US dollars.
     """
     used: list[dict[str, Any]] = []
     notes: list[str] = []
+    if model is not None:
+        if flop is not None or parameters is not None:
+            raise ConfigError("give a model, or FLOP, or parameters and tokens — not several")
+        if example_inputs is None or examples is None or epochs is None:
+            raise ConfigError("a model needs example_inputs, examples and epochs")
+        from computelimits.compute.torch_flops import training_flop
+
+        flop = float(training_flop(model, example_inputs, examples=examples, epochs=epochs))
+        used.append({"name": "training_flop_measured", "value": flop, "unit": "FLOP",
+                     "low": None, "high": None,
+                     "source": f"torch FlopCounterMode (+ analytic attention) per example × "
+                               f"{examples:g} examples × {epochs:g} epochs"})
     if parameters is not None or tokens is not None:
         if parameters is None or tokens is None:
             raise ConfigError("give both --params and --tokens")
