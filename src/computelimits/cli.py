@@ -45,6 +45,18 @@ def _fail(exc: Exception) -> typer.Exit:
     return typer.Exit(code=2)
 
 
+def _attribution(*names: str) -> list[str]:
+    from computelimits.data.registry import SOURCES
+
+    return [SOURCES[n].attribution for n in names]
+
+
+def _print_sources(lines: list[str]) -> None:
+    """Attribution lines travel with every output made from the data."""
+    for line in lines:
+        console.print(f"source: {line}", style="dim", highlight=False)
+
+
 def _version(value: bool) -> None:
     if value:
         console.print(f"computelimits {__version__}")
@@ -615,6 +627,8 @@ def fit(
 
     forms = form or ["polynomial", "exponential", "site", "logit"]
     try:
+        for f_ in forms:  # fail fast, before any data are read
+            ScalingFit(f_, cov=cov)
         data = benchmark_data(benchmark, cluster=cluster, imputed=not no_imputed)
         if frontier_only:
             data = frontier(data)
@@ -642,6 +656,7 @@ def fit(
                       f"{d['bic']:.1f}", f"{d['halving_multiple']:.3g}")
     console.print(table)
     console.print(fits[0].summary(), highlight=False)
+    _print_sources(data.attrs.get("attribution", []))
     infl = fits[0].influence().head(3)
     for r in infl.itertuples():
         console.print(f"influence: without {r.paper!r} ({r.results} results) the slope is "
@@ -714,6 +729,7 @@ def extrapolate(
                       highlight=False)
     for n_ in x.notes:
         console.print(f"note: {n_}", style="yellow", highlight=False)
+    _print_sources(x.sources)
 
 
 @app.command()
@@ -830,6 +846,7 @@ def trends(
     for r in share.itertuples():
         console.print(f"{r.hardware}: explains {r.share:.0%} ({r.share_lo:.0%}–{r.share_hi:.0%}) "
                       f"of the growth in training compute", highlight=False)
+    _print_sources(_attribution("epoch-ai-models", "epoch-hardware", "microprocessor-trends"))
 
 
 @app.command()
@@ -881,6 +898,7 @@ def backtest(
                   f(r.get("median_abs_error_oom")), f(r.get("bias_oom")),
                   str(r.get("reason") or ""))
     console.print(t)
+    _print_sources(_attribution("epoch-benchmarks", "epoch-open-model-trends", "epoch-ai-models"))
 
 
 if __name__ == "__main__":  # pragma: no cover

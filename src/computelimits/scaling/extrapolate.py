@@ -63,6 +63,7 @@ class Extrapolation:
     fit: dict[str, Any] = field(default_factory=dict)
     assumptions: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -116,6 +117,20 @@ def price_performance_growth() -> tuple[float, str]:
                                  f"{row['start']:.0f}–{row['end']:.0f} (computelimits trends)")
 
 
+def _sources(data: pd.DataFrame, zone: str | None) -> list[str]:
+    """Attribution lines of every source behind the numbers."""
+    from computelimits.data.registry import SOURCES
+
+    lines = list(data.attrs.get("attribution", []))
+    names = ["epoch-hardware", "green-algorithms"]
+    if zone is not None:
+        names += ["electricity-maps-2024", "mlco2-impact"]
+    for n in names:
+        if SOURCES[n].attribution not in lines:
+            lines.append(SOURCES[n].attribution)
+    return lines
+
+
 def extrapolate(benchmark: str, target_error: float, *, form: str = "polynomial",
                 budget_usd: float | None = None, zone: str | None = None,
                 chip: str = DEFAULT_CHIP, joined: pd.DataFrame | None = None,
@@ -167,7 +182,8 @@ def extrapolate(benchmark: str, target_error: float, *, form: str = "polynomial"
         usd_pred=(usd_of(pred[0]), usd_of(pred[1])), co2_kg=co2_of(c),
         co2_kg_conf=(co2_of(conf[0]), co2_of(conf[1])),
         paper_usd=paper_usd(burden), paper_co2_kg=paper_co2_kg(burden),
-        price_year=price_year, fit=fit.to_dict(), assumptions=used, notes=notes)
+        price_year=price_year, fit=fit.to_dict(), assumptions=used, notes=notes,
+        sources=_sources(data, zone))
     notes.append(f"paper conventions applied to hardware burden = compute / utilization {u:g}")
     if target_error >= best:
         notes.append(f"target error {target_error:g} is not below the best observed "

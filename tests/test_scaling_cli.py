@@ -1,0 +1,70 @@
+"""`fit`, `extrapolate`, `trends` and `backtest` run as a user would, against the mirror."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+_SCRIPT = Path(sys.executable).with_name("computelimits")
+EXE = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "computelimits"]
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([*EXE, *args], capture_output=True, text=True, timeout=600,
+                          env=dict(os.environ, COLUMNS="160"))
+
+
+def test_fit_prints_every_form_influence_and_sources(mirror):
+    res = run("fit", "--benchmark", "hellaswag", "--n-boot", "500")
+    assert res.returncode == 0, res.stderr
+    for word in ("polynomial", "exponential", "site", "logit", "influence:", "source: Epoch AI"):
+        assert word in res.stdout, word
+    js = run("fit", "--benchmark", "mmlu", "--form", "polynomial", "--control-year",
+             "--n-boot", "500", "--json")
+    assert js.returncode == 0, js.stderr
+    d = json.loads(js.stdout)
+    f = d["fits"][0]
+    assert f["n"] == d["n"] > 100 and f["slope"] < 0 and f["control_year"]
+    assert f["slope_ci_low"] < f["slope"] < f["slope_ci_high"]
+    assert "year_gain_per_year" in f and d["attribution"]
+
+
+def test_extrapolate_json_marks_extrapolations_and_prices_them(mirror):
+    res = run("extrapolate", "--benchmark", "hellaswag", "--target-error", "0.02",
+              "--budget", "1e8", "--n-boot", "500", "--json")
+    assert res.returncode == 0, res.stderr
+    x = json.loads(res.stdout)
+    assert x["is_extrapolation"] and x["orders_beyond_data"] > 0
+    lo, hi = x["log10_compute_conf"]
+    assert lo < x["log10_compute"] < hi
+    assert x["usd"] > 0 and x["co2_kg"] > 0 and x["paper_usd"] > 0
+    assert x["affordable_year"] >= x["price_year"]
+    assert x["sources"] and any(a["name"] == "usd_per_flop" for a in x["assumptions"])
+    bad = run("extrapolate", "--benchmark", "hellaswag", "--target-error", "1.5")
+    assert bad.returncode == 2 and "target error" in bad.stderr
+
+
+def test_trends_json_and_backtest_table(mirror, tmp_path):
+    res = run("trends", "--n-boot", "200", "--out", str(tmp_path / "t"))
+    assert res.returncode == 0, res.stderr
+    assert "explains" in res.stdout and (tmp_path / "t" / "figure.png").is_file()
+    bt = run("backtest", "--benchmark", "hellaswag", "--cutoff", "2022-01-01", "--n-boot",
+             "500", "--json")
+    assert bt.returncode == 0, bt.stderr
+    rows = json.loads(bt.stdout)
+    assert len(rows) == 1 and rows[0]["benchmark"] == "hellaswag"
+    assert rows[0]["n_test"] >= 1 and np.isfinite(rows[0]["median_abs_error_oom"])
+
+
+@pytest.mark.parametrize("args", [["fit", "--benchmark", "imagenett"],
+                                  ["fit", "--benchmark", "mmlu", "--form", "cubic"]])
+def test_bad_scaling_options_are_one_line(args):
+    res = run(*args)
+    assert res.returncode == 2
+    assert len(res.stderr.strip().splitlines()) == 1 and "Traceback" not in res.stderr
