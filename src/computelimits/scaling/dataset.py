@@ -14,18 +14,12 @@ import pandas as pd
 
 from computelimits.data.benchmarks import find_benchmark
 from computelimits.errors import ConfigError
+from computelimits.scaling.trends import decimal_year
 
 __all__ = ["MAIN_METRICS", "benchmark_data", "decimal_year", "frontier"]
 
 #: The headline metric family per benchmark where a source gives several (ImageNet: top-1).
 MAIN_METRICS = {"imagenet": ("top1_accuracy", "top1_error")}
-
-
-def decimal_year(dates: pd.Series) -> np.ndarray:
-    d = pd.to_datetime(dates)
-    start = pd.to_datetime(d.dt.year.astype("Int64").astype(str) + "-01-01", errors="coerce")
-    days = np.where(d.dt.is_leap_year, 366.0, 365.0)
-    return (d.dt.year + (d - start).dt.days / days).to_numpy(float)
 
 
 def benchmark_data(benchmark: str, *, metrics: tuple[str, ...] | None = None,
