@@ -1,7 +1,8 @@
 """Canonical benchmark ids, their metrics, and how a score becomes an error.
 
-Error follows DESIGN.md: e = 1 − accuracy (or 1 − F1, 1 − exact match), e = error rate for
-metrics that are errors already, e = 1 − BLEU/100 for BLEU (as Thompson et al. did).
+Error follows DESIGN.md: e = 1 − accuracy (or 1 − F1, 1 − exact match, 1 − AP for COCO's
+average precision), e = error rate for metrics that are errors already, e = 1 − BLEU/100 for
+BLEU (as Thompson et al. did).
 """
 
 from __future__ import annotations
@@ -39,6 +40,13 @@ METRICS: dict[str, Metric] = {m.id: m for m in [
     Metric("f1", True, "fraction"),
     Metric("bleu", True, "bleu"),
     Metric("eci", True, "index"),
+    # MS COCO detection average precision (box mAP@[.5:.95] and its breakdowns), a share
+    Metric("box_ap", True, "fraction"),
+    Metric("ap50", True, "fraction"),
+    Metric("ap75", True, "fraction"),
+    Metric("ap_small", True, "fraction"),
+    Metric("ap_medium", True, "fraction"),
+    Metric("ap_large", True, "fraction"),
 ]}
 
 BENCHMARKS: dict[str, Benchmark] = {b.id: b for b in [
@@ -47,6 +55,10 @@ BENCHMARKS: dict[str, Benchmark] = {b.id: b for b in [
     Benchmark("wmt2014-en-de", "WMT 2014 English-German translation", ("wmt14-en-de",)),
     Benchmark("wmt2014-en-fr", "WMT 2014 English-French translation", ("wmt14-en-fr",)),
     Benchmark("conll2003", "CoNLL-2003 English named-entity recognition", ("conll-2003",)),
+    Benchmark("coco", "MS COCO object detection (test-dev, box AP)",
+              ("ms-coco", "mscoco", "coco-test-dev")),
+    Benchmark("squad1.1", "SQuAD 1.1 question answering (F1, exact match)",
+              ("squad", "squad-1.1", "squad11", "squad_1_1")),
     Benchmark("mmlu", "MMLU"),
     Benchmark("gsm8k", "GSM8K"),
     Benchmark("gsm1k", "GSM1k (Zhang et al. 2024)"),

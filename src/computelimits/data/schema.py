@@ -23,6 +23,11 @@ RESULTS = {
     "error": ("float64", "error in (0, 1): 1 − accuracy, 1 − F1, 1 − BLEU/100"),
     "setting": ("string", "shots, harness or other evaluation notes"),
     "origin": ("string", "paper, report or leaderboard the score comes from"),
+    "publication": ("string", "the publication the evaluated model comes from (paper title, "
+                    "arXiv id, or model family where no paper is known): the cluster unit, "
+                    "never the data source that collected the score"),
+    "setting_kind": ("string", "kind of evaluation setting: zero-shot | few-shot | "
+                     "chain-of-thought | fine-tuned | unknown"),
     "model_version": ("string", "Epoch model-version id where the source gives one"),
     "extra_data": ("boolean", "trained with data beyond the benchmark's training set"),
     "source": ("string", "computelimits data source name"),
@@ -38,6 +43,11 @@ COMPUTE = {
     "training_flop_low": ("float64", "lower bound, FLOP, where given"),
     "training_flop_high": ("float64", "upper bound, FLOP, where given"),
     "method": ("string", "operation counting | hardware | reported | imputed | other (source's)"),
+    "compute_kind": ("string", "what the figure measures (computelimits.data.compute_kinds): "
+                     "training | hardware_burden | imputed_operations | includes_search | "
+                     "other_dataset | other_purpose"),
+    "peak_precision": ("string", "precision of the peak rate behind a hardware burden: fp32 | "
+                       "tf32 | fp16/bf16 | mixed"),
     "confidence": ("string", "source's confidence label"),
     "parameters": ("float64", "trainable parameters"),
     "dataset_size": ("float64", "training datapoints (domain-specific unit)"),
