@@ -51,12 +51,19 @@ def test_computer_progress_with_hardware_mapping(tmp_path):
     assert a1["date"] == pd.Timestamp("2016-06-15") and a1["origin"] == "Paper A"
     assert a1["benchmark"] == "imagenet" and a1["source"] == SOURCE_COMPUTER_PROGRESS
     assert a1["source_row"] == 1
+    assert a1["publication"] == "Paper A" and a1["setting_kind"] == "supervised"
+    assert results["setting_kind"].eq("supervised").all()
     assert compute["model"].tolist() == ["Net A", "Net B"]
+    assert compute["source_row"].tolist() == [1, 2]  # the file's data rows, as in results
+    assert compute["compute_kind"].eq("hardware_burden").all()
     a = compute.iloc[0]
     assert a["training_flop"] == pytest.approx(2.88e17)
     assert a["method"] == "hardware" and a["hours"] == 1.0 and a["chip_count"] == 8
     assert a["parameters"] == 25_600_000 and a["hardware"] == "8 × GPU-X"
     assert "hardware mapping" in a["notes"] and "#epochs 90" in a["notes"]
+    assert "per-chip" in a["notes"] and "10000 GFLOP/s per chip (fp32)" in a["notes"]
+    # bare numbers in the mapping are FP32 rates of single-chip units
+    assert compute["peak_precision"].eq("fp32").all()
     b = compute.iloc[1]
     assert b["training_flop"] == pytest.approx((4 * 1.8e5 + 2 * 100) * 1e9 * 1000)
     assert b["chip_count"] == 4  # CPUs are not accelerator chips
@@ -73,6 +80,10 @@ def test_computer_progress_with_hw_gflops_column(tmp_path):
     assert compute["training_flop"].tolist() == pytest.approx(
         [80000 * 1e9 * 3600, 720200 * 1e9 * 1000, 5000 * 1e9 * 60])
     assert compute["notes"].str.contains("hw_gflops column").all()
+    assert compute["notes"].str.contains("unchecked").all()
+    assert compute["peak_precision"].eq("as given").all()
+    assert compute["compute_kind"].eq("hardware_burden").all()
+    assert compute["source_row"].tolist() == [1, 2, 4]
 
 
 def test_computer_progress_wmt_layout(tmp_path):
@@ -86,6 +97,7 @@ def test_computer_progress_wmt_layout(tmp_path):
     assert len(results) == 1 and results["value"].iloc[0] == 28.4
     assert results["error"].iloc[0] == pytest.approx(0.716)
     assert results["origin"].iloc[0] == "Attention Is All You Need"  # title, not the link
+    assert results["publication"].iloc[0] == "Attention Is All You Need"
     assert compute["training_flop"].iloc[0] == pytest.approx(74000e9 * 302400)
     rep = results.attrs["repairs"]
     assert rep["exact duplicate rows dropped"] == 1
@@ -140,7 +152,10 @@ def test_computer_progress_malformed_structure(tmp_path):
 def test_computer_progress_bad_arguments(tmp_path):
     p = _write(tmp_path, CP_HEAD, CP_ROWS)
     with pytest.raises(ConfigError, match="unknown benchmark"):
-        load_computer_progress(p, benchmark="ms-coco")
+        load_computer_progress(p, benchmark="pascal-voc")
+    with pytest.raises(ConfigError, match=r"convention must be one of 'per-chip', 'paper'"):
+        load_computer_progress(p, benchmark="imagenet", hardware=HARDWARE,
+                               convention="per-device")
     with pytest.raises(ConfigError, match="GPU-X"):
         load_computer_progress(p, benchmark="imagenet", hardware={"GPU-X": 0})
     with pytest.raises(ConfigError, match="GPU-X"):
@@ -166,7 +181,7 @@ G_HEAD = ("model,benchmark,metric,value,date,unit,higher_is_better,training_flop
           "origin")
 G_ROWS = [
     "GPT-3,MMLU,accuracy,43.9%,2020-05-28,,true,3.14e23,5-shot,Brown et al. 2020",
-    "GPT-3,hellaswag,accuracy,0.789,2020-05-28,fraction,,3.14e23,0-shot,",
+    "GPT-3,hellaswag,accuracy,0.789,2020-05-28,fraction,,3.14e23,0-shot,Brown et al. 2020",
     "Transformer,wmt14-en-de,bleu,28.4,2017,bleu,,,,",
     "ResNet-50,imagenet,top1_error,23.9,2015-12-10,percent,false,,,",
     "Some model,ImageNet,top5_accuracy,92.1%,2019-06,,,1e18,,",
@@ -185,9 +200,15 @@ def test_generic_ok(tmp_path):
     assert results["date"].tolist()[2] == pd.Timestamp("2017-07-01")
     assert results["source"].eq(SOURCE_GENERIC).all()
     assert results["source_row"].tolist() == [1, 2, 3, 4, 5]
-    assert compute["model"].tolist() == ["GPT-3", "Some model"]
-    assert compute["training_flop"].tolist() == [3.14e23, 1e18]
+    assert results["publication"].tolist()[:2] == ["Brown et al. 2020"] * 2  # from origin
+    assert results["publication"].iloc[2:].isna().all()  # no origin: blank
+    assert results["setting_kind"].eq("unknown").all()
+    # one compute row per file row with training_flop, linked by source_row
+    assert compute["model"].tolist() == ["GPT-3", "GPT-3", "Some model"]
+    assert compute["source_row"].tolist() == [1, 2, 5]
+    assert compute["training_flop"].tolist() == [3.14e23, 3.14e23, 1e18]
     assert compute["method"].eq("reported").all()
+    assert compute["compute_kind"].eq("training").all()
     rep = results.attrs["repairs"]
     assert rep["value: percent strings converted to fractions"] == 2
     assert rep["date: year-only dates set to 1 July"] == 1
@@ -222,7 +243,7 @@ def test_generic_duplicates(tmp_path):
     (0, ",true,", ",maybe,", "higher_is_better", "expected true or false"),
     (0, "3.14e23", "-3.14e23", "training_flop", "must be positive"),  # negative compute
     (4, "1e18", "0", "training_flop", "must be positive"),              # zero compute
-    (1, "3.14e23", "3.15e23", "training_flop", "has training_flop"),    # conflicting compute
+    (1, "3.14e23", "3.15e23", "training_flop", "has training_flop"),    # same model+origin
     (0, "2020-05-28", "28/05/2020", "date", "cannot parse"),           # odd date
     (3, "2015-12-10", "1815-12-10", "date", "outside"),
     (1, "2020-05-28", "2020-06-01", "date", "has date"),                # conflicting date

@@ -23,7 +23,8 @@ def run(*args: str) -> subprocess.CompletedProcess:
 def test_fit_prints_every_form_influence_and_sources(mirror):
     res = run("fit", "--benchmark", "hellaswag", "--n-boot", "500")
     assert res.returncode == 0, res.stderr
-    for word in ("polynomial", "exponential", "site", "logit", "influence:", "source: Epoch AI"):
+    for word in ("polynomial", "exponential", "logit", "influence:", "source: Epoch AI",
+                 "compute kind training", "usable results per kind", "chance error"):
         assert word in res.stdout, word
     js = run("fit", "--benchmark", "mmlu", "--form", "polynomial", "--control-year",
              "--n-boot", "500", "--json")

@@ -26,7 +26,7 @@ SLOPE = -0.1
 #: (intercept, slope, noise sd) per form, on that form's transformed scale; every form's
 #: errors stay well inside (0, 1) for x in 15..25.
 TRUTH = {"polynomial": (1.0, -0.1, 0.05), "exponential": (1.6, -0.06, 0.01),
-         "site": (-1.0, 0.1, 0.05), "logit": (3.0, -0.2, 0.1)}
+         "logit": (3.0, -0.2, 0.1)}
 
 
 def _frame(x, y, form="polynomial", groups=None, papers=None, year=None) -> pd.DataFrame:
@@ -161,19 +161,21 @@ def test_predict_and_log10_compute_for_invert_each_other(form, seed, x0, u):
     assert float(f.predict(10.0 ** x1)) == pytest.approx(e1, rel=1e-9)
 
 
-def test_site_form_is_the_polynomial_form_with_y_flipped():
+def test_site_form_is_refused_as_the_polynomial_form_with_y_flipped():
+    """The companion site's −log10 error is the polynomial form with the sign of y flipped:
+    the same fit (identical R², AIC, halving multiple), so it is not offered as a form."""
+    assert set(FORMS) == {"polynomial", "exponential", "logit"}
+    with pytest.raises(ConfigError, match="polynomial form with the sign flipped"):
+        ScalingFit("site")
+    # and flipping y really is the same regression: slope and R² mirror exactly
     data = simulate(np.random.default_rng(6), n=60)
-    poly = ScalingFit("polynomial", n_boot=300).fit(data)
-    site = ScalingFit("site", n_boot=300).fit(data)
-    assert site.slope_ == pytest.approx(-poly.slope_, rel=1e-12)
-    assert site.params_[0] == pytest.approx(-poly.params_[0], rel=1e-12)
-    assert site.bse_cluster_ == pytest.approx(poly.bse_cluster_, rel=1e-9)
-    assert site.aic_ == pytest.approx(poly.aic_, rel=1e-12)
-    assert site.r2_ == pytest.approx(poly.r2_, rel=1e-12)
-    assert site.polynomial_degree_ == pytest.approx(poly.polynomial_degree_, rel=1e-12)
-    p, s = poly.log10_compute_for(0.02), site.log10_compute_for(0.02)
-    for k in ("log10_compute", "conf_low", "conf_high"):
-        assert s[k] == pytest.approx(p[k], rel=1e-9)
+    poly = ScalingFit("polynomial", n_boot=0).fit(data)
+    import statsmodels.api as sm
+
+    X = sm.add_constant(data["log10_flop"].to_numpy(float))
+    flipped = sm.OLS(-np.log10(data["error"].to_numpy(float)), X).fit()
+    assert flipped.params[1] == pytest.approx(-poly.slope_, rel=1e-12)
+    assert flipped.rsquared == pytest.approx(poly.r2_, rel=1e-12)
 
 
 @settings(max_examples=60, deadline=None)
@@ -188,11 +190,20 @@ def test_logit_predictions_stay_inside_the_unit_interval(centre, slope, sd, n, s
     assert np.all((p > 0) & (p < 1))
 
 
-def test_polynomial_extrapolation_can_leave_the_unit_interval_where_logit_cannot():
+def test_predictions_never_rise_above_the_chance_error():
     data = simulate(np.random.default_rng(7), n=60)
-    low = 10.0 ** 2  # far below the data: the power law predicts an error above 1
-    assert ScalingFit("polynomial", n_boot=0).fit(data).predict(low) > 1
+    low = 10.0 ** 2  # far below the data: the power law's line runs above error 1
+    poly = ScalingFit("polynomial", n_boot=0).fit(data)
+    x = np.log10(low)
+    assert 10 ** (poly.params_[0] + poly.params_[1] * x) > 1  # the raw line ...
+    assert float(poly.predict(low)) == 1.0  # ... is capped at chance (1 without a level)
     assert ScalingFit("logit", n_boot=0).fit(data).predict(low) < 1
+    # with a chance level in the data (4-way multiple choice): capped there
+    capped = data.assign(chance_error=0.75)
+    f = ScalingFit("polynomial", n_boot=0).fit(capped)
+    assert f.chance_ == 0.75 and float(f.predict(low)) == 0.75
+    with pytest.raises(ConfigError, match="not below the chance error"):
+        f.log10_compute_for(0.8)
 
 
 @pytest.mark.parametrize(("truth", "rival"), [("exponential", "polynomial"),

@@ -415,7 +415,13 @@ def data_check(
                          "or 'computer-progress' (the Computer Progress per-benchmark layout).")
     ] = "generic",
     benchmark: Annotated[str | None, typer.Option(
-        help="Benchmark id of a computer-progress file (e.g. imagenet).")] = None,
+        help="Benchmark id of a computer-progress file (e.g. imagenet, coco, squad1.1).")
+    ] = None,
+    convention: Annotated[str, typer.Option(
+        "--burden-convention", help="Hardware burden of computer-progress files: 'per-chip' "
+                                    "(counts are chips; a TPU device's rate / its chips) or "
+                                    "'paper' (the Computer Progress seeder's count × table "
+                                    "rate).")] = "per-chip",
     out: Annotated[Path | None, typer.Option(
         "--out", "-o", help="Write the validated results (with compute) as CSV.")] = None,
     as_json: JsonOpt = False,
@@ -427,39 +433,25 @@ def data_check(
     Example: computelimits data check my_results.csv --out checked.csv
     """
     from computelimits._io import atomic_path
-    from computelimits.data.loaders import user_formats
+    from computelimits.data.user_data import load_user_file
 
     try:
-        if fmt == "generic":
-            res, comp = user_formats.load_generic(file)
-        elif fmt == "computer-progress":
-            if not benchmark:
-                from computelimits.errors import ConfigError
-
-                raise ConfigError("--benchmark is required with --format computer-progress")
-            from computelimits.data.loaders.computer_progress import peak_gflops_lookup
-
-            rates = {k: v for k, v in peak_gflops_lookup().items() if v == v}  # drop NaN
-            res, comp = user_formats.load_computer_progress(file, benchmark=benchmark,
-                                                            hardware=rates)
-        else:
-            from computelimits.errors import ConfigError
-
-            raise ConfigError(f"--format must be 'generic' or 'computer-progress', got {fmt!r}")
-        table = res
-        if len(comp):
-            keep = comp[["model_key", "training_flop", "method", "notes"]].drop_duplicates(
-                "model_key")
-            table = res.merge(keep, on="model_key", how="left")
+        # each row keeps its own compute (never another row's figure with the same name)
+        jr = load_user_file(file, fmt=fmt, benchmark=benchmark, fill=False, impute=False,
+                            convention=convention)
+        res = table = jr.table
         if out is not None:
             with atomic_path(out) as tmp:
                 table.to_csv(tmp, index=False, date_format="%Y-%m-%d")
     except ComputeLimitsError as exc:
         raise _fail(exc) from None
     repairs = dict(res.attrs.get("repairs", {}))
+    kinds = table["compute_kind"].dropna().value_counts()
     summary = {"file": str(file), "format": fmt, "results": len(res),
-               "with_compute": int(table["training_flop"].notna().sum())
-               if "training_flop" in table else 0,
+               "with_compute": int(table["training_flop"].notna().sum()),
+               "compute_kinds": {str(k): int(n) for k, n in kinds.items()},
+               "peak_precision": {str(k): int(n) for k, n in
+                                  table["peak_precision"].dropna().value_counts().items()},
                "benchmarks": sorted(res["benchmark"].dropna().unique().tolist()),
                "repairs": repairs, "out": str(out) if out else None}
     if as_json:
@@ -467,7 +459,9 @@ def data_check(
         return
     console.print(f"{file}: {summary['results']} valid results "
                   f"({', '.join(summary['benchmarks'])}), {summary['with_compute']} with "
-                  "training compute", highlight=False)
+                  "compute of their own"
+                  + (" (" + ", ".join(f"{k} {n}" for k, n in summary["compute_kinds"].items())
+                     + ")" if summary["compute_kinds"] else ""), highlight=False, markup=False)
     for what, n in sorted(repairs.items()):
         console.print(f"  repaired: {n} × {what}", highlight=False)
     if out is not None:
@@ -599,77 +593,184 @@ def crosscheck(
     console.print(f"skipped: {cc.skipped}", style="dim", highlight=False)
 
 
+# options shared by the verbs that fit: which data, which compute, which results
+BenchOpt = Annotated[str | None, typer.Option(
+    help="Benchmark id, e.g. imagenet, mmlu, gsm8k, coco, squad1.1 (with --data: the file's "
+         "benchmark; required for --format computer-progress).")]
+DataOpt = Annotated[Path | None, typer.Option(
+    "--data", help="Your own results file instead of the bundled data (see `computelimits "
+                   "data check`); rows keep their own compute.")]
+FormatOpt = Annotated[str, typer.Option(
+    "--format", help="Layout of --data: 'generic' or 'computer-progress'.")]
+KindOpt = Annotated[str | None, typer.Option(
+    "--kind", help="Compute kind to fit: training, hardware_burden, imputed_operations (or "
+                   "includes_search, other_dataset, other_purpose), or 'all' to mix the "
+                   "fittable kinds. \\[default: the rows' own kind, else training, else the "
+                   "most numerous]")]
+PrecisionOpt = Annotated[str | None, typer.Option(
+    "--precision", help="Peak precision of hardware burdens to keep (fp32, bf16, ...) or "
+                        "'any' to mix. \\[default: the most common]")]
+SettingOpt = Annotated[str | None, typer.Option(
+    "--setting", help="Evaluation setting to keep: supervised, zero-shot, few-shot, "
+                      "chain-of-thought, fine-tuned, unknown, or 'all'. \\[default: the most "
+                      "common]")]
+ScaleOpt = Annotated[str, typer.Option(
+    "--scale", help="'error', or 'above-chance' to fit error / chance error.")]
+ClusterOpt = Annotated[str, typer.Option(
+    help="Cluster unit for intervals: publication (paper, arXiv id or model family), model "
+         "or source.")]
+ImputeOpt = Annotated[bool, typer.Option(
+    "--impute", help="With --data: impute ImageNet network operations (90 epochs assumed) "
+                     "for rows without compute.")]
+NoFillOpt = Annotated[bool, typer.Option(
+    "--no-fill", help="With --data: use only the rows' own compute (no name matches with "
+                      "Epoch AI's tables).")]
+ConventionOpt = Annotated[str, typer.Option(
+    "--burden-convention", help="Hardware burden of computer-progress files: 'per-chip' "
+                                "(counts are chips; a TPU device's rate / its chips) or "
+                                "'paper' (the Computer Progress seeder's count × table rate).")]
+
+
+def _joined(data_file: Path | None, fmt: str, benchmark: str | None, *, impute: bool,
+            no_fill: bool, convention: str, strict: bool = False, one: bool = True):
+    """(joined table or None for the bundled data, benchmark id)."""
+    from computelimits.errors import ConfigError
+
+    if data_file is None:
+        if not benchmark:
+            raise ConfigError("give --benchmark (or --data FILE)")
+        if impute or no_fill or fmt != "generic" or convention != "per-chip":
+            raise ConfigError("--format, --impute, --no-fill and --burden-convention apply "
+                              "to --data files only")
+        return None, benchmark
+    from computelimits.data.user_data import load_user_file
+
+    jr = load_user_file(data_file, fmt=fmt, benchmark=benchmark, fill=not no_fill,
+                        impute=impute, convention=convention, strict=_strict(strict))
+    if benchmark is None and one:
+        present = sorted(set(jr.table["benchmark"].dropna()))
+        if len(present) != 1:
+            raise ConfigError(f"{data_file} holds several benchmarks ({', '.join(present)}): "
+                              "choose one with --benchmark")
+        benchmark = present[0]
+    return jr.table, benchmark
+
+
 @app.command()
 def fit(
-    benchmark: Annotated[str, typer.Option(help="Benchmark id, e.g. imagenet, mmlu, gsm8k.")],
+    benchmark: BenchOpt = None,
+    data_file: DataOpt = None,
+    fmt: FormatOpt = "generic",
     form: Annotated[list[str] | None, typer.Option(
-        help="Form(s): polynomial, exponential, site, logit. [default: all]")] = None,
+        help="Form(s): polynomial, exponential, logit. [default: all]")] = None,
     cov: Annotated[str, typer.Option(help="Standard errors: cluster, hc3 or ols.")] = "cluster",
-    cluster: Annotated[str, typer.Option(help="Cluster by model or paper.")] = "model",
+    cluster: ClusterOpt = "publication",
+    kind: KindOpt = None,
+    precision: PrecisionOpt = None,
+    setting: SettingOpt = None,
+    scale: ScaleOpt = "error",
     frontier_only: Annotated[bool, typer.Option(
         "--frontier", help="Fit only the compute–error frontier.")] = False,
     control_year: Annotated[bool, typer.Option(
         "--control-year", help="Add publication year as a regressor.")] = False,
     no_imputed: Annotated[bool, typer.Option(
         "--no-imputed", help="Leave out results with imputed compute.")] = False,
+    impute: ImputeOpt = False,
+    no_fill: NoFillOpt = False,
+    convention: ConventionOpt = "per-chip",
     n_boot: Annotated[int, typer.Option(help="Cluster-bootstrap resamples.")] = 10_000,
     seed: Annotated[int, typer.Option(help="Bootstrap seed.")] = 0,
     as_json: JsonOpt = False,
 ) -> None:
-    """Fit error against training compute for one benchmark, in the paper's forms side by side:
+    """Fit error against compute for one benchmark, in the paper's forms side by side:
     slope, standard error, interval, R², N, clusters, AIC/BIC, implied polynomial degree and
-    the compute multiple that halves the error.
+    the compute multiple that halves the error. One kind of compute at a time (N per kind and
+    what was left out are printed); results at or worse than chance are left out; clusters
+    are publications; per-source fits are shown beside the pooled one.
 
     Example: computelimits fit --benchmark mmlu --form polynomial --control-year
+
+    Example: computelimits fit --data my_imagenet.csv --format computer-progress --benchmark
+    imagenet
     """
     from computelimits.scaling.dataset import benchmark_data, frontier
     from computelimits.scaling.fit import ScalingFit
+    from computelimits.scaling.sources import source_check
 
-    forms = form or ["polynomial", "exponential", "site", "logit"]
+    forms = form or ["polynomial", "exponential", "logit"]
     try:
         for f_ in forms:  # fail fast, before any data are read
             ScalingFit(f_, cov=cov)
-        data = benchmark_data(benchmark, cluster=cluster, imputed=not no_imputed)
+        joined, benchmark = _joined(data_file, fmt, benchmark, impute=impute,
+                                    no_fill=no_fill, convention=convention)
+        data = benchmark_data(benchmark, cluster=cluster, imputed=not no_imputed, kind=kind,
+                              precision=precision, setting=setting, scale=scale,
+                              joined=joined)
         if frontier_only:
             data = frontier(data)
         fits = [ScalingFit(f, cov=cov, control_year=control_year, n_boot=n_boot,
                            seed=seed).fit(data) for f in forms]
+        sources = source_check(data, forms[0]) if data["source"].nunique() > 1 else None
     except ComputeLimitsError as exc:
         raise _fail(exc) from None
+    sel = data.attrs["selection"]
     if as_json:
-        payload = {"benchmark": benchmark, "n": len(data), "fits": [f.to_dict() for f in fits],
+        payload = {"benchmark": benchmark, "n": len(data), "selection": sel.to_dict(),
+                   "fits": [f.to_dict() for f in fits],
                    "influence": json.loads(fits[0].influence().head(5).to_json(orient="records")),
+                   "sources": (None if sources is None else
+                               {"statement": sources.statement, "disagree": sources.disagree,
+                                "table": json.loads(sources.table.to_json(orient="records"))}),
                    "attribution": data.attrs.get("attribution", [])}
         typer.echo(json.dumps(payload, indent=2))
         return
-    table = Table(title=f"{benchmark}: error against training compute ({len(data)} results)")
+    table = Table(title=f"{benchmark}: error against {sel.kind} compute ({len(data)} results)")
     for col in ("form", "slope", "se", "95% CI", "boot CI", "R²", "N", "clusters", "AIC",
                 "BIC", "halving ×"):
         table.add_column(col, justify="right")
     for f_ in fits:
         d = f_.to_dict()
+        half = (f"{d['halving_multiple']:.3g}" if d["halving_multiple"] is not None
+                else "not identified")
         table.add_row(f_.form, f"{d['slope']:.4f}", f"{d['slope_se']:.4f}",
                       f"[{d['slope_ci_low']:.4f}, {d['slope_ci_high']:.4f}]",
                       f"[{d.get('slope_boot_low', float('nan')):.4f}, "
                       f"{d.get('slope_boot_high', float('nan')):.4f}]",
                       f"{d['r2']:.3f}", str(d["n"]), str(d["clusters"]), f"{d['aic']:.1f}",
-                      f"{d['bic']:.1f}", f"{d['halving_multiple']:.3g}")
+                      f"{d['bic']:.1f}", half)
     console.print(table)
-    console.print(fits[0].summary(), highlight=False)
+    console.print(fits[0].summary(), highlight=False, markup=False)
+    if sources is not None:
+        console.print(f"sources: {sources.statement}", highlight=False, markup=False)
+        for r in sources.table.itertuples():
+            if r.fit != "pooled":
+                console.print(f"  {r.fit} {r.source}: slope {r.slope:.4f} "
+                              f"[{r.slope_ci_low:.4f}, {r.slope_ci_high:.4f}], N {r.n}",
+                              highlight=False, markup=False)
     _print_sources(data.attrs.get("attribution", []))
     infl = fits[0].influence().head(3)
     for r in infl.itertuples():
         console.print(f"influence: without {r.paper!r} ({r.results} results) the slope is "
-                      f"{r.slope_without:.4f}" + (" \\[flagged]" if r.flag else ""),
-                      highlight=False)
+                      f"{r.slope_without:.4f}" + (" [flagged]" if r.flag else ""),
+                      highlight=False, markup=False)
 
 
 @app.command()
 def extrapolate(
-    benchmark: Annotated[str, typer.Option(help="Benchmark id, e.g. imagenet, mmlu.")],
     target_error: Annotated[float, typer.Option(
         help="Target error as a fraction, e.g. 0.05 for 5% error.")],
+    benchmark: BenchOpt = None,
+    data_file: DataOpt = None,
+    fmt: FormatOpt = "generic",
     form: Annotated[str, typer.Option(help="Fitted form.")] = "polynomial",
+    kind: KindOpt = None,
+    precision: PrecisionOpt = None,
+    setting: SettingOpt = None,
+    scale: ScaleOpt = "error",
+    cluster: ClusterOpt = "publication",
+    impute: ImputeOpt = False,
+    no_fill: NoFillOpt = False,
+    convention: ConventionOpt = "per-chip",
     budget: Annotated[float | None, typer.Option(
         help="Budget in US dollars: the year the run becomes affordable on the measured "
              "price-performance trend.")] = None,
@@ -680,34 +781,49 @@ def extrapolate(
     as_json: JsonOpt = False,
 ) -> None:
     """The compute, dollars and CO2 needed to reach a target error, with bootstrap confidence
-    and prediction intervals, under modern defaults and the paper's conventions.
+    and prediction intervals, under modern defaults and the paper's conventions. Where the
+    slope's interval includes zero, compute does not explain the benchmark and no figure is
+    printed.
 
     Example: computelimits extrapolate --benchmark imagenet --target-error 0.05 --budget 1e9
     """
     from computelimits.scaling.extrapolate import extrapolate as run
 
     try:
+        joined, benchmark = _joined(data_file, fmt, benchmark, impute=impute,
+                                    no_fill=no_fill, convention=convention)
         x = run(benchmark, target_error, form=form, budget_usd=budget, zone=zone,
-                n_boot=n_boot, seed=seed)
+                n_boot=n_boot, seed=seed, joined=joined,
+                select={"kind": kind, "precision": precision, "setting": setting,
+                        "scale": scale, "cluster": cluster})
     except ComputeLimitsError as exc:
         raise _fail(exc) from None
     if as_json:
         typer.echo(json.dumps(x.to_dict(), indent=2, default=float))
         return
 
+    import numpy as np
+
     def e10(v):
         return f"10^{v:.1f}" if np.isfinite(v) else "∞"
 
-    import numpy as np
-
-    kind = (f"extrapolation {x.orders_beyond_data:.1f} orders of magnitude beyond the largest "
-            "observed compute" if x.is_extrapolation else "within the observed compute range")
+    if not x.identified:
+        console.print(f"[bold]{x.benchmark}[/]: compute does not explain this benchmark — "
+                      f"no compute, dollar or CO2 figure for error {x.target_error:g}",
+                      highlight=False)
+        for n_ in [*x.selection_lines, *x.notes]:
+            console.print(f"note: {n_}", style="yellow", highlight=False, markup=False)
+        _print_sources(x.sources)
+        return
+    where = (f"extrapolation {x.orders_beyond_data:.1f} orders of magnitude beyond the largest "
+             "observed compute" if x.is_extrapolation else "within the observed compute range")
     console.print(f"[bold]{x.benchmark}[/]: error {x.target_error:g} (best observed "
-                  f"{x.best_observed_error:.3g}), {x.form} fit — {kind}", highlight=False)
+                  f"{x.best_observed_error:.3g}), {x.form} fit on {x.compute_kind} compute — "
+                  f"{where}", highlight=False)
     table = Table()
     for col in ("quantity", "central", "95% confidence", "95% prediction"):
         table.add_column(col, justify="right")
-    table.add_row("training compute (FLOP)", e10(x.log10_compute),
+    table.add_row(f"{x.compute_kind} compute (FLOP)", e10(x.log10_compute),
                   f"{e10(x.log10_compute_conf[0])}–{e10(x.log10_compute_conf[1])}",
                   f"{e10(x.log10_compute_pred[0])}–{e10(x.log10_compute_pred[1])}")
     table.add_row(f"cost ({x.price_year} cloud prices)", f"${x.usd:.3g}",
@@ -719,16 +835,19 @@ def extrapolate(
     table.add_row("CO2, paper convention (kg)", f"{x.paper_co2_kg:.3g}", "", "")
     if x.marginal_usd_per_point is not None:
         table.add_row("marginal cost per point of error at the frontier",
-                      f"${x.marginal_usd_per_point:.3g}",
-                      f"{x.marginal_co2_kg_per_point:.3g} kg CO2e", "")
+                      f"${x.marginal_usd_per_point:.3g}", "", "")
+        table.add_row("marginal CO2e per point of error at the frontier (kg)",
+                      f"{x.marginal_co2_kg_per_point:.3g}", "", "")
     if x.affordable_year is not None:
         table.add_row(f"affordable at ${x.budget_usd:.3g}", f"{x.affordable_year:.0f}", "", "")
     console.print(table)
+    for line in x.selection_lines:
+        console.print(f"data: {line}", highlight=False, markup=False)
     for a in x.assumptions:
         console.print(f"  {a['name']} = {a['value']:g} {a.get('unit', '')} — {a['source']}",
-                      highlight=False)
+                      highlight=False, markup=False)
     for n_ in x.notes:
-        console.print(f"note: {n_}", style="yellow", highlight=False)
+        console.print(f"note: {n_}", style="yellow", highlight=False, markup=False)
     _print_sources(x.sources)
 
 
@@ -852,11 +971,22 @@ def trends(
 @app.command()
 def backtest(
     benchmark: Annotated[list[str] | None, typer.Option(
-        help="Benchmark id(s). \\[default: the language-model benchmarks]")] = None,
+        help="Benchmark id(s). \\[default: the language-model benchmarks, or the --data "
+             "file's benchmarks]")] = None,
     cutoff: Annotated[list[str] | None, typer.Option(
         help="Cutoff date(s), YYYY-MM-DD. \\[default: 2021-01-01, 2022-01-01, 2023-01-01, "
              "2023-07-01]")] = None,
+    data_file: DataOpt = None,
+    fmt: FormatOpt = "generic",
     form: Annotated[str, typer.Option(help="Fitted form.")] = "polynomial",
+    kind: KindOpt = None,
+    precision: PrecisionOpt = None,
+    setting: SettingOpt = None,
+    scale: ScaleOpt = "error",
+    cluster: ClusterOpt = "publication",
+    impute: ImputeOpt = False,
+    no_fill: NoFillOpt = False,
+    convention: ConventionOpt = "per-chip",
     n_boot: Annotated[int, typer.Option(help="Cluster-bootstrap resamples.")] = 2000,
     seed: Annotated[int, typer.Option(help="Bootstrap seed.")] = 0,
     out: Annotated[Path | None, typer.Option(
@@ -868,13 +998,26 @@ def backtest(
     orders of magnitude.
 
     Example: computelimits backtest --benchmark mmlu --cutoff 2022-01-01
+
+    Example: computelimits backtest --data my_results.csv --cutoff 2023-01-01
     """
     from computelimits.scaling import backtest as bt
 
-    benches = benchmark or list(bt.LANGUAGE_BENCHMARKS)
     cutoffs = cutoff or list(bt.DEFAULT_CUTOFFS)
     try:
-        cal = bt.calibration(benches, cutoffs, form=form, n_boot=n_boot, seed=seed)
+        joined = None
+        if data_file is not None:
+            one = benchmark[0] if benchmark and len(benchmark) == 1 else None
+            joined, _ = _joined(data_file, fmt, one, impute=impute, no_fill=no_fill,
+                                convention=convention, one=False)
+            benches = list(benchmark) if benchmark else sorted(set(joined["benchmark"]))
+        else:
+            _joined(None, fmt, "-", impute=impute, no_fill=no_fill, convention=convention)
+            benches = benchmark or list(bt.LANGUAGE_BENCHMARKS)
+        cal = bt.calibration(benches, cutoffs, form=form, n_boot=n_boot, seed=seed,
+                             joined=joined, cluster=cluster,
+                             select={"kind": kind, "precision": precision,
+                                     "setting": setting, "scale": scale})
         if out is not None:
             from computelimits._io import atomic_path
 
@@ -886,19 +1029,24 @@ def backtest(
         typer.echo(cal.to_json(orient="records", indent=2))
         return
     t = Table(title="backtests: 95% prediction-interval coverage and error (orders of magnitude)")
-    for col in ("benchmark", "cutoff", "train", "test", "PI coverage", "CI coverage",
-                "median |error|", "bias", "note"):
+    for col in ("benchmark", "cutoff", "compute", "train", "test", "PI coverage",
+                "CI coverage", "median |error|", "bias", "note"):
         t.add_column(col, justify="right" if col not in ("benchmark", "note") else "left")
     for r in cal.to_dict(orient="records"):
         def f(v, spec=".2f"):
             return "" if v is None or v != v else format(v, spec)
 
-        t.add_row(str(r["benchmark"]), str(r["cutoff"]), f(r.get("n_train"), ".0f"),
+        t.add_row(str(r["benchmark"]), str(r["cutoff"]), str(r.get("compute_kind") or ""),
+                  f(r.get("n_train"), ".0f"),
                   f(r.get("n_test"), ".0f"), f(r.get("pi_coverage")), f(r.get("ci_coverage")),
                   f(r.get("median_abs_error_oom")), f(r.get("bias_oom")),
                   str(r.get("reason") or ""))
     console.print(t)
-    _print_sources(_attribution("epoch-benchmarks", "epoch-open-model-trends", "epoch-ai-models"))
+    if joined is not None:
+        _print_sources(joined.attrs.get("attribution", []))
+    else:
+        _print_sources(_attribution("epoch-benchmarks", "epoch-open-model-trends",
+                                    "epoch-ai-models"))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -26,8 +26,9 @@ RESULTS = {
     "publication": ("string", "the publication the evaluated model comes from (paper title, "
                     "arXiv id, or model family where no paper is known): the cluster unit, "
                     "never the data source that collected the score"),
-    "setting_kind": ("string", "kind of evaluation setting: zero-shot | few-shot | "
-                     "chain-of-thought | fine-tuned | unknown"),
+    "setting_kind": ("string", "kind of evaluation setting: supervised (trained on the "
+                     "benchmark's own training set) | zero-shot | few-shot | chain-of-thought | "
+                     "fine-tuned | unknown"),
     "model_version": ("string", "Epoch model-version id where the source gives one"),
     "extra_data": ("boolean", "trained with data beyond the benchmark's training set"),
     "source": ("string", "computelimits data source name"),
@@ -47,7 +48,7 @@ COMPUTE = {
                      "training | hardware_burden | imputed_operations | includes_search | "
                      "other_dataset | other_purpose"),
     "peak_precision": ("string", "precision of the peak rate behind a hardware burden: fp32 | "
-                       "tf32 | fp16/bf16 | mixed"),
+                       "tf32 | fp16 | bf16 | mixed | as given (a file's own rate, unchecked)"),
     "confidence": ("string", "source's confidence label"),
     "parameters": ("float64", "trainable parameters"),
     "dataset_size": ("float64", "training datapoints (domain-specific unit)"),

@@ -218,42 +218,86 @@ def _empirical(work: Path, tables: _Tables, figs: Path, *, n_boot: int, seed: in
     ctx["sections"]["data"] = {"match": match, "sources": sources,
                                "repairs": sorted(dict(results.attrs.get("repairs", {})).items())}
 
-    # fits per benchmark with enough results
+    # fits per benchmark with enough results: one compute kind each (N per kind, what was
+    # left out and why); other fittable kinds as separate regressions; sources side by side
     say("fits", "fitting error against compute per benchmark")
+    from computelimits.data.compute_kinds import FIT_KINDS
+    from computelimits.scaling.sources import source_check
+
     fit_rows, bench_figs, datasets, polys = [], {}, {}, {}
+    kind_rows, source_rows, left_rows = [], [], []
     counts = joined.table[joined.table["training_flop"].notna()].groupby("benchmark").size()
     for bench in sorted(counts.index):
         try:
             data = benchmark_data(bench, joined=joined.table)
         except ComputeLimitsError:
             continue
+        sel = data.attrs["selection"]
+        for why, n in sel.left_out.items():
+            left_rows.append({"benchmark": bench, "left_out": n, "reason": why})
+        for other, n_other in sel.n_by_kind.items():
+            if other == sel.kind or other not in FIT_KINDS or n_other < MIN_RESULTS:
+                continue
+            try:
+                alt = benchmark_data(bench, joined=joined.table, kind=other)
+                if len(alt) < MIN_RESULTS or alt["log10_flop"].nunique() < 3:
+                    continue
+                af = ScalingFit("polynomial", n_boot=n_boot, seed=seed).fit(alt).to_dict()
+            except ComputeLimitsError:
+                continue
+            kind_rows.append({"benchmark": bench, "compute_kind": other, "n": af["n"],
+                              "clusters": af["clusters"], "slope": af["slope"],
+                              "slope_ci_low": af["slope_ci_low"],
+                              "slope_ci_high": af["slope_ci_high"], "r2": af["r2"],
+                              "identified": af["identified"],
+                              "halving_multiple": af["halving_multiple"]})
         if len(data) < MIN_RESULTS or data["log10_flop"].nunique() < 3:
             continue
         fits = {f: ScalingFit(f, n_boot=n_boot, seed=seed).fit(data)
-                for f in ("polynomial", "exponential", "site", "logit")}
+                for f in ("polynomial", "exponential", "logit")}
+        per_kind = "; ".join(f"{k} {n}" for k, n in sel.n_by_kind.items())
         for fit in fits.values():
             d = fit.to_dict()
-            d["benchmark"] = bench
+            d.update(benchmark=bench, compute_kind=sel.kind, setting=sel.setting,
+                     n_by_kind=per_kind, left_out=int(sum(sel.left_out.values())),
+                     chance_error=sel.chance_error)
             fit_rows.append(d)
+        if data["source"].nunique() > 1:
+            chk = source_check(data, "polynomial")
+            for r in chk.table.to_dict(orient="records"):
+                source_rows.append({"benchmark": bench, **r, "statement": chk.statement})
         datasets[bench] = data
         polys[bench] = fits["polynomial"]
         bench_figs[bench] = figures.save(
-            figures.benchmark_figure(data, fits, f"{bench}: {len(data)} results"), figs,
-            f"fit_{bench}")
+            figures.benchmark_figure(data, fits, f"{bench}: {len(data)} results, "
+                                                 f"{sel.kind} compute"), figs, f"fit_{bench}")
     fit_table = pd.DataFrame(fit_rows)
-    cols = ["benchmark", "form", "n", "clusters", "papers", "slope", "slope_se", "slope_ci_low",
-            "slope_ci_high", "slope_boot_low", "slope_boot_high", "r2", "aic", "bic",
-            "polynomial_degree", "halving_multiple"]
+    cols = ["benchmark", "form", "compute_kind", "setting", "n", "n_by_kind", "left_out",
+            "clusters", "papers", "slope", "slope_se", "slope_ci_low", "slope_ci_high",
+            "slope_boot_low", "slope_boot_high", "r2", "aic", "bic", "identified",
+            "chance_error", "polynomial_degree", "halving_multiple"]
     fit_table = tables.write("fits", fit_table[[c for c in cols if c in fit_table]])
     poly = fit_table[fit_table["form"] == "polynomial"].drop(columns="form")
-    poly = poly.assign(slope_excludes_zero=(poly["slope_ci_high"] < 0) | (poly["slope_ci_low"] > 0))
     poly = tables.write("fits_polynomial", poly.reset_index(drop=True))
     aic = fit_table.pivot(index="benchmark", columns="form", values="aic")
     best = aic.idxmin(axis=1)
     forms = tables.write("form_comparison", pd.DataFrame({
         "benchmark": aic.index, **{f"aic_{c}": aic[c].to_numpy() for c in aic.columns},
         "lowest_aic": best.to_numpy()}))
-    ctx["sections"]["fits"] = {"table": poly, "forms": forms, "figures": bench_figs}
+    by_kind = tables.write("fits_other_kinds", pd.DataFrame(kind_rows, columns=[
+        "benchmark", "compute_kind", "n", "clusters", "slope", "slope_ci_low", "slope_ci_high",
+        "r2", "identified", "halving_multiple"]))
+    by_source = tables.write("fits_by_source", pd.DataFrame(source_rows, columns=[
+        "benchmark", "fit", "source", "n", "clusters", "slope", "slope_ci_low",
+        "slope_ci_high", "cov", "identified", "statement"]))
+    left = tables.write("left_out", pd.DataFrame(left_rows,
+                                                 columns=["benchmark", "left_out", "reason"]))
+    statements = tables.write("source_statements", (
+        by_source.drop_duplicates("benchmark")[["benchmark", "statement"]].reset_index(drop=True)
+        if len(by_source) else pd.DataFrame(columns=["benchmark", "statement"])))
+    ctx["sections"]["fits"] = {"table": poly, "forms": forms, "figures": bench_figs,
+                               "by_kind": by_kind, "by_source": by_source,
+                               "statements": statements, "left": left}
 
     # trends
     say("trends", "compute growth against hardware progress")
@@ -263,24 +307,29 @@ def _empirical(work: Path, tables: _Tables, figs: Path, *, n_boot: int, seed: in
     say("extrapolation", "pricing the next halving of the error")
     ext_rows = []
     for bench, data in datasets.items():
-        target = float(data["error"].min()) / 2
+        raw = data["error_raw"] if "error_raw" in data else data["error"]
+        target = float(raw.min()) / 2
         try:
-            x = extrapolate(bench, target, joined=joined.table, n_boot=n_boot, seed=seed)
+            x = extrapolate(bench, target, data=data, n_boot=n_boot, seed=seed)
         except ComputeLimitsError as exc:
             ext_rows.append({"benchmark": bench, "target_error": target, "note": str(exc)})
             continue
-        ext_rows.append({
-            "benchmark": bench, "slope_excludes_zero": bool(
-                x.fit["slope_ci_high"] < 0 or x.fit["slope_ci_low"] > 0),
-            "best_error": x.best_observed_error, "target_error": target,
-            "log10_flop": x.log10_compute, "log10_flop_conf_low": x.log10_compute_conf[0],
-            "log10_flop_conf_high": x.log10_compute_conf[1],
-            "log10_flop_pred_low": x.log10_compute_pred[0],
-            "log10_flop_pred_high": x.log10_compute_pred[1],
-            "orders_beyond_data": x.orders_beyond_data, "usd": x.usd,
-            "usd_conf_low": x.usd_conf[0], "usd_conf_high": x.usd_conf[1],
-            "co2_kg": x.co2_kg, "paper_usd": x.paper_usd, "paper_co2_kg": x.paper_co2_kg,
-            "price_year": x.price_year, "note": "; ".join(x.notes)})
+        row = {"benchmark": bench, "compute_kind": x.compute_kind,
+               "identified": x.identified, "best_error": x.best_observed_error,
+               "target_error": target}
+        if x.identified:
+            row.update({
+                "log10_flop": x.log10_compute, "log10_flop_conf_low": x.log10_compute_conf[0],
+                "log10_flop_conf_high": x.log10_compute_conf[1],
+                "log10_flop_pred_low": x.log10_compute_pred[0],
+                "log10_flop_pred_high": x.log10_compute_pred[1],
+                "orders_beyond_data": x.orders_beyond_data, "usd": x.usd,
+                "usd_conf_low": x.usd_conf[0], "usd_conf_high": x.usd_conf[1],
+                "co2_kg": x.co2_kg, "paper_usd": x.paper_usd, "paper_co2_kg": x.paper_co2_kg,
+                "price_year": x.price_year})
+        row["note"] = ("compute does not explain this benchmark: no cost figure"
+                       if not x.identified else "; ".join(x.notes))
+        ext_rows.append(row)
     ext = tables.write("extrapolations", pd.DataFrame(ext_rows))
     ctx["sections"]["extrapolation"] = {"table": ext}
 
@@ -325,7 +374,8 @@ def _summary(ctx: dict[str, Any], empirical: dict[str, Any] | None) -> dict[str,
     if empirical is not None:
         poly = empirical["fits"]
         poly = poly[poly["form"] == "polynomial"]
-        out["polynomial_fits"] = poly[["benchmark", "n", "slope", "slope_ci_low",
-                                       "slope_ci_high", "r2"]].to_dict(orient="records")
+        out["polynomial_fits"] = poly[["benchmark", "compute_kind", "n", "n_by_kind",
+                                       "left_out", "slope", "slope_ci_low", "slope_ci_high",
+                                       "r2", "identified"]].to_dict(orient="records")
         out["extrapolations"] = empirical["extrapolations"].to_dict(orient="records")
     return out

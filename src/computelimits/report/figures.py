@@ -52,16 +52,27 @@ def benchmark_figure(data: pd.DataFrame, fits: dict, title: str) -> Figure:
         color, ls = styles[name]
         f = FORMS[name]
         y = fit.params_[0] + fit.params_[1] * x
-        ax.plot(10 ** x, f.inverse(y), color=color, ls=ls, lw=1.8,
+        # never drawn above the chance error: the curve means nothing there
+        cap = getattr(fit, "chance_", 1.0)
+        ax.plot(10 ** x, np.minimum(f.inverse(y), cap), color=color, ls=ls, lw=1.8,
                 label=f"{name}: slope {fit.slope_:.3f}")
         boot = fit.boot_params_[~np.isnan(fit.boot_params_).any(axis=1)]
         if len(boot):
             lines = boot[:, :1] + boot[:, 1:2] * x[None, :]
             lo, hi = np.percentile(lines, [2.5, 97.5], axis=0)
-            ax.fill_between(10 ** x, f.inverse(lo), f.inverse(hi), color=color, alpha=0.15,
-                            lw=0)
-    ax.set(xscale="log", yscale="log", xlabel="training compute (FLOP)", ylabel="error",
-           title=title)
+            ax.fill_between(10 ** x, np.minimum(f.inverse(lo), cap),
+                            np.minimum(f.inverse(hi), cap), color=color, alpha=0.15, lw=0)
+    sel = data.attrs.get("selection")
+    kind = getattr(sel, "kind", "training")
+    label = {"hardware_burden": "hardware burden (FLOP at peak)",
+             "imputed_operations": "imputed network operations (FLOP)"}.get(
+        kind, f"{kind} compute (FLOP)")
+    scale = getattr(sel, "scale", "error")
+    ax.set(xscale="log", yscale="log", xlabel=label,
+           ylabel="error / chance error" if scale == "above-chance" else "error", title=title)
+    err = data["error"].to_numpy(float)
+    chance = getattr(sel, "chance_error", 1.0) if scale == "error" else 1.0
+    ax.set_ylim(err.min() / 1.25, min(chance, err.max() * 1.25))
     ax.grid(True, which="major", alpha=0.3)
     ax.legend(fontsize=8, loc="lower left")
     return fig

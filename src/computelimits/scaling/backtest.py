@@ -172,8 +172,9 @@ class BacktestResult:
 def backtest(benchmark: str, cutoff: str | date | pd.Timestamp, *, form: str = "polynomial",
              joined: pd.DataFrame | None = None, data: pd.DataFrame | None = None,
              n_boot: int = 2000, seed: int = 0, alpha: float = 0.05,
-             control_year: bool = False, cluster: str = "model",
-             targets: str = "new_bests") -> BacktestResult:
+             control_year: bool = False, cluster: str = "publication",
+             targets: str = "new_bests",
+             select: dict | None = None) -> BacktestResult:
     """Fit on the results dated before ``cutoff`` and predict the compute of the later new
     bests.
 
@@ -193,6 +194,8 @@ def backtest(benchmark: str, cutoff: str | date | pd.Timestamp, *, form: str = "
         targets: "new_bests" (the backtest proper) or "all": every later result, with no
             selection on its error — the check that the intervals themselves are calibrated
             (new bests are selected for low error given compute, which biases them).
+        select: keywords for :func:`.dataset.benchmark_data` (kind, precision, setting,
+            scale) when ``data`` is None.
 
     Raises:
         ConfigError: bad settings, or too few training results to fit.
@@ -205,7 +208,7 @@ def backtest(benchmark: str, cutoff: str | date | pd.Timestamp, *, form: str = "
         raise ConfigError("the backtest's intervals come from the bootstrap: n_boot >= 1")
     ts = _timestamp(cutoff)
     if data is None:
-        data = benchmark_data(benchmark, joined=joined, cluster=cluster)
+        data = benchmark_data(benchmark, joined=joined, cluster=cluster, **(select or {}))
     train, after, n_undated = split(data, ts)
     if train.empty:
         raise ConfigError(f"{benchmark}: no dated results before {ts.date()}")
@@ -247,12 +250,15 @@ def backtest(benchmark: str, cutoff: str | date | pd.Timestamp, *, form: str = "
 def calibration(benchmarks: tuple[str, ...] | list[str] = LANGUAGE_BENCHMARKS,
                 cutoffs: tuple[str, ...] | list[str] = DEFAULT_CUTOFFS, *,
                 joined: pd.DataFrame | None = None, min_train: int = MIN_TRAIN,
-                min_test: int = MIN_TEST, cluster: str = "model", **kw) -> pd.DataFrame:
+                min_test: int = MIN_TEST, cluster: str = "publication",
+                select: dict | None = None, **kw) -> pd.DataFrame:
     """One row per (benchmark, cutoff): the :meth:`BacktestResult.summary`, or, with the
     counts that are known, a ``reason`` why the pair was skipped (fewer than ``min_train``
     training results or ``min_test`` new bests, no data, or a fit that failed). ``reason``
     is None for pairs that ran. The skip rule counts new bests whatever ``targets`` says.
-    Other keywords go to :func:`backtest`."""
+    ``select`` goes to :func:`.dataset.benchmark_data` (kind, precision, setting, scale);
+    the compute kind each pair used is in ``compute_kind``. Other keywords go to
+    :func:`backtest`."""
     if joined is None and benchmarks:
         from computelimits.data import tables
         from computelimits.data.join import join_compute
@@ -261,7 +267,7 @@ def calibration(benchmarks: tuple[str, ...] | list[str] = LANGUAGE_BENCHMARKS,
     rows = []
     for b in benchmarks:
         try:
-            data = benchmark_data(b, joined=joined, cluster=cluster)
+            data = benchmark_data(b, joined=joined, cluster=cluster, **(select or {}))
         except ConfigError as exc:
             rows += [{"benchmark": b, "cutoff": _timestamp(c).date().isoformat(),
                       "reason": str(exc)} for c in cutoffs]
@@ -270,7 +276,8 @@ def calibration(benchmarks: tuple[str, ...] | list[str] = LANGUAGE_BENCHMARKS,
             ts = _timestamp(c)
             train, after, n_undated = split(data, ts)
             n_test = len(new_bests(after, float(train["error"].min()))) if len(train) else 0
-            base = {"benchmark": b, "cutoff": ts.date().isoformat(), "n_train": len(train),
+            base = {"benchmark": b, "cutoff": ts.date().isoformat(),
+                    "compute_kind": data.attrs["selection"].kind, "n_train": len(train),
                     "n_after": len(after), "n_undated": n_undated, "n_test": n_test}
             if len(train) < min_train:
                 rows.append({**base, "reason": f"{len(train)} training results < {min_train}"})
@@ -283,7 +290,8 @@ def calibration(benchmarks: tuple[str, ...] | list[str] = LANGUAGE_BENCHMARKS,
             except ConfigError as exc:
                 rows.append({**base, "reason": str(exc)})
                 continue
-            rows.append({**res.summary(), "reason": None})
+            rows.append({**res.summary(), "compute_kind": data.attrs["selection"].kind,
+                         "reason": None})
     out = pd.DataFrame(rows)
     reason = out["reason"] if "reason" in out else pd.Series(index=out.index, dtype=object)
     out["reason"] = reason.astype(object).where(reason.notna(), None)

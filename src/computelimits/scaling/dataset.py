@@ -1,13 +1,37 @@
-"""The regression input for one benchmark: results joined with training compute.
+"""The regression input for one benchmark: results joined with compute, chosen so that every
+point measures what its label says.
 
-One row per result that has an error in (0, 1) and a training compute > 0, with the columns
-the fits use: ``error``, ``training_flop``, ``log10_flop``, ``year`` (decimal), ``cluster``
-(the unit that bootstrap and cluster-robust errors resample: by default the compute record's
-model, since results of one model share one compute figure), ``paper`` (the score's origin),
-and the provenance columns of the joined table.
+:func:`benchmark_data` keeps one row per result that has an error, a compute figure of the
+chosen kind, and an error below the benchmark's chance level. What it keeps and what it
+leaves out (and why) travels with the rows as a :class:`Selection` in ``attrs["selection"]``,
+so that every output can state N per kind and what was left out.
+
+Choices, each overridable:
+
+* **one kind of compute** (:mod:`computelimits.data.compute_kinds`): a fit of error on
+  training FLOP and one on hardware burden are different regressions. By default the kind is
+  the one the rows carry themselves (users' files), else ``training``, else
+  ``hardware_burden``, else ``imputed_operations`` — the first with at least
+  :data:`MIN_RESULTS` results (else the most numerous). ``includes_search``,
+  ``other_dataset`` and ``other_purpose`` figures are never fitted unless asked for by name.
+  ``kind="all"`` mixes the fittable kinds, and says so.
+* **one precision of hardware burden**: burdens from FP32 and bf16 peaks are not mixed; by
+  default the most common precision is kept (``precision="any"`` mixes them).
+* **one evaluation setting** (``setting_kind``: supervised, zero-shot, few-shot,
+  chain-of-thought, fine-tuned): by default the most common one is kept;
+  ``setting="all"`` keeps every setting.
+* **chance**: results at or above the benchmark's chance error
+  (:func:`computelimits.data.chance.chance_error`) carry no information about compute and are
+  left out; ``scale="above-chance"`` fits error / chance error instead of the error.
+* **clusters are publications** (paper, arXiv id, or model family where no paper is known;
+  :data:`CLUSTERS`), never the data source that collected the score.
 """
 
 from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -16,53 +40,258 @@ from computelimits.data.benchmarks import find_benchmark
 from computelimits.errors import ConfigError
 from computelimits.scaling.trends import decimal_year
 
-__all__ = ["MAIN_METRICS", "benchmark_data", "decimal_year", "frontier"]
+__all__ = ["CLUSTERS", "KIND_PREFERENCE", "MAIN_METRICS", "MIN_RESULTS", "SCALES", "Selection",
+           "benchmark_data", "decimal_year", "frontier"]
 
-#: The headline metric family per benchmark where a source gives several (ImageNet: top-1).
-MAIN_METRICS = {"imagenet": ("top1_accuracy", "top1_error")}
+#: The headline metric family per benchmark where a source gives several.
+MAIN_METRICS = {"imagenet": ("top1_accuracy", "top1_error"),
+                "coco": ("box_ap",),
+                "squad1.1": ("f1",)}
+
+#: Fittable kinds in the order the default prefers them (after the rows' own kinds).
+KIND_PREFERENCE = ("training", "hardware_burden", "imputed_operations")
+
+#: A kind, precision or setting is chosen by default only if it has this many results.
+MIN_RESULTS = 8
+
+#: Cluster units: ``publication`` (default), ``model`` (the compute record), ``source`` (the
+#: data source — for leave-one-source-out checks, not for intervals).
+CLUSTERS = ("publication", "model", "source")
+
+#: Error scales: the error itself, or error / chance error.
+SCALES = ("error", "above-chance")
+
+
+@dataclass
+class Selection:
+    """What :func:`benchmark_data` kept and left out, with reasons.
+
+    ``n_by_kind``: usable results (error below chance, compute > 0) per compute kind, before
+    the kind was chosen; ``left_out``: reason → count; ``kind``, ``precision``, ``setting``:
+    what was kept ("all"/"any" when mixed); ``chance_error`` and ``chance_basis``: the chance
+    level used (``chance_basis``: one sentence with its definition and source); ``scale``:
+    "error" or "above-chance"; ``n``: rows kept.
+    """
+
+    benchmark: str
+    kind: str
+    precision: str | None
+    setting: str | None
+    scale: str
+    chance_error: float
+    chance_basis: str
+    n: int
+    n_by_kind: dict[str, int] = field(default_factory=dict)
+    left_out: dict[str, int] = field(default_factory=dict)
+    mixed: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def kinds_line(self) -> str:
+        """One line: N per kind and which was used."""
+        per = ", ".join(f"{k} {n}" for k, n in self.n_by_kind.items()) or "none"
+        what = self.kind if not self.mixed else f"{self.kind} (kinds mixed on request)"
+        prec = f", peak precision {self.precision}" if self.precision else ""
+        sett = f", setting {self.setting}" if self.setting else ""
+        return (f"{self.n} results fitted: compute kind {what}{prec}{sett}; usable results "
+                f"per kind: {per}")
+
+    def lines(self) -> list[str]:
+        """Human lines: the kinds line, the chance level, then one line per reason left out."""
+        out = [self.kinds_line(),
+               self.chance_basis
+               + ("; fitted on error / chance error" if self.scale == "above-chance" else "")]
+        out += [f"left out: {n} × {why}" for why, n in self.left_out.items()]
+        return out
+
+
+def _joined_for(b: str, joined: pd.DataFrame | None) -> pd.DataFrame:
+    if joined is not None:
+        return joined
+    from computelimits.data import tables
+    from computelimits.data.join import join_compute
+
+    return join_compute(tables.results(b), tables.compute()).table
+
+
+def _choose(values: pd.Series, want: str | None, what: str, left: Counter,
+            reason: str) -> tuple[pd.Series, str | None]:
+    """Mask of rows with the chosen value of ``values`` (most common unless ``want``)."""
+    v = values.fillna("unknown").astype(str)
+    if v.empty:
+        return pd.Series(True, index=values.index), None
+    if want in ("all", "any"):
+        return pd.Series(True, index=values.index), want
+    if want is None:
+        counts = v.value_counts()
+        want = str(counts.index[0])
+    if want not in set(v):
+        raise ConfigError(f"no results with {what} {want!r}; present: "
+                          f"{', '.join(sorted(set(v)))}")
+    keep = v == want
+    for other, n in v[~keep].value_counts().items():
+        left[reason.format(other=other, chosen=want)] += int(n)
+    return keep, want
 
 
 def benchmark_data(benchmark: str, *, metrics: tuple[str, ...] | None = None,
-                   cluster: str = "model", imputed: bool = True,
+                   cluster: str = "publication", kind: str | None = None,
+                   precision: str | None = None, setting: str | None = None,
+                   scale: str = "error", imputed: bool = True,
                    joined: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Rows of one benchmark with error and compute.
+    """Rows of one benchmark with error and compute of one kind (see the module docstring).
 
     Args:
         benchmark: id or alias (``computelimits.data.benchmarks``).
-        metrics: metric ids to keep (default: the benchmark's main metric family).
-        cluster: "model" (the matched compute record) or "paper" (the score's origin, falling
-            back to the model).
-        imputed: keep results whose compute was imputed (ImageNet network operations).
+        metrics: metric ids to keep (default: the benchmark's main metric family, else the
+            most common metric).
+        cluster: one of :data:`CLUSTERS`.
+        kind: compute kind to fit (default: chosen as the module docstring says), or "all".
+        precision: peak precision of hardware burdens to keep (default: the most common), or
+            "any".
+        setting: evaluation setting kind to keep (default: the most common), or "all".
+        scale: "error" or "above-chance" (``error`` becomes error / chance error; the raw
+            error is kept in ``error_raw``).
+        imputed: False leaves out imputed network operations whatever ``kind`` says.
         joined: a results table already joined with compute (default: built from the data).
-    """
-    b = find_benchmark(benchmark)
-    if joined is None:
-        from computelimits.data import tables
-        from computelimits.data.join import join_compute
 
-        joined = join_compute(tables.results(b.id), tables.compute()).table
+    Returns:
+        The rows, with ``log10_flop``, ``year`` (decimal), ``paper`` (the publication),
+        ``cluster``, ``chance_error``, ``error_raw`` and the provenance columns of the join;
+        ``attrs["selection"]`` is the :class:`Selection`.
+
+    Raises:
+        ConfigError: no rows left, or an unknown kind, precision, setting, cluster or scale.
+    """
+    from computelimits.data.chance import chance_error
+    from computelimits.data.compute_kinds import FIT_KINDS, KINDS
+
+    b = find_benchmark(benchmark)
+    if cluster not in CLUSTERS:
+        raise ConfigError(f"cluster must be one of {', '.join(CLUSTERS)}, got {cluster!r}")
+    if scale not in SCALES:
+        raise ConfigError(f"scale must be one of {', '.join(SCALES)}, got {scale!r}")
+    if kind is not None and kind != "all" and kind not in KINDS:
+        raise ConfigError(f"kind must be one of {', '.join(KINDS)} or 'all', got {kind!r}")
+    joined = _joined_for(b.id, joined)
     df = joined[joined["benchmark"] == b.id].copy()
-    keep = metrics or MAIN_METRICS.get(b.id)
-    if keep is not None:
-        df = df[df["metric"].isin(keep)]
-    df = df[df["error"].notna() & (df["error"] > 0) & (df["error"] < 1)]
-    df = df[df["training_flop"].notna() & (df["training_flop"] > 0)]
-    if not imputed:
-        df = df[df["match_rule"] != "imputed"]
     if df.empty:
-        raise ConfigError(f"no {b.id} results carry both an error and a training compute")
+        raise ConfigError(f"no {b.id} results in the data")
+    left: Counter = Counter()
+    keep = metrics or MAIN_METRICS.get(b.id)
+    if keep is None:
+        keep = (df["metric"].value_counts().index[0],)
+    other_metric = ~df["metric"].isin(keep)
+    if other_metric.any():
+        left[f"metric other than {'/'.join(keep)}"] += int(other_metric.sum())
+    df = df[~other_metric]
+    for col in ("compute_kind", "peak_precision", "setting_kind", "publication",
+                "compute_origin", "match_note", "origin", "source", "compute_model",
+                "model_key", "date"):
+        if col not in df.columns:
+            df[col] = None
+    no_error = df["error"].isna()
+    left["no error (score is not a share)"] += int(no_error.sum())
+    df = df[~no_error]
+    if df.empty:
+        raise ConfigError(f"no {b.id} results with an error in the data")
+
+    # chance level per metric (the metric family shares one)
+    ch = [chance_error(b.id, m) for m in df["metric"].astype(str)]
+    df["chance_error"] = [c.error for c in ch]
+    level = min(ch, key=lambda c: c.error)
+    bad = (df["error"] <= 0) | (df["error"] > 1)
+    left["error outside (0, 1]"] += int(bad.sum())
+    df = df[~bad]
+    at_chance = df["error"] >= df["chance_error"]
+    left[f"at or worse than chance (error ≥ {level.error:g})"] += int(at_chance.sum())
+    df = df[~at_chance]
+
+    no_compute = df["training_flop"].isna() | ~(df["training_flop"] > 0)
+    left["no compute figure"] += int(no_compute.sum())
+    df = df[~no_compute]
+    if not imputed:
+        imp = df["compute_kind"] == "imputed_operations"
+        left["imputed network operations (left out on request)"] += int(imp.sum())
+        df = df[~imp]
+    kinds = df["compute_kind"].fillna("training").astype(str)
+    df["compute_kind"] = kinds
+    n_by_kind = {k: int(n) for k, n in kinds.value_counts().items()}
+    mixed = kind == "all"
+    if df.empty:
+        raise ConfigError(f"no {b.id} results carry both an error below chance and a "
+                          "compute figure")
+    if kind is None:
+        fittable = kinds[kinds.isin(FIT_KINDS)]
+        own = fittable[df["compute_origin"] == "own"].value_counts()
+        order = [*own.index, *KIND_PREFERENCE]
+        counts = fittable.value_counts()
+        chosen = next((k for k in order if counts.get(k, 0) >= MIN_RESULTS), None)
+        if chosen is None:
+            chosen = str(counts.index[0]) if len(counts) else str(kinds.value_counts().index[0])
+        kind = chosen
+    if mixed:
+        sel = kinds.isin(FIT_KINDS)
+        kind_label = "+".join(k for k in KIND_PREFERENCE if k in set(kinds[sel]))
+    else:
+        sel = kinds == kind
+        kind_label = kind
+    notes = df["match_note"].fillna("").astype(str)
+    for k, n in kinds[~sel].value_counts().items():
+        if k in FIT_KINDS:
+            left[f"compute kind {k} (a different regression from {kind_label})"] += int(n)
+        else:
+            reasons = Counter(
+                note.split(f"compute is {k}: ", 1)[-1] if f"compute is {k}: " in note else k
+                for note in notes[~sel & (kinds == k)])
+            for why, m in reasons.items():
+                left[f"compute kind {k}: {why}"] += int(m)
+    df = df[sel]
+    if df.empty:
+        raise ConfigError(f"no {b.id} results with compute kind {kind_label}")
+
+    chosen_precision = None
+    burden = df["compute_kind"] == "hardware_burden"
+    if burden.any():
+        prec = df.loc[burden, "peak_precision"]
+        mask, chosen_precision = _choose(
+            prec, precision, "peak precision", left,
+            "hardware burden at {other} peaks (the fit uses {chosen}; precision='any' mixes)")
+        drop = burden.copy()
+        drop[burden] = ~mask.to_numpy()
+        df = df[~drop]
+
+    set_kind = df["setting_kind"].fillna("unknown").astype(str)
+    mask, chosen_setting = _choose(
+        set_kind, setting, "setting", left,
+        "evaluation setting {other} (the fit holds {chosen}; setting='all' keeps every one)")
+    df = df[mask.to_numpy()]
+    if df.empty:
+        raise ConfigError(f"no {b.id} results left after choosing one kind, precision and "
+                          "setting")
+
+    df["error_raw"] = df["error"].astype(float)
+    if scale == "above-chance":
+        df["error"] = df["error_raw"] / df["chance_error"]
     df["log10_flop"] = np.log10(df["training_flop"].astype(float))
     df["year"] = decimal_year(df["date"])
     model = df["compute_model"].fillna(df["model_key"]).astype(str)
-    paper = df["origin"].fillna("").astype(str)
-    df["paper"] = paper.where(paper != "", model)
-    if cluster == "model":
-        df["cluster"] = model
-    elif cluster == "paper":
-        df["cluster"] = df["paper"]
-    else:
-        raise ConfigError(f"cluster must be 'model' or 'paper', got {cluster!r}")
+    pub = df["publication"].astype("string").fillna("").astype(str)
+    origin = df["origin"].astype("string").fillna("").astype(str)
+    # where no loader named the publication: the score's origin for users' files (a paper),
+    # else the model
+    user = df["source"].astype(str).str.startswith("user-")
+    paper = pub.where(pub != "", origin.where(user & (origin != ""), model))
+    df["paper"] = paper
+    df["cluster"] = {"publication": paper, "model": model,
+                     "source": df["source"].astype(str)}[cluster]
     df.attrs = dict(joined.attrs)
+    df.attrs["selection"] = Selection(
+        benchmark=b.id, kind=kind_label, precision=chosen_precision,
+        setting=chosen_setting, scale=scale, chance_error=level.error,
+        chance_basis=level.line(), n=len(df), n_by_kind=n_by_kind,
+        left_out={k: v for k, v in left.items() if v}, mixed=mixed)
     return df.reset_index(drop=True)
 
 

@@ -11,8 +11,18 @@ interval (where a single new result would). It is then priced two ways:
 * **paper conventions**: the companion site's $1 per 6.8741×10¹⁶ FLOP and 1 lb CO2 per
   3.4976×10¹⁷ FLOP, applied to the hardware burden (compute / utilization).
 
-Compute on the x axis is training compute as the data give it (Epoch's estimates, FLOP
-performed), not the paper's hardware burden; the conversion is stated in every output.
+Compute on the x axis is of one kind (:func:`~computelimits.scaling.dataset.benchmark_data`
+chooses it and says which, with N per kind): training compute as the data give it (Epoch's
+estimates, FLOP performed), or hardware burden (peak × time, no utilization) for users'
+files in the paper's layout. Dollars and CO2 are priced per FLOP performed, so a hardware
+burden is first multiplied by the utilization assumption; the paper's conventions apply to
+hardware burden, so training compute is first divided by it. Both conversions are stated in
+every output.
+
+**Not identified, no number**: when the slope's interval includes zero or has the wrong sign
+(:attr:`ScalingFit.identified_`), compute does not explain the benchmark, and the result
+carries no FLOP, dollar or CO2 figure (``identified=False``, the numbers None) — only the
+statement and the fit. A target at or above the chance error is refused.
 """
 
 from __future__ import annotations
@@ -40,24 +50,32 @@ DEFAULT_CHIP = "NVIDIA H100 SXM5 80GB"
 
 @dataclass
 class Extrapolation:
+    """Compute, dollars and CO2 for a target error; every number None when ``identified`` is
+    False (compute does not explain the benchmark). ``selection``: what the fit used (compute
+    kind, N per kind, what was left out and why, chance level)."""
+
     benchmark: str
     form: str
     target_error: float
     best_observed_error: float
-    log10_compute: float
-    log10_compute_conf: tuple[float, float]
-    log10_compute_pred: tuple[float, float]
+    identified: bool
+    compute_kind: str
+    log10_compute: float | None
+    log10_compute_conf: tuple[float, float] | None
+    log10_compute_pred: tuple[float, float] | None
     max_observed_log10_compute: float
-    orders_beyond_data: float
-    is_extrapolation: bool
-    usd: float
-    usd_conf: tuple[float, float]
-    usd_pred: tuple[float, float]
-    co2_kg: float
-    co2_kg_conf: tuple[float, float]
-    paper_usd: float
-    paper_co2_kg: float
-    price_year: int
+    orders_beyond_data: float | None
+    is_extrapolation: bool | None
+    usd: float | None
+    usd_conf: tuple[float, float] | None
+    usd_pred: tuple[float, float] | None
+    co2_kg: float | None
+    co2_kg_conf: tuple[float, float] | None
+    paper_usd: float | None
+    paper_co2_kg: float | None
+    price_year: int | None
+    selection: dict[str, Any] = field(default_factory=dict)
+    selection_lines: list[str] = field(default_factory=list)
     affordable_year: float | None = None
     budget_usd: float | None = None
     marginal_usd_per_point: float | None = None
@@ -137,34 +155,64 @@ def extrapolate(benchmark: str, target_error: float, *, form: str = "polynomial"
                 budget_usd: float | None = None, zone: str | None = None,
                 chip: str = DEFAULT_CHIP, joined: pd.DataFrame | None = None,
                 n_boot: int = 10_000, seed: int = 0, alpha: float = 0.05,
-                growth: float | None = None) -> Extrapolation:
+                growth: float | None = None, select: dict[str, Any] | None = None,
+                data: pd.DataFrame | None = None) -> Extrapolation:
     """Compute, dollars and CO2 to reach ``target_error`` (a fraction, e.g. 0.05 for 5%).
 
     ``budget_usd`` adds the year the run becomes affordable if FLOP per dollar keeps its
     measured trend (``growth``, orders of magnitude per year, overrides the measured rate).
+    ``select``: keywords for :func:`~computelimits.scaling.dataset.benchmark_data` (kind,
+    precision, setting, scale, cluster); ``data``: regression rows already built by it.
     """
     from computelimits.compute.cost import paper_co2_kg, paper_usd, usd_per_flop
 
-    data = benchmark_data(benchmark, joined=joined)
+    if data is None:
+        data = benchmark_data(benchmark, joined=joined, **(select or {}))
+    sel = data.attrs["selection"]
+    raw = data["error_raw"] if "error_raw" in data else data["error"]
+    best = float(raw.min())
+    if not 0 < target_error < sel.chance_error:
+        raise ConfigError(f"target error {target_error:g} must lie between 0 and the chance "
+                          f"error {sel.chance_error:g} ({sel.chance_basis})")
+    scale = sel.chance_error if sel.scale == "above-chance" else 1.0
     fit = ScalingFit(form, n_boot=n_boot, seed=seed).fit(data)
-    r = fit.log10_compute_for(target_error, alpha=alpha)
+    max_x = float(data["log10_flop"].max())
     notes: list[str] = []
+    if not fit.identified_:
+        ci = fit.conf_int()
+        notes.append(f"compute does not explain this benchmark: the slope's 95% interval "
+                     f"[{ci.iloc[1, 0]:.3g}, {ci.iloc[1, 1]:.3g}] includes zero or has the "
+                     "wrong sign, so no compute, dollar or CO2 figure is given")
+        return Extrapolation(
+            benchmark=data["benchmark"].iloc[0], form=form, target_error=target_error,
+            best_observed_error=best, identified=False, compute_kind=sel.kind,
+            log10_compute=None, log10_compute_conf=None, log10_compute_pred=None,
+            max_observed_log10_compute=max_x, orders_beyond_data=None,
+            is_extrapolation=None, usd=None, usd_conf=None, usd_pred=None, co2_kg=None,
+            co2_kg_conf=None, paper_usd=None, paper_co2_kg=None, price_year=None,
+            selection=sel.to_dict(), selection_lines=sel.lines(), fit=fit.to_dict(),
+            notes=notes,
+            sources=_sources(data, zone))
+    r = fit.log10_compute_for(target_error / scale, alpha=alpha)
     if r.get("share_wrong_sign", 0) > alpha / 2:
         notes.append(f"{r['share_wrong_sign']:.0%} of bootstrap fits have a slope of the wrong "
                      "sign: the interval is open-ended")
-    best = float(data["error"].min())
-    max_x = float(data["log10_flop"].max())
     beyond = r["log10_compute"] - max_x
     price_year = _latest_price_year()
     med, _, _, n_prices = usd_per_flop(price_year)
     co2_flop, used = _co2_per_flop(chip, zone)
     u = assumptions.get("utilization").value
+    # dollars and CO2 are per FLOP performed: a hardware burden (peak × time) performs
+    # burden × utilization FLOP
+    performed = u if sel.kind == "hardware_burden" else 1.0
 
     def usd_of(x):
-        return float(10.0 ** x * med) if np.isfinite(x) else float("inf")
+        with np.errstate(over="ignore"):  # beyond 10^308 FLOP: infinite, not an error
+            return float(np.power(10.0, x) * performed * med)
 
     def co2_of(x):
-        return float(10.0 ** x * co2_flop) if np.isfinite(x) else float("inf")
+        with np.errstate(over="ignore"):
+            return float(np.power(10.0, x) * performed * co2_flop)
 
     c = r["log10_compute"]
     conf = (r.get("conf_low", np.nan), r.get("conf_high", np.nan))
@@ -174,27 +222,35 @@ def extrapolate(benchmark: str, target_error: float, *, form: str = "polynomial"
                               f"{price_year} (Epoch AI hardware prices and chip data)"})
     for name in ("paper_flop_per_usd", "paper_flop_per_lb_co2"):
         used.append(assumptions.get(name).to_dict())
-    burden = 10.0 ** c / u
+    burden = 10.0 ** c if sel.kind == "hardware_burden" else 10.0 ** c / u
     out = Extrapolation(
         benchmark=data["benchmark"].iloc[0], form=form, target_error=target_error,
-        best_observed_error=best, log10_compute=c, log10_compute_conf=conf,
+        best_observed_error=best, identified=True, compute_kind=sel.kind,
+        log10_compute=c, log10_compute_conf=conf,
         log10_compute_pred=pred, max_observed_log10_compute=max_x,
         orders_beyond_data=float(beyond), is_extrapolation=bool(beyond > 0),
         usd=usd_of(c), usd_conf=(usd_of(conf[0]), usd_of(conf[1])),
         usd_pred=(usd_of(pred[0]), usd_of(pred[1])), co2_kg=co2_of(c),
         co2_kg_conf=(co2_of(conf[0]), co2_of(conf[1])),
         paper_usd=paper_usd(burden), paper_co2_kg=paper_co2_kg(burden),
-        price_year=price_year, fit=fit.to_dict(), assumptions=used, notes=notes,
-        sources=_sources(data, zone))
-    notes.append(f"paper conventions applied to hardware burden = compute / utilization {u:g}")
+        price_year=price_year, selection=sel.to_dict(), selection_lines=sel.lines(),
+        fit=fit.to_dict(), assumptions=used,
+        notes=notes, sources=_sources(data, zone))
+    if sel.kind == "hardware_burden":
+        notes.append(f"compute is hardware burden (peak × time): priced as burden × "
+                     f"utilization {u:g} FLOP performed; paper conventions applied to the "
+                     "burden itself")
+    else:
+        notes.append(f"paper conventions applied to hardware burden = compute / utilization "
+                     f"{u:g}")
     if target_error >= best:
         notes.append(f"target error {target_error:g} is not below the best observed "
                      f"{best:g}: this is an interpolation")
     # marginal cost at the frontier: one percentage point below the best observed error
     step = 0.01 if best > 0.02 else best / 2
     try:
-        x1 = fit.log10_compute_for(best, alpha=alpha)["log10_compute"]
-        x2 = fit.log10_compute_for(best - step, alpha=alpha)["log10_compute"]
+        x1 = fit.log10_compute_for(best / scale, alpha=alpha)["log10_compute"]
+        x2 = fit.log10_compute_for((best - step) / scale, alpha=alpha)["log10_compute"]
         per = 0.01 / step
         out.marginal_usd_per_point = (usd_of(x2) - usd_of(x1)) * per
         out.marginal_co2_kg_per_point = (co2_of(x2) - co2_of(x1)) * per

@@ -44,7 +44,8 @@ class ScalingFit:
     """Straight-line fit of a transform of the error on log10(compute).
 
     Args:
-        form: "polynomial", "exponential", "site" or "logit" (:mod:`.forms`).
+        form: "polynomial", "exponential" or "logit" (:mod:`.forms`, which says what each
+            assumes).
         cov: standard errors reported by ``bse_`` / ``conf_int()``: "cluster" (default),
             "hc3" or "ols".
         control_year: add the decimal publication year as a regressor.
@@ -54,6 +55,10 @@ class ScalingFit:
 
     def __init__(self, form: str = "polynomial", *, cov: str = "cluster",
                  control_year: bool = False, n_boot: int = 10_000, seed: int = 0) -> None:
+        if form == "site":
+            raise ConfigError("the companion site's form (−log10 error on log10 compute) is the "
+                              "polynomial form with the sign flipped — same fit; use "
+                              "'polynomial'")
         if form not in FORMS:
             raise ConfigError(f"form must be one of {', '.join(FORMS)}, got {form!r}")
         if cov not in ("cluster", "hc3", "ols"):
@@ -94,6 +99,11 @@ class ScalingFit:
         if np.ptp(d.X[:, 1]) == 0:
             raise ConfigError("all results have the same compute: no slope can be fitted")
         self.data_ = data.reset_index(drop=True)
+        sel = data.attrs.get("selection")
+        above = getattr(sel, "scale", "error") == "above-chance"
+        # the error a fitted curve may never exceed: chance (1 on the above-chance scale)
+        self.chance_ = (1.0 if above or "chance_error" not in data
+                        else float(np.nanmin(data["chance_error"].to_numpy(float))))
         self.names_ = d.names
         self.n_ = n
         self.n_clusters_ = int(d.groups.max()) + 1
@@ -159,6 +169,16 @@ class ScalingFit:
         return float(self.params_[1])
 
     @property
+    def identified_(self) -> bool:
+        """True when the slope's interval (``conf_int()``, the fit's ``cov``) lies wholly below
+        zero: more compute, lower error. Otherwise compute does not explain the benchmark and
+        no compute, dollar or CO2 figure should be derived from the fit."""
+        self._check()
+        ci = self.conf_int()
+        high = float(ci.iloc[1, 1])
+        return bool(np.isfinite(high) and high < 0)
+
+    @property
     def bse_(self) -> np.ndarray:
         self._check()
         return {"cluster": self.bse_cluster_, "hc3": self.bse_hc3_, "ols": self.bse_ols_}[self.cov]
@@ -192,7 +212,8 @@ class ScalingFit:
             if year is None:
                 raise ConfigError("this fit controls for year: give year=")
             y = y + self.params_[2] * (year - YEAR0)
-        return FORMS[self.form].inverse(y)
+        # never above the chance error: the curve carries no meaning there
+        return np.minimum(FORMS[self.form].inverse(y), self.chance_)
 
     def log10_compute_for(self, error: float, *, year: float | None = None,
                           alpha: float = 0.05) -> dict[str, float]:
@@ -202,6 +223,9 @@ class ScalingFit:
         self._check()
         if not 0 < error < 1:
             raise ConfigError(f"target error must lie in (0, 1), got {error}")
+        if error >= self.chance_:
+            raise ConfigError(f"target error {error:g} is not below the chance error "
+                              f"{self.chance_:g}: no compute is needed to guess")
         y = float(FORMS[self.form].transform(np.array([error]))[0])
         shift = 0.0 if not self.control_year else None
         if self.control_year:
@@ -244,9 +268,9 @@ class ScalingFit:
     def polynomial_degree_(self) -> float:
         """For the polynomial form: compute ∝ error^(−1/b) — the degree −1/b."""
         self._check()
-        if self.form not in ("polynomial", "site"):
+        if self.form != "polynomial":
             return float("nan")
-        b = self.slope_ if self.form == "polynomial" else -self.slope_
+        b = self.slope_
         return float(-1.0 / b) if b != 0 else float("inf")
 
     def halving_multiple(self, error: float | None = None) -> float:
@@ -254,7 +278,7 @@ class ScalingFit:
         other forms it depends on the starting error (default: the best observed)."""
         self._check()
         e0 = float(self.data_["error"].min()) if error is None else error
-        if self.form in ("polynomial", "site"):
+        if self.form == "polynomial":
             return float(2.0 ** self.polynomial_degree_)
         f = FORMS[self.form]
         dy = float(f.transform(np.array([e0 / 2]))[0] - f.transform(np.array([e0]))[0])
@@ -305,8 +329,11 @@ class ScalingFit:
                                                          float(bci.iloc[1, 1]))
         d["slope_se_ols"] = float(self.bse_ols_[1])
         d["slope_se_hc3"] = float(self.bse_hc3_[1])
-        d["polynomial_degree"] = self.polynomial_degree_
-        d["halving_multiple"] = self.halving_multiple()
+        d["identified"] = self.identified_
+        d["chance_error"] = self.chance_
+        # not identified: no compute multiple either (the slope may be zero or positive)
+        d["polynomial_degree"] = self.polynomial_degree_ if self.identified_ else None
+        d["halving_multiple"] = self.halving_multiple() if self.identified_ else None
         if self.control_year:
             d["year_coef"] = float(self.params_[2])
             d["year_gain_per_year"] = self.year_gain_
@@ -321,13 +348,20 @@ class ScalingFit:
                  f"N = {self.n_} results, {self.n_clusters_} clusters; R² = {self.r2_:.3f}; "
                  f"AIC = {self.aic_:.1f}, BIC = {self.bic_:.1f} (error scale); SE: {self.cov}",
                  f"{'':16}{'coef':>11}{'se':>11}{'ci low':>11}{'ci high':>11}"]
+        sel = self.data_.attrs.get("selection")
+        if sel is not None:
+            lines[1:1] = sel.lines()
         for i, name in enumerate(self.names_):
             lines.append(f"{name:16}{self.params_[i]:11.4f}{self.bse_[i]:11.4f}"
                          f"{ci.iloc[i, 0]:11.4f}{ci.iloc[i, 1]:11.4f}")
         if "slope_boot_low" in d:
             lines.append(f"cluster bootstrap ({self.n_boot}) slope interval: "
                          f"[{d['slope_boot_low']:.4f}, {d['slope_boot_high']:.4f}]")
-        if self.form in ("polynomial", "site"):
+        if not self.identified_:
+            lines.append("compute does not explain this benchmark: the slope's interval "
+                         "includes zero or has the wrong sign, so no compute multiple, "
+                         "FLOP, dollar or CO2 figure follows from this fit")
+        elif self.form == "polynomial":
             deg = -self.polynomial_degree_
             lines.append(f"implied polynomial degree: compute ∝ error^{deg:.3g}; halving the "
                          f"error takes {d['halving_multiple']:.3g}× compute")

@@ -33,10 +33,19 @@ Computer Progress seeder looked a name up by exact match and took the first row,
 row is kept and later ones dropped (counted as "repeated <kind> name: later row dropped").
 For example the second "Tesla V100 SXM2 16 GB" row (16,350 GFLOPS, 250 GB/s) is dropped and
 the first (15,670 GFLOPS) kept.
+
+Peak rates for hardware burden (:func:`peak_table`): processor name → :class:`Peak`, the rate
+per unit *as written* with its precision and the number of chips in one unit. GPU and CPU
+rows are one chip at an FP32 peak; a tpu.csv row is a bfloat16 peak of a whole Cloud TPU
+device (4 chips) or pod (256 chips for v2, 1024 for v3), see :data:`TPU_CHIPS_PER_UNIT` and
+the sources cited there. ``Peak.per_chip_gflops`` divides the unit's rate by its chips, which
+is what a chip count (the papers count chips: BERT "64 TPU chips") must be multiplied by.
 """
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -46,16 +55,19 @@ from computelimits.data.fetch import locate
 from computelimits.data.parse import Repairs, dates, numbers, read_csv, text
 from computelimits.data.registry import SOURCES
 from computelimits.data.schema import conform
-from computelimits.errors import InputError
+from computelimits.errors import ConfigError, InputError
 
 __all__ = [
     "FILES",
     "SOURCE",
+    "TPU_CHIPS_PER_UNIT",
+    "Peak",
     "load_hardware",
     "parse_cpu",
     "parse_gpu",
     "parse_tpu",
     "peak_gflops_lookup",
+    "peak_table",
 ]
 
 SOURCE = "computer-progress"
@@ -63,6 +75,70 @@ FILES = {"gpu": "gpu.csv", "cpu": "cpu.csv", "tpu": "tpu.csv"}
 
 GIGA = 1e9
 _DIE = "Die size mm\u02c62"
+
+#: Chips in one unit of the tpu.csv rows that carry a rate (the rate is the whole unit's
+#: bfloat16 peak). Sources:
+#:
+#: * Google Cloud TPU documentation, "TPU v2" and "TPU v3" system-architecture pages
+#:   (cloud.google.com/tpu/docs/v2, /v3): "A TPU v2 Pod is composed of up to 256 chips (512
+#:   TensorCores)"; "Each v3 TPU chip contains two TensorCores", "TPU Pod size: 1024 chips";
+#:   a single Cloud TPU device is accelerator type v2-8 / v3-8, i.e. 8 TensorCores = 4 chips
+#:   of 2 TensorCores each.
+#: * Jouppi et al. 2020, "A domain-specific supercomputer for training deep neural networks",
+#:   Commun. ACM 63(7):67-78, doi:10.1145/3360307 (the paper those pages cite): TPUv2
+#:   supercomputer of 256 chips, TPUv3 of 1024 chips.
+#: * Kumar et al. 2019, "Scale MLPerf-0.6 models on Google TPU-v3 Pods", arXiv:1909.09756:
+#:   training "scale[d] to 1024 TPU chips" on a TPU-v3 Pod.
+#:
+#: Cross-check with the rates in tpu.csv: 180,000 / 4 = 45,000 GFLOP/s per v2 chip and
+#: 1.15e7 / 256 = 44,900 per v2-pod chip (a TPUv2 chip is quoted at about 45 TFLOPS);
+#: 420,000 / 4 = 105,000 per v3 chip and 1e8 / 1024 = 97,700 per v3-pod chip (Google's v3
+#: page now states 123 TFLOPS bf16 per chip; the table's 2018 marketing figures are kept as
+#: written). v1 and v4 have no rate in tpu.csv, so their chip count is never used and is
+#: not listed.
+TPU_CHIPS_PER_UNIT: dict[str, int] = {
+    "Cloud TPU v2": 4,
+    "Cloud TPU v2 Pod": 256,
+    "Cloud TPU v3": 4,
+    "Cloud TPU v3 Pod": 1024,
+}
+
+
+@dataclass(frozen=True)
+class Peak:
+    """Peak rate of one processor unit, for hardware burden.
+
+    Attributes:
+        gflops: peak GFLOP/s of one unit as the table writes it (NaN: a known processor
+            without a rate).
+        precision: the precision of that peak: "fp32" (GPU/CPU tables), "bf16" (Cloud TPU),
+            "tf32", "fp16", ...
+        chips: chips in one unit: 1 for a GPU or CPU; 4 for a Cloud TPU v2/v3 device; 256 /
+            1024 for a TPU v2 / v3 Pod (:data:`TPU_CHIPS_PER_UNIT`).
+    """
+
+    gflops: float
+    precision: str = "fp32"
+    chips: int = 1
+
+    def __post_init__(self) -> None:
+        g = self.gflops
+        if isinstance(g, bool) or not isinstance(g, (int, float, np.floating, np.integer)):
+            raise ConfigError(f"Peak.gflops = {g!r} is not a number (peak GFLOP/s per unit)")
+        if not (math.isnan(g) or (math.isfinite(g) and g > 0)):
+            raise ConfigError(f"Peak.gflops = {g!r} must be a positive peak rate in GFLOP/s "
+                              "(or NaN for a processor without a rate)")
+        if not isinstance(self.precision, str) or not self.precision.strip():
+            raise ConfigError(f"Peak.precision = {self.precision!r} must name a precision "
+                              "(fp32, bf16, ...)")
+        c = self.chips
+        if isinstance(c, bool) or not isinstance(c, (int, np.integer)) or c < 1:
+            raise ConfigError(f"Peak.chips = {c!r} must be a whole number of chips >= 1")
+
+    @property
+    def per_chip_gflops(self) -> float:
+        """Peak GFLOP/s of one chip: ``gflops / chips``."""
+        return float(self.gflops) / int(self.chips)
 
 
 def _read(path: str | Path, label: str | None, required: tuple[str, ...]) -> pd.DataFrame:
@@ -175,6 +251,41 @@ def load_hardware(*, strict: bool | None = None) -> pd.DataFrame:
     return out
 
 
+def peak_table(*, strict: bool | None = None) -> dict[str, Peak]:
+    """Processor name -> :class:`Peak` (rate per unit as written, its precision, chips per
+    unit) from gpu.csv, cpu.csv and tpu.csv.
+
+    Names are the ``GPU``, ``CPU`` and ``TPU`` cells exactly as written; for a repeated name
+    the first row is used. GPU and CPU rows are ``Peak(GFLOPS, "fp32", 1)``; a TPU row is
+    ``Peak(rate, "bf16", TPU_CHIPS_PER_UNIT[name])`` (the mislabelled ``GFLOPS (FP32)``
+    column holds the bfloat16 peak of a whole device or pod). A known name without a rate
+    has ``gflops`` NaN. A rated TPU name missing from :data:`TPU_CHIPS_PER_UNIT`, or a name in
+    two tables, is an :class:`~computelimits.errors.InputError`.
+    """
+    out: dict[str, Peak] = {}
+    for part in _tables(("gpu", "cpu", "tpu"), strict):
+        for name, gflops, row, file, kind in zip(part["chip"], part["peak_gflops"],
+                                                 part["source_row"], part["source_file"],
+                                                 part["type"], strict=True):
+            name = str(name)
+            if name in out:
+                raise InputError(f"processor name {name!r} is also in another table",
+                                 path=f"{SOURCE}/{file}", row=int(row), column="name")
+            rate = float(gflops) if np.isfinite(gflops) else float("nan")
+            if kind == "TPU":
+                chips = TPU_CHIPS_PER_UNIT.get(name)
+                if chips is None:
+                    if not math.isnan(rate):
+                        raise InputError(f"TPU {name!r} has a rate but its number of chips "
+                                         "per unit is not known (TPU_CHIPS_PER_UNIT)",
+                                         path=f"{SOURCE}/{file}", row=int(row), column="TPU")
+                    chips = 1  # no rate: never used
+                out[name] = Peak(rate, "bf16", chips)
+            else:
+                out[name] = Peak(rate, "fp32", 1)
+    return out
+
+
 def peak_gflops_lookup(*, strict: bool | None = None) -> dict[str, float]:
     """Processor name -> peak GFLOP/s, as the Computer Progress seeder used it to compute
     hardware burden (GFLOP/s x count x seconds = GFLOP).
@@ -184,14 +295,6 @@ def peak_gflops_lookup(*, strict: bool | None = None) -> dict[str, float]:
     known name without a rate maps to NaN (the seeder counted it as 0). GPU and CPU values are
     FP32 peaks; TPU values are bfloat16 peaks of a 4-chip device or a pod (see the module
     docstring). The three tables share no name; a name in two tables would be an error.
+    :func:`peak_table` gives the same rates with their precision and chips per unit.
     """
-    out: dict[str, float] = {}
-    for part in _tables(("gpu", "cpu", "tpu"), strict):
-        for name, gflops, row, file in zip(part["chip"], part["peak_gflops"],
-                                           part["source_row"], part["source_file"],
-                                           strict=True):
-            if name in out:
-                raise InputError(f"processor name {name!r} is also in another table",
-                                 path=f"{SOURCE}/{file}", row=int(row), column="name")
-            out[str(name)] = float(gflops) if np.isfinite(gflops) else float("nan")
-    return out
+    return {name: peak.gflops for name, peak in peak_table(strict=strict).items()}

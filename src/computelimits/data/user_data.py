@@ -1,0 +1,85 @@
+"""A user's own results file, read and joined with compute in one step.
+
+:func:`load_user_file` reads a file in one of the layouts of
+:mod:`computelimits.data.loaders.user_formats` and joins it
+(:func:`computelimits.data.join.join_compute`) so that:
+
+* a row's own figure (a hardware burden computed from its processors, count and time, or the
+  ``training_flop`` it gives) is always the one used for that row;
+* rows without a figure of their own are filled from Epoch AI's tables by the explicit name
+  rules only when ``fill`` is True (the default), each such row marked ``compute_origin`` =
+  "joined" with the rule in ``match_rule``;
+* ImageNet network operations are imputed only when ``impute`` is True.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from computelimits.data.join import JoinResult, join_compute
+from computelimits.errors import ConfigError
+
+__all__ = ["FORMATS", "load_user_file"]
+
+#: Layouts of users' files (see :mod:`computelimits.data.loaders.user_formats`).
+FORMATS = ("generic", "computer-progress")
+
+
+def load_user_file(path: str | Path, *, fmt: str = "generic", benchmark: str | None = None,
+                   fill: bool = True, impute: bool = False, convention: str = "per-chip",
+                   strict: bool | None = None) -> JoinResult:
+    """Read ``path`` and join it with compute (see the module docstring).
+
+    Args:
+        path: the file.
+        fmt: "generic" or "computer-progress".
+        benchmark: the benchmark of a computer-progress file (required there).
+        fill: fill rows without their own compute from Epoch's tables by name.
+        impute: impute ImageNet network operations for rows still without compute.
+        convention: hardware-burden convention of computer-progress files, "per-chip"
+            (counts are chips; a TPU device's rate divided by its chips) or "paper" (the
+            Computer Progress seeder: count × the table's rate as written).
+        strict: refuse modified mirror files (see :mod:`computelimits.data.fetch`).
+    """
+    from computelimits.data.loaders import user_formats
+
+    if fmt == "generic":
+        results, compute = user_formats.load_generic(path)
+    elif fmt == "computer-progress":
+        if not benchmark:
+            raise ConfigError("a computer-progress file needs its benchmark (--benchmark)")
+        from computelimits.data.loaders.computer_progress import peak_table
+
+        rates = {k: v for k, v in peak_table(strict=strict).items() if v.gflops == v.gflops}
+        results, compute = user_formats.load_computer_progress(
+            path, benchmark=benchmark, hardware=rates, convention=convention)
+    else:
+        raise ConfigError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    if benchmark is not None and fmt == "generic":
+        from computelimits.data.benchmarks import find_benchmark
+
+        b = find_benchmark(benchmark).id
+        if b not in set(results["benchmark"]):
+            raise ConfigError(f"{path}: no {b} results (the file has "
+                              f"{', '.join(sorted(set(results['benchmark'])))})")
+    attrs = dict(results.attrs)
+    model_versions = networks = None
+    if fill or impute:
+        from computelimits.data import tables
+
+        bundled = tables.compute(strict=strict)
+        compute = pd.concat([compute, bundled], ignore_index=True)
+        for line in bundled.attrs.get("attribution", []):
+            attrs.setdefault("attribution", [])
+            if line not in attrs["attribution"]:
+                attrs["attribution"].append(line)
+    if not fill:
+        model_versions = pd.DataFrame({"model_version": [], "epoch_model": []})
+    if not impute:
+        networks = pd.DataFrame({"model_key": [], "flop_per_image": []})
+    compute.attrs = {"attribution": attrs.get("attribution", [])}
+    results.attrs = attrs
+    return join_compute(results, compute, model_versions=model_versions, networks=networks,
+                        impute=impute, fill=fill)
