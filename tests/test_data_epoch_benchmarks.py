@@ -398,3 +398,143 @@ def test_percent_strings_round_trip(values, os_world):
                                atol=1e-12)
     assert list(df["source_row"]) == list(range(1, len(values) + 1))
     assert list(df["model_version"]) == [f"m{i}" for i in range(len(values))]
+
+
+# ----------------------------------------------------------------- setting kind, publication
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("5-shot CoT", "chain-of-thought"), ("8-shot; CoT", "chain-of-thought"),
+    ("zero-shot chain-of-thought", "chain-of-thought"), ("0-shot", "zero-shot"),
+    ("zero-shot", "zero-shot"), ("5-shot", "few-shot"), ("25-shot", "few-shot"),
+    ("few-shot", "few-shot"), ("fine-tuned on the task", "fine-tuned"), ("HELM", "unknown"),
+    ("0-shot and 5-shot", "unknown"), ("Couldn't find shot count", "unknown"), (None, "unknown"),
+    ("", "unknown"), ("Cotton", "unknown"),
+])
+def test_setting_kind_text_rule(text, kind):
+    assert eb.setting_kind(text) == kind
+    assert kind in eb.SETTING_KINDS
+
+
+@pytest.mark.parametrize(("shots", "notes", "kind"), [
+    ("0", None, "zero-shot"), ("0\n", None, "zero-shot"), ("5", None, "few-shot"),
+    ("25-shot", None, "few-shot"), ("few", None, "few-shot"), ("5", "5-shot CoT",
+                                                                "chain-of-thought"),
+    (None, "3-shot; CoT", "chain-of-thought"), (None, "Couldn't find shot count", "unknown"),
+    (None, None, "unknown"),
+    # the Shots cell wins over notes that name other settings (mmlu row 112, phi-1.5)
+    ("2", "We use the harness-eval zero-shot accuracy on PIQA, 2-shot performance on MMLU",
+     "few-shot"),
+])
+def test_epoch_setting_kind_from_shots_and_notes(shots, notes, kind):
+    assert eb.epoch_setting_kind(shots, notes) == kind
+
+
+@pytest.mark.parametrize(("name", "family"), [
+    ("LLaMA 13B", "LLaMA"), ("LLaMA-65B", "LLaMA"), ("LLaMA (7B)", "LLaMA"),
+    ("Falcon 7B", "Falcon"), ("falcon-180B-chat", "falcon"), ("Llama 2 70B chat", "Llama 2"),
+    ("Llama-2-13b-hf", "Llama-2"), ("LLaMA2-Chat 13B", "LLaMA2"), ("Qwen-1_8B", "Qwen"),
+    ("Mixtral 8x7B", "Mixtral"), ("Mistral-7B-Instruct-v0.1", "Mistral"), ("T5-XXL", "T5"),
+    ("PaLM 2-S", "PaLM 2"), ("gpt-4-0613", "gpt-4"), ("GPT-3.5-turbo-16k", "GPT-3.5-turbo"),
+    ("deepseek-llm:67b-base", "deepseek-llm"), ("text-davinci-003", "text-davinci-003"),
+    ("Claude 2.1", "Claude 2.1"), ("7B", "7B"), ("", ""),
+])
+def test_model_family_strips_size_and_variant_suffixes(name, family):
+    assert eb.model_family(name) == family
+
+
+def test_clean_title():
+    assert eb.clean_title(" Gemma 3 Technical Report\n") == "Gemma 3 Technical Report"
+    assert eb.clean_title('"Scaling Language Models"') == "Scaling Language Models"
+    assert eb.clean_title("Rethinking the inception architecture.") == (
+        "Rethinking the inception architecture")
+    assert eb.clean_title("  ") is None and eb.clean_title(None) is None
+
+
+MODELS = pd.DataFrame({
+    "model": ["LLaMA-65B", "LLaMA-7B (protein-oriented instruction-tuned)", "PaLM (540B)",
+              "Falcon-7B", "Falcon-40B", "GPT-3.5", "OnlyLink 1B", "Twin", "twin"],
+    "reference": ["LLaMA: Open and Efficient Foundation Language Models", "Mol-Instructions",
+                  "PaLM: Scaling Language Modeling with Pathways", "Falcon-7B ",
+                  "Falcon LLM", "", "", "Paper A", "Paper B"],
+    "link": ["", "", "", "", "", "https://openai.com", "https://arxiv.org/abs/2101.00001",
+             "", ""],
+})
+VERSIONS = pd.DataFrame({"model_version": ["LLaMA-7B", "text-davinci-003", "falcon-40b-instruct"],
+                         "epoch_model": ["LLaMA-7B", "GPT-3.5", "Falcon-40B"]})
+
+
+def test_publication_index_rules():
+    idx = eb.PublicationIndex.build(MODELS, VERSIONS)
+    llama = "LLaMA: Open and Efficient Foundation Language Models"
+    # the version names an Epoch model missing from the table: the family's title
+    assert idx.resolve("LLaMA 7B", "LLaMA-7B") == (llama, "family-reference", "llama")
+    assert idx.resolve("LLaMA 13B")[0] == llama  # no version: family of the name
+    assert idx.resolve("LLaMA-65B")[:2] == (llama, "key")
+    assert idx.resolve("LLAMA 1 33B")[0] == llama  # "LLaMA 1" is LLaMA (FAMILY_ALIASES)
+    assert idx.resolve("PaLM 62B")[0] == "PaLM: Scaling Language Modeling with Pathways"
+    assert idx.resolve("falcon 7b")[:2] == ("Falcon-7B", "key")
+    # two Falcon titles: the family name, spelled as the models table spells it
+    assert idx.resolve("falcon-180B-chat")[:2] == ("Falcon", "family")
+    # version id → Epoch model without a title → the family (blank titles say nothing)
+    assert idx.resolve("text-davinci-003", "text-davinci-003")[:2] == ("GPT-3.5", "family")
+    # a name written as a model-version id
+    assert idx.resolve("Falcon-40B-Instruct")[:2] == ("Falcon LLM", "version-key")
+    assert idx.resolve("OnlyLink 1B")[0] == "arXiv:2101.00001"
+    # records that disagree on the title are never used
+    assert idx.resolve("TWIN")[:2] == ("Twin", "family")
+
+
+def test_publications_spell_unknown_families_alike():
+    idx = eb.PublicationIndex.build(MODELS, VERSIONS)
+    pubs, rules = eb.publications(idx, ["ChatGLM2 6B", "ChatGLM 2-6B (base)*", "ChatGLM2",
+                                        "LLaMA 7B"])
+    assert pubs[:3] == ["ChatGLM2"] * 3
+    assert rules == {"family": 3, "family-reference": 1}
+
+
+def test_results_carry_publication_and_setting_kind(results):
+    for col in ("publication", "setting_kind"):
+        assert results[col].notna().all(), col
+        assert (results[col].str.strip() != "").all(), col
+    assert set(results["setting_kind"]) <= set(eb.SETTING_KINDS)
+    assert sum(results.attrs["publication_rules"].values()) == len(results)
+    # never the source that reported the score
+    assert not results["publication"].str.contains("HELM|leaderboard|Epoch AI").any()
+
+
+def _one(df, file, row, benchmark=None):
+    hit = df[(df.source_file == file) & (df.source_row == row)]
+    if benchmark:
+        hit = hit[hit.benchmark == benchmark]
+    assert len(hit) == 1
+    return hit.iloc[0]
+
+
+def test_setting_kind_of_mirror_rows(results):
+    # mmlu row 12 (Claude 1.3): Shots 5, Notes "5-shot CoT"
+    assert _one(results, MMLU, 12)["setting_kind"] == "chain-of-thought"
+    # bbh row 28 (Phi-2): Shots 3, Notes "3-shot; CoT"; bbh row 4: "Couldn't find shot count"
+    assert _one(results, "external_benchmark_bbh.csv", 28)["setting_kind"] == (
+        "chain-of-thought")
+    assert _one(results, "external_benchmark_bbh.csv", 4)["setting_kind"] == "unknown"
+    # hellaswag row 2 (PaLM-540B, 0-shot); row 1 (GPT-4, no shots)
+    assert _one(results, "external_benchmark_hellaswag.csv", 2)["setting_kind"] == "zero-shot"
+    assert _one(results, "external_benchmark_hellaswag.csv", 1)["setting_kind"] == "unknown"
+    assert _one(results, MMLU, 51)["setting_kind"] == "few-shot"
+    assert (results.loc[results.benchmark == "eci", "setting_kind"] == "unknown").all()
+    assert (results.loc[results.source_file == eb.RUNS_FILE, "setting_kind"] == "unknown").all()
+
+
+def test_publication_of_mirror_rows(results):
+    llama = "LLaMA: Open and Efficient Foundation Language Models"
+    # mmlu rows 51/52 (LLAMA 1 7B / 13B, in the Llama 2 paper) and 70 (LLaMA 7B, Qwen report)
+    for row in (51, 52, 70):
+        got = _one(results, MMLU, row)
+        assert got["publication"] == llama
+        assert got["origin"] != llama
+    # gsm8k rows 1-2: HELM scores of GPT-3.5 versions; the Epoch model has no reference
+    for row in (1, 2):
+        got = _one(results, "external_benchmark_gsm8k.csv", row)
+        assert got["origin"] == "Standford HELM"
+        assert got["publication"] == "GPT-3.5"

@@ -270,3 +270,42 @@ def test_fractions_and_separated_counts_round_trip(shares, counts):
     assert list(res["model"]) == [f"M{i}" for i in range(len(shares))]
     assert list(comp["notes"]) == [f"active_parameters={counts[i]}"
                                    for i in range(len(shares))]
+
+
+# ----------------------------------------------------------------- setting kind, publication
+
+
+def test_results_carry_publication_and_setting_kind(results):
+    for col in ("publication", "setting_kind"):
+        assert results[col].notna().all(), col
+        assert (results[col].str.strip() != "").all(), col
+    assert sum(results.attrs["publication_rules"].values()) == len(results)
+    # the only per-row setting information: main-table row 8 (Claude 2) MMLU note "Actually CoT"
+    cot = results[results.setting_kind == "chain-of-thought"]
+    assert list(zip(cot.source_file, cot.source_row, cot.benchmark, strict=True)) == [
+        (MAIN, 8, "mmlu")]
+    assert set(results["setting_kind"]) == {"chain-of-thought", "unknown"}
+    assert not results["publication"].isin(["Stanford HELM", "Epoch AI evaluation"]).any()
+
+
+def test_publication_of_mirror_rows(results):
+    llama = "LLaMA: Open and Efficient Foundation Language Models"
+    # main rows 41-44: LLaMa-1 13B, 33B, 65B, 7B — one paper
+    for row in (41, 42, 43, 44):
+        got = _rows(results, MAIN, row)
+        assert not got.empty and (got["publication"] == llama).all(), row
+    # GSM1k-table ids that are Epoch model-version ids, and a family fallback
+    llama2 = "Llama 2: Open Foundation and Fine-Tuned Chat Models"
+    by_model = dict(zip(results.model, results.publication, strict=False))
+    assert by_model["Llama-2-7b-hf"] == by_model["LLaMa-2 7B"] == llama2
+    assert by_model["ChatGLM2-6B-base"] == by_model["ChatGLM2-12B-base"] == "ChatGLM2"
+
+
+def test_setting_kind_from_notes(tmp_path):
+    path = _main(tmp_path, _base(BBH="0.4", **{"MMLU Notes": "5-shot CoT", "BBH Notes": "0-shot"}),
+                 _base(System="N", **{"HELM MMLU": "0.7"}))
+    out = _results(path).set_index(["source_row", "benchmark", "setting"])
+    kinds = out["setting_kind"].to_dict()
+    assert kinds[(1, "mmlu", "5-shot CoT")] == "chain-of-thought"
+    assert kinds[(1, "bbh", "0-shot")] == "zero-shot"
+    assert kinds[(2, "mmlu", "HELM")] == "unknown"

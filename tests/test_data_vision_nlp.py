@@ -483,3 +483,94 @@ def test_nlp_bleu_over_100(tmp_path):
     with pytest.raises(InputError, match=r"row 1.*column 'BLEU'"):
         nlp_progress.parse_section(table_under(found, "WMT 2014 EN-DE", "mt.md"),
                                    nlp_progress.SECTIONS[0])
+
+
+# ----------------------------------------------------------------- setting kind, publication
+
+
+def _filled(res):
+    for col in ("publication", "setting_kind"):
+        assert res[col].notna().all(), col
+        assert (res[col].str.strip() != "").all(), col
+    assert (res["setting_kind"] == "supervised").all()
+
+
+def test_convnet_publication(mirror):
+    res = convnet_burden.load_results()
+    _filled(res)
+    pub = dict(zip(res.model, res.publication, strict=False))
+    # two ResNet depths (and both spellings, resnet18 / resnet-50): one paper
+    assert pub["resnet18"] == pub["resnet-50"] == pub["resnet-152"] == convnet_burden.RESNET
+    assert pub["SE-ResNet-50"] == pub["SENet"] == pub["SE-BN-Inception"] == convnet_burden.SENET
+    assert pub["vgg-f"] == pub["vgg-m-128"] != pub["vgg-vd-16"]
+    assert pub["alexnet"] == pub["caffenet"]
+    assert res["publication"].nunique() == 11
+    assert not res["publication"].str.contains("convnet-burden").any()
+    # every classification network has an entry of the table (none falls back)
+    titles = {t for _, t in convnet_burden.FAMILY_PAPERS}
+    nets = convnet_burden.load_networks()
+    cls = nets[nets.task == "image classification"]
+    assert {convnet_burden.publication_of(m) for m in cls.model} <= titles
+
+
+def test_convnet_publication_fallback():
+    assert convnet_burden.publication_of("ResNet-200") == convnet_burden.RESNET
+    assert convnet_burden.publication_of("xception-71") == "xception"
+    assert convnet_burden.publication_of("nasnet") == "nasnet"
+
+
+def test_pwc_publication(mirror):
+    res = pwc_imagenet.load_results()
+    _filled(res)
+    board = pwc_imagenet.load_leaderboard()
+    assert res["publication"].nunique() >= 60  # 65 papers (64 dates, one date split)
+    assert not res["publication"].str.contains("Papers with Code").any()
+    pub = dict(zip(res.model, res.publication, strict=False))
+    effnet = "EfficientNet: Rethinking Model Scaling for Convolutional Neural Networks"
+    assert {pub[f"EfficientNet-B{i}"] for i in range(8)} == {effnet}
+    assert pub["EfficientNet-B7 (RandAugment)"] != effnet  # another paper, 2019-09-30
+    assert pub["RandWire-WS"] != pub["Res2Net-DLA-60"]  # OWN_PAPER: same date, two papers
+    assert pub["MobileNet-224"] != pub["MobileNet-224 (CGD)"]
+    assert pub["ResNet-50"] != pub["ResNet-50 (CutMix)"]
+    assert pub["ResNet-101"] == pub["ResNet-152"] == convnet_burden.RESNET
+    assert pub["DenseNet-121"] == convnet_burden.DENSENET
+    assert pub["DPN-92 (224x224)"] == pub["DPN-131 (320x320, Mean-Max Pooling)"] == (
+        "DPN (2017-07-06)")
+    # one publication per paper date (except the split date)
+    per_date = res.groupby(res["date"].dt.strftime("%Y-%m-%d"))["publication"].nunique()
+    assert per_date.drop("2019-04-02").eq(1).all() and per_date["2019-04-02"] == 2
+    # the second ResNet-50 row (2019-10-09) is not the 2015 paper
+    late = board[(board.model == "ResNet-50") & (board.date == "2019-10-09")]
+    assert len(late) == 1
+    got = res[(res.model == "ResNet-50") & (res.date == "2019-10-09")]["publication"]
+    assert set(got) == {"ResNet (2019-10-09)"}
+
+
+def test_pwc_publication_synthetic(tmp_path):
+    import computelimits.data.loaders.epoch_benchmarks as eb
+
+    rows = ["1,Net-B2,80.0%,,,,2019,2019-05-28", "2,Net-B1,79.0%,,,,2019,2019-05-28",
+            "3,ResNet-50,76.0%,,,,2015,2015-12-10", "4,Other (X),70.0%,,,,2019,2019-01-01"]
+    board = _pwc(tmp_path, rows)
+    idx = eb.PublicationIndex.build(pd.DataFrame({"model": ["Net-B1"],
+                                                  "reference": ["Net Paper."]}))
+    assert pwc_imagenet.publications(board, idx) == [
+        "Net Paper", "Net Paper", convnet_burden.RESNET, "Other (2019-01-01)"]
+
+
+def test_nlp_publication(mirror):
+    res = nlp_progress.load_results()
+    _filled(res)
+    pub = dict(zip(zip(res.benchmark, res.model, strict=True), res.publication, strict=True))
+    vaswani = "Attention Is All You Need"
+    assert pub[("wmt2014-en-de", "Transformer Big (Vaswani et al., 2017)")] == vaswani
+    assert pub[("wmt2014-en-fr", "Transformer Base (Vaswani et al., 2017)")] == vaswani
+    assert pub[("wmt2014-en-de", "DeepL")] == pub[("wmt2014-en-fr", "DeepL")] == "DeepL"
+    assert (pub[("conll2003", "BERT Large (Devlin et al., 2018)")]
+            == pub[("conll2003", "BERT Base (Devlin et al., 2018)")])
+    # the XLNet-GCN / CL-KL slip: one linked title, two papers
+    xlnet = pub[("conll2003", "XLNet-GCN (Tran et al., 2021)")]
+    clkl = pub[("conll2003", "CL-KL (Wang et al., 2021)")]
+    assert xlnet != clkl and xlnet.endswith("(Tran et al., 2021)")
+    # one per linked title, plus the second paper behind the slipped title
+    assert res["publication"].nunique() == res["origin"].nunique() + 1 == 38

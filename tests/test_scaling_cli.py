@@ -31,7 +31,10 @@ def test_fit_prints_every_form_influence_and_sources(mirror):
     assert js.returncode == 0, js.stderr
     d = json.loads(js.stdout)
     f = d["fits"][0]
-    assert f["n"] == d["n"] > 100 and f["slope"] < 0 and f["control_year"]
+    assert f["n"] == d["n"] > 60 and f["slope"] < 0 and f["control_year"]
+    sel = d["selection"]  # one kind, one setting, what was left out and why
+    assert sel["kind"] == "training" and sel["setting"] == "few-shot"
+    assert sum(sel["left_out"].values()) > 0 and f["identified"]
     assert f["slope_ci_low"] < f["slope"] < f["slope_ci_high"]
     assert "year_gain_per_year" in f and d["attribution"]
 

@@ -904,10 +904,12 @@ def reproduce(
             console.print(f"theory: {c['model']} overtakes Expert at n = "
                           f"{c['overtakes_expert_at_n']:,} using "
                           f"{c['flop_multiple_vs_expert']:.3g}× its FLOP", highlight=False)
-    for f_ in s.get("polynomial_fits", [])[:12]:
-        console.print(f"fit: {f_['benchmark']}: slope {f_['slope']:.3f} "
-                      f"[{f_['slope_ci_low']:.3f}, {f_['slope_ci_high']:.3f}], "
-                      f"R² {f_['r2']:.2f}, N {f_['n']}", highlight=False)
+    for f_ in s.get("polynomial_fits", []):
+        verdict = "" if f_.get("identified", True) else " — compute does not explain it"
+        console.print(f"fit: {f_['benchmark']} ({f_['compute_kind']} compute): slope "
+                      f"{f_['slope']:.3f} [{f_['slope_ci_low']:.3f}, {f_['slope_ci_high']:.3f}]"
+                      f", R² {f_['r2']:.2f}, N {f_['n']} ({f_['n_by_kind']}; "
+                      f"{f_['left_out']} left out){verdict}", highlight=False, markup=False)
     if result.partial:
         for m in result.missing:
             console.print(f"missing: {m}", style="yellow", highlight=False)

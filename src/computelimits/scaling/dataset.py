@@ -40,13 +40,19 @@ from computelimits.data.benchmarks import find_benchmark
 from computelimits.errors import ConfigError
 from computelimits.scaling.trends import decimal_year
 
-__all__ = ["CLUSTERS", "KIND_PREFERENCE", "MAIN_METRICS", "MIN_RESULTS", "SCALES", "Selection",
+__all__ = ["CLUSTERS", "KIND_PREFERENCE", "MAIN_METRICS", "MIN_RESULTS", "SCALES",
+           "SHARE_CORRECT", "Selection",
            "benchmark_data", "decimal_year", "frontier"]
 
 #: The headline metric family per benchmark where a source gives several.
 MAIN_METRICS = {"imagenet": ("top1_accuracy", "top1_error"),
                 "coco": ("box_ap",),
                 "squad1.1": ("f1",)}
+
+#: Metric ids that measure one quantity — the share of items answered correctly — under the
+#: names different sources use (Epoch's hub says exact_match for MMLU and GSM8K, its
+#: open-model table accuracy); where a benchmark has no headline family above, they are one.
+SHARE_CORRECT = ("accuracy", "exact_match")
 
 #: Fittable kinds in the order the default prefers them (after the rows' own kinds).
 KIND_PREFERENCE = ("training", "hardware_burden", "imputed_operations")
@@ -145,7 +151,7 @@ def benchmark_data(benchmark: str, *, metrics: tuple[str, ...] | None = None,
     Args:
         benchmark: id or alias (``computelimits.data.benchmarks``).
         metrics: metric ids to keep (default: the benchmark's main metric family, else the
-            most common metric).
+            most common metric — with :data:`SHARE_CORRECT` as one family).
         cluster: one of :data:`CLUSTERS`.
         kind: compute kind to fit (default: chosen as the module docstring says), or "all".
         precision: peak precision of hardware burdens to keep (default: the most common), or
@@ -181,7 +187,8 @@ def benchmark_data(benchmark: str, *, metrics: tuple[str, ...] | None = None,
     left: Counter = Counter()
     keep = metrics or MAIN_METRICS.get(b.id)
     if keep is None:
-        keep = (df["metric"].value_counts().index[0],)
+        top = str(df["metric"].value_counts().index[0])
+        keep = SHARE_CORRECT if top in SHARE_CORRECT else (top,)
     other_metric = ~df["metric"].isin(keep)
     if other_metric.any():
         left[f"metric other than {'/'.join(keep)}"] += int(other_metric.sum())

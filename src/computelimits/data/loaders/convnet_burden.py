@@ -36,9 +36,22 @@ Units and assumptions:
   a line is the unambiguous pointer to a row).
 * The setting "single crop" follows the mirror README's description of the evaluation
   pipelines; the author notes small differences between the sources' evaluation scripts.
+  ``setting_kind`` is "supervised" for every row (networks trained on ImageNet's training set).
+* ``publication``: the paper of the network's family, from :data:`FAMILY_PAPERS`, an explicit
+  table of name patterns (matched whole, case-insensitive, first match wins) checked by hand
+  against the "References" lists of raw/README.md (resnet* → "Deep Residual Learning for
+  Image Recognition", SE-* and SENet → "Squeeze-and-Excitation Networks", …). Titles are
+  written exactly as the Epoch models table (``epoch-ai-models`` ``Reference``) writes them
+  where it holds the paper, so one paper is one publication across sources (tests check
+  this); vgg-f/m/s are the CNN-F/M/S networks of Chatfield et al. (the README's "vgg-m"
+  reference), caffenet is Caffe's replication of AlexNet, squeezenet1-1 the SqueezeNet
+  authors' revision. A network matching no pattern falls back to its family name (the name
+  before its first digit, e.g. "xception" for "xception-71"). No fuzzy matching.
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import pandas as pd
@@ -59,7 +72,8 @@ from computelimits.data.registry import SOURCES
 from computelimits.data.schema import conform
 from computelimits.errors import InputError
 
-__all__ = ["FILE", "SOURCE", "load_networks", "load_results", "parse_readme"]
+__all__ = ["FAMILY_PAPERS", "FILE", "SOURCE", "load_networks", "load_results", "parse_readme",
+           "publication_of"]
 
 SOURCE = "convnet-burden"
 FILE = "raw/README.md"
@@ -78,6 +92,56 @@ _COLS_OTHER = ("model", "input size", "param memory", "feature memory", "flops")
 _MEMORY_MIB = {"KB": 1 / 1024, "MB": 1.0, "GB": 1024.0}
 _OPS = {"MFLOPs": 1e6, "MFLOPS": 1e6, "GFLOPs": 1e9, "GFLOPS": 1e9,
         "TFLOPs": 1e12, "TFLOPS": 1e12}
+
+#: Paper titles of the classic CNN families (shared with the pwc-imagenet-2019 loader).
+ALEXNET = "ImageNet Classification with Deep Convolutional Neural Networks"
+SQUEEZENET = ("SqueezeNet: AlexNet-level accuracy with 50x fewer parameters and <0.5MB model "
+              "size")
+VGG_CNN_FMS = "Return of the Devil in the Details: Delving Deep into Convolutional Nets"
+PARSENET = "ParseNet: Looking Wider to See Better"
+VGG = "Very Deep Convolutional Networks for Large-Scale Image Recognition"
+GOOGLENET = "Going deeper with convolutions"
+INCEPTION_V3 = "Rethinking the inception architecture for computer vision"
+RESNET = "Deep Residual Learning for Image Recognition"
+RESNEXT = "Aggregated Residual Transformations for Deep Neural Networks"
+SENET = "Squeeze-and-Excitation Networks"
+DENSENET = "Densely Connected Convolutional Networks"
+MOBILENET = "MobileNets: Efficient Convolutional Neural Networks for Mobile Vision Applications"
+
+#: Network-name pattern (whole name, case-insensitive; first match wins) → the family's paper,
+#: as raw/README.md's "References" cite it (titles spelled as in the Epoch models table where
+#: it has the paper: AlexNet, VGG16/19, GoogLeNet, Inception v3, ResNet-152).
+FAMILY_PAPERS: tuple[tuple[str, str], ...] = (
+    (r"alexnet|caffenet", ALEXNET),
+    (r"squeezenet1-[01]", SQUEEZENET),
+    (r"vgg-(?:f|m|s|m-\d+)", VGG_CNN_FMS),
+    (r"vgg-vd-16-atrous", PARSENET),  # the README's "vgg-vd-16-reduced" reference
+    (r"vgg-vd-(?:16|19)", VGG),
+    (r"googlenet", GOOGLENET),
+    (r"inception-v3", INCEPTION_V3),
+    (r"resnet-?\d+", RESNET),
+    (r"resnext-\d+-\d+x\d+d", RESNEXT),
+    (r"senet|se-.+", SENET),
+    (r"densenet\d+", DENSENET),
+    (r"mcn-mobilenet", MOBILENET),
+)
+
+
+def publication_of(network: str) -> str:
+    """The paper of a convnet-burden network (:data:`FAMILY_PAPERS`), else its family name
+    (the name before its first digit, separators trimmed).
+
+    >>> publication_of("resnet-50") == publication_of("resnet18") == RESNET
+    True
+    >>> publication_of("xception-71")
+    'xception'
+    """
+    name = network.strip()
+    for pattern, title in FAMILY_PAPERS:
+        if re.fullmatch(pattern, name, flags=re.IGNORECASE):
+            return title
+    return re.split(r"\d", name, maxsplit=1)[0].strip(" -_") or name
+
 
 #: Meaning of the ``src`` codes (from the upstream README; SE is not defined there).
 SCORE_SOURCES = {
@@ -204,7 +268,8 @@ def load_results(*, strict: bool | None = None) -> pd.DataFrame:
 
     benchmark "imagenet"; metrics top1_error / top5_error (fractions, lower is better); a
     missing score ("-") gives no row. setting "single crop, source <src>", origin
-    "convnet-burden (<src>)", date empty (the source has no dates).
+    "convnet-burden (<src>)", date empty (the source has no dates); ``publication`` the
+    family's paper (:func:`publication_of`), ``setting_kind`` "supervised".
     """
     nets = load_networks(strict=strict)
     cls = nets[nets["task"] == "image classification"]
@@ -226,6 +291,8 @@ def load_results(*, strict: bool | None = None) -> pd.DataFrame:
                         for s in have["score_source"].fillna("")],
             "origin": [f"convnet-burden ({s})" if s else "convnet-burden"
                        for s in have["score_source"].fillna("")],
+            "publication": [publication_of(m) for m in have["model"]],
+            "setting_kind": "supervised",
             "source": SOURCE,
             "source_file": FILE,
             "source_row": have["source_row"],

@@ -32,6 +32,15 @@ Columns and repairs:
   record pre-training or back-translation data).
 * ``origin``: the paper title (link text of Paper / Source); the link is ``paper_url``.
   "XLNet-GCN" and "CL-KL" share one title (a slip in the source table).
+* ``publication`` (the cluster unit): the same paper title, with three explicit exceptions:
+  a link text in :data:`NOT_A_PAPER` ("DeepL Press release": a commercial system without a
+  paper) gives the model's name ("DeepL"); a title that rows with *different* citations
+  link to (the XLNet-GCN / CL-KL slip) becomes "<title> (<citation>)" so the two papers stay
+  apart; a blank title gives "arXiv:<id>" where the link is arXiv, else the model's name.
+  Rows of one paper on several leaderboards (Transformer Big on EN-DE and EN-FR) share it.
+* ``setting_kind`` is "supervised" for every row: systems trained on the benchmark's own
+  training data (WMT 2014 parallel data, CoNLL-2003 train; pre-trained encoders such as BERT
+  are fine-tuned on it, which is the supervised setting of these leaderboards).
 * ``date``: from the arXiv id of the paper link (arxiv.org/abs|pdf/YYMM.NNNNN: the month of
   the first version) as the first day of that month — a counted repair; otherwise 1 July of
   the citation year — a counted repair; otherwise empty (DeepL and two uncited rows). The
@@ -64,8 +73,8 @@ from computelimits.data.registry import SOURCES
 from computelimits.data.schema import conform
 from computelimits.errors import InputError
 
-__all__ = ["FLAGS", "SECTIONS", "SOURCE", "Section", "load_leaderboards", "load_results",
-           "parse_section", "split_citation"]
+__all__ = ["FLAGS", "NOT_A_PAPER", "SECTIONS", "SOURCE", "Section", "load_leaderboards",
+           "load_results", "parse_section", "publications", "split_citation"]
 
 SOURCE = "nlp-progress"
 
@@ -103,6 +112,9 @@ SECTIONS = (
 _CITATION = re.compile(r"^(?P<name>.*?)\s*\((?P<cite>[^()]*?\b(?P<year>(?:19|20)\d\d)[a-z]?)\)$")
 _ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/(?P<id>(?P<yy>\d\d)(?P<mm>\d\d)\.\d{4,5})"
                     r"(?:v\d+)?(?:\.pdf)?/?$")
+
+#: Link texts of the Paper / Source column that are not a publication of the model.
+NOT_A_PAPER = frozenset({"DeepL Press release"})
 
 REPAIR_ARXIV = "date: arXiv id YYMM read as the first day of that month"
 REPAIR_YEAR = "date: citation year set to 1 July"
@@ -236,10 +248,32 @@ def load_leaderboards(*, strict: bool | None = None) -> pd.DataFrame:
     return out
 
 
+def publications(board: pd.DataFrame) -> list[str]:
+    """The publication of each leaderboard row (rules in the module docstring); ``board`` has
+    the columns of :func:`load_leaderboards`."""
+    cited: dict[str, set[str]] = {}
+    for title, cite in zip(board["paper_title"], board["citation"], strict=True):
+        if isinstance(title, str) and isinstance(cite, str):
+            cited.setdefault(title, set()).add(cite)
+    out = []
+    for title, cite, arxiv_id, name in zip(board["paper_title"], board["citation"],
+                                           board["arxiv_id"], board["name"], strict=True):
+        if not isinstance(title, str) or not title.strip():
+            out.append(f"arXiv:{arxiv_id}" if isinstance(arxiv_id, str) else name)
+        elif title in NOT_A_PAPER:
+            out.append(name)
+        elif len(cited.get(title, ())) > 1 and isinstance(cite, str):
+            out.append(f"{title} ({cite})")
+        else:
+            out.append(title)
+    return out
+
+
 def load_results(*, strict: bool | None = None) -> pd.DataFrame:
     """The leaderboards as ``results`` rows: wmt2014-en-de / wmt2014-en-fr (bleu, BLEU
     points) and conll2003 (f1, fraction); setting = the metric's protocol plus any marker
-    note; origin = paper title; date as described in the module docstring."""
+    note; origin = paper title; publication = the paper (:func:`publications`);
+    setting_kind "supervised"; date as described in the module docstring."""
     board = load_leaderboards(strict=strict)
     settings = []
     by_benchmark = {s.benchmark: s.setting for s in SECTIONS}
@@ -264,6 +298,8 @@ def load_results(*, strict: bool | None = None) -> pd.DataFrame:
         "error": errors,
         "setting": settings,
         "origin": board["paper_title"],
+        "publication": publications(board),
+        "setting_kind": "supervised",
         "source": SOURCE,
         "source_file": board["source_file"],
         "source_row": board["source_row"],

@@ -20,6 +20,17 @@ Tables and units
   model's release date). The LMSys Elo and SEAL columns are not shares and are not read. Other
   main-table rows' ``origin`` is None: the table does not say which leaderboard or paper each
   number came from (see the Notes columns, kept in ``setting``).
+* ``setting_kind``: the files have no shot or CoT columns, so the text rule
+  :func:`.epoch_benchmarks.setting_kind` reads ``setting`` (the Notes cell): "Actually CoT,
+  so probably an overestimate …" → chain-of-thought; every other row (no note, "HELM", a URL,
+  "davinci"; the README's "5-shot where known" / "mostly 3-shot" is not per row) → unknown.
+* ``publication``: the publication of the evaluated model (``System``), resolved as in
+  :mod:`.epoch_benchmarks` (:meth:`.epoch_benchmarks.PublicationIndex.resolve`; the files
+  carry no model-version id): the Epoch models table's ``Reference`` title for the model's
+  ``model_key``, else for the model-version id with that key ("text-davinci-003",
+  "Llama-2-7b-hf"), else the title shared by the model's family ("LLaMa-1 13B" → family
+  "LLaMA" → "LLaMA: Open and Efficient Foundation Language Models"), else the family name
+  ("ChatGLM2-6B-base" → "ChatGLM2"). ``attrs["publication_rules"]`` counts rows per rule.
 * :func:`load_compute` — *compute*: one row per file row with training compute (FLOP, > 0).
   Main table: ``Training compute (FLOP)``; ``parameters`` = ``Model size (parameters)``;
   ``dataset_size`` = ``Dataset size`` (training tokens / datapoints); ``notes`` = ``Training
@@ -50,6 +61,12 @@ import pandas as pd
 
 from computelimits.data.benchmarks import METRICS, error_of
 from computelimits.data.fetch import locate
+from computelimits.data.loaders.epoch_benchmarks import (
+    PublicationIndex,
+    publication_index,
+    publications,
+    setting_kind,
+)
 from computelimits.data.names import model_key
 from computelimits.data.parse import (
     Repairs,
@@ -130,6 +147,7 @@ def _results_of(df: pd.DataFrame, file: str) -> pd.DataFrame:
             "metric": metric,
             "value": values,
             "setting": setting,
+            "setting_kind": [setting_kind(x) for x in setting],
             "origin": origin,
             "source_file": file,
             "source_row": df.index + 1,
@@ -192,9 +210,13 @@ def _finish(out: pd.DataFrame, repairs: Repairs, table: str) -> pd.DataFrame:
     return conform(out, table)
 
 
-def load_results(strict: bool | None = None) -> pd.DataFrame:
+def load_results(strict: bool | None = None, *,
+                 index: PublicationIndex | None = None) -> pd.DataFrame:
     """Benchmark scores of both files as a *results* table (``value`` a fraction in [0, 1];
-    see the module docstring for the column → benchmark mapping)."""
+    see the module docstring for the column → benchmark mapping, ``publication`` and
+    ``setting_kind``). ``index`` (:func:`.epoch_benchmarks.publication_index`) is built from
+    the Epoch models table when None (read once per process); ``attrs["publication_rules"]``
+    counts rows per publication rule."""
     repairs = Repairs()
     parts = []
     for file, specs in _SCORES.items():
@@ -211,7 +233,11 @@ def load_results(strict: bool | None = None) -> pd.DataFrame:
         mask = (out["metric"] == metric).to_numpy()
         err[mask] = error_of(out.loc[mask, "value"].to_numpy(dtype=float), metric)
     out["error"] = err
-    return _finish(out, repairs, "results")
+    out["publication"], rules = publications(index or publication_index(strict),
+                                             list(out["model"]))
+    out = _finish(out, repairs, "results")
+    out.attrs["publication_rules"] = dict(rules)
+    return out
 
 
 def load_compute(strict: bool | None = None) -> pd.DataFrame:

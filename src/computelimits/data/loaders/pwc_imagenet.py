@@ -25,7 +25,27 @@ Units and repairs:
 * ``model`` = ``method`` as on the leaderboard. One name (ResNet-50) appears twice, with
   different dates and scores; both rows are kept. The leaderboard mixes single- and
   multi-crop evaluation and input resolutions without recording them, so ``setting`` only
-  says where the score comes from.
+  says where the score comes from. ``setting_kind`` is "supervised" for every row (ImageNet
+  training set; rows with extra data are flagged by ``extra_data``).
+
+Publication (the cluster unit; ``origin`` keeps naming the leaderboard):
+
+* The file has **no paper title or link column** (only rank, method, accuracies, parameters,
+  extra-data flag, year and date), so the paper is identified by its **date**: the leaderboard
+  dates each result by its paper, and rows sharing a date are one paper (the EfficientNet,
+  DPN, FixRes, MultiGrain … rows) — except the methods in :data:`OWN_PAPER`, different
+  papers that share a date with another row (2019-04-02: RandWire-WS and Res2Net-DLA-60).
+* The paper's title: the ``Reference`` of the Epoch models-table record a row joins by the
+  join's exact rules (``model_key`` equal, or the alias table ``aliases.csv``), e.g.
+  "ResNet-152" → "Deep Residual Learning for Image Recognition"; else :data:`PAPERS`, the
+  classic-CNN papers of :mod:`.convnet_burden` at the dates the leaderboard gives them
+  (checked by hand against the method names: "AlexNet - 7CNNs" 2012-12-01, "DenseNet-121"
+  2016-08-25, …); one title found for any row of a paper is that paper's publication
+  (several different titles: none is used).
+* Otherwise "<family> (<date>)": the family of the paper's best-ranked method (its name
+  without parenthesised parts, up to the first token holding a digit, e.g. "DPN", "MixNet",
+  "SCARLET-A") and the paper date, which keeps apart papers whose methods share a family
+  name ("MobileNet-224" 2017 and "MobileNet-224 (CGD)" 2019).
 """
 
 from __future__ import annotations
@@ -37,7 +57,9 @@ import pandas as pd
 
 from computelimits.data.benchmarks import METRICS, error_of
 from computelimits.data.fetch import locate
-from computelimits.data.names import model_key
+from computelimits.data.loaders import convnet_burden as _cnn
+from computelimits.data.loaders.epoch_benchmarks import PublicationIndex, publication_index
+from computelimits.data.names import aliases, model_key
 from computelimits.data.parse import (
     BLANKS,
     Repairs,
@@ -52,8 +74,8 @@ from computelimits.data.registry import SOURCES
 from computelimits.data.schema import conform
 from computelimits.errors import InputError
 
-__all__ = ["COUNT_SUFFIXES", "FILE", "SOURCE", "load_leaderboard", "load_results",
-           "parse_count", "parse_file"]
+__all__ = ["COUNT_SUFFIXES", "FILE", "OWN_PAPER", "PAPERS", "SOURCE", "load_leaderboard",
+           "load_results", "parse_count", "parse_file", "publications"]
 
 SOURCE = "pwc-imagenet-2019"
 FILE = "imagenet_leaderboard_2019-11.csv"
@@ -62,6 +84,23 @@ SETTING = "Papers with Code leaderboard; crops and resolution not recorded"
 
 REQUIRED = ["pwc_rank", "method", "top1_accuracy", "top5_accuracy", "number_of_params",
             "extra_training_data", "year", "date"]
+
+#: Methods whose paper differs from that of other rows with the same date.
+OWN_PAPER = frozenset({"RandWire-WS", "Res2Net-DLA-60"})
+
+#: (paper date, method pattern matched whole, title): classic-CNN papers whose titles the
+#: convnet-burden README cites, at the dates this leaderboard gives them.
+PAPERS: tuple[tuple[str, str, str], ...] = (
+    ("2012-12-01", r"AlexNet.*", _cnn.ALEXNET),
+    ("2014-09-04", r"VGG-\d+", _cnn.VGG),
+    ("2014-09-17", r"Inception V1", _cnn.GOOGLENET),
+    ("2015-12-02", r"Inception V3", _cnn.INCEPTION_V3),
+    ("2015-12-10", r"ResNet-\d+", _cnn.RESNET),
+    ("2016-08-25", r"DenseNet-\d+", _cnn.DENSENET),
+    ("2016-11-16", r"ResNeXt-\d+ \d+x\d+d?", _cnn.RESNEXT),
+    ("2017-04-17", r"MobileNet-224", _cnn.MOBILENET),
+    ("2017-09-05", r"SENet-154", _cnn.SENET),
+)
 
 #: Suffixes of :func:`parse_count` ("" = a bare count).
 COUNT_SUFFIXES = {"": 1.0, "K": 1e3, "M": 1e6, "B": 1e9}
@@ -167,13 +206,66 @@ def load_leaderboard(*, strict: bool | None = None) -> pd.DataFrame:
     return out
 
 
-def load_results(*, strict: bool | None = None) -> pd.DataFrame:
+def _family(method: str) -> str:
+    """Method name without parenthesised parts, up to its first token (after the first)
+    holding a digit: "DPN-92 (320x320)" → "DPN", "AlexNet - 7CNNs" → "AlexNet"."""
+    name = re.sub(r"\([^()]*\)", " ", method).strip() or method.strip()
+    tokens = re.split(r"([\s-]+)", name)
+    kept = tokens[:1]
+    for i in range(1, len(tokens) - 1, 2):
+        if re.search(r"\d", tokens[i + 1]):
+            break
+        kept += tokens[i:i + 2]
+    return "".join(kept).strip(" -") or name
+
+
+def publications(board: pd.DataFrame, index: PublicationIndex) -> list[str]:
+    """The publication of each leaderboard row (see the module docstring): one string per
+    paper, a paper being the rows of one date (methods in :data:`OWN_PAPER` apart)."""
+    alias = aliases()
+    papers: list[str] = []
+    titles: list[str | None] = []
+    for method, key, date in zip(board["model"], board["model_key"], board["date"],
+                                 strict=True):
+        day = date.strftime("%Y-%m-%d") if pd.notna(date) else ""
+        papers.append(f"{day}|{method}" if method in OWN_PAPER or not day else day)
+        title = index.by_key.get(key)
+        if title is None and (SOURCE, key) in alias:
+            target = alias[(SOURCE, key)][0]
+            title = index.by_name.get(target) or index.by_key.get(model_key(target))
+        if title is None:
+            title = next((t for d, pattern, t in PAPERS
+                          if d == day and re.fullmatch(pattern, method)), None)
+        titles.append(title)
+    found: dict[str, set[str]] = {}
+    best: dict[str, tuple[float, str]] = {}
+    for paper, title, method, rank in zip(papers, titles, board["model"], board["pwc_rank"],
+                                          strict=True):
+        if title is not None:
+            found.setdefault(paper, set()).add(title)
+        here = (float(rank) if pd.notna(rank) else np.inf, method)
+        best[paper] = min(best.get(paper, here), here)
+    label: dict[str, str] = {}
+    for paper, (_, method) in best.items():
+        if len(found.get(paper, ())) == 1:
+            label[paper] = next(iter(found[paper]))
+        else:
+            day = paper.split("|", 1)[0]
+            label[paper] = f"{_family(method)} ({day})" if day else _family(method)
+    return [label[p] for p in papers]
+
+
+def load_results(*, strict: bool | None = None,
+                 index: PublicationIndex | None = None) -> pd.DataFrame:
     """Top-1 and top-5 accuracy as ``results`` rows (benchmark "imagenet", metrics
     top1_accuracy / top5_accuracy as fractions; a missing top-5 gives no row).
 
-    ``extra_data`` is True for rows marked "X". CC BY-SA 4.0: keep derived tables separate.
+    ``extra_data`` is True for rows marked "X". ``publication``: the paper of the row (module
+    docstring; ``index`` is built from the Epoch models table when None), ``setting_kind``
+    "supervised". CC BY-SA 4.0: keep derived tables separate.
     """
     board = load_leaderboard(strict=strict)
+    board["publication"] = publications(board, index or publication_index(strict))
     parts = []
     for metric in ("top1_accuracy", "top5_accuracy"):
         have = board[board[metric].notna()]
@@ -190,6 +282,8 @@ def load_results(*, strict: bool | None = None) -> pd.DataFrame:
             "error": error_of(have[metric].to_numpy(), metric),
             "setting": SETTING,
             "origin": ORIGIN,
+            "publication": have["publication"],
+            "setting_kind": "supervised",
             "extra_data": have["extra_data"],
             "source": SOURCE,
             "source_file": FILE,
