@@ -41,7 +41,7 @@ def test_fit_prints_every_form_influence_and_sources(mirror):
 
 def test_extrapolate_json_marks_extrapolations_and_prices_them(mirror):
     res = run("extrapolate", "--benchmark", "hellaswag", "--target-error", "0.02",
-              "--budget", "1e8", "--n-boot", "500", "--json")
+              "--budget", "1e8", "--n-boot", "500", "--json", "--model", "compute-only")
     assert res.returncode == 0, res.stderr
     x = json.loads(res.stdout)
     assert x["is_extrapolation"] and x["orders_beyond_data"] > 0
@@ -52,6 +52,28 @@ def test_extrapolate_json_marks_extrapolations_and_prices_them(mirror):
     assert x["sources"] and any(a["name"] == "usd_per_flop" for a in x["assumptions"])
     bad = run("extrapolate", "--benchmark", "hellaswag", "--target-error", "1.5")
     assert bad.returncode == 2 and "target error" in bad.stderr
+
+
+def test_extrapolate_time_model_answers_three_questions(mirror):
+    res = run("extrapolate", "--benchmark", "mmlu", "--target-error", "0.15", "--compute",
+              "1e25", "--frontier", "--date", "2025-01-01", "--n-boot", "500", "--json")
+    assert res.returncode == 0, res.stderr
+    o = json.loads(res.stdout)
+    assert o["date"] == "2025-01-01" and o["identified"]
+    fc = o["forecast"]
+    assert fc["rate_low"] < fc["rate_oom_per_year"] < fc["rate_high"]
+    inv, fwd, fr = o["inverse"], o["forward"], o["frontier"]
+    assert inv["low"] < inv["log10_compute"] < inv["high"]
+    assert fwd["low"] < fwd["error"] < fwd["high"] <= 0.75  # never above MMLU's chance
+    assert fr["error"] < fwd["error"] and fr["log10_compute"] > 25
+    years = [r["buy_year"] for r in o["costs"]["table"]]
+    assert years == sorted(years) and len(years) == 3
+    usd = [r["usd_median"] for r in o["costs"]["table"]]
+    assert usd[0] > usd[1] > usd[2] > 0  # algorithmic progress and cheaper hardware
+    t = o["trust"]
+    assert 0 <= t["pooled"]["forward_coverage"] <= 1 and "backtests" in t["sentence"]
+    bad = run("extrapolate", "--benchmark", "mmlu", "--target-error", "0.1", "--budget", "1e9")
+    assert bad.returncode == 2 and "compute-only" in bad.stderr
 
 
 def test_trends_json_and_backtest_table(mirror, tmp_path):

@@ -261,10 +261,21 @@ def test_cli_fit_extrapolate_backtest_on_a_users_file(tmp_path):
     assert js["fits"][0]["identified"] is True
     assert js["fits"][0]["clusters"] == 9  # 8 papers of three + the other paper
     res = runner.invoke(app, ["extrapolate", "--data", str(path), "--no-fill",
-                              "--target-error", "0.1", "--n-boot", "200", "--json"])
+                              "--target-error", "0.1", "--n-boot", "200", "--json",
+                              "--model", "compute-only"])
     assert res.exit_code == 0, res.output
     x = json.loads(res.output)
     assert x["identified"] and x["compute_kind"] == "training" and x["usd"] > 0
+    # the default, time-aware model answers for a date, with costs by buy date
+    res = runner.invoke(app, ["extrapolate", "--data", str(path), "--no-fill",
+                              "--target-error", "0.1", "--date", "2024-06-30",
+                              "--n-boot", "200", "--json"])
+    assert res.exit_code == 0, res.output
+    o = json.loads(res.output)
+    assert o["date"] == "2024-06-30" and o["compute_kind"] == "training"
+    inv = o["inverse"]
+    assert inv["low"] < inv["log10_compute"] < inv["high"]
+    assert len(o["costs"]["table"]) == 3 and o["costs"]["table"][0]["usd_median"] > 0
     res = runner.invoke(app, ["backtest", "--data", str(path), "--no-fill",
                               "--cutoff", "2022-01-01", "--n-boot", "100", "--json"])
     assert res.exit_code == 0, res.output
@@ -274,11 +285,13 @@ def test_cli_fit_extrapolate_backtest_on_a_users_file(tmp_path):
 
 def test_cli_not_identified_prints_no_figure(tmp_path):
     path = _generic(tmp_path, flat=True)
-    res = runner.invoke(app, ["extrapolate", "--data", str(path), "--no-fill",
-                              "--target-error", "0.05", "--n-boot", "200"])
-    assert res.exit_code == 0, res.output
-    assert "compute does not explain this benchmark" in res.output
-    assert "$" not in res.output and "10^" not in res.output
+    for model in ("time", "compute-only"):
+        res = runner.invoke(app, ["extrapolate", "--data", str(path), "--no-fill",
+                                  "--target-error", "0.05", "--n-boot", "200",
+                                  "--model", model])
+        assert res.exit_code == 0, res.output
+        assert "compute does not explain this benchmark" in res.output
+        assert "$" not in res.output and "10^" not in res.output
 
 
 def test_cli_refuses_file_options_without_a_file():

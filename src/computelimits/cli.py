@@ -757,9 +757,22 @@ def fit(
 
 @app.command()
 def extrapolate(
-    target_error: Annotated[float, typer.Option(
-        help="Target error as a fraction, e.g. 0.05 for 5% error.")],
+    target_error: Annotated[float | None, typer.Option(
+        help="Target error as a fraction, e.g. 0.05 for 5% error (the inverse question: "
+             "what compute, dollars and CO2 reach it).")] = None,
     benchmark: BenchOpt = None,
+    date: Annotated[str | None, typer.Option(
+        help="Date of the questions, YYYY-MM-DD (time model). \\[default: today]")] = None,
+    compute: Annotated[float | None, typer.Option(
+        help="Forward question: the error a model of this training compute (FLOP) released "
+             "at --date reaches (time model).")] = None,
+    frontier: Annotated[bool, typer.Option(
+        "--frontier", help="Frontier question: the best error expected at --date if "
+                           "frontier compute keeps growing at its measured rate.")] = False,
+    model: Annotated[str, typer.Option(
+        help="'time': error on compute and date, intervals calibrated out of sample (the "
+             "default, chosen by backtests); 'compute-only': the paper's fit on compute "
+             "alone, with modern and paper-convention costs.")] = "time",
     data_file: DataOpt = None,
     fmt: FormatOpt = "generic",
     form: Annotated[str, typer.Option(help="Fitted form.")] = "polynomial",
@@ -785,17 +798,42 @@ def extrapolate(
     slope's interval includes zero, compute does not explain the benchmark and no figure is
     printed.
 
-    Example: computelimits extrapolate --benchmark imagenet --target-error 0.05 --budget 1e9
+    Example: computelimits extrapolate --benchmark mmlu --target-error 0.15 --frontier
+
+    Example: computelimits extrapolate --benchmark imagenet --target-error 0.05 --model
+    compute-only --budget 1e9
     """
     from computelimits.scaling.extrapolate import extrapolate as run
 
+    select = {"kind": kind, "precision": precision, "setting": setting, "scale": scale,
+              "cluster": cluster}
+    if model not in ("time", "compute-only"):
+        raise _fail(ComputeLimitsError(f"--model must be 'time' or 'compute-only', got "
+                                       f"{model!r}"))
+    if model == "time":
+        if budget is not None:
+            raise _fail(ComputeLimitsError("--budget applies to --model compute-only; the "
+                                           "time model prices the target by buy date"))
+        try:
+            joined, benchmark = _joined(data_file, fmt, benchmark, impute=impute,
+                                        no_fill=no_fill, convention=convention)
+            from computelimits.scaling.outlook import outlook
+
+            o = outlook(benchmark, target_error=target_error, date=date, compute=compute,
+                        frontier=frontier, joined=joined, select=select,
+                        n_boot=min(n_boot, 4000), seed=seed, zone=zone)
+        except ComputeLimitsError as exc:
+            raise _fail(exc) from None
+        _print_outlook(o, as_json)
+        return
+    if target_error is None or date or compute is not None or frontier:
+        raise _fail(ComputeLimitsError("--model compute-only answers --target-error only "
+                                       "(no --date, --compute or --frontier)"))
     try:
         joined, benchmark = _joined(data_file, fmt, benchmark, impute=impute,
                                     no_fill=no_fill, convention=convention)
         x = run(benchmark, target_error, form=form, budget_usd=budget, zone=zone,
-                n_boot=n_boot, seed=seed, joined=joined,
-                select={"kind": kind, "precision": precision, "setting": setting,
-                        "scale": scale, "cluster": cluster})
+                n_boot=n_boot, seed=seed, joined=joined, select=select)
     except ComputeLimitsError as exc:
         raise _fail(exc) from None
     if as_json:
@@ -849,6 +887,135 @@ def extrapolate(
     for n_ in x.notes:
         console.print(f"note: {n_}", style="yellow", highlight=False, markup=False)
     _print_sources(x.sources)
+
+
+def _rolling_backtest(benchmark, data_file, fmt, *, impute, no_fill, convention, n_boot,
+                      seed, out, as_json, form, select) -> None:
+    from computelimits.scaling.calibrate import evaluate
+
+    try:
+        if data_file is not None:
+            one = benchmark[0] if benchmark and len(benchmark) == 1 else None
+            joined, _ = _joined(data_file, fmt, one, impute=impute, no_fill=no_fill,
+                                convention=convention, one=False)
+            min_results = 12
+        else:
+            from computelimits.data import tables
+            from computelimits.data.join import join_compute
+
+            joined = join_compute(tables.results(), tables.compute()).table
+            min_results = 20
+        pred, summary = evaluate(joined, benchmarks=list(benchmark) if benchmark else None,
+                                 select=select, n_boot=min(n_boot, 1000), seed=seed,
+                                 form=form, min_results=min_results)
+        if out is not None:
+            from computelimits._io import atomic_path
+
+            with atomic_path(out) as tmp:
+                summary.to_csv(tmp, index=False)
+            side = out.with_name(out.stem + ".predictions.csv")
+            with atomic_path(side) as tmp:
+                pred.to_csv(tmp, index=False)
+    except ComputeLimitsError as exc:
+        raise _fail(exc) from None
+    if as_json:
+        clean = summary.astype(object).where(summary.notna(), None)
+        typer.echo(json.dumps(clean.to_dict(orient="records"), indent=2))
+        return
+    t = Table(title="rolling-origin backtest: every later result (95% intervals; errors in "
+                    "orders of magnitude of compute)")
+    for col in ("benchmark", "model", "predictions", "cutoffs", "forward coverage",
+                "inverse coverage", "inverse median |error|", "skill vs compute-only",
+                "skill vs naive", "not identified"):
+        t.add_column(col, justify="left" if col in ("benchmark", "model") else "right")
+
+    def f(v, spec=".2f"):
+        return "" if v is None or v != v else format(v, spec)
+
+    rows = summary[(summary["target"] == "all")
+                   & summary["model"].isin(["time", "compute_only", "naive"])]
+    for r in rows.to_dict(orient="records"):
+        t.add_row(str(r["benchmark"]), str(r["model"]), str(r["predictions"]),
+                  str(r["cutoffs"]), f(r["forward_coverage"]), f(r["inverse_coverage"]),
+                  f(r["inverse_medae_oom"]), f(r["skill_vs_compute_only"]),
+                  f(r["skill_vs_naive"]), f(r["not_identified"], ".0%"))
+    console.print(t)
+    best = summary[(summary["target"] == "new_best")
+                   & summary["benchmark"].str.startswith("pooled")]
+    for r in best.to_dict(orient="records"):
+        console.print(f"new bests only ({r['benchmark']}), {r['model']}: "
+                      f"{r['predictions']} predictions, inverse median |error| "
+                      f"{f(r['inverse_medae_oom'])}, bias {f(r['inverse_bias_oom'])} orders "
+                      "(new bests are selected to be lucky for their compute)",
+                      highlight=False, markup=False)
+    console.print("time: error on compute and date, conformal intervals calibrated on the "
+                  "pooled out-of-sample residuals; compute_only: the paper's fit; naive: the "
+                  "last record's compute grown at the results' compute growth rate. Skill = "
+                  "1 − median |error| / the baseline's.", highlight=False, markup=False)
+    _print_sources(joined.attrs.get("attribution", []))
+
+
+def _print_outlook(o, as_json: bool) -> None:
+    """The three answers, the costs by buy year and how far to trust them."""
+    if as_json:
+        typer.echo(json.dumps(o.to_dict(), indent=2))
+        return
+    fc = o.forecast
+    console.print(f"[bold]{o.benchmark}[/] at {o.date}: error on {o.compute_kind} compute and "
+                  "date", highlight=False)
+    for line in o.selection_lines:
+        console.print(f"data: {line}", highlight=False, markup=False)
+    if not o.identified:
+        console.print("compute does not explain this benchmark — no compute, dollar or CO2 "
+                      "figure", highlight=False)
+    else:
+        console.print(
+            f"algorithmic progress: {fc['rate_oom_per_year']:.2f} orders of magnitude per year "
+            f"[{fc['rate_low']:.2f}, {fc['rate_high']:.2f}] — the compute needed for a fixed "
+            f"error halves every {fc['halving_months']:.1f} months (Ho et al. 2024 find ~8 for "
+            "language models, Erdil & Besiroglu 2022 ~9 for ImageNet)", highlight=False,
+            markup=False)
+    t = Table(title="answers with 95% intervals (calibrated out of sample)")
+    for col in ("question", "answer", "95% interval"):
+        t.add_column(col, justify="right" if col != "question" else "left")
+    if o.inverse:
+        i = o.inverse
+        t.add_row(f"compute for error {i['target_error']:g}", f"10^{i['log10_compute']:.1f} FLOP",
+                  f"10^{i['low']:.1f}–10^{i['high']:.1f}")
+    if o.forward:
+        f = o.forward
+        t.add_row(f"error of a {f['compute']:.3g}-FLOP model", f"{f['error']:.3g}",
+                  f"{f['low']:.3g}–{f['high']:.3g}")
+    if o.frontier:
+        f = o.frontier
+        t.add_row(f"frontier error (10^{f['log10_compute']:.1f} FLOP)", f"{f['error']:.3g}",
+                  f"{f['low']:.3g}–{f['high']:.3g}")
+    if t.row_count:
+        console.print(t)
+    if o.costs:
+        c = Table(title="cost of the target by buy date (medians, 95% intervals)")
+        for col in ("buy", "compute (FLOP)", "dollars", "t CO2e"):
+            c.add_column(col, justify="right")
+        for r in o.costs["table"]:
+            c.add_row(f"{r['buy_year']:.1f}", f"10^{r['log10_flop_median']:.1f}",
+                      f"${r['usd_median']:.3g} ({r['usd_low']:.3g}–{r['usd_high']:.3g})",
+                      f"{r['co2_kg_median'] / 1e3:.3g} ({r['co2_kg_low'] / 1e3:.3g}–"
+                      f"{r['co2_kg_high'] / 1e3:.3g})")
+        console.print(c)
+        for a in o.costs["assumptions"]:
+            rng = (f"{a['low']:g}–{a['high']:g}" if a.get("low") is not None
+                   and a.get("high") is not None else f"{a.get('value')}")
+            console.print(f"  {a['name']} = {rng} {a.get('unit') or ''} — {a.get('source')}",
+                          highlight=False, markup=False)
+        console.print(f"  {o.costs['note']}", highlight=False, markup=False)
+    if o.trust:
+        console.print(f"trust: {o.trust['sentence']}", highlight=False, markup=False)
+    for n_ in o.notes:
+        console.print(f"note: {n_}", style="yellow", highlight=False, markup=False)
+    if o.costs:
+        for n_ in o.costs["notes"]:
+            console.print(f"note: {n_}", style="yellow", highlight=False, markup=False)
+    _print_sources(o.sources)
 
 
 @app.command()
@@ -976,8 +1143,9 @@ def backtest(
         help="Benchmark id(s). \\[default: the language-model benchmarks, or the --data "
              "file's benchmarks]")] = None,
     cutoff: Annotated[list[str] | None, typer.Option(
-        help="Cutoff date(s), YYYY-MM-DD. \\[default: 2021-01-01, 2022-01-01, 2023-01-01, "
-             "2023-07-01]")] = None,
+        help="Cutoff date(s), YYYY-MM-DD: the compute-only fit before each, scored on the new "
+             "bests after it. \\[default: a rolling-origin evaluation over quarterly cutoffs "
+             "of the time model against the compute-only fit and a naive baseline]")] = None,
     data_file: DataOpt = None,
     fmt: FormatOpt = "generic",
     form: Annotated[str, typer.Option(help="Fitted form.")] = "polynomial",
@@ -1005,7 +1173,14 @@ def backtest(
     """
     from computelimits.scaling import backtest as bt
 
-    cutoffs = cutoff or list(bt.DEFAULT_CUTOFFS)
+    if not cutoff:
+        _rolling_backtest(benchmark, data_file, fmt, impute=impute, no_fill=no_fill,
+                          convention=convention, n_boot=n_boot, seed=seed, out=out,
+                          as_json=as_json, form=form,
+                          select={"kind": kind, "precision": precision, "setting": setting,
+                                  "scale": scale, "cluster": cluster})
+        return
+    cutoffs = cutoff
     try:
         joined = None
         if data_file is not None:

@@ -98,6 +98,10 @@ class ScalingFit:
             raise ConfigError(f"{n} results are too few to fit {p} coefficients")
         if np.ptp(d.X[:, 1]) == 0:
             raise ConfigError("all results have the same compute: no slope can be fitted")
+        if np.linalg.matrix_rank(d.X) < p:
+            raise ConfigError("the regressors are collinear (e.g. every result from one date "
+                              "when the year is controlled): the coefficients are not "
+                              "identified")
         self.data_ = data.reset_index(drop=True)
         sel = data.attrs.get("selection")
         above = getattr(sel, "scale", "error") == "above-chance"

@@ -1,0 +1,401 @@
+"""Forecasts with time in them: error on compute *and* date, with intervals calibrated out of
+sample.
+
+A fit of error on compute alone, extrapolated forward, overstates what the next point costs:
+at a fixed compute, later models reach lower error (better algorithms, data and recipes). The
+:class:`Forecast` model is, per benchmark,
+
+    y = a + b·log10 C + c·(year − 2015) + ε,    y = the form's transform of the error,
+
+so that ``rate_ = c / b`` is the **compute-equivalent algorithmic progress** in orders of
+magnitude per year: a model released one year later needs 10^rate × less compute for the same
+error ("effective compute"; Ho et al. 2024, arXiv 2403.05812; Erdil & Besiroglu 2022, arXiv
+2212.05153). It answers three questions:
+
+1. **forward** — the error a model of compute C released at date T will reach;
+2. **inverse** — the compute needed for error e at date T;
+3. **frontier** — the best error expected at date T if the frontier's compute keeps growing at
+   its measured rate (orders of magnitude per year, given).
+
+**Intervals.** ``interval="conformal"`` (default) is split-conformal prediction on
+time-ordered residuals: the rows are put in date order, the model is refitted on the earlier
+part and its *out-of-sample* errors on the last ``calibration_share`` of the rows (at least
+:data:`MIN_CALIBRATION`) give the half-widths — of the forward prediction in the transformed
+error, and of the inverse prediction in log10 compute, each divided by the predictive scale
+of a single new result √(σ̂²(1 + xᵀ(XᵀX)⁻¹x)), which grows with the distance from the data
+in compute and in time (normalised conformal, Lei et al. 2018) — at the finite-sample quantile
+⌈(m + 1)(1 − α)⌉/m of the m absolute errors (Vovk et al. 2005; Angelopoulos & Bates 2021,
+arXiv 2107.07511), or, when m is too small for that rank (m < 19 at 95%), at the
+normal-theory predictive half-width from their root mean square
+(:func:`conformal_quantile`). Unlike the in-sample bootstrap interval
+(``interval="bootstrap"``: cluster bootstrap of the line plus resampled residuals), it
+includes the error that comes from the relation drifting over time. Forecasts of several
+benchmarks can share one calibration (:func:`computelimits.scaling.calibrate.pool_calibration`:
+the normalised residuals of all of them together). Which interval method and rate are the
+default was chosen by the rolling-origin evaluation in :mod:`computelimits.scaling.calibrate`
+(its module docstring gives the numbers); where too few rows are left for a calibration set,
+the bootstrap interval is used and ``interval_used_`` says so.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from computelimits.errors import ConfigError
+from computelimits.scaling.fit import YEAR0, ScalingFit
+from computelimits.scaling.forms import FORMS
+
+__all__ = ["INTERVALS", "MIN_CALIBRATION", "MIN_FIT", "Forecast", "conformal_quantile"]
+
+#: Interval methods.
+INTERVALS = ("conformal", "bootstrap")
+
+#: Fewest rows in a conformal calibration set, and in the fit that precedes it.
+MIN_CALIBRATION = 5
+MIN_FIT = 8
+
+
+def conformal_quantile(errors: np.ndarray, alpha: float) -> float:
+    """Half-width of a (1 − α) interval from m out-of-sample errors: the split-conformal
+    ⌈(m + 1)(1 − α)⌉-th smallest absolute error when m is large enough for that rank to
+    exist (m ≥ 19 at α = 0.05); otherwise the normal-theory predictive half-width
+    t_{m−1}(1 − α/2) · RMS(errors) · √(1 + 1/m), with the root mean square (so a systematic
+    bias of the past widens the interval). Infinite with fewer than 2 errors."""
+    from scipy import stats
+
+    r = np.asarray(errors, float)
+    r = r[np.isfinite(r)]
+    m = len(r)
+    if m < 2:
+        return math.inf
+    k = math.ceil((m + 1) * (1 - alpha))
+    if k <= m:
+        return float(np.sort(np.abs(r))[k - 1])
+    rms = float(np.sqrt(np.mean(r ** 2)))
+    return float(stats.t.ppf(1 - alpha / 2, m - 1) * rms * math.sqrt(1 + 1 / m))
+
+
+@dataclass
+class _Residuals:
+    forward: np.ndarray
+    inverse: np.ndarray
+    n_fit: int
+
+
+class Forecast:
+    """Error on log10 compute and date for one benchmark (see the module docstring).
+
+    Args:
+        form: functional form (:mod:`.forms`).
+        interval: "conformal" (time-ordered split conformal) or "bootstrap" (in-sample).
+        alpha: 1 − nominal coverage.
+        calibration_share: share of the (dated) rows, latest first, held out to calibrate.
+        n_boot: cluster-bootstrap resamples (rate interval; bootstrap intervals).
+        seed: bootstrap seed.
+        rate: a fixed rate of algorithmic progress (orders of magnitude per year), e.g. the
+            shared rate of :class:`~.pooled.PooledProgress`: the benchmark then only fits
+            y = a + b·(log10 C + rate·(year − 2015)). None: the benchmark's own rate.
+        rate_draws: draws of that fixed rate (its uncertainty), for ``rate_conf_int``.
+    """
+
+    def __init__(self, form: str = "polynomial", *, interval: str = "conformal",
+                 alpha: float = 0.05, calibration_share: float = 0.3, n_boot: int = 2000,
+                 seed: int = 0, rate: float | None = None,
+                 rate_draws: np.ndarray | None = None) -> None:
+        if interval not in INTERVALS:
+            raise ConfigError(f"interval must be one of {', '.join(INTERVALS)}, got "
+                              f"{interval!r}")
+        if not 0 < alpha < 1:
+            raise ConfigError(f"alpha must lie in (0, 1), got {alpha}")
+        if not 0 < calibration_share < 1:
+            raise ConfigError(f"calibration_share must lie in (0, 1), got {calibration_share}")
+        ScalingFit(form)  # validates the form
+        self.form = form
+        self.interval = interval
+        self.alpha = alpha
+        self.calibration_share = calibration_share
+        self.n_boot = n_boot
+        self.seed = seed
+        self.rate = rate
+        self.rate_draws_in = rate_draws
+
+    # -- fitting --------------------------------------------------------------------------
+    def _fit_line(self, data: pd.DataFrame, n_boot: int) -> ScalingFit:
+        if self.rate is None:
+            return ScalingFit(self.form, control_year=True, n_boot=n_boot,
+                              seed=self.seed).fit(data)
+        shifted = data.assign(log10_flop=data["log10_flop"].to_numpy(float)
+                              + self.rate * (data["year"].to_numpy(float) - YEAR0))
+        shifted.attrs = data.attrs
+        return ScalingFit(self.form, n_boot=n_boot, seed=self.seed).fit(shifted)
+
+    def _rows_design(self, x: np.ndarray, t: np.ndarray) -> np.ndarray:
+        """Design rows of the fitted line at (log10 compute, years since 2015)."""
+        if self.rate is None:
+            return np.column_stack([np.ones_like(x), x, t])
+        return np.column_stack([np.ones_like(x), x + self.rate * t])
+
+    def _scale_state(self, line: ScalingFit, rows: pd.DataFrame) -> tuple[np.ndarray, float]:
+        """((XᵀX)⁻¹, σ̂²) of a fitted line, for the predictive scale s(x, t)."""
+        X = self._rows_design(rows["log10_flop"].to_numpy(float),
+                              rows["year"].to_numpy(float) - YEAR0)
+        n, p = X.shape
+        sigma2 = float(np.sum(line.resid_ ** 2) / max(n - p, 1))
+        return np.linalg.pinv(X.T @ X), sigma2
+
+    @staticmethod
+    def _scale(state: tuple[np.ndarray, float], X: np.ndarray) -> np.ndarray:
+        """Predictive standard deviation of a single new result: √(σ̂²·(1 + xᵀ(XᵀX)⁻¹x)),
+        which grows as the prediction moves away from the data (in compute or in time)."""
+        inv, sigma2 = state
+        lev = np.einsum("ij,jk,ik->i", X, inv, X)
+        return np.sqrt(sigma2 * (1.0 + lev))
+
+    def scale_at(self, log10_compute: np.ndarray, year: np.ndarray) -> np.ndarray:
+        """The predictive scale s(x, t) of the full fit (transformed error units)."""
+        self._check()
+        X = self._rows_design(np.asarray(log10_compute, float),
+                              np.asarray(year, float) - YEAR0)
+        return self._scale(self.scale_state_, X)
+
+    def _t_quantile(self) -> float:
+        from scipy import stats
+
+        return float(stats.t.ppf(1 - self.alpha / 2, max(self.fit_.df_resid_, 1)))
+
+    def _abc(self, params: np.ndarray) -> tuple[float, float, float]:
+        """(a, b, c) of y = a + b·x + c·t from a line's parameters."""
+        if self.rate is None:
+            return float(params[0]), float(params[1]), float(params[2])
+        return float(params[0]), float(params[1]), float(params[1]) * self.rate
+
+    def _boot_abc(self) -> np.ndarray:
+        boot = self.fit_.boot_params_[~np.isnan(self.fit_.boot_params_).any(axis=1)]
+        if self.rate is None:
+            return boot[:, :3]
+        return np.column_stack([boot[:, 0], boot[:, 1], boot[:, 1] * self.rate])
+
+    def fit(self, data: pd.DataFrame) -> Forecast:
+        """Fit on rows with ``error``, ``log10_flop``, ``year`` (undated rows are left out and
+        counted in ``n_undated_``) and ``cluster``."""
+        year = data["year"].to_numpy(float) if "year" in data else np.full(len(data), np.nan)
+        dated = np.isfinite(year)
+        self.n_undated_ = int((~dated).sum())
+        rows = data[dated].sort_values("year", kind="mergesort").reset_index(drop=True)
+        rows.attrs = data.attrs
+        if len(rows) < MIN_FIT:
+            raise ConfigError(f"{len(rows)} dated results are too few to fit error on compute "
+                              f"and date (at least {MIN_FIT})")
+        self.fit_ = self._fit_line(rows, self.n_boot)
+        self.abc_ = self._abc(self.fit_.params_)
+        self.scale_state_ = self._scale_state(self.fit_, rows)
+        self.data_ = rows
+        self.chance_ = self.fit_.chance_
+        self.last_year_ = float(rows["year"].max())
+        self.interval_used_ = self.interval
+        self.residuals_: _Residuals | None = None
+        if self.interval == "conformal":
+            self.residuals_ = self._calibration_residuals(rows)
+            if self.residuals_ is None:
+                self.interval_used_ = "bootstrap"
+        if self.residuals_ is not None:
+            self.q_forward_ = conformal_quantile(self.residuals_.forward, self.alpha)
+            self.q_inverse_ = conformal_quantile(self.residuals_.inverse, self.alpha)
+        return self
+
+    def _calibration_residuals(self, rows: pd.DataFrame) -> _Residuals | None:
+        n = len(rows)
+        m = max(MIN_CALIBRATION, round(self.calibration_share * n))
+        if n - m < MIN_FIT:
+            return None
+        early, late = rows.iloc[: n - m], rows.iloc[n - m:]
+        early.attrs = rows.attrs
+        try:
+            line = self._fit_line(early.reset_index(drop=True), 0)
+        except ConfigError:
+            return None
+        f = FORMS[self.form]
+        a, b, c = self._abc(line.params_)
+        x = late["log10_flop"].to_numpy(float)
+        t = late["year"].to_numpy(float) - YEAR0
+        y = f.transform(late["error"].to_numpy(float))
+        # normalised by the inner fit's predictive scale (Lei et al. 2018, "Distribution-free
+        # predictive inference for regression", JASA 113: locally weighted conformal), so
+        # that the calibrated multiple carries over to predictions further from the data
+        scale = self._scale(self._scale_state(line, early), self._rows_design(x, t))
+        forward = (y - (a + b * x + c * t)) / scale
+        inverse = ((x - (y - a - c * t) / b) / (scale / abs(b)) if b != 0
+                   else np.full_like(x, np.inf))
+        return _Residuals(forward=forward, inverse=inverse, n_fit=len(early))
+
+    # -- results --------------------------------------------------------------------------
+    def _check(self) -> None:
+        if not hasattr(self, "fit_"):
+            raise ConfigError("fit() first")
+
+    @property
+    def rate_(self) -> float:
+        """Compute-equivalent algorithmic progress, orders of magnitude per year (c / b)."""
+        self._check()
+        if self.rate is not None:
+            return float(self.rate)
+        _, b, c = self.abc_
+        return float(c / b) if b != 0 else math.nan
+
+    def rate_draws(self) -> np.ndarray:
+        """Draws of the rate (orders of magnitude per year): the cluster bootstrap of the
+        benchmark's own rate, or the given draws of a fixed rate."""
+        self._check()
+        if self.rate is not None:
+            return (np.asarray(self.rate_draws_in, float) if self.rate_draws_in is not None
+                    else np.array([self.rate]))
+        boot = self._boot_abc()
+        boot = boot[boot[:, 1] < 0]
+        return boot[:, 2] / boot[:, 1]
+
+    def rate_conf_int(self) -> tuple[float, float]:
+        """Percentile interval of the rate (draws with a negative compute slope)."""
+        self._check()
+        r = self.rate_draws()
+        if len(r) < 2:
+            return (math.nan, math.nan)
+        lo, hi = np.percentile(r, [100 * self.alpha / 2, 100 * (1 - self.alpha / 2)])
+        return float(lo), float(hi)
+
+    @property
+    def halving_months_(self) -> float:
+        """Months for the compute needed at a fixed error to halve (inf when rate ≤ 0)."""
+        r = self.rate_
+        return float(12 * math.log10(2) / r) if r > 0 else math.inf
+
+    @property
+    def identified_(self) -> bool:
+        """True when the compute slope's interval lies wholly below zero."""
+        self._check()
+        return self.fit_.identified_
+
+    def _t(self, year: float) -> float:
+        return float(year) - YEAR0
+
+    def forward_transformed(self, log10_compute: np.ndarray, year: np.ndarray
+                            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Central value and interval of the transformed error y for each (log10 compute,
+        decimal year) pair, uncapped (for evaluation)."""
+        self._check()
+        x = np.asarray(log10_compute, float)
+        t = np.asarray(year, float) - YEAR0
+        a, b, c = self.abc_
+        y = a + b * x + c * t
+        if self.interval_used_ == "conformal":
+            half = self.q_forward_ * self._scale(self.scale_state_, self._rows_design(x, t))
+            return y, y - half, y + half
+        boot = self._boot_abc()
+        if len(boot) == 0:  # no bootstrap: the normal-theory predictive interval
+            half = self._t_quantile() * self._scale(self.scale_state_,
+                                                    self._rows_design(x, t))
+            return y, y - half, y + half
+        rng = np.random.default_rng(self.seed + 2)
+        noise = rng.choice(self.fit_.resid_scaled_, size=len(boot))
+        lines = (boot[:, :1] + boot[:, 1:2] * x[None, :] + boot[:, 2:3] * t[None, :]
+                 + noise[:, None])
+        lo, hi = np.percentile(lines, [100 * self.alpha / 2, 100 * (1 - self.alpha / 2)],
+                               axis=0)
+        return y, lo, hi
+
+    def forward(self, compute: float | np.ndarray, year: float) -> pd.DataFrame:
+        """Error expected for models of ``compute`` FLOP released at decimal ``year``:
+        columns compute, year, error, low, high (capped at the chance error)."""
+        self._check()
+        f = FORMS[self.form]
+        x = np.log10(np.atleast_1d(np.asarray(compute, float)))
+        y, lo, hi = self.forward_transformed(x, np.full(len(x), float(year)))
+        cap = self.chance_
+        with np.errstate(over="ignore"):
+            out = pd.DataFrame({"compute": 10.0 ** x, "year": float(year),
+                                "error": np.minimum(f.inverse(y), cap),
+                                "low": np.minimum(f.inverse(lo), cap),
+                                "high": np.minimum(f.inverse(hi), cap)})
+        return out
+
+    def inverse(self, error: float, year: float) -> dict[str, Any]:
+        """log10 compute needed for ``error`` at decimal ``year``: central value and interval
+        (``low``/``high``; infinite where the interval is open)."""
+        self._check()
+        if not 0 < error < self.chance_:
+            raise ConfigError(f"target error {error:g} must lie between 0 and the chance "
+                              f"error {self.chance_:g}")
+        a, b, c = self.abc_
+        y = float(FORMS[self.form].transform(np.array([error]))[0])
+        x = (y - a - c * self._t(year)) / b
+        if self.interval_used_ == "conformal":
+            s_y = float(self._scale(self.scale_state_,
+                                    self._rows_design(np.array([x]),
+                                                      np.array([self._t(year)])))[0])
+            half = self.q_inverse_ * s_y / abs(b)
+            return {"log10_compute": float(x), "low": float(x - half),
+                    "high": float(x + half), "interval": "conformal"}
+        if len(self._boot_abc()) == 0:
+            s_y = float(self._scale(self.scale_state_,
+                                    self._rows_design(np.array([x]),
+                                                      np.array([self._t(year)])))[0])
+            half = self._t_quantile() * s_y / abs(b)
+            return {"log10_compute": float(x), "low": float(x - half),
+                    "high": float(x + half), "interval": "normal theory"}
+        if self.rate is not None:
+            # the line is fitted on x + rate·t: invert it there, then shift back
+            r = self.fit_.log10_compute_for(error, alpha=self.alpha)
+            shift = self.rate * self._t(year)
+            return {"log10_compute": float(x), "low": r.get("pred_low", math.nan) - shift,
+                    "high": r.get("pred_high", math.nan) - shift, "interval": "bootstrap"}
+        r = self.fit_.log10_compute_for(error, year=year, alpha=self.alpha)
+        return {"log10_compute": r["log10_compute"], "low": r.get("pred_low", math.nan),
+                "high": r.get("pred_high", math.nan), "interval": "bootstrap"}
+
+    def frontier(self, year: float, growth: float, *, start_log10_flop: float | None = None,
+                 start_year: float | None = None) -> dict[str, Any]:
+        """Best error expected at ``year`` if the largest compute keeps growing at ``growth``
+        orders of magnitude per year from the largest compute observed (or ``start_*``)."""
+        self._check()
+        x0 = float(self.data_["log10_flop"].max()) if start_log10_flop is None \
+            else start_log10_flop
+        t0 = self.last_year_ if start_year is None else start_year
+        x = x0 + growth * max(0.0, float(year) - t0)
+        row = self.forward(10.0 ** x, year).iloc[0]
+        return {"year": float(year), "log10_compute": x, "error": float(row["error"]),
+                "low": float(row["low"]), "high": float(row["high"]), "growth": growth,
+                "start_log10_flop": x0, "start_year": t0}
+
+    def to_dict(self) -> dict[str, Any]:
+        self._check()
+        lo, hi = self.rate_conf_int()
+        d = {"form": self.form, "n": self.fit_.n_, "n_undated": self.n_undated_,
+             "slope": self.fit_.slope_, "year_coef": self.abc_[2],
+             "rate_source": "benchmark" if self.rate is None else "fixed (pooled)",
+             "rate_oom_per_year": self.rate_, "rate_low": lo, "rate_high": hi,
+             "halving_months": self.halving_months_, "identified": self.identified_,
+             "interval": self.interval_used_, "alpha": self.alpha,
+             "last_year": self.last_year_}
+        if self.residuals_ is not None:
+            d.update(q_forward=self.q_forward_, q_inverse=self.q_inverse_,
+                     n_calibration=len(self.residuals_.forward))
+        return d
+
+    def summary(self) -> str:
+        d = self.to_dict()
+        lines = [f"Forecast ({self.form}): y = a + b·log10 C + c·(year − {YEAR0:g}); "
+                 f"N = {d['n']} dated results ({d['n_undated']} undated left out)",
+                 f"compute slope b = {d['slope']:.4f}; algorithmic progress c/b = "
+                 f"{d['rate_oom_per_year']:.3f} orders of magnitude per year "
+                 f"[{d['rate_low']:.3f}, {d['rate_high']:.3f}] — compute for a fixed error "
+                 f"halves every {d['halving_months']:.1f} months",
+                 f"intervals: {d['interval']}"]
+        if "q_forward" in d:
+            lines.append(f"  conformal multiples of the predictive scale from "
+                         f"{d['n_calibration']} later results: {d['q_forward']:.2f} (forward), "
+                         f"{d['q_inverse']:.2f} (inverse)")
+        return "\n".join(lines)

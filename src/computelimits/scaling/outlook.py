@@ -1,0 +1,296 @@
+"""The question users bring: what will the next points of accuracy cost, and how far can the
+answer be trusted?
+
+:func:`outlook` fits the time-aware :class:`~.forecast.Forecast` to one benchmark (the
+default chosen by the rolling-origin evaluation in :mod:`.calibrate`: the benchmark's own rate
+of algorithmic progress, conformal intervals calibrated on the pooled out-of-sample residuals
+of the reference benchmarks) and answers, each with a 95% interval:
+
+1. **inverse** — the compute needed for a target error at a date (today by default);
+2. **forward** — the error a model of a given compute released at a date will reach;
+3. **frontier** — the best error expected at a date if frontier compute keeps growing at its
+   measured rate (Epoch AI's notable models since 2012, :func:`.trends.compute_trend`).
+
+For the inverse question it prices the target bought at the date and one and two years later
+(:func:`.costs.cost_over_time`: Monte Carlo through the fit's bootstrap draws, its rate of
+algorithmic progress and every cost assumption's range), and attaches the rolling-origin
+evaluation of the same model on the same benchmark and pooled (coverage of its intervals,
+median error of its inverse predictions) with a sentence on how far to trust it. Where the
+compute slope is not identified, it gives no compute, dollar or CO2 figure.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from datetime import date as _date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from computelimits.errors import ConfigError
+from computelimits.scaling.dataset import benchmark_data, decimal_year
+from computelimits.scaling.forecast import Forecast
+
+__all__ = ["Outlook", "outlook", "reference_datasets", "trust_sentence"]
+
+#: Reference benchmarks whose out-of-sample residuals calibrate the intervals together.
+REFERENCE_MIN_RESULTS = 20
+
+
+@dataclass
+class Outlook:
+    """Answers for one benchmark at one date; numbers are None where not identified."""
+
+    benchmark: str
+    date: str
+    year: float
+    compute_kind: str
+    identified: bool
+    forecast: dict[str, Any]
+    inverse: dict[str, Any] | None = None
+    forward: dict[str, Any] | None = None
+    frontier: dict[str, Any] | None = None
+    costs: dict[str, Any] | None = None
+    trust: dict[str, Any] | None = None
+    selection_lines: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        from computelimits.scaling.costs import _json_safe
+
+        return _json_safe(asdict(self))
+
+
+def _year_of(when: str | _date | pd.Timestamp | None) -> tuple[str, float]:
+    if when is None:
+        ts = pd.Timestamp(_date.today())
+    else:
+        text = str(when)
+        try:
+            ts = pd.Timestamp(_date.fromisoformat(text)) if isinstance(when, str) else \
+                pd.Timestamp(when)
+        except ValueError:
+            raise ConfigError(f"date must be YYYY-MM-DD, got {when!r}") from None
+    return ts.date().isoformat(), float(decimal_year(pd.Series([ts]))[0])
+
+
+def reference_datasets(joined: pd.DataFrame, *, exclude: str | None = None,
+                       min_results: int = REFERENCE_MIN_RESULTS,
+                       select: dict[str, Any] | None = None) -> dict[str, pd.DataFrame]:
+    """Regression rows of every benchmark in ``joined`` with at least ``min_results`` dated
+    results of one compute kind (the reference set for pooled calibration)."""
+    out = {}
+    for b in sorted(set(joined["benchmark"].dropna())):
+        if b == exclude:
+            continue
+        try:
+            d = benchmark_data(b, joined=joined, **(select or {}))
+        except ConfigError:
+            continue
+        if d["year"].notna().sum() >= min_results:
+            out[b] = d
+    return out
+
+
+def trust_sentence(own: dict[str, Any] | None, pooled: dict[str, Any] | None) -> str:
+    """One sentence from the rolling-origin statistics of the model used."""
+    def part(s: dict[str, Any], what: str) -> str:
+        cov = s.get("forward_coverage")
+        med = s.get("inverse_medae_oom")
+        bits = [f"{s['predictions']} out-of-sample predictions over {s['cutoffs']} cutoffs"]
+        if cov is not None and np.isfinite(cov):
+            bits.append(f"95% intervals covered {cov:.0%} of later results")
+        if med is not None and np.isfinite(med):
+            bits.append(f"inverse predictions were off by {med:.2f} orders of magnitude "
+                        "(median)")
+        return f"{what}: " + ", ".join(bits)
+
+    parts = []
+    if own:
+        parts.append(part(own, "on this benchmark"))
+    if pooled:
+        parts.append(part(pooled, "pooled over the reference benchmarks"))
+    if not parts:
+        return ("not enough dated history to check this forecast out of sample: treat it as "
+                "untested")
+    verdict = ""
+    ref = own or pooled or {}
+    cov = ref.get("forward_coverage")
+    med = ref.get("inverse_medae_oom")
+    if cov is not None and np.isfinite(cov) and med is not None and np.isfinite(med):
+        if 0.85 <= cov <= 0.99 and med <= 0.5:
+            verdict = "; the intervals can be read at face value"
+        elif cov < 0.85:
+            verdict = "; the intervals have been too narrow: read them as a lower bound on the "\
+                      "uncertainty"
+        else:
+            verdict = "; compute estimates have been off by more than 3× half the time"
+    return "In backtests " + "; ".join(parts) + verdict + "."
+
+
+def _trust(bench: str, refs: dict[str, pd.DataFrame], data: pd.DataFrame, *,
+           seed: int) -> dict[str, Any] | None:
+    from computelimits.scaling.calibrate import rolling_origin, summarize
+
+    sets = dict(refs)
+    sets[bench] = data
+    pred = rolling_origin(sets, n_boot=0, seed=seed, pooled=False, models=("time",))
+    if pred.empty:
+        return None
+    s = summarize(pred)
+    s = s[(s["target"] == "all") & (s["model"] == "time")].set_index("benchmark")
+    own = s.loc[bench].to_dict() if bench in s.index else None
+    pooled = s.loc["pooled"].to_dict() if "pooled" in s.index else None
+    return {"benchmark": own, "pooled": pooled, "sentence": trust_sentence(own, pooled)}
+
+
+def frontier_growth(*, n_boot: int = 2000, seed: int = 0) -> tuple[float, np.ndarray, str]:
+    """(orders of magnitude per year, bootstrap draws, source) of the training compute of
+    notable models since 2012 (Epoch AI's models table)."""
+    from computelimits.scaling.trends import compute_trend
+
+    t = compute_trend(subset="notable", start=2012, n_boot=n_boot, seed=seed)
+    return (float(t.slope), np.asarray(t.boot, float),
+            f"{t.label}, {t.start:.0f}–{t.end:.0f}: {t.doubling_months:.1f}-month doubling "
+            "(computelimits trends; Epoch AI models table)")
+
+
+def outlook(benchmark: str | None = None, *, target_error: float | None = None,
+            date: str | _date | None = None, compute: float | None = None,
+            frontier: bool = False, joined: pd.DataFrame | None = None,
+            data: pd.DataFrame | None = None, select: dict[str, Any] | None = None,
+            costs: bool = True, trust: bool = True, n_boot: int = 2000, seed: int = 0,
+            chip: str | None = None, zone: str | None = None,
+            years_ahead: tuple[float, ...] = (0, 1, 2)) -> Outlook:
+    """Answer the three questions for one benchmark (see the module docstring).
+
+    Args:
+        benchmark: benchmark id (a label only when ``data`` is given).
+        target_error: inverse question: the error to reach (a fraction).
+        date: the date of the questions, YYYY-MM-DD (default: today).
+        compute: forward question: a model's training compute, FLOP.
+        frontier: the frontier question.
+        joined: results joined with compute (default: the bundled data); ``data``: the
+            regression rows already built; ``select``: keywords for
+            :func:`.dataset.benchmark_data`.
+        costs: price the inverse answer now and ``years_ahead`` later.
+        trust: attach the rolling-origin evaluation.
+    """
+    from computelimits.scaling.calibrate import pool_calibration
+
+    if target_error is None and compute is None and not frontier:
+        raise ConfigError("ask at least one question: a target error, a compute or the "
+                          "frontier")
+    when, year = _year_of(date)
+    if joined is None and data is None:
+        from computelimits.data import tables
+        from computelimits.data.join import join_compute
+
+        joined = join_compute(tables.results(), tables.compute()).table
+    if data is None:
+        if benchmark is None:
+            raise ConfigError("give a benchmark")
+        data = benchmark_data(benchmark, joined=joined, **(select or {}))
+    sel = data.attrs["selection"]
+    bench = sel.benchmark
+    fc = Forecast(n_boot=n_boot, seed=seed).fit(data)
+    refs: dict[str, pd.DataFrame] = {}
+    if joined is not None:
+        refs = reference_datasets(joined, exclude=bench,
+                                  select={k: v for k, v in (select or {}).items()
+                                          if k in ("scale",)})
+    others = []
+    for d in refs.values():
+        try:
+            others.append(Forecast(n_boot=0, seed=seed).fit(d))
+        except ConfigError:
+            continue
+    if fc.residuals_ is not None:
+        pool_calibration([fc, *[o for o in others if o.residuals_ is not None]])
+    notes: list[str] = []
+    if fc.n_undated_:
+        notes.append(f"{fc.n_undated_} undated results left out (the model needs a date)")
+    if fc.interval_used_ != "conformal":
+        notes.append("too few dated results to calibrate out of sample: bootstrap intervals")
+    out = Outlook(benchmark=bench, date=when, year=year, compute_kind=sel.kind,
+                  identified=fc.identified_, forecast=fc.to_dict(),
+                  selection_lines=sel.lines(), notes=notes,
+                  sources=list(data.attrs.get("attribution", [])))
+    if getattr(fc, "calibration_pooled_", None):
+        notes.append(f"intervals calibrated on {fc.calibration_pooled_} out-of-sample "
+                     f"residuals of {len(others) + 1} benchmarks")
+    chance = sel.chance_error if sel.scale == "error" else 1.0
+    scale = sel.chance_error if sel.scale == "above-chance" else 1.0
+    if year > fc.last_year_ + 0.01:
+        notes.append(f"the date lies {year - fc.last_year_:.1f} years after the last result: "
+                     "the rate of algorithmic progress is extrapolated that far")
+    if not fc.identified_:
+        notes.append("compute does not explain this benchmark: no compute, dollar or CO2 "
+                     "figure")
+    if compute is not None and fc.identified_:
+        if not (compute > 0 and math.isfinite(compute)):
+            raise ConfigError(f"compute must be a positive number of FLOP, got {compute}")
+        row = fc.forward(compute, year).iloc[0]
+        out.forward = {"compute": float(compute), "error": float(row["error"]) * scale,
+                       "low": float(row["low"]) * scale, "high": float(row["high"]) * scale}
+    if frontier and fc.identified_:
+        g, _, gsrc = frontier_growth(n_boot=200, seed=seed)
+        fr = fc.frontier(year, g)
+        fr.update(error=fr["error"] * scale, low=fr["low"] * scale, high=fr["high"] * scale,
+                  growth_source=gsrc)
+        out.frontier = fr
+    if target_error is not None:
+        if not 0 < target_error < chance:
+            raise ConfigError(f"target error {target_error:g} must lie between 0 and the "
+                              f"chance error {chance:g}")
+        if fc.identified_:
+            inv = fc.inverse(target_error / scale, year)
+            out.inverse = {"target_error": target_error, **inv,
+                           "orders_beyond_data": inv["log10_compute"]
+                           - float(data["log10_flop"].max())}
+            if costs:
+                out.costs = _costs(fc, target_error / scale, year, sel.kind, chip=chip,
+                                   zone=zone, seed=seed, years_ahead=years_ahead)
+    if trust:
+        out.trust = _trust(bench, refs, data, seed=seed)
+    return out
+
+
+def _costs(fc: Forecast, error: float, year: float, kind: str, *, chip: str | None,
+           zone: str | None, seed: int, years_ahead: tuple[float, ...]) -> dict[str, Any]:
+    """Price the inverse answer bought at ``year`` + ``years_ahead`` (Monte Carlo through
+    the line's bootstrap draws and its rate of progress, paired)."""
+    from computelimits.scaling.costs import cost_over_time
+    from computelimits.scaling.extrapolate import DEFAULT_CHIP, _latest_price_year
+    from computelimits.scaling.forms import FORMS
+
+    boot = fc._boot_abc()
+    boot = boot[boot[:, 1] < 0]
+    y = float(FORMS[fc.form].transform(np.array([error]))[0])
+    t = year - 2015.0
+    x_t = (y - boot[:, 0] - boot[:, 2] * t) / boot[:, 1]
+    rate = boot[:, 2] / boot[:, 1] if fc.rate is None else np.full(len(boot), fc.rate)
+    price_year = _latest_price_year()
+    h0 = year - price_year  # buy dates are counted from the start of the price year
+    before = h0 < 0
+    if before:  # a date before the prices: price it at the observed prices, not backwards
+        h0 = 0.0
+    # compute needed at the start of the price year; the cost model moves it by years_ahead
+    x0 = x_t + rate * h0
+    res = cost_over_time(x0, progress_rate=rate, kind=kind if kind in (
+        "training", "hardware_burden", "imputed_operations") else "training",
+        years_ahead=tuple(h0 + h for h in years_ahead), price_year=price_year,
+        chip=chip or DEFAULT_CHIP, zone=zone, seed=seed, n_draws=4000)
+    d = res.to_dict()
+    if before:
+        for r in d["table"]:
+            r["buy_year"] = year + r["years_ahead"]
+    lead = "the date precedes the observed prices: its compute is priced at them; "
+    d["note"] = (lead if before else "") + (
+        f"prices observed in {price_year}, moved to each buy date along the measured "
+        "FLOP-per-dollar trend; compute moved along the fit's rate of algorithmic progress "
+        "(paired bootstrap draws)")
+    return d
