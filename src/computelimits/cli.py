@@ -980,7 +980,9 @@ def _print_outlook(o, as_json: bool) -> None:
         t.add_column(col, justify="right" if col != "question" else "left")
     if o.inverse:
         i = o.inverse
-        t.add_row(f"compute for error {i['target_error']:g}", f"10^{i['log10_compute']:.1f} FLOP",
+        central = (f"10^{i['log10_compute']:.1f} FLOP" if i.get("determined", True)
+                   else "not determined")
+        t.add_row(f"compute for error {i['target_error']:g}", central,
                   f"10^{i['low']:.1f}–10^{i['high']:.1f}")
     if o.forward:
         f = o.forward

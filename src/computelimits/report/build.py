@@ -27,7 +27,8 @@ from computelimits.errors import ComputeLimitsError
 
 __all__ = ["STAGES", "ReportResult", "reproduce"]
 
-STAGES = ("theory", "data", "fits", "trends", "extrapolation", "backtests", "render")
+STAGES = ("theory", "data", "fits", "trends", "extrapolation", "backtests", "forecasts",
+          "render")
 
 #: benchmarks need at least this many results with compute to be fitted (issue 5)
 MIN_RESULTS = 8
@@ -337,7 +338,95 @@ def _empirical(work: Path, tables: _Tables, figs: Path, *, n_boot: int, seed: in
     say("backtests", "backtesting past extrapolations")
     ctx["sections"]["backtests"] = _backtests(tables, joined.table, n_boot=min(n_boot, 2000),
                                               seed=seed)
-    return {"fits": fit_table, "extrapolations": ext, "polys": polys}
+
+    # forecasts with time: rolling-origin evaluation, shared rate, costs by buy date
+    say("forecasts", "forecasting with algorithmic progress, checked out of sample")
+    ctx["sections"]["forecasts"] = _forecasts(tables, joined.table, ext, n_boot=n_boot,
+                                              seed=seed)
+    return {"fits": fit_table, "extrapolations": ext, "polys": polys,
+            "forecasts": ctx["sections"]["forecasts"]}
+
+
+def _forecasts(tables: _Tables, joined: pd.DataFrame, ext: pd.DataFrame, *, n_boot: int,
+               seed: int) -> dict[str, Any]:
+    """Rolling-origin evaluation (every benchmark with enough dated results), the shared
+    rate of algorithmic progress against published estimates, and per benchmark the compute,
+    dollars and CO2 of halving today's best error, today and one and two years later."""
+    from computelimits.scaling.calibrate import evaluate
+    from computelimits.scaling.outlook import outlook, reference_datasets, trust_from
+    from computelimits.scaling.pooled import PooledProgress, compare_published
+
+    refs = reference_datasets(joined)
+    _, summary = evaluate(joined, n_boot=min(n_boot, 300), seed=seed)
+    keep = summary[summary["model"].isin(["time", "hybrid", "compute_only", "naive"])]
+    cols = ["benchmark", "target", "model", "predictions", "cutoffs", "not_identified",
+            "forward_coverage", "inverse_coverage", "forward_medae", "inverse_medae_oom",
+            "inverse_bias_oom", "skill_vs_compute_only", "skill_vs_naive"]
+    evaluation = tables.write("forecast_evaluation", keep[cols].reset_index(drop=True))
+    pool_name = next((b for b in summary["benchmark"] if str(b).startswith("pooled")),
+                     "pooled")
+    pooled_all = evaluation[(evaluation["benchmark"] == pool_name)
+                            & (evaluation["target"] == "all")].set_index("model")
+    lang = [b for b, d in refs.items()
+            if d["source"].astype(str).isin(("epoch-benchmarks",
+                                             "epoch-open-model-trends")).any()]
+    rate_rows, published, shared = [], pd.DataFrame(), None
+    if lang:
+        rows = pd.concat([refs[b] for b in lang], ignore_index=True)
+        pp = PooledProgress(n_boot=min(n_boot, 2000), seed=seed).fit(rows)
+        published = tables.write("algorithmic_progress", compare_published(pp))
+        rate_rows = pp.to_frame()
+        if not pp.at_bound_:
+            shared = (float(pp.gamma_), np.asarray(pp.boot_gamma_, float))
+    out_rows = []
+    for bench, data in refs.items():
+        raw = data["error_raw"] if "error_raw" in data else data["error"]
+        target = float(raw.min()) / 2
+        try:
+            o = outlook(data=data, target_error=target, references=refs,
+                        evaluation=summary, n_boot=min(n_boot, 2000), seed=seed,
+                        n_draws=2000, shared_rate=shared)
+        except ComputeLimitsError as exc:
+            out_rows.append({"benchmark": bench, "target_error": target, "note": str(exc)})
+            continue
+        fc = o.forecast
+        row = {"benchmark": bench, "compute_kind": o.compute_kind, "date": o.date,
+               "identified": o.identified, "model": fc.get("model"),
+               "rate_source": fc.get("rate_source"), "rate_oom_per_year": fc["rate_oom_per_year"],
+               "rate_low": fc["rate_low"], "rate_high": fc["rate_high"],
+               "halving_months": fc["halving_months"], "best_error": float(raw.min()),
+               "target_error": target}
+        if o.inverse:
+            row.update(determined=o.inverse.get("determined"),
+                       log10_flop=o.inverse["log10_compute"],
+                       log10_flop_low=o.inverse["low"], log10_flop_high=o.inverse["high"])
+        if o.costs:
+            for r, label in zip(o.costs["table"], ("now", "in_1y", "in_2y"), strict=False):
+                row[f"usd_{label}"] = r["usd_median"]
+                row[f"usd_{label}_low"] = r["usd_low"]
+                row[f"usd_{label}_high"] = r["usd_high"]
+                row[f"co2_kg_{label}"] = r["co2_kg_median"]
+        t = o.trust or trust_from(summary, bench)
+        own = t["benchmark"] or {}
+        row.update(backtest_forward_coverage=own.get("forward_coverage"),
+                   backtest_inverse_medae_oom=own.get("inverse_medae_oom"),
+                   trust=t["sentence"],
+                   note="; ".join(o.notes))
+        out_rows.append(row)
+    outlooks = tables.write("forecasts", pd.DataFrame(out_rows))
+    # the compute-only extrapolations get the same check, from the same evaluation
+    co = summary[(summary["target"] == "all") & (summary["model"] == "compute_only")]
+    co = co.set_index("benchmark")
+    if len(ext) and "benchmark" in ext:
+        ext["backtest_forward_coverage"] = [co["forward_coverage"].get(b) for b in
+                                            ext["benchmark"]]
+        ext["backtest_inverse_medae_oom"] = [co["inverse_medae_oom"].get(b) for b in
+                                             ext["benchmark"]]
+        tables.write("extrapolations", ext)
+    pooled_table = tables.write("forecast_evaluation_pooled", pooled_all.reset_index())
+    return {"evaluation": evaluation, "pooled": pooled_table,
+            "published": published, "rates": rate_rows, "outlooks": outlooks,
+            "pool_name": pool_name}
 
 
 def _trends(tables: _Tables, figs: Path, *, seed: int, n_boot: int) -> dict[str, Any]:

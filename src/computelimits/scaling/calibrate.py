@@ -19,11 +19,14 @@ Models compared on the same splits:
   all benchmarks (:class:`~.pooled.PooledProgress`, fitted on every benchmark's results dated
   before the cutoff), split-conformal intervals on time-ordered residuals;
 * ``time`` — the same with the benchmark's own rate;
+* ``hybrid`` — the benchmark's own rate where its bootstrap interval lies above zero, else
+  the shared rate (:func:`hybrid_forecast`);
 * ``time_bootstrap`` — the same line with in-sample cluster-bootstrap intervals;
 * ``compute_only`` — :class:`~.fit.ScalingFit` on compute alone (the paper's model) with
   its bootstrap intervals;
 Inverse predictions are made only from fits whose compute slope is identified (its interval
-wholly below zero); the others count in ``not_identified``.
+wholly below zero); the others count in ``not_identified``. Skill scores compare a model and
+a baseline on the predictions both made (same benchmark, cutoff and result).
 
 * ``naive`` — the last record (best error before the cutoff) with its compute grown at the
   training results' own compute growth rate (orders of magnitude per year, OLS of log10
@@ -37,6 +40,7 @@ inverse prediction against ``compute_only`` and ``naive`` (above 0: better than 
 
 from __future__ import annotations
 
+import contextlib
 import math
 
 import numpy as np
@@ -49,10 +53,10 @@ from computelimits.scaling.forecast import Forecast
 from computelimits.scaling.forms import FORMS
 
 __all__ = ["LANGUAGE_SOURCES", "MIN_TRAIN", "MODELS", "cutoff_grid", "evaluate",
-           "pool_calibration", "rolling_origin", "shared_rate_before", "summarize",
-           "time_models"]
+           "hybrid_forecast", "pool_calibration", "rolling_origin", "shared_rate_before",
+           "summarize", "time_models"]
 
-MODELS = ("pooled", "time", "time_bootstrap", "compute_only", "naive")
+MODELS = ("hybrid", "pooled", "time", "time_bootstrap", "compute_only", "naive")
 
 #: A cutoff is evaluated only with at least this many dated training results.
 MIN_TRAIN = 12
@@ -120,7 +124,29 @@ def time_models(train: pd.DataFrame, *, form: str, alpha: float, n_boot: int, se
                                   seed=seed, rate=rate).fit(train)
         except ConfigError:
             continue
+    if "hybrid" in models:
+        with contextlib.suppress(ConfigError):
+            out["hybrid"] = hybrid_forecast(train, shared_rate, form=form, alpha=alpha,
+                                            n_boot=n_boot, seed=seed)
     return out
+
+
+def hybrid_forecast(train: pd.DataFrame, shared_rate: float | None, *,
+                    shared_draws: np.ndarray | None = None, form: str = "polynomial",
+                    alpha: float = 0.05, n_boot: int = 300, seed: int = 0) -> Forecast:
+    """The benchmark's own rate of algorithmic progress where its bootstrap interval lies
+    wholly above zero, else the rate shared by all benchmarks (conformal intervals either
+    way). ``rate_source`` in ``to_dict()`` says which."""
+    own = Forecast(form, alpha=alpha, n_boot=max(n_boot, 100), seed=seed).fit(train)
+    lo, _ = own.rate_conf_int()
+    if (own.identified_ and math.isfinite(lo) and lo > 0) or shared_rate is None \
+            or not math.isfinite(shared_rate):
+        own.rate_choice_ = "own (interval above zero)" if lo > 0 else "own (no shared rate)"
+        return own
+    fc = Forecast(form, alpha=alpha, n_boot=n_boot, seed=seed, rate=shared_rate,
+                  rate_draws=shared_draws).fit(train)
+    fc.rate_choice_ = "shared (the benchmark's own rate is not identified)"
+    return fc
 
 
 def pool_calibration(forecasts: list[Forecast]) -> None:
@@ -280,13 +306,14 @@ def rolling_origin(datasets: dict[str, pd.DataFrame], *, form: str = "polynomial
             work.setdefault(cut, []).append((bench, train, after))
     for cut in sorted(work):
         rate = (shared_rate_before(datasets, cut)
-                if pooled and form == "polynomial" and "pooled" in models else None)
+                if pooled and form == "polynomial"
+                and ("pooled" in models or "hybrid" in models) else None)
         rates[cut] = rate
         fitted = {bench: time_models(train, form=form, alpha=alpha, n_boot=n_boot, seed=seed,
                                      shared_rate=rate, models=models)
                   for bench, train, _ in work[cut]}
         if pool_intervals:
-            for model in ("pooled", "time"):
+            for model in ("pooled", "time", "hybrid"):
                 pool_calibration([m[model] for m in fitted.values() if model in m])
         for bench, train, after in work[cut]:
             rows += _one_cutoff(bench, cut, train, after, form=form, alpha=alpha,
@@ -311,6 +338,18 @@ def _stats(g: pd.DataFrame) -> dict:
             "inverse_bias_oom": float(np.median(inv)) if len(inv) else math.nan}
 
 
+def _skill(err: pd.DataFrame, model: str, base: str) -> float:
+    """1 − median |error| of ``model`` / that of ``base``, over the predictions both made."""
+    if model not in err or base not in err:
+        return math.nan
+    both = err[[model, base]].dropna()
+    both = both[np.isfinite(both).all(axis=1)]
+    if both.empty:
+        return math.nan
+    b = float(np.median(both[base]))
+    return 1 - float(np.median(both[model])) / b if b > 0 else math.nan
+
+
 def summarize(pred: pd.DataFrame, *, pooled_name: str = "pooled",
               pool: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Per benchmark × model × target ("all", "new_best"), and pooled over ``pool`` (default:
@@ -325,12 +364,13 @@ def summarize(pred: pd.DataFrame, *, pooled_name: str = "pooled",
     for bench, g in groups:
         for target, h in (("all", g), ("new_best", g[g["new_best"]])):
             stats = {m: _stats(k) for m, k in h.groupby("model")}
+            err = h.assign(abs_err=h["inverse_error_oom"].abs()).pivot_table(
+                index=["benchmark", "cutoff", "row"], columns="model", values="abs_err",
+                aggfunc="first")
             for model, s in stats.items():
                 row = {"benchmark": bench, "target": target, "model": model, **s}
                 for base in ("compute_only", "naive"):
-                    b = stats.get(base, {}).get("inverse_medae_oom", math.nan)
-                    row[f"skill_vs_{base}"] = (1 - s["inverse_medae_oom"] / b
-                                               if b and np.isfinite(b) else math.nan)
+                    row[f"skill_vs_{base}"] = _skill(err, model, base)
                 rows.append(row)
     return pd.DataFrame(rows)
 

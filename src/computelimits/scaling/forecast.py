@@ -268,6 +268,17 @@ class Forecast:
         return float(lo), float(hi)
 
     @property
+    def rate_identified_(self) -> bool:
+        """True when the rate of algorithmic progress is identified: a fixed (shared) rate,
+        or the benchmark's own rate with a bootstrap interval wholly above zero. Otherwise an
+        answer at a date away from the data rests on noise in the year coefficient."""
+        self._check()
+        if self.rate is not None:
+            return True
+        lo, _ = self.rate_conf_int()
+        return bool(math.isfinite(lo) and lo > 0)
+
+    @property
     def halving_months_(self) -> float:
         """Months for the compute needed at a fixed error to halve (inf when rate ≤ 0)."""
         r = self.rate_
@@ -378,6 +389,7 @@ class Forecast:
              "rate_source": "benchmark" if self.rate is None else "fixed (pooled)",
              "rate_oom_per_year": self.rate_, "rate_low": lo, "rate_high": hi,
              "halving_months": self.halving_months_, "identified": self.identified_,
+             "rate_identified": self.rate_identified_,
              "interval": self.interval_used_, "alpha": self.alpha,
              "last_year": self.last_year_}
         if self.residuals_ is not None:

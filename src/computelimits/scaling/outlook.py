@@ -33,10 +33,16 @@ from computelimits.errors import ConfigError
 from computelimits.scaling.dataset import benchmark_data, decimal_year
 from computelimits.scaling.forecast import Forecast
 
-__all__ = ["Outlook", "outlook", "reference_datasets", "trust_sentence"]
+__all__ = ["MAX_INTERVAL_OOM", "Outlook", "frontier_growth", "outlook", "reference_datasets",
+           "trust_from", "trust_sentence"]
 
 #: Reference benchmarks whose out-of-sample residuals calibrate the intervals together.
 REFERENCE_MIN_RESULTS = 20
+
+#: An inverse answer whose 95% interval spans more than this many orders of magnitude of
+#: compute (a million-fold) does not size a training run: no central figure, dollars or CO2
+#: are given for it, only the interval (a reporting choice of this package, overridable).
+MAX_INTERVAL_OOM = 6.0
 
 
 @dataclass
@@ -131,20 +137,55 @@ def trust_sentence(own: dict[str, Any] | None, pooled: dict[str, Any] | None) ->
     return "In backtests " + "; ".join(parts) + verdict + "."
 
 
+def trust_from(summary: pd.DataFrame, bench: str, model: str = "time") -> dict[str, Any]:
+    """The trust figures of ``model`` for ``bench`` and the pool, from a
+    :func:`.calibrate.summarize` table."""
+    s = summary[(summary["target"] == "all") & (summary["model"] == model)]
+    s = s.set_index("benchmark")
+    own = s.loc[bench].to_dict() if bench in s.index else None
+    pool = next((b for b in s.index if str(b).startswith("pooled")), None)
+    pooled = s.loc[pool].to_dict() if pool is not None else None
+    return {"benchmark": own, "pooled": pooled, "sentence": trust_sentence(own, pooled)}
+
+
+def _fits(d: pd.DataFrame) -> bool:
+    return int(d["year"].notna().sum()) >= 8
+
+
+def _shared(refs: dict[str, pd.DataFrame], data: pd.DataFrame, *, n_boot: int,
+            seed: int) -> tuple[float, np.ndarray] | None:
+    """(rate, bootstrap draws) of :class:`.pooled.PooledProgress` on the references and
+    ``data`` (None where it cannot be fitted or lands on its search bound)."""
+    import warnings
+
+    from computelimits.scaling.pooled import PooledProgress
+
+    if not refs:  # one benchmark alone has no rate to share
+        return None
+    rows = pd.concat([*refs.values(), data], ignore_index=True)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            pp = PooledProgress(n_boot=n_boot, seed=seed).fit(rows)
+    except ConfigError:
+        return None
+    lo = float(pp.conf_int().iloc[0, 0]) if n_boot else math.nan
+    if pp.at_bound_ or not lo > 0:  # the shared rate must be identified too
+        return None
+    return float(pp.gamma_), np.asarray(pp.boot_gamma_, float)
+
+
 def _trust(bench: str, refs: dict[str, pd.DataFrame], data: pd.DataFrame, *,
-           seed: int) -> dict[str, Any] | None:
+           seed: int, model: str = "time") -> dict[str, Any] | None:
     from computelimits.scaling.calibrate import rolling_origin, summarize
 
     sets = dict(refs)
     sets[bench] = data
-    pred = rolling_origin(sets, n_boot=0, seed=seed, pooled=False, models=("time",))
+    pred = rolling_origin(sets, n_boot=0 if model == "time" else 200, seed=seed,
+                          pooled=model != "time", models=(model,))
     if pred.empty:
         return None
-    s = summarize(pred)
-    s = s[(s["target"] == "all") & (s["model"] == "time")].set_index("benchmark")
-    own = s.loc[bench].to_dict() if bench in s.index else None
-    pooled = s.loc["pooled"].to_dict() if "pooled" in s.index else None
-    return {"benchmark": own, "pooled": pooled, "sentence": trust_sentence(own, pooled)}
+    return trust_from(summarize(pred), bench, model)
 
 
 def frontier_growth(*, n_boot: int = 2000, seed: int = 0) -> tuple[float, np.ndarray, str]:
@@ -164,7 +205,11 @@ def outlook(benchmark: str | None = None, *, target_error: float | None = None,
             data: pd.DataFrame | None = None, select: dict[str, Any] | None = None,
             costs: bool = True, trust: bool = True, n_boot: int = 2000, seed: int = 0,
             chip: str | None = None, zone: str | None = None,
-            years_ahead: tuple[float, ...] = (0, 1, 2)) -> Outlook:
+            years_ahead: tuple[float, ...] = (0, 1, 2),
+            references: dict[str, pd.DataFrame] | None = None,
+            evaluation: pd.DataFrame | None = None, n_draws: int = 4000,
+            shared_rate: tuple[float, np.ndarray] | None = None,
+            max_interval_oom: float = MAX_INTERVAL_OOM) -> Outlook:
     """Answer the three questions for one benchmark (see the module docstring).
 
     Args:
@@ -178,6 +223,16 @@ def outlook(benchmark: str | None = None, *, target_error: float | None = None,
             :func:`.dataset.benchmark_data`.
         costs: price the inverse answer now and ``years_ahead`` later.
         trust: attach the rolling-origin evaluation.
+        references: regression rows of the benchmarks whose residuals calibrate the
+            intervals together (default: :func:`reference_datasets` of ``joined``).
+        evaluation: a :func:`.calibrate.summarize` table to take the trust figures from
+            (default: run the rolling-origin evaluation of the time model).
+        n_draws: Monte Carlo draws of the costs.
+        shared_rate: (rate, bootstrap draws) shared by the reference benchmarks, used where
+            the benchmark's own rate is not identified (default: fitted on the references
+            and this benchmark with :class:`.pooled.PooledProgress`).
+        max_interval_oom: widest inverse interval (orders of magnitude) still answered with
+            a central figure and costs (:data:`MAX_INTERVAL_OOM`).
     """
     from computelimits.scaling.calibrate import pool_calibration
 
@@ -198,19 +253,31 @@ def outlook(benchmark: str | None = None, *, target_error: float | None = None,
     bench = sel.benchmark
     fc = Forecast(n_boot=n_boot, seed=seed).fit(data)
     refs: dict[str, pd.DataFrame] = {}
-    if joined is not None:
+    if references is not None:
+        refs = {b: d for b, d in references.items() if b != bench}
+    elif joined is not None:
         refs = reference_datasets(joined, exclude=bench,
                                   select={k: v for k, v in (select or {}).items()
                                           if k in ("scale",)})
-    others = []
-    for d in refs.values():
-        try:
-            others.append(Forecast(n_boot=0, seed=seed).fit(d))
-        except ConfigError:
-            continue
+    others = [Forecast(n_boot=0, seed=seed).fit(d) for d in refs.values() if _fits(d)]
+    notes: list[str] = []
+    model = "time"
+    if not fc.rate_identified_:
+        lo, hi = fc.rate_conf_int()
+        if shared_rate is None:
+            shared_rate = _shared(refs, data, n_boot=min(n_boot, 2000), seed=seed)
+        if shared_rate is not None:
+            notes.append(f"this benchmark's own rate of algorithmic progress is not identified "
+                         f"(interval [{lo:.2f}, {hi:.2f}] orders of magnitude per year includes "
+                         f"zero): the rate shared by the reference benchmarks, "
+                         f"{shared_rate[0]:.2f} per year, is used")
+            fc = Forecast(n_boot=n_boot, seed=seed, rate=shared_rate[0],
+                          rate_draws=shared_rate[1]).fit(data)
+            model = "hybrid"
+            others = [Forecast(n_boot=0, seed=seed, rate=shared_rate[0]).fit(d)
+                      for d in refs.values() if _fits(d)]
     if fc.residuals_ is not None:
         pool_calibration([fc, *[o for o in others if o.residuals_ is not None]])
-    notes: list[str] = []
     if fc.n_undated_:
         notes.append(f"{fc.n_undated_} undated results left out (the model needs a date)")
     if fc.interval_used_ != "conformal":
@@ -250,17 +317,33 @@ def outlook(benchmark: str | None = None, *, target_error: float | None = None,
             inv = fc.inverse(target_error / scale, year)
             out.inverse = {"target_error": target_error, **inv,
                            "orders_beyond_data": inv["log10_compute"]
-                           - float(data["log10_flop"].max())}
-            if costs:
+                           - float(data["log10_flop"].max()), "determined": True}
+            width = inv["high"] - inv["low"]
+            if not width <= max_interval_oom:
+                out.inverse.update(log10_compute=None, orders_beyond_data=None,
+                                   determined=False)
+                notes.append(f"the compute's 95% interval spans {width:.1f} orders of "
+                             f"magnitude (more than {max_interval_oom:g}): the data cannot "
+                             "size this run, so no central figure, dollars or CO2 are given")
+            elif costs:
                 out.costs = _costs(fc, target_error / scale, year, sel.kind, chip=chip,
-                                   zone=zone, seed=seed, years_ahead=years_ahead)
-    if trust:
-        out.trust = _trust(bench, refs, data, seed=seed)
+                                   zone=zone, seed=seed, years_ahead=years_ahead,
+                                   n_draws=n_draws)
+    if not fc.rate_identified_:
+        notes.append("no rate of algorithmic progress is identified: no answer away from the "
+                     "data's dates")
+        out.inverse = out.frontier = out.costs = None
+    if trust and evaluation is not None:
+        out.trust = trust_from(evaluation, bench, model)
+    elif trust:
+        out.trust = _trust(bench, refs, data, seed=seed, model=model)
+    out.forecast["model"] = model
     return out
 
 
 def _costs(fc: Forecast, error: float, year: float, kind: str, *, chip: str | None,
-           zone: str | None, seed: int, years_ahead: tuple[float, ...]) -> dict[str, Any]:
+           zone: str | None, seed: int, years_ahead: tuple[float, ...],
+           n_draws: int = 4000) -> dict[str, Any]:
     """Price the inverse answer bought at ``year`` + ``years_ahead`` (Monte Carlo through
     the line's bootstrap draws and its rate of progress, paired)."""
     from computelimits.scaling.costs import cost_over_time
@@ -283,7 +366,7 @@ def _costs(fc: Forecast, error: float, year: float, kind: str, *, chip: str | No
     res = cost_over_time(x0, progress_rate=rate, kind=kind if kind in (
         "training", "hardware_burden", "imputed_operations") else "training",
         years_ahead=tuple(h0 + h for h in years_ahead), price_year=price_year,
-        chip=chip or DEFAULT_CHIP, zone=zone, seed=seed, n_draws=4000)
+        chip=chip or DEFAULT_CHIP, zone=zone, seed=seed, n_draws=n_draws)
     d = res.to_dict()
     if before:
         for r in d["table"]:
