@@ -357,7 +357,10 @@ def _forecasts(tables: _Tables, joined: pd.DataFrame, ext: pd.DataFrame, *, n_bo
     from computelimits.scaling.pooled import PooledProgress, compare_published
 
     refs = reference_datasets(joined)
-    _, summary = evaluate(joined, n_boot=min(n_boot, 300), seed=seed)
+    # the models the report shows (the shared-rate-only and bootstrap-interval variants are
+    # compared in `computelimits backtest`)
+    _, summary = evaluate(joined, n_boot=min(n_boot, 300), seed=seed,
+                          models=("time", "hybrid", "compute_only", "naive"))
     keep = summary[summary["model"].isin(["time", "hybrid", "compute_only", "naive"])]
     cols = ["benchmark", "target", "model", "predictions", "cutoffs", "not_identified",
             "forward_coverage", "inverse_coverage", "forward_medae", "inverse_medae_oom",
@@ -378,6 +381,14 @@ def _forecasts(tables: _Tables, joined: pd.DataFrame, ext: pd.DataFrame, *, n_bo
         rate_rows = pp.to_frame()
         if not pp.at_bound_:
             shared = (float(pp.gamma_), np.asarray(pp.boot_gamma_, float))
+    from computelimits.scaling.forecast import Forecast
+
+    usable = {b: d for b, d in refs.items() if d["year"].notna().sum() >= 8}
+    ref_fc: dict[str, dict] = {"own": {b: Forecast(n_boot=0, seed=seed).fit(d)
+                                       for b, d in usable.items()}}
+    if shared is not None:
+        ref_fc["shared"] = {b: Forecast(n_boot=0, seed=seed, rate=shared[0]).fit(d)
+                            for b, d in usable.items()}
     out_rows = []
     for bench, data in refs.items():
         raw = data["error_raw"] if "error_raw" in data else data["error"]
@@ -385,7 +396,7 @@ def _forecasts(tables: _Tables, joined: pd.DataFrame, ext: pd.DataFrame, *, n_bo
         try:
             o = outlook(data=data, target_error=target, references=refs,
                         evaluation=summary, n_boot=min(n_boot, 2000), seed=seed,
-                        n_draws=2000, shared_rate=shared)
+                        n_draws=2000, shared_rate=shared, reference_forecasts=ref_fc)
         except ComputeLimitsError as exc:
             out_rows.append({"benchmark": bench, "target_error": target, "note": str(exc)})
             continue

@@ -33,6 +33,15 @@ a baseline on the predictions both made (same benchmark, cutoff and result).
   compute on date, floored at 0) to the later result's date; its forward prediction is the
   record's error (persistence). No interval.
 
+**The choice it made** (shared mirror, 13 language-model benchmarks with ≥ 20 dated results,
+1,379 later results over 14 quarterly cutoffs, 2026-12): the ``time`` model with conformal
+intervals calibrated on the pooled residuals covered 89% of later results (in-sample bootstrap
+intervals of the same line 84%, the compute-only fit 83%, the shared-rate model 90% but on 9
+cutoffs only), with a median inverse error of 0.50 orders of magnitude (compute-only 0.56,
+shared rate 0.55, hybrid 0.53, naive 1.99). It is therefore the default of
+:mod:`.outlook`, which falls back to the shared rate only where a benchmark's own rate is not
+identified.
+
 :func:`summarize` gives per benchmark and pooled: predictions, forward and inverse coverage,
 median absolute errors, bias, and the skill score 1 − MedAE(model) / MedAE(baseline) of the
 inverse prediction against ``compute_only`` and ``naive`` (above 0: better than the baseline).

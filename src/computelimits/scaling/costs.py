@@ -62,6 +62,7 @@ Intervals are percentile intervals of the draws (level 1 − ``alpha``), compute
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -246,7 +247,28 @@ def _summary(a: np.ndarray, alpha: float) -> dict[str, float | None]:
 
 
 @lru_cache(maxsize=4)
+def _data_key() -> tuple[str | None, str | None]:
+    """What the data behind a cached value depend on: the mirror and strictness settings."""
+    import os
+
+    return os.environ.get("COMPUTELIMITS_DATA"), os.environ.get("COMPUTELIMITS_STRICT")
+
+
+@functools.lru_cache(maxsize=8)
+def _growth_fit_cached(n_boot: int, seed: int, key: tuple[str | None, str | None]
+                       ) -> tuple[np.ndarray, float, tuple[float, float], str]:
+    return _growth_fit_uncached(n_boot, seed)
+
+
 def _growth_fit(n_boot: int, seed: int) -> tuple[np.ndarray, float, tuple[float, float], str]:
+    """(bootstrap slopes, slope, bootstrap interval, source) of the price-performance trend,
+    computed once per setting of the data (reports price many targets)."""
+    boot, slope, ci, src = _growth_fit_cached(n_boot, seed, _data_key())
+    return boot.copy(), slope, ci, src
+
+
+def _growth_fit_uncached(n_boot: int, seed: int
+                         ) -> tuple[np.ndarray, float, tuple[float, float], str]:
     """(bootstrap slopes, slope, bootstrap interval, source) of the price-performance trend."""
     from computelimits.scaling.trends import hardware_fits
 
@@ -259,6 +281,20 @@ def _growth_fit(n_boot: int, seed: int) -> tuple[np.ndarray, float, tuple[float,
 
 def _price_observations(year: int, kind: str, precision: str | None
                         ) -> tuple[np.ndarray, list[str], int]:
+    """Cached :func:`_price_observations_uncached` (per setting of the data)."""
+    values, chips, skipped = _price_cached(year, kind, precision, _data_key())
+    return values.copy(), list(chips), skipped
+
+
+@functools.lru_cache(maxsize=16)
+def _price_cached(year: int, kind: str, precision: str | None,
+                  key: tuple[str | None, str | None]) -> tuple[np.ndarray, tuple[str, ...], int]:
+    values, chips, skipped = _price_observations_uncached(year, kind, precision)
+    return values, tuple(chips), skipped
+
+
+def _price_observations_uncached(year: int, kind: str, precision: str | None
+                                 ) -> tuple[np.ndarray, list[str], int]:
     """Dollars per FLOP of peak capacity of every cloud price observed in ``year``: the
     chip-hour price / (peak FLOP/s × 3600). Returns (values, chips, number left out)."""
     from computelimits.compute.cost import PRICE_KINDS, _prices

@@ -209,7 +209,8 @@ def outlook(benchmark: str | None = None, *, target_error: float | None = None,
             references: dict[str, pd.DataFrame] | None = None,
             evaluation: pd.DataFrame | None = None, n_draws: int = 4000,
             shared_rate: tuple[float, np.ndarray] | None = None,
-            max_interval_oom: float = MAX_INTERVAL_OOM) -> Outlook:
+            max_interval_oom: float = MAX_INTERVAL_OOM,
+            reference_forecasts: dict[str, dict[str, Forecast]] | None = None) -> Outlook:
     """Answer the three questions for one benchmark (see the module docstring).
 
     Args:
@@ -233,6 +234,9 @@ def outlook(benchmark: str | None = None, *, target_error: float | None = None,
             and this benchmark with :class:`.pooled.PooledProgress`).
         max_interval_oom: widest inverse interval (orders of magnitude) still answered with
             a central figure and costs (:data:`MAX_INTERVAL_OOM`).
+        reference_forecasts: forecasts of the references already fitted, benchmark →
+            Forecast under "own" (their own rates) and "shared" (the shared rate), e.g. when a
+            report asks about many benchmarks (this benchmark's entry is skipped).
     """
     from computelimits.scaling.calibrate import pool_calibration
 
@@ -259,7 +263,11 @@ def outlook(benchmark: str | None = None, *, target_error: float | None = None,
         refs = reference_datasets(joined, exclude=bench,
                                   select={k: v for k, v in (select or {}).items()
                                           if k in ("scale",)})
-    others = [Forecast(n_boot=0, seed=seed).fit(d) for d in refs.values() if _fits(d)]
+    given = {k: [f for b, f in v.items() if b != bench]
+             for k, v in (reference_forecasts or {}).items()}
+    others = given.get("own")
+    if others is None:
+        others = [Forecast(n_boot=0, seed=seed).fit(d) for d in refs.values() if _fits(d)]
     notes: list[str] = []
     model = "time"
     if not fc.rate_identified_:
@@ -274,8 +282,10 @@ def outlook(benchmark: str | None = None, *, target_error: float | None = None,
             fc = Forecast(n_boot=n_boot, seed=seed, rate=shared_rate[0],
                           rate_draws=shared_rate[1]).fit(data)
             model = "hybrid"
-            others = [Forecast(n_boot=0, seed=seed, rate=shared_rate[0]).fit(d)
-                      for d in refs.values() if _fits(d)]
+            others = given.get("shared")
+            if others is None:
+                others = [Forecast(n_boot=0, seed=seed, rate=shared_rate[0]).fit(d)
+                          for d in refs.values() if _fits(d)]
     if fc.residuals_ is not None:
         pool_calibration([fc, *[o for o in others if o.residuals_ is not None]])
     if fc.n_undated_:
