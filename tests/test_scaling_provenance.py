@@ -303,3 +303,20 @@ def test_cli_refuses_file_options_without_a_file():
     assert res.exit_code == 2
     res = runner.invoke(app, ["fit", "--benchmark", "mmlu", "--form", "site"])
     assert res.exit_code == 2 and "sign flipped" in res.output
+
+
+def test_cli_rolling_backtest_on_a_users_file(tmp_path):
+    """Without --cutoff, backtest scores the time model, the compute-only fit and the naive
+    baseline on every later result of the user's file over quarterly cutoffs."""
+    path = _generic(tmp_path)
+    out = tmp_path / "bt.csv"
+    res = runner.invoke(app, ["backtest", "--data", str(path), "--no-fill", "--n-boot", "100",
+                              "--json", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.output)
+    models = {r["model"] for r in rows if r["benchmark"] == "mmlu" and r["target"] == "all"}
+    assert {"time", "compute_only", "naive"} <= models
+    time = next(r for r in rows if r["benchmark"] == "mmlu" and r["model"] == "time"
+                and r["target"] == "all")
+    assert time["predictions"] > 0 and 0 <= time["forward_coverage"] <= 1
+    assert out.is_file() and out.with_name("bt.predictions.csv").is_file()

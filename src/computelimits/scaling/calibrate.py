@@ -61,7 +61,8 @@ from computelimits.scaling.fit import YEAR0, ScalingFit
 from computelimits.scaling.forecast import Forecast
 from computelimits.scaling.forms import FORMS
 
-__all__ = ["LANGUAGE_SOURCES", "MIN_TRAIN", "MODELS", "cutoff_grid", "evaluate",
+__all__ = ["LANGUAGE_SOURCES", "MIN_TRAIN", "MODELS", "cutoff_grid", "datasets_with_history",
+           "evaluate",
            "hybrid_forecast", "pool_calibration", "rolling_origin", "shared_rate_before",
            "summarize", "time_models"]
 
@@ -388,6 +389,26 @@ def summarize(pred: pd.DataFrame, *, pooled_name: str = "pooled",
 LANGUAGE_SOURCES = ("epoch-benchmarks", "epoch-open-model-trends")
 
 
+def datasets_with_history(joined: pd.DataFrame, *, benchmarks: list[str] | None = None,
+                          select: dict | None = None, min_results: int = 20,
+                          exclude: str | None = None) -> dict[str, pd.DataFrame]:
+    """Regression rows (:func:`.dataset.benchmark_data`) of every benchmark in ``joined``
+    (or ``benchmarks``, but ``exclude``) with at least ``min_results`` dated results."""
+    from computelimits.scaling.dataset import benchmark_data
+
+    out = {}
+    for b in benchmarks or sorted(set(joined["benchmark"].dropna())):
+        if b == exclude:
+            continue
+        try:
+            d = benchmark_data(b, joined=joined, **(select or {}))
+        except ConfigError:
+            continue
+        if d["year"].notna().sum() >= min_results:
+            out[b] = d
+    return out
+
+
 def evaluate(joined: pd.DataFrame, *, benchmarks: list[str] | None = None,
              select: dict | None = None, min_results: int = 20, n_boot: int = 300,
              seed: int = 0, form: str = "polynomial",
@@ -395,17 +416,8 @@ def evaluate(joined: pd.DataFrame, *, benchmarks: list[str] | None = None,
     """Rolling-origin evaluation of every benchmark in ``joined`` (or ``benchmarks``) with at
     least ``min_results`` dated results: (per-prediction rows, :func:`summarize` table with
     ``pooled`` = the language-model benchmarks where there are any, else all)."""
-    from computelimits.scaling.dataset import benchmark_data
-
-    names = benchmarks or sorted(set(joined["benchmark"].dropna()))
-    datasets = {}
-    for b in names:
-        try:
-            d = benchmark_data(b, joined=joined, **(select or {}))
-        except ConfigError:
-            continue
-        if d["year"].notna().sum() >= min_results:
-            datasets[b] = d
+    datasets = datasets_with_history(joined, benchmarks=benchmarks, select=select,
+                                     min_results=min_results)
     if not datasets:
         raise ConfigError(f"no benchmark has {min_results} dated results to evaluate "
                           "forecasts on")

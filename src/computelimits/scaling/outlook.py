@@ -88,17 +88,10 @@ def reference_datasets(joined: pd.DataFrame, *, exclude: str | None = None,
                        select: dict[str, Any] | None = None) -> dict[str, pd.DataFrame]:
     """Regression rows of every benchmark in ``joined`` with at least ``min_results`` dated
     results of one compute kind (the reference set for pooled calibration)."""
-    out = {}
-    for b in sorted(set(joined["benchmark"].dropna())):
-        if b == exclude:
-            continue
-        try:
-            d = benchmark_data(b, joined=joined, **(select or {}))
-        except ConfigError:
-            continue
-        if d["year"].notna().sum() >= min_results:
-            out[b] = d
-    return out
+    from computelimits.scaling.calibrate import datasets_with_history
+
+    return datasets_with_history(joined, select=select, min_results=min_results,
+                                 exclude=exclude)
 
 
 def trust_sentence(own: dict[str, Any] | None, pooled: dict[str, Any] | None) -> str:
