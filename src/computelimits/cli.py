@@ -397,12 +397,15 @@ def data_results(
         return
     console.print(f"wrote {len(res)} results to {out} (attribution: {side})", highlight=False)
     if report is not None:
+        from computelimits.data.join import RULES
+
         r = report.sum(numeric_only=True)
+        kinds = ", ".join(f"{c.removeprefix('kind_')} {int(r[c])}" for c in report.columns
+                          if c.startswith("kind_") and r[c])
         console.print(f"with compute: {int(r['with_compute'])} of {int(r['results'])} "
-                      f"(" + ", ".join(f"{k} {int(r[k])}" for k in
-                                       ("model-version", "same-source", "exact-key", "alias",
-                                        "imputed")) + f"; unmatched {int(r['unmatched'])})",
-                      highlight=False)
+                      f"(" + ", ".join(f"{k} {int(r[k])}" for k in RULES)
+                      + f"; unmatched {int(r['unmatched'])}); compute kinds: {kinds}",
+                      highlight=False, markup=False)
     for line in attribution:
         console.print(f"source: {line}", style="dim", highlight=False)
 
