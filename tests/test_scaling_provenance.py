@@ -320,3 +320,20 @@ def test_cli_rolling_backtest_on_a_users_file(tmp_path):
                 and r["target"] == "all")
     assert time["predictions"] > 0 and 0 <= time["forward_coverage"] <= 1
     assert out.is_file() and out.with_name("bt.predictions.csv").is_file()
+
+
+def test_cli_control_year_leaves_undated_results_out_and_says_so(tmp_path):
+    lines = _generic(tmp_path).read_text(encoding="utf-8").splitlines()
+    # blank the date of two rows
+    for i in (1, 2):
+        cells = lines[i].split(",")
+        cells[4] = ""
+        lines[i] = ",".join(cells)
+    path = tmp_path / "undated.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    res = runner.invoke(app, ["fit", "--data", str(path), "--no-fill", "--control-year",
+                              "--n-boot", "100", "--json"])
+    assert res.exit_code == 0, res.output
+    js = json.loads(res.output)
+    assert js["selection"]["left_out"]["undated (the year control needs a date)"] == 2
+    assert js["fits"][0]["n"] == js["n"] == 23 and js["fits"][0]["control_year"]

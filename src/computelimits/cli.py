@@ -711,6 +711,16 @@ def fit(
                               joined=joined)
         if frontier_only:
             data = frontier(data)
+        undated = 0
+        if control_year:  # the year control needs a date: leave undated results out, say so
+            undated = int(data["year"].isna().sum())
+            if undated:
+                attrs = data.attrs
+                data = data[data["year"].notna()].reset_index(drop=True)
+                data.attrs = attrs
+                data.attrs["selection"].left_out["undated (the year control needs a date)"] = \
+                    undated
+                data.attrs["selection"].n = len(data)
         fits = [ScalingFit(f, cov=cov, control_year=control_year, n_boot=n_boot,
                            seed=seed).fit(data) for f in forms]
         sources = source_check(data, forms[0]) if data["source"].nunique() > 1 else None
