@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -16,8 +17,48 @@ EXE = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "computelim
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
+    """The command in a new process, as a user runs it."""
     return subprocess.run([*EXE, *args], capture_output=True, text=True, timeout=600,
                           env=dict(os.environ, COLUMNS="160"))
+
+
+@dataclass
+class _Result:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def invoke(*args: str) -> _Result:
+    """The command in this process (typer's runner): the same code path without the start-up
+    and the parsing of the data files again, which the data layer keeps per process."""
+    from rich.console import Console
+    from typer.testing import CliRunner
+
+    from computelimits import cli
+
+    runner = CliRunner()
+    saved = cli.console, cli.err_console
+    try:
+        with runner.isolation(env={"COLUMNS": "160"}) as streams:
+            out, err = streams[0], streams[1]
+            cli.console = Console(width=160)
+            cli.err_console = Console(stderr=True, width=160)
+            try:
+                rv = cli.app(list(args), standalone_mode=False)
+                code = rv if isinstance(rv, int) else 0
+            except SystemExit as exc:
+                code = int(exc.code or 0)
+            except Exception as exc:  # typer's exit and click's usage errors
+                code = getattr(exc, "exit_code", 1)
+                if hasattr(exc, "show"):
+                    exc.show()
+            sys.stdout.flush()
+            sys.stderr.flush()
+            text_out, text_err = out.getvalue().decode(), err.getvalue().decode()
+        return _Result(code, text_out, text_err)
+    finally:
+        cli.console, cli.err_console = saved
 
 
 def test_fit_prints_every_form_influence_and_sources(mirror):
@@ -26,7 +67,7 @@ def test_fit_prints_every_form_influence_and_sources(mirror):
     for word in ("polynomial", "exponential", "logit", "influence:", "source: Epoch AI",
                  "compute kind training", "usable results per kind", "chance error"):
         assert word in res.stdout, word
-    js = run("fit", "--benchmark", "mmlu", "--form", "polynomial", "--control-year",
+    js = invoke("fit", "--benchmark", "mmlu", "--form", "polynomial", "--control-year",
              "--n-boot", "500", "--json")
     assert js.returncode == 0, js.stderr
     d = json.loads(js.stdout)
@@ -40,7 +81,7 @@ def test_fit_prints_every_form_influence_and_sources(mirror):
 
 
 def test_extrapolate_json_marks_extrapolations_and_prices_them(mirror):
-    res = run("extrapolate", "--benchmark", "hellaswag", "--target-error", "0.02",
+    res = invoke("extrapolate", "--benchmark", "hellaswag", "--target-error", "0.02",
               "--budget", "1e8", "--n-boot", "500", "--json", "--model", "compute-only")
     assert res.returncode == 0, res.stderr
     x = json.loads(res.stdout)
@@ -50,12 +91,12 @@ def test_extrapolate_json_marks_extrapolations_and_prices_them(mirror):
     assert x["usd"] > 0 and x["co2_kg"] > 0 and x["paper_usd"] > 0
     assert x["affordable_year"] >= x["price_year"]
     assert x["sources"] and any(a["name"] == "usd_per_flop" for a in x["assumptions"])
-    bad = run("extrapolate", "--benchmark", "hellaswag", "--target-error", "1.5")
+    bad = invoke("extrapolate", "--benchmark", "hellaswag", "--target-error", "1.5")
     assert bad.returncode == 2 and "target error" in bad.stderr
 
 
 def test_extrapolate_time_model_answers_three_questions(mirror):
-    res = run("extrapolate", "--benchmark", "mmlu", "--target-error", "0.15", "--compute",
+    res = invoke("extrapolate", "--benchmark", "mmlu", "--target-error", "0.15", "--compute",
               "1e25", "--frontier", "--date", "2025-01-01", "--n-boot", "500", "--json")
     assert res.returncode == 0, res.stderr
     o = json.loads(res.stdout)
@@ -72,15 +113,15 @@ def test_extrapolate_time_model_answers_three_questions(mirror):
     assert usd[0] > usd[1] > usd[2] > 0  # algorithmic progress and cheaper hardware
     t = o["trust"]
     assert 0 <= t["pooled"]["forward_coverage"] <= 1 and "backtests" in t["sentence"]
-    bad = run("extrapolate", "--benchmark", "mmlu", "--target-error", "0.1", "--budget", "1e9")
+    bad = invoke("extrapolate", "--benchmark", "mmlu", "--target-error", "0.1", "--budget", "1e9")
     assert bad.returncode == 2 and "compute-only" in bad.stderr
 
 
 def test_trends_json_and_backtest_table(mirror, tmp_path):
-    res = run("trends", "--n-boot", "200", "--out", str(tmp_path / "t"))
+    res = invoke("trends", "--n-boot", "200", "--out", str(tmp_path / "t"))
     assert res.returncode == 0, res.stderr
     assert "explains" in res.stdout and (tmp_path / "t" / "figure.png").is_file()
-    bt = run("backtest", "--benchmark", "hellaswag", "--cutoff", "2022-01-01", "--n-boot",
+    bt = invoke("backtest", "--benchmark", "hellaswag", "--cutoff", "2022-01-01", "--n-boot",
              "500", "--json")
     assert bt.returncode == 0, bt.stderr
     rows = json.loads(bt.stdout)

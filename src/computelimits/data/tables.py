@@ -6,6 +6,7 @@ Each table carries ``attrs["attribution"]`` (one line per source that contribute
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 
 import pandas as pd
@@ -84,7 +85,45 @@ def combine(frames: list[pd.DataFrame], table: str) -> pd.DataFrame:
     return out
 
 
+#: Parsed tables of this process, keyed by what they depend on (see :func:`_key`).
+_PARSED: dict[tuple, pd.DataFrame] = {}
+
+
+def _key(table: str, strict: bool | None, only: set[str] | None) -> tuple:
+    """What a built table depends on: the table, strictness (argument and environment), the
+    mirror and cache folders, and the size and modification time of every file of its
+    sources there — so a changed file, another mirror or ``--strict`` parses afresh."""
+    from computelimits.data.fetch import cache_dir, mirror_dir, strict_default
+
+    names = [n for n, _ in _loaders(table) if only is None or n in only]
+    stamps = []
+    for base in (mirror_dir(), cache_dir()):
+        if base is None:
+            continue
+        for n in names:
+            for f in SOURCES[n].files:
+                path = base / n / f.path
+                try:
+                    st = path.stat()
+                    stamps.append((str(path), st.st_mtime_ns, st.st_size))
+                except OSError:
+                    stamps.append((str(path), None, None))
+    return (table, strict, strict_default(), tuple(sorted(only or ())), tuple(stamps))
+
+
 def _build(table: str, strict: bool | None, only: set[str] | None = None) -> pd.DataFrame:
+    """The table from every source that feeds it, parsed once per process for unchanged
+    files and settings (callers get a copy)."""
+    key = _key(table, strict, only)
+    hit = _PARSED.get(key)
+    if hit is None:
+        hit = _PARSED[key] = _parse(table, strict, only)
+    out = hit.copy()
+    out.attrs = copy.deepcopy(hit.attrs)
+    return out
+
+
+def _parse(table: str, strict: bool | None, only: set[str] | None = None) -> pd.DataFrame:
     frames = []
     for name, loader in _loaders(table):
         if only is not None and name not in only:
