@@ -113,8 +113,13 @@ def _is_number(s) -> bool:
 
 def test_summary_and_rerun_is_deterministic_and_atomic(report, tmp_path):
     out, _ = report
-    summary = json.loads((out / "summary.json").read_text())
+    def refuse(token):
+        raise ValueError(f"non-standard JSON token {token}")
+
+    summary = json.loads((out / "summary.json").read_text(), parse_constant=refuse)
     assert summary["partial"] is False and summary["polynomial_fits"]
+    for table in (out / "tables").glob("*.json"):  # every table parses strictly too
+        json.loads(table.read_text(encoding="utf-8"), parse_constant=refuse)
     fits = pd.read_csv(out / "tables" / "fits.csv")
     assert (fits.groupby("benchmark")["n"].min() >= 8).all()
 

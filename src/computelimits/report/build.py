@@ -161,7 +161,11 @@ def _build(work: Path, *, quick: bool, seed: int, allow_partial: bool,
     say("render", "writing the HTML report")
     summary = _summary(ctx, empirical)
     ctx["summary"] = summary
-    (work / "summary.json").write_text(json.dumps(summary, indent=2, default=_json),
+    # strict JSON: no NaN or Infinity tokens (a missing or unbounded number is null)
+    from computelimits.scaling.costs import _json_safe
+
+    summary = _json_safe(json.loads(json.dumps(summary, default=_json)))
+    (work / "summary.json").write_text(json.dumps(summary, indent=2, allow_nan=False),
                                        encoding="utf-8")
     from computelimits.report.render import render
 
