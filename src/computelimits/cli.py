@@ -22,6 +22,7 @@ from rich.progress import (
 from rich.table import Table
 
 from computelimits import __version__
+from computelimits._json import dumps
 from computelimits.errors import ComputeLimitsError
 
 app = typer.Typer(
@@ -531,7 +532,7 @@ def estimate(
     except ComputeLimitsError as exc:
         raise _fail(exc) from None
     if as_json:
-        typer.echo(json.dumps(est.to_dict(), indent=2, default=str))
+        typer.echo(dumps(est.to_dict()))
         return
     table = Table(title="training-run estimate")
     for col in ("quantity", "central", "range"):
@@ -735,7 +736,7 @@ def fit(
                                {"statement": sources.statement, "disagree": sources.disagree,
                                 "table": json.loads(sources.table.to_json(orient="records"))}),
                    "attribution": data.attrs.get("attribution", [])}
-        typer.echo(json.dumps(payload, indent=2))
+        typer.echo(dumps(payload))
         return
     table = Table(title=f"{benchmark}: error against {sel.kind} compute ({len(data)} results)")
     for col in ("form", "slope", "se", "95% CI", "boot CI", "R²", "N", "clusters", "AIC",
@@ -850,7 +851,7 @@ def extrapolate(
     except ComputeLimitsError as exc:
         raise _fail(exc) from None
     if as_json:
-        typer.echo(json.dumps(x.to_dict(), indent=2, default=float))
+        typer.echo(dumps(x.to_dict()))
         return
 
     import numpy as np
@@ -933,7 +934,7 @@ def _rolling_backtest(benchmark, data_file, fmt, *, impute, no_fill, convention,
         raise _fail(exc) from None
     if as_json:
         clean = summary.astype(object).where(summary.notna(), None)
-        typer.echo(json.dumps(clean.to_dict(orient="records"), indent=2))
+        typer.echo(dumps(clean.to_dict(orient="records")))
         return
     t = Table(title="rolling-origin backtest: every later result (95% intervals; errors in "
                     "orders of magnitude of compute)")
@@ -971,7 +972,7 @@ def _rolling_backtest(benchmark, data_file, fmt, *, impute, no_fill, convention,
 def _print_outlook(o, as_json: bool) -> None:
     """The three answers, the costs by buy year and how far to trust them."""
     if as_json:
-        typer.echo(json.dumps(o.to_dict(), indent=2))
+        typer.echo(dumps(o.to_dict()))
         return
     fc = o.forecast
     console.print(f"[bold]{o.benchmark}[/] at {o.date}: error on {o.compute_kind} compute and "

@@ -9,7 +9,6 @@ and an interrupted run leaves the previous report intact.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
@@ -162,11 +161,10 @@ def _build(work: Path, *, quick: bool, seed: int, allow_partial: bool,
     summary = _summary(ctx, empirical)
     ctx["summary"] = summary
     # strict JSON: no NaN or Infinity tokens (a missing or unbounded number is null)
-    from computelimits.scaling.costs import _json_safe
+    from computelimits._json import dumps, json_safe
 
-    summary = _json_safe(json.loads(json.dumps(summary, default=_json)))
-    (work / "summary.json").write_text(json.dumps(summary, indent=2, allow_nan=False),
-                                       encoding="utf-8")
+    summary = json_safe(summary)
+    (work / "summary.json").write_text(dumps(summary), encoding="utf-8")
     from computelimits.report.render import render
 
     (work / "index.html").write_text(render(ctx), encoding="utf-8")
@@ -189,14 +187,6 @@ def _missing_sources() -> list[str]:
                 how = f"copy the shared mirror's {src.name}/ folder into ${ENV_MIRROR}"
             lines.append(f"{src.name}: {len(missing)} file(s) missing; supply with {how}")
     return lines
-
-
-def _json(v):
-    if isinstance(v, (np.floating, np.integer)):
-        return v.item()
-    if isinstance(v, pd.Timestamp):
-        return v.isoformat()
-    return str(v)
 
 
 def _empirical(work: Path, tables: _Tables, figs: Path, *, n_boot: int, seed: int,

@@ -161,21 +161,9 @@ def _fmt(x: float) -> str:
 
 
 def _json_safe(x: Any) -> Any:
-    if isinstance(x, dict):
-        return {str(k): _json_safe(v) for k, v in x.items()}
-    if isinstance(x, list | tuple):
-        return [_json_safe(v) for v in x]
-    if isinstance(x, bool | np.bool_):
-        return bool(x)
-    if isinstance(x, int | np.integer):
-        return int(x)
-    if isinstance(x, float | np.floating):
-        return float(x) if math.isfinite(x) else None
-    if x is None or isinstance(x, str):
-        return x
-    if x is pd.NA or x is pd.NaT:
-        return None
-    return str(x)
+    from computelimits._json import json_safe
+
+    return json_safe(x)
 
 
 # --------------------------------------------------------------------------------------------

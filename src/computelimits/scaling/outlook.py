@@ -65,9 +65,9 @@ class Outlook:
     sources: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        from computelimits.scaling.costs import _json_safe
+        from computelimits._json import json_safe
 
-        return _json_safe(asdict(self))
+        return json_safe(asdict(self))
 
 
 def _year_of(when: str | _date | pd.Timestamp | None) -> tuple[str, float]:
