@@ -101,3 +101,19 @@ def test_cutoff_grid_needs_enough_history():
     assert grid and all(g.day == 1 and g.month in (1, 4, 7, 10) for g in grid)
     assert (data["date"] < grid[0]).sum() >= 12
     assert cutoff_grid(data.head(5), min_train=12) == []
+
+
+@pytest.mark.parametrize(("coverage", "medae", "says"), [
+    (0.93, 0.3, "read at face value"),
+    (0.70, 0.3, "too narrow"),
+    (1.00, 0.3, "wider than they needed"),
+    (0.93, 0.8, "off by more than 3.2×"),
+])
+def test_trust_sentence_follows_the_goals(coverage, medae, says):
+    from computelimits.scaling.outlook import trust_sentence
+
+    s = trust_sentence({"predictions": 10, "cutoffs": 2, "forward_coverage": coverage,
+                        "inverse_medae_oom": medae}, None)
+    assert says in s and f"{coverage:.0%}" in s
+    if says != "read at face value":
+        assert "face value" not in s

@@ -39,6 +39,12 @@ __all__ = ["MAX_INTERVAL_OOM", "Outlook", "frontier_growth", "outlook", "referen
 #: Reference benchmarks whose out-of-sample residuals calibrate the intervals together.
 REFERENCE_MIN_RESULTS = 20
 
+#: What "held" means in the trust sentence: the goals the project set for its forecasts
+#: (issue 10): 95% intervals covering 88–99% of later results, and inverse predictions off by
+#: at most 0.5 orders of magnitude (median).
+TRUST_COVERAGE = (0.88, 0.99)
+TRUST_MEDAE_OOM = 0.5
+
 #: An inverse answer whose 95% interval spans more than this many orders of magnitude of
 #: compute (a million-fold) does not size a training run: no central figure, dollars or CO2
 #: are given for it, only the interval (a reporting choice of this package, overridable).
@@ -115,18 +121,24 @@ def trust_sentence(own: dict[str, Any] | None, pooled: dict[str, Any] | None) ->
     if not parts:
         return ("not enough dated history to check this forecast out of sample: treat it as "
                 "untested")
-    verdict = ""
+    verdict = []
     ref = own or pooled or {}
     cov = ref.get("forward_coverage")
     med = ref.get("inverse_medae_oom")
-    if cov is not None and np.isfinite(cov) and med is not None and np.isfinite(med):
-        if 0.85 <= cov <= 0.99 and med <= 0.5:
-            verdict = "; the intervals can be read at face value"
-        elif cov < 0.85:
-            verdict = "; the intervals have been too narrow: read them as a lower bound on the "\
-                      "uncertainty"
-        else:
-            verdict = "; compute estimates have been off by more than 3× half the time"
+    lo, hi = TRUST_COVERAGE
+    if cov is not None and np.isfinite(cov):
+        if cov < lo:
+            verdict.append("the intervals have been too narrow: read them as a lower bound on "
+                           "the uncertainty")
+        elif cov > hi:
+            verdict.append("the intervals have been wider than they needed to be")
+    if med is not None and np.isfinite(med) and med > TRUST_MEDAE_OOM:
+        verdict.append(f"compute estimates have been off by more than "
+                       f"{10 ** TRUST_MEDAE_OOM:.1f}× half the time")
+    if not verdict and cov is not None and np.isfinite(cov) and med is not None \
+            and np.isfinite(med):
+        verdict.append("the intervals can be read at face value")
+    verdict = "".join(f"; {v}" for v in verdict)
     return "In backtests " + "; ".join(parts) + verdict + "."
 
 
@@ -236,6 +248,8 @@ def outlook(benchmark: str | None = None, *, target_error: float | None = None,
     if target_error is None and compute is None and not frontier:
         raise ConfigError("ask at least one question: a target error, a compute or the "
                           "frontier")
+    if compute is not None and not (compute > 0 and math.isfinite(compute)):
+        raise ConfigError(f"compute must be a positive number of FLOP, got {compute}")
     when, year = _year_of(date)
     if joined is None and data is None:
         from computelimits.data import tables
@@ -301,8 +315,6 @@ def outlook(benchmark: str | None = None, *, target_error: float | None = None,
         notes.append("compute does not explain this benchmark: no compute, dollar or CO2 "
                      "figure")
     if compute is not None and fc.identified_:
-        if not (compute > 0 and math.isfinite(compute)):
-            raise ConfigError(f"compute must be a positive number of FLOP, got {compute}")
         row = fc.forward(compute, year).iloc[0]
         out.forward = {"compute": float(compute), "error": float(row["error"]) * scale,
                        "low": float(row["low"]) * scale, "high": float(row["high"]) * scale}
