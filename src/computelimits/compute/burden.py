@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from computelimits import assumptions
+from computelimits import assumptions, formulas
 from computelimits.errors import ConfigError
 
 __all__ = [
@@ -40,7 +40,8 @@ def hardware_burden(chips: float, peak_flops: float, seconds: float):
     _positive("chips", chips)
     _positive("peak FLOP/s", peak_flops)
     _positive("training time", seconds)
-    return np.asarray(chips, float) * np.asarray(peak_flops, float) * np.asarray(seconds, float)
+    return formulas.hardware_burden_flop(np.asarray(chips, float), np.asarray(peak_flops, float),
+                                         np.asarray(seconds, float))
 
 
 def effective_compute(burden_flop: float, utilization: float | None = None):
@@ -61,8 +62,9 @@ def network_operations(flop_per_forward: float, examples: float, epochs: float =
     _positive("FLOP per forward pass", flop_per_forward)
     _positive("examples", examples)
     _positive("epochs", epochs)
-    return (np.asarray(flop_per_forward, float) * p * np.asarray(examples, float)
-            * np.asarray(epochs, float))
+    return formulas.network_operations_flop(np.asarray(flop_per_forward, float), p,
+                                            np.asarray(examples, float),
+                                            np.asarray(epochs, float))
 
 
 def transformer_training_flop(parameters: float, tokens: float):
@@ -70,13 +72,14 @@ def transformer_training_flop(parameters: float, tokens: float):
     _positive("parameters", parameters)
     _positive("tokens", tokens)
     k = assumptions.get("transformer_flop_per_param_token").value
-    return k * np.asarray(parameters, float) * np.asarray(tokens, float)
+    return formulas.transformer_training_flop(k, np.asarray(parameters, float),
+                                              np.asarray(tokens, float))
 
 
 def macs_to_flop(macs: float):
     """Multiply-accumulates (as reported by e.g. ptflops, fvcore, convnet-burden) → FLOP."""
     _positive("MACs", macs, allow_zero=True)
-    return assumptions.get("flop_per_mac").value * np.asarray(macs, float)
+    return formulas.macs_to_flop(np.asarray(macs, float), assumptions.get("flop_per_mac").value)
 
 
 def chip_hours_for(flop: float, peak_flops: float, utilization: float | None = None):

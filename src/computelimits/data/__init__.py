@@ -1,2 +1,43 @@
 """Open data: registry of pinned upstream files, loaders, and the four tidy tables
-(results, compute, hardware, grid)."""
+(results, compute, hardware, grid), all reached through one door, :class:`Catalog`.
+
+Names are imported on first use (PEP 562), so ``import computelimits.data`` stays cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from computelimits.data.catalog import Catalog, default_catalog
+    from computelimits.data.credits import attribution
+    from computelimits.data.fetch import DataSettings
+    from computelimits.data.join import JoinResult, join_compute
+    from computelimits.data.registry import SOURCES
+
+_EXPORTS = {
+    "Catalog": "computelimits.data.catalog",
+    "default_catalog": "computelimits.data.catalog",
+    "DataSettings": "computelimits.data.fetch",
+    "JoinResult": "computelimits.data.join",
+    "join_compute": "computelimits.data.join",
+    "SOURCES": "computelimits.data.registry",
+    "attribution": "computelimits.data.credits",
+}
+
+__all__ = ["SOURCES", "Catalog", "DataSettings", "JoinResult", "attribution", "default_catalog",
+           "join_compute"]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'computelimits.data' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])

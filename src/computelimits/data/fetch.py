@@ -12,17 +12,20 @@ Order of search for a file of source S at path P:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
 from computelimits.data.registry import SOURCES, DataFile, Source, get_source
 from computelimits.errors import InputError
 
-__all__ = ["Located", "cache_dir", "fetch", "file_status", "locate", "mirror_dir", "sha256"]
+__all__ = ["DataSettings", "Located", "cache_dir", "fetch", "file_status", "locate", "mirror_dir",
+           "sha256", "using"]
 
 ENV_MIRROR = "COMPUTELIMITS_DATA"
 ENV_CACHE = "COMPUTELIMITS_CACHE"
@@ -52,14 +55,93 @@ class Located:
     pinned: bool
 
 
+@dataclass(frozen=True)
+class DataSettings:
+    """Where data files are looked for and how strictly: the mirror folder (or None), the
+    download cache folder, strict mode (refuse mirror files that differ from their pins) and
+    whether a missing file may be downloaded.
+
+    :meth:`from_env` reads the environment once (``COMPUTELIMITS_DATA``,
+    ``COMPUTELIMITS_CACHE``, ``COMPUTELIMITS_STRICT``); arguments given win over it, like
+    scikit-learn's ``data_home`` argument before its environment variable.
+    """
+
+    mirror: Path | None
+    cache: Path
+    strict: bool
+    download: bool = True
+
+    @classmethod
+    def from_env(cls, mirror: str | Path | None = None, cache: str | Path | None = None,
+                 strict: bool | None = None, download: bool = True) -> DataSettings:
+        if mirror is None:
+            value = os.environ.get(ENV_MIRROR, "").strip()
+            mirror = value or None
+        if cache is None:
+            value = os.environ.get(ENV_CACHE, "").strip()
+            if value:
+                cache = value
+            else:
+                import pooch
+
+                cache = pooch.os_cache("computelimits")
+        if strict is None:
+            strict = os.environ.get(ENV_STRICT, "").strip().lower() in {"1", "true", "yes",
+                                                                         "on"}
+        return cls(Path(mirror).expanduser() if mirror is not None else None,
+                   Path(cache).expanduser(), bool(strict), download)
+
+
+#: The settings in force inside :func:`using` (a :class:`~computelimits.data.catalog.Catalog`
+#: sets them while it loads); outside, the environment is read.
+_ACTIVE: ContextVar[DataSettings | None] = ContextVar("computelimits_data_settings",
+                                                      default=None)
+
+
+#: Files located inside :func:`recording` (source name, file path), in order.
+_RECORD: ContextVar[list[tuple[str, str]] | None] = ContextVar("computelimits_located",
+                                                               default=None)
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[list[tuple[str, str]]]:
+    """Collect (source, path) of every file :func:`locate` finds within the block."""
+    seen: list[tuple[str, str]] = []
+    outer = _RECORD.get()
+    token = _RECORD.set(seen)
+    try:
+        yield seen
+    finally:
+        _RECORD.reset(token)
+        if outer is not None:  # an enclosing block sees what this one found
+            outer.extend(x for x in seen if x not in outer)
+
+
+@contextlib.contextmanager
+def using(settings: DataSettings) -> Iterator[DataSettings]:
+    """Make ``settings`` the ones :func:`locate` and the loaders use within the block."""
+    token = _ACTIVE.set(settings)
+    try:
+        yield settings
+    finally:
+        _ACTIVE.reset(token)
+
+
 def mirror_dir() -> Path | None:
-    """The local mirror named by ``COMPUTELIMITS_DATA``, if set."""
+    """The local mirror: the active settings', else ``COMPUTELIMITS_DATA`` if set."""
+    active = _ACTIVE.get()
+    if active is not None:
+        return active.mirror
     value = os.environ.get(ENV_MIRROR, "").strip()
     return Path(value).expanduser() if value else None
 
 
 def cache_dir() -> Path:
-    """The download cache (``COMPUTELIMITS_CACHE`` or the OS user cache of pooch)."""
+    """The download cache: the active settings', else ``COMPUTELIMITS_CACHE`` or the OS user
+    cache of pooch."""
+    active = _ACTIVE.get()
+    if active is not None:
+        return active.cache
     value = os.environ.get(ENV_CACHE, "").strip()
     if value:
         return Path(value).expanduser()
@@ -69,7 +151,16 @@ def cache_dir() -> Path:
 
 
 def strict_default() -> bool:
+    """Strict mode: the active settings', else ``COMPUTELIMITS_STRICT``."""
+    active = _ACTIVE.get()
+    if active is not None:
+        return active.strict
     return os.environ.get(ENV_STRICT, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def download_allowed() -> bool:
+    active = _ACTIVE.get()
+    return True if active is None else active.download
 
 
 def sha256(path: Path) -> str:
@@ -97,6 +188,9 @@ def locate(source: str | Source, path: str, *, strict: bool | None = None,
     f = src.file(path)
     strict = strict_default() if strict is None else strict
     label = f"{src.name}/{f.path}"
+    record = _RECORD.get()
+    if record is not None and (src.name, f.path) not in record:
+        record.append((src.name, f.path))
 
     mirror = mirror_dir()
     if mirror is not None:
@@ -121,7 +215,7 @@ def locate(source: str | Source, path: str, *, strict: bool | None = None,
     if f.url is None:
         raise InputError(f"{label} has no pinnable upstream file: {f.note}",
                          path=str(mirror / src.name / f.path) if mirror else None)
-    if not download:
+    if not (download and download_allowed()):
         raise InputError(f"{label} is neither in the mirror nor in the cache; run "
                          f"`computelimits data fetch {src.name}` or set {ENV_MIRROR}")
     return Located(src.name, f, _download(src, f), "download", True)

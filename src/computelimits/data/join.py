@@ -49,6 +49,7 @@ import pandas as pd
 from computelimits import assumptions
 from computelimits.data.compute_kinds import KINDS
 from computelimits.data.names import aliases, model_key
+from computelimits.formulas import network_operations_flop
 
 __all__ = ["RULES", "JoinResult", "join_compute"]
 
@@ -243,7 +244,8 @@ def join_compute(results: pd.DataFrame, compute: pd.DataFrame, *,
         if (rec is None and may_impute and imp is not None and r["benchmark"] == "imagenet"
                 and key in imp):
             net = imp[key]
-            flop = float(net["flop_per_image"]) * passes.value * images.value * epochs.value
+            flop = network_operations_flop(float(net["flop_per_image"]), passes.value,
+                                           images.value, epochs.value)
             rec = {
                 "training_flop": flop, "training_flop_low": np.nan,
                 "training_flop_high": np.nan, "compute_model": net["model"],

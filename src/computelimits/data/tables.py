@@ -6,17 +6,16 @@ Each table carries ``attrs["attribution"]`` (one line per source that contribute
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 
 import pandas as pd
 
-from computelimits.data.benchmarks import find_benchmark
 from computelimits.data.parse import Repairs
 from computelimits.data.registry import SOURCES
 from computelimits.data.schema import conform
 
-__all__ = ["combine", "compute", "grid", "hardware", "results", "source_table"]
+__all__ = ["combine", "compute", "grid", "hardware", "parse_source_table", "parse_table", "results",
+           "source_table"]
 
 
 def _loaders(table: str) -> list[tuple[str, Callable[..., pd.DataFrame]]]:
@@ -85,91 +84,56 @@ def combine(frames: list[pd.DataFrame], table: str) -> pd.DataFrame:
     return out
 
 
-#: Parsed tables of this process, keyed by what they depend on (see :func:`_key`).
-_PARSED: dict[tuple, pd.DataFrame] = {}
-
-
-def _key(table: str, strict: bool | None, only: set[str] | None) -> tuple:
-    """What a built table depends on: the table, strictness (argument and environment), the
-    mirror and cache folders, and the size and modification time of every file of its
-    sources there — so a changed file, another mirror or ``--strict`` parses afresh."""
-    from computelimits.data.fetch import cache_dir, mirror_dir, strict_default
-
-    names = [n for n, _ in _loaders(table) if only is None or n in only]
-    stamps = []
-    for base in (mirror_dir(), cache_dir()):
-        if base is None:
-            continue
-        for n in names:
-            for f in SOURCES[n].files:
-                path = base / n / f.path
-                try:
-                    st = path.stat()
-                    stamps.append((str(path), st.st_mtime_ns, st.st_size))
-                except OSError:
-                    stamps.append((str(path), None, None))
-    return (table, strict, strict_default(), tuple(sorted(only or ())), tuple(stamps))
-
-
-def _build(table: str, strict: bool | None, only: set[str] | None = None) -> pd.DataFrame:
-    """The table from every source that feeds it, parsed once per process for unchanged
-    files and settings (callers get a copy)."""
-    key = _key(table, strict, only)
-    hit = _PARSED.get(key)
-    if hit is None:
-        hit = _PARSED[key] = _parse(table, strict, only)
-    out = hit.copy()
-    out.attrs = copy.deepcopy(hit.attrs)
-    return out
-
-
-def _parse(table: str, strict: bool | None, only: set[str] | None = None) -> pd.DataFrame:
+def parse_table(table: str, *, only: set[str] | None = None) -> pd.DataFrame:
+    """Parse the tidy table ``table`` from every source that feeds it (no caching: use a
+    :class:`~computelimits.data.catalog.Catalog`, which parses once)."""
     frames = []
     for name, loader in _loaders(table):
         if only is not None and name not in only:
             continue
-        df = loader(strict=strict)
+        df = loader()
         df.attrs.setdefault("attribution", [SOURCES[name].attribution])
         df.attrs["source"] = name
         frames.append(df)
     return combine(frames, table)
 
 
+def _catalog(strict: bool | None):
+    from computelimits.data.catalog import Catalog, default_catalog
+
+    return default_catalog() if strict is None else Catalog(strict=strict)
+
+
 def results(benchmark: str | None = None, *, strict: bool | None = None) -> pd.DataFrame:
-    """Benchmark results from every source (optionally one benchmark, by id or alias)."""
-    df = _build("results", strict)
-    if benchmark is not None:
-        b = find_benchmark(benchmark)
-        attrs = df.attrs
-        df = df[df["benchmark"] == b.id].reset_index(drop=True)
-        df.attrs = attrs
-        df.attrs["attribution"] = _attribution_of(df)
-    return df
+    """Benchmark results from every source (optionally one benchmark, by id or alias);
+    shorthand for ``Catalog(strict=strict).results(benchmark)``."""
+    return _catalog(strict).results(benchmark)
 
 
 def compute(*, strict: bool | None = None) -> pd.DataFrame:
     """Training compute per model from the Epoch models table, the ECI table and Epoch's
     open-model-trends table."""
-    return _build("compute", strict)
+    return _catalog(strict).compute()
 
 
 def hardware(*, strict: bool | None = None) -> pd.DataFrame:
     """Chip specifications: Epoch's chip dataset, Computer Progress, ML CO2 Impact, Green
     Algorithms TDPs."""
-    return _build("hardware", strict)
+    return _catalog(strict).hardware()
 
 
 def grid(*, strict: bool | None = None) -> pd.DataFrame:
     """Grid carbon intensity and PUE: Electricity Maps 2024, Green Algorithms, ML CO2 Impact."""
-    return _build("grid", strict)
-
-
-def _attribution_of(df: pd.DataFrame) -> list[str]:
-    return [SOURCES[s].attribution for s in dict.fromkeys(df["source"].dropna())]
+    return _catalog(strict).grid()
 
 
 def source_table(name: str, *, strict: bool | None = None) -> pd.DataFrame:
     """The main table of one source (for listing rows and date ranges)."""
+    return _catalog(strict).source_table(name)
+
+
+def parse_source_table(name: str) -> pd.DataFrame:
+    """Parse the main table of one source (no caching)."""
     from computelimits.data.loaders import (
         chip_counts,
         computer_progress,
@@ -201,4 +165,4 @@ def source_table(name: str, *, strict: bool | None = None) -> pd.DataFrame:
         "green-algorithms": green_algorithms.load_grid,
         "electricity-maps-2024": electricity_maps.load_grid,
     }
-    return main[name](strict=strict)
+    return main[name]()

@@ -71,6 +71,7 @@ from computelimits.data.parse import Repairs, fractions, text
 from computelimits.data.registry import SOURCES
 from computelimits.data.schema import conform
 from computelimits.errors import InputError
+from computelimits.formulas import macs_to_flop
 
 __all__ = ["FAMILY_PAPERS", "FILE", "SOURCE", "load_networks", "load_results", "parse_readme",
            "publication_of"]
@@ -173,7 +174,7 @@ def _cost_frame(table: MarkdownTable, cols: tuple[str, ...], task: str) -> pd.Da
         "source_row": list(table.lines),
     })
     out["approx_params"] = out["param_mib"] * 1024**2 / 4
-    out["flop_per_image"] = 2.0 * out["macs_per_image"]
+    out["flop_per_image"] = macs_to_flop(out["macs_per_image"], 2.0)
     out.attrs["repairs"] = df.attrs["repairs"]
     return out
 

@@ -179,6 +179,7 @@ from computelimits.data.parse import (
 )
 from computelimits.data.schema import conform
 from computelimits.errors import ConfigError, InputError
+from computelimits.formulas import hardware_burden_flop
 
 __all__ = [
     "COMPUTE_KINDS",
@@ -560,7 +561,8 @@ def _burden_as_given(rate_gflops: float, used: list[tuple[str, str, float]],
         return None, "no hw_gflops", note, None, np.nan
     if np.isnan(time_sec):
         return None, "no time_sec", note, None, np.nan
-    return (rate_gflops * GFLOP * time_sec, None, note, "as given", _gpu_tpu_count(used))
+    return (hardware_burden_flop(1.0, rate_gflops * GFLOP, time_sec), None, note, "as given",
+            _gpu_tpu_count(used))
 
 
 def _burden_from_mapping(rates: dict[str, Peak], convention: str,
@@ -623,7 +625,7 @@ def _burden_from_mapping(rates: dict[str, Peak], convention: str,
         return None, reason, note, None, np.nan
     precision = precisions[0] if len(precisions) == 1 else "mixed"
     has_chip = any(kind != "cpu" for kind, _nm, _ct in used)
-    return (rate_gflops * GFLOP * time_sec, None, note, precision,
+    return (hardware_burden_flop(1.0, rate_gflops * GFLOP, time_sec), None, note, precision,
             chip_count if has_chip else np.nan)
 
 
