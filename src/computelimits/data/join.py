@@ -48,6 +48,7 @@ import pandas as pd
 
 from computelimits import assumptions
 from computelimits.data.compute_kinds import KINDS
+from computelimits.data.credits import attribution
 from computelimits.data.names import aliases, model_key
 from computelimits.formulas import network_operations_flop
 
@@ -278,11 +279,8 @@ def join_compute(results: pd.DataFrame, compute: pd.DataFrame, *,
     for col in ("training_flop", "training_flop_low", "training_flop_high"):
         table[col] = pd.to_numeric(table[col]).astype(float)
     table.attrs = dict(results.attrs)
-    attribution = list(results.attrs.get("attribution", []))
-    for line in compute.attrs.get("attribution", []):
-        if line not in attribution:
-            attribution.append(line)
-    table.attrs["attribution"] = attribution
+    # attribution from the sources the rows name (computelimits.data.credits), for display
+    table.attrs["attribution"] = attribution(table)
     return JoinResult(table, _report(table))
 
 

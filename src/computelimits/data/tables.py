@@ -11,7 +11,6 @@ from collections.abc import Callable
 import pandas as pd
 
 from computelimits.data.parse import Repairs
-from computelimits.data.registry import SOURCES
 from computelimits.data.schema import conform
 
 __all__ = ["combine", "compute", "grid", "hardware", "parse_source_table", "parse_table", "results",
@@ -68,19 +67,18 @@ def _loaders(table: str) -> list[tuple[str, Callable[..., pd.DataFrame]]]:
 
 
 def combine(frames: list[pd.DataFrame], table: str) -> pd.DataFrame:
-    """Concatenate conformed frames, merging attribution lines and repair counts."""
-    attribution: list[str] = []
+    """Concatenate conformed frames, merging repair counts; attribution lines come from the
+    sources the rows name (:mod:`computelimits.data.credits`)."""
     repairs = Repairs()
     for f in frames:
-        for line in f.attrs.get("attribution", []):
-            if line not in attribution:
-                attribution.append(line)
         for what, n in dict(f.attrs.get("repairs", {})).items():
             repairs.note(f"{f.attrs.get('source', '')}: {what}".lstrip(": "), n)
     nonempty = [conform(f, table) for f in frames if len(f)]
     out = (pd.concat(nonempty, ignore_index=True) if nonempty
            else conform(pd.DataFrame(), table))
-    out.attrs = {"attribution": attribution, "repairs": repairs}
+    from computelimits.data.credits import attribution
+
+    out.attrs = {"attribution": attribution(out), "repairs": repairs}
     return out
 
 
@@ -92,7 +90,6 @@ def parse_table(table: str, *, only: set[str] | None = None) -> pd.DataFrame:
         if only is not None and name not in only:
             continue
         df = loader()
-        df.attrs.setdefault("attribution", [SOURCES[name].attribution])
         df.attrs["source"] = name
         frames.append(df)
     return combine(frames, table)

@@ -15,11 +15,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from computelimits.data.credits import attribution
 from computelimits.data.join import JoinResult, join_compute
 from computelimits.errors import ConfigError
+
+if TYPE_CHECKING:
+    from computelimits.data.catalog import Catalog
 
 __all__ = ["FORMATS", "load_user_file"]
 
@@ -29,7 +34,7 @@ FORMATS = ("generic", "computer-progress")
 
 def load_user_file(path: str | Path, *, fmt: str = "generic", benchmark: str | None = None,
                    fill: bool = True, impute: bool = False, convention: str = "per-chip",
-                   strict: bool | None = None) -> JoinResult:
+                   strict: bool | None = None, catalog: Catalog | None = None) -> JoinResult:
     """Read ``path`` and join it with compute (see the module docstring).
 
     Args:
@@ -41,18 +46,23 @@ def load_user_file(path: str | Path, *, fmt: str = "generic", benchmark: str | N
         convention: hardware-burden convention of computer-progress files, "per-chip"
             (counts are chips; a TPU device's rate divided by its chips) or "paper" (the
             Computer Progress seeder: count × the table's rate as written).
-        strict: refuse modified mirror files (see :mod:`computelimits.data.fetch`).
+        strict: refuse modified mirror files (see :mod:`computelimits.data.fetch`); used
+            only when no ``catalog`` is given.
+        catalog: where the bundled compute and hardware tables come from (default: the
+            environment's, or ``Catalog(strict=strict)``).
     """
+    from computelimits.data.catalog import Catalog, default_catalog
     from computelimits.data.loaders import user_formats
+
+    if catalog is None:
+        catalog = default_catalog() if strict is None else Catalog(strict=strict)
 
     if fmt == "generic":
         results, compute = user_formats.load_generic(path)
     elif fmt == "computer-progress":
         if not benchmark:
             raise ConfigError("a computer-progress file needs its benchmark (--benchmark)")
-        from computelimits.data.loaders.computer_progress import peak_table
-
-        rates = {k: v for k, v in peak_table(strict=strict).items() if v.gflops == v.gflops}
+        rates = {k: v for k, v in catalog.peak_table().items() if v.gflops == v.gflops}
         results, compute = user_formats.load_computer_progress(
             path, benchmark=benchmark, hardware=rates, convention=convention)
     else:
@@ -64,22 +74,15 @@ def load_user_file(path: str | Path, *, fmt: str = "generic", benchmark: str | N
         if b not in set(results["benchmark"]):
             raise ConfigError(f"{path}: no {b} results (the file has "
                               f"{', '.join(sorted(set(results['benchmark'])))})")
-    attrs = dict(results.attrs)
     model_versions = networks = None
     if fill or impute:
-        from computelimits.data import tables
-
-        bundled = tables.compute(strict=strict)
-        compute = pd.concat([compute, bundled], ignore_index=True)
-        for line in bundled.attrs.get("attribution", []):
-            attrs.setdefault("attribution", [])
-            if line not in attrs["attribution"]:
-                attrs["attribution"].append(line)
+        compute = pd.concat([compute, catalog.compute()], ignore_index=True)
     if not fill:
         model_versions = pd.DataFrame({"model_version": [], "epoch_model": []})
     if not impute:
         networks = pd.DataFrame({"model_key": [], "flop_per_image": []})
-    compute.attrs = {"attribution": attrs.get("attribution", [])}
-    results.attrs = attrs
-    return join_compute(results, compute, model_versions=model_versions, networks=networks,
-                        impute=impute, fill=fill)
+    with catalog.active():
+        joined = join_compute(results, compute, model_versions=model_versions,
+                              networks=networks, impute=impute, fill=fill)
+    joined.table.attrs["attribution"] = attribution(joined.table)  # for display only
+    return joined
