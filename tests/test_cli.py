@@ -1,39 +1,53 @@
-"""The command line, run as a user would: a separate process, files on disk."""
+"""The command line: the real entry point in a few separate processes (start-up, exit codes,
+files on disk), everything else in-process (``invoke``, see conftest)."""
 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from computelimits.theory import TheoryResult
+from conftest import assert_one_line_error
 
-# the console script installed beside this interpreter, as a user would type it
-_SCRIPT = Path(sys.executable).with_name("computelimits")
-EXE = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "computelimits.cli"]
-
-
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    env = dict(os.environ, COLUMNS="120")
-    return subprocess.run([*EXE, *args], capture_output=True, text=True, cwd=cwd, env=env,
-                          timeout=600)
+#: Modules that make the start too slow; the command line imports them inside verbs only.
+HEAVY = ("pandas", "numpy", "matplotlib", "statsmodels", "numba", "scipy", "dask",
+         "distributed")
 
 
-def test_help_teaches_with_an_example():
-    top = run("--help")
+def test_help_teaches_with_an_example(run, invoke):
+    top = run("--help")  # the installed entry point
     assert top.returncode == 0 and "simulate" in top.stdout
-    sim = run("simulate", "--help")
+    sim = invoke("simulate", "--help")
     assert sim.returncode == 0
     for word in ("--quick", "--materialize", "--scheduler", "--workers", "--json", "Example"):
         assert word in sim.stdout
 
 
-def test_simulate_quick_writes_every_output(tmp_path):
+@pytest.mark.parametrize("args", [["--help"], ["fit", "--help"], ["data", "list", "--help"],
+                                  ["extrapolate", "--bogus-option"], ["estimate", "--chips",
+                                                                      "many"]])
+def test_help_and_option_errors_import_nothing_heavy(args, run):
+    """``--help`` and option errors answer without the numerical stack (fast start)."""
+    code = ("import runpy, sys\n"
+            f"sys.argv = ['computelimits', *{args!r}]\n"
+            "try:\n"
+            "    runpy.run_module('computelimits', run_name='__main__')\n"
+            "except SystemExit as exc:\n"
+            "    code = exc.code\n"
+            f"heavy = sorted(m for m in {HEAVY!r} if m in sys.modules)\n"
+            "print('HEAVY', heavy, 'CODE', code, file=sys.stderr)\n")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120)
+    last = res.stderr.strip().splitlines()[-1]
+    assert last.startswith("HEAVY [] CODE"), res.stderr
+    assert last.endswith("CODE 0" if args[-1] == "--help" else "CODE 2"), res.stderr
+
+
+def test_simulate_quick_writes_every_output(run, tmp_path):
     out = tmp_path / "quick"
     res = run("simulate", "--quick", "--workers", "2", "--out", str(out))
     assert res.returncode == 0, res.stderr
@@ -54,14 +68,28 @@ def test_simulate_quick_writes_every_output(tmp_path):
     assert len(loaded.runs) == len(runs)
 
 
-def test_simulate_json_and_options(tmp_path):
-    res = run("simulate", "--p", "30", "--k", "3", "--n", "10,40,100", "--reps", "3",
-              "--workers", "1", "--penalty", "universal", "--json", "--out", str(tmp_path))
+def test_simulate_json_and_options(invoke, tmp_path):
+    res = invoke("simulate", "--p", "30", "--k", "3", "--n", "10,40,100", "--reps", "3",
+                 "--workers", "1", "--penalty", "universal", "--json", "--out", str(tmp_path))
     assert res.returncode == 0, res.stderr
     payload = json.loads(res.stdout)
     assert payload["config"]["n_grid"] == [10, 40, 100]
     assert payload["config"]["penalty"] == "universal"
     assert len(payload["summary"]) == 4 * 3
+
+
+def test_simulate_grid_options_keep_the_rest_of_the_configs_grid():
+    """--n-min/--n-max/--per-decade change what they name; the rest is the base config's
+    grid (TheoryConfig's default, or TheoryConfig.quick()'s)."""
+    from computelimits.theory import TheoryConfig
+    from computelimits.theory.grids import grid_bounds, resolve_grid
+
+    default, quick = TheoryConfig().n_grid, TheoryConfig.quick().n_grid
+    assert grid_bounds(default) == (10, 100_000, 3) and grid_bounds(quick) == (10, 10_000, 2)
+    assert resolve_grid(default) is None and resolve_grid(quick) is None
+    assert resolve_grid(quick, n_max=1000) == (10, 32, 100, 316, 1000)
+    assert resolve_grid(default, n_min=100, per_decade=1) == (100, 1000, 10_000, 100_000)
+    assert resolve_grid(default, n="5, 50,5e2", n_min=7) == (5, 50, 500)
 
 
 @pytest.mark.parametrize(
@@ -77,20 +105,27 @@ def test_simulate_json_and_options(tmp_path):
         (["--workers", "0", "--quick"], "workers must be at least 1"),
     ],
 )
-def test_bad_options_give_one_line_and_exit_code_2(tmp_path, args, message):
-    res = run("simulate", "--out", str(tmp_path / "x"), *args)
-    assert res.returncode == 2
-    lines = [ln for ln in res.stderr.splitlines() if ln.strip()]
-    assert len(lines) == 1, res.stderr
-    assert message in lines[0]
-    assert "Traceback" not in res.stderr
+def test_bad_options_give_one_line_and_exit_code_2(invoke, tmp_path, args, message):
+    res = invoke("simulate", "--out", str(tmp_path / "x"), *args)
+    assert_one_line_error(res, message)
     assert not (tmp_path / "x" / "runs.csv").exists()
 
 
-def test_existing_results_survive_a_failed_run(tmp_path):
+def test_existing_results_survive_a_failed_run(run, tmp_path):
+    """The real entry point: exit code 2, one line, the earlier results untouched."""
     out = tmp_path / "keep"
     out.mkdir()
     (out / "runs.csv").write_text("precious\n")
     res = run("simulate", "--out", str(out), "--snr", "-1")
-    assert res.returncode == 2
+    assert_one_line_error(res, "snr must be a positive number")
     assert (out / "runs.csv").read_text() == "precious\n"
+
+
+def test_usage_errors_exit_2_and_the_version_prints(invoke):
+    bad = invoke("fit", "--bogus-option")
+    assert bad.returncode == 2 and "No such option" in bad.stderr
+    assert invoke("estimate", "--chips", "many").returncode == 2
+    from computelimits import __version__
+
+    v = invoke("--version")
+    assert v.returncode == 0 and v.stdout.strip() == f"computelimits {__version__}"

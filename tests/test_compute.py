@@ -120,15 +120,15 @@ def test_grid_lookup(mirror):
 
 
 def test_estimate_from_chips_and_hours(mirror):
-    from computelimits.compute.estimate import estimate
+    from computelimits.compute import estimate
 
     e = estimate(chip="NVIDIA A100 SXM4 80 GB", chips=64, hours=100, zone="FR",
                  usd_per_chip_hour=2.0)
     peak = e.peak_flops
     assert e.hardware_burden_flop == pytest.approx(64 * peak * 100 * 3600)
     assert e.training_flop == pytest.approx(e.hardware_burden_flop * 0.35)
-    assert e.training_flop_range == pytest.approx((e.hardware_burden_flop * 0.30,
-                                                   e.hardware_burden_flop * 0.40))
+    assert (e.training_flop_ci_low, e.training_flop_ci_high) == pytest.approx(
+        (e.hardware_burden_flop * 0.30, e.hardware_burden_flop * 0.40))
     assert e.cost_usd == pytest.approx(64 * 100 * 2.0)
     names = {a["name"] for a in e.assumptions}
     assert {"utilization", "chip_tdp", "server_overhead", "pue", "grid_intensity"} <= names
@@ -141,16 +141,107 @@ def test_estimate_from_chips_and_hours(mirror):
 
 
 def test_estimate_from_params_and_tokens_gives_ranges(mirror):
-    from computelimits.compute.estimate import estimate
+    from computelimits.compute import estimate
 
     e = estimate(parameters=1e9, tokens=2e10, chip="NVIDIA H100 SXM5 80GB", chips=8)
     assert e.training_flop == pytest.approx(1.2e20)
-    lo, hi = e.chip_hours_range
+    lo, hi = e.chip_hours_ci_low, e.chip_hours_ci_high
     assert lo < e.chip_hours < hi
     assert hi / lo == pytest.approx(0.40 / 0.30)
-    assert e.cost_usd_range[0] < e.cost_usd < e.cost_usd_range[1]
+    assert e.cost_usd_ci_low < e.cost_usd < e.cost_usd_ci_high
     with pytest.raises(ConfigError, match="both --params and --tokens"):
         estimate(parameters=1e9)
+
+
+def test_estimate_result_vocabulary(mirror):
+    from computelimits.compute import estimate
+    from computelimits.results import Summary
+
+    e = estimate(parameters=1e9, tokens=2e10, chip="NVIDIA H100 SXM5 80GB", chips=8, zone="FR")
+    d = e.to_dict()
+    assert not [k for k in d if k.endswith(("_range", "_conf", "conf_low", "conf_high"))]
+    for q in ("training_flop", "chip_hours", "hours", "energy_kwh", "co2_kg", "cost_usd"):
+        assert d[f"{q}_ci_low"] <= d[q] <= d[f"{q}_ci_high"], q
+    f = e.to_frame().set_index("quantity")
+    assert list(f.columns) == ["value", "ci_low", "ci_high", "unit"]
+    assert f.loc["cost_usd", "value"] == e.cost_usd
+    assert f.loc["cost_usd", "ci_high"] == e.cost_usd_ci_high
+    assert np.isnan(f.loc["paper_cost_usd", "ci_low"])
+    s = e.summary()
+    assert isinstance(s, Summary) and "chip-hours" in s and "assumptions:" in s
+    assert any(n.startswith("source: Epoch AI") for n in s.notes)
+    assert s.to_frame().equals(f.reset_index())
+    assert "<table" in e._repr_html_()
+
+
+def test_lookup_records_have_the_results_vocabulary(mirror):
+    from computelimits.compute import chip_hour_price, find_chip, grid_intensity
+    from computelimits.results import Summary
+
+    p = chip_hour_price("NVIDIA H100 SXM5 80GB")
+    assert (p.usd_per_chip_hour_ci_low <= p.usd_per_chip_hour <= p.usd_per_chip_hour_ci_high)
+    assert set(p.to_dict()) >= {"usd_per_chip_hour", "usd_per_chip_hour_ci_low",
+                                "usd_per_chip_hour_ci_high", "n"}
+    for rec in (p, grid_intensity("FR"), find_chip("H100 SXM5 80GB")):
+        frame = rec.to_frame()
+        assert len(frame) == 1
+        s = rec.summary()
+        assert isinstance(s, Summary) and s.to_frame().equals(frame)
+        assert "<table" in rec._repr_html_()
+    assert find_chip("H100 SXM5 80GB").to_frame()["peak_fp16_flops"].iloc[0] > 1e14
+
+
+def test_crosscheck_result_vocabulary():
+    import pandas as pd
+
+    from computelimits.compute import CrossCheck
+    from computelimits.results import Summary
+
+    cc = CrossCheck(pd.DataFrame({"model": ["a", "b"], "ratio": [1.0, 4.0]}),
+                    pd.DataFrame({"model": ["a"], "ratio": [1.5]}),
+                    pd.DataFrame({"ratio": []}), {"no TDP": 1}, ["some source"])
+    r = cc.ratios().set_index("check")
+    assert r.loc["compute", "n"] == 2 and r.loc["compute", "within_2x"] == 0.5
+    assert r.loc["power", "n"] == 0
+    s = cc.summary()
+    assert isinstance(s, Summary) and "power: no models" in s and "no TDP 1" in s
+    assert s.to_frame().equals(cc.ratios())
+    assert list(cc.to_frame()["check"]) == ["compute", "compute", "cost"]
+    d = cc.to_dict()
+    assert d["skipped"] == {"no TDP": 1} and d["summary"][0]["n"] == 2
+    assert "<table" in cc._repr_html_()
+
+
+def test_package_exports_lazily_and_stays_light():
+    code = ("import sys, computelimits.compute as c\n"
+            "heavy = [m for m in ('pandas', 'matplotlib', 'statsmodels', 'numba', 'torch')"
+            " if m in sys.modules]\n"
+            "assert not heavy, heavy\n"
+            "from computelimits.compute import (estimate, crosscheck, find_chip, "
+            "chip_hour_price, grid_intensity, usd_per_flop, default_pue, Estimate, "
+            "CrossCheck, ChipPrice, GridIntensity, Chip, hardware_burden, burden)\n"
+            "from computelimits.compute.estimates import estimate as e2\n"
+            "from computelimits.compute.crosschecks import crosscheck as c2\n"
+            "assert callable(estimate) and estimate.__module__.endswith('.estimates')\n"
+            "assert c.estimate is estimate is e2 and c.crosscheck is crosscheck is c2\n"
+            "assert sorted(c.__all__) == sorted(c._EXPORTS) and set(c.__all__) <= set(dir(c))\n"
+            "for n in c.__all__:\n"
+            "    if n not in ('FlopCount', 'count_flops', 'training_flop'):\n"
+            "        getattr(c, n)\n")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120)
+    assert res.returncode == 0, res.stderr
+
+
+def test_no_compute_module_shares_its_name_with_a_function_in_it():
+    import ast
+
+    folder = Path(__file__).resolve().parents[1] / "src" / "computelimits" / "compute"
+    for path in sorted(folder.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        defined = {n.name for n in tree.body
+                   if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)}
+        assert path.stem not in defined, path.name
 
 
 # ---- the estimator against Epoch's data ---------------------------------------------------
@@ -158,27 +249,27 @@ def test_estimate_from_params_and_tokens_gives_ranges(mirror):
 
 @pytest.fixture(scope="module")
 def cross(mirror):
-    from computelimits.compute.crosscheck import crosscheck
+    from computelimits.compute import crosscheck
 
     return crosscheck()
 
 
 def test_effective_compute_matches_reported_compute_for_most_models(cross):
-    s = cross.summary().set_index("check")
+    s = cross.ratios().set_index("check")
     assert s.loc["compute", "n"] > 200
     assert 0.7 < s.loc["compute", "median"] < 1.5
     assert s.loc["compute", "within_3x"] > 0.7
 
 
 def test_power_matches_epochs_power_draw(cross):
-    s = cross.summary().set_index("check")
+    s = cross.ratios().set_index("check")
     assert s.loc["power", "n"] > 400
     assert s.loc["power", "within_2x"] > 0.95
 
 
 def test_cloud_rental_cost_exceeds_epochs_amortized_cost(cross):
     # Epoch's 2023-dollar costs amortize hardware; on-demand cloud rental costs more.
-    s = cross.summary().set_index("check")
+    s = cross.ratios().set_index("check")
     assert s.loc["cost", "n"] > 50
     assert s.loc["cost", "median"] > 1
 
@@ -214,7 +305,7 @@ def test_cli_estimate_json_and_errors(mirror):
 
 def test_estimate_from_a_pytorch_model(mirror):
     torch = pytest.importorskip("torch")
-    from computelimits.compute.estimate import estimate
+    from computelimits.compute import estimate
 
     torch.manual_seed(0)
     model = torch.nn.Sequential(torch.nn.Linear(32, 64, bias=False), torch.nn.ReLU(),

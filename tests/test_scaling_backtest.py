@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from computelimits.errors import ConfigError
-from computelimits.scaling.backtest import (
+from computelimits.scaling.backtests import (
     DEFAULT_CUTOFFS,
     LANGUAGE_BENCHMARKS,
     MIN_TRAIN,
@@ -129,7 +129,7 @@ def test_backtest_through_a_joined_table(tmp_path):
     res = backtest("mmlu", "2020-07-01", joined=joined, n_boot=200)
     train, after, _ = split(h.drop(index=0), "2020-07-01")
     assert (res.n_undated, res.n_train, res.n_after) == (1, len(train), len(after))
-    s = res.summary()
+    s = res.to_dict()
     assert s["n_test"] == len(res.table) == len(new_bests(after, train["error"].min()))
     assert s["n_test"] > 0
     assert set(s) >= {"n_train", "n_test", "pi_coverage", "ci_coverage", "median_abs_error_oom",
@@ -139,11 +139,12 @@ def test_backtest_through_a_joined_table(tmp_path):
     assert s["bias_oom"] == pytest.approx(t["error_oom"].mean())
     assert s["median_abs_error_oom"] == pytest.approx(t["error_oom"].abs().median())
     assert s["pi_coverage"] == pytest.approx(t["in_pi"].mean())
-    assert (t["pred_low"] <= t["conf_low"]).all() and (t["conf_high"] <= t["pred_high"]).all()
+    assert (t["predicted_pred_ci_low"] <= t["predicted_ci_low"]).all()
+    assert (t["predicted_ci_high"] <= t["predicted_pred_ci_high"]).all()
     out = tmp_path / "backtest.json"
     out.write_text(json.dumps(res.to_dict()))
     back = json.loads(out.read_text())
-    assert back["summary"]["n_test"] == s["n_test"]
+    assert back["n_test"] == s["n_test"]
     assert len(back["table"]) == s["n_test"]
     assert back["fit"]["n"] == res.n_train
 
@@ -155,7 +156,8 @@ def test_year_controlled_backtest_predicts_at_each_results_year():
     r = res.table.iloc[0]
     direct = res.fit.log10_compute_for(r["error"], year=r["year"])
     assert r["predicted"] == pytest.approx(direct["log10_compute"])
-    assert res.summary()["control_year"] is True
+    assert res.to_dict()["control_year"] is True
+    assert "controlling for year" in str(res.summary())
 
 
 def test_backtest_settings_are_checked():
@@ -174,7 +176,7 @@ def test_a_backtest_without_new_bests_has_empty_table_and_nan_coverage():
     d = history(np.random.default_rng(4))
     res = backtest("synthetic", "2030-01-01", data=d, n_boot=100)
     assert res.table.empty and res.n_after == 0
-    s = res.summary()
+    s = res.to_dict()
     assert s["n_test"] == 0 and math.isnan(s["pi_coverage"]) and math.isnan(s["bias_oom"])
 
 
@@ -200,10 +202,9 @@ def test_calibration_skips_pairs_with_a_reason():
 # -- the real data --------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def joined(mirror):
-    from computelimits.data import tables
-    from computelimits.data.join import join_compute
+    from computelimits.data.catalog import default_catalog
 
-    return join_compute(tables.results(), tables.compute()).table
+    return default_catalog().joined().table
 
 
 @pytest.fixture(scope="module")
@@ -245,6 +246,8 @@ def test_real_backtest_rows_are_sane(joined):
     assert (pd.to_datetime(t["date"]) >= pd.Timestamp("2022-01-01")).all()
     assert (t["error"] < res.best_before).all()
     assert t["error"].is_monotonic_decreasing
-    assert np.isfinite(t[["actual", "predicted", "conf_low", "pred_low"]]).all().all()
+    cols = ["actual", "predicted", "predicted_ci_low", "predicted_pred_ci_low"]
+    assert np.isfinite(t[cols]).all().all()
     assert t["actual"].between(15, 30).all()  # 10^15..10^30 FLOP
-    assert (t["pred_low"] <= t["predicted"]).all() and (t["predicted"] <= t["pred_high"]).all()
+    assert (t["predicted_pred_ci_low"] <= t["predicted"]).all()
+    assert (t["predicted"] <= t["predicted_pred_ci_high"]).all()

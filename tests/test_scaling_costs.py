@@ -31,7 +31,8 @@ def test_no_progress_no_growth_is_flat():
     assert list(t["buy_year"]) == [2025, 2026, 2027]
     assert np.allclose(t["usd_median"], 1e25 / 0.35 * 1e-18, rtol=1e-12)
     assert np.allclose(t["co2_kg_median"], 1e25 * KG_PER_FLOP, rtol=1e-12)
-    for col in ("usd_low", "usd_high", "co2_kg_low", "co2_kg_high", "log10_flop_median"):
+    for col in ("usd_ci_low", "usd_ci_high", "co2_kg_ci_low", "co2_kg_ci_high",
+                "log10_flop_median"):
         assert np.allclose(t[col], t[col].iloc[0], rtol=1e-12)
     assert (t["share_cheaper"] == 0).all()
     assert np.allclose(t["usd_ratio_median"], 1.0)
@@ -43,7 +44,7 @@ def test_planted_rates_give_exact_yearly_falls():
                        **{**FIXED, "growth": g})
     t = r.table
     for h in (1, 2):
-        for q in ("median", "low", "high"):
+        for q in ("median", "ci_low", "ci_high"):
             assert t[f"usd_{q}"].iloc[h] / t[f"usd_{q}"].iloc[0] == pytest.approx(
                 10.0 ** (-(rate + g) * h), rel=1e-10)
             assert t[f"co2_kg_{q}"].iloc[h] / t[f"co2_kg_{q}"].iloc[0] == pytest.approx(
@@ -58,17 +59,18 @@ def test_intervals_widen_with_spread_and_contain_the_median():
     narrow = cost_over_time(_spread(0.1), progress_rate=0.4, **FIXED).table
     wide = cost_over_time(_spread(0.5), progress_rate=0.4, **FIXED).table
     for col in ("log10_flop", "usd", "co2_kg"):
-        width_n = np.log10(narrow[f"{col}_high"] / narrow[f"{col}_low"]) if col != "log10_flop" \
-            else narrow[f"{col}_high"] - narrow[f"{col}_low"]
-        width_w = np.log10(wide[f"{col}_high"] / wide[f"{col}_low"]) if col != "log10_flop" \
-            else wide[f"{col}_high"] - wide[f"{col}_low"]
+        lo, hi = f"{col}_ci_low", f"{col}_ci_high"
+        width_n = np.log10(narrow[hi] / narrow[lo]) if col != "log10_flop" \
+            else narrow[hi] - narrow[lo]
+        width_w = np.log10(wide[hi] / wide[lo]) if col != "log10_flop" \
+            else wide[hi] - wide[lo]
         assert (width_w > width_n).all()
     # a spread of prices widens dollars, not CO2
     prices = 10.0 ** np.random.default_rng(0).normal(-18.0, 0.3, 200)
     priced = cost_over_time(25.0, progress_rate=0.4, **{**FIXED, "usd_per_peak_flop": prices})
     fixed = cost_over_time(25.0, progress_rate=0.4, **FIXED)
-    assert (priced.table["usd_high"] > priced.table["usd_low"] * 2).all()
-    assert np.allclose(priced.table["co2_kg_low"], fixed.table["co2_kg_low"])
+    assert (priced.table["usd_ci_high"] > priced.table["usd_ci_low"] * 2).all()
+    assert np.allclose(priced.table["co2_kg_ci_low"], fixed.table["co2_kg_ci_low"])
     # every input spread at once: low <= median <= high everywhere
     r = cost_over_time(_spread(0.3), progress_rate=np.random.default_rng(1).normal(0.4, 0.1, 97),
                        **{**FIXED, "usd_per_peak_flop": prices, "utilization": (0.3, 0.4),
@@ -76,20 +78,20 @@ def test_intervals_widen_with_spread_and_contain_the_median():
                           "growth": np.random.default_rng(2).normal(0.13, 0.02, 50)})
     t = r.table
     for col in ("log10_flop", "usd", "co2_kg", "usd_ratio"):
-        assert (t[f"{col}_low"] <= t[f"{col}_median"]).all()
-        assert (t[f"{col}_median"] <= t[f"{col}_high"]).all()
-    assert (t[["usd_low", "co2_kg_low"]].iloc[1:].to_numpy()
-            < t[["usd_high", "co2_kg_high"]].iloc[1:].to_numpy()).all()
+        assert (t[f"{col}_ci_low"] <= t[f"{col}_median"]).all()
+        assert (t[f"{col}_median"] <= t[f"{col}_ci_high"]).all()
+    assert (t[["usd_ci_low", "co2_kg_ci_low"]].iloc[1:].to_numpy()
+            < t[["usd_ci_high", "co2_kg_ci_high"]].iloc[1:].to_numpy()).all()
 
 
 def test_json_safe_and_summary():
     r = cost_over_time([25.0, 400.0], progress_rate=0.4, **FIXED)  # 10^400 FLOP: infinite
     assert isinstance(r, CostOverTime)
-    assert math.isinf(r.table["usd_high"].iloc[0])
+    assert math.isinf(r.table["usd_ci_high"].iloc[0])
     d = r.to_dict()
     text = json.dumps(d, allow_nan=False)
     assert "Infinity" not in text and "NaN" not in text
-    assert d["table"][0]["usd_high"] is None
+    assert d["table"][0]["usd_ci_high"] is None
     names = {a["name"] for a in d["assumptions"]}
     assert {"log10_flop_today", "progress_rate", "flop_per_usd_growth", "usd_per_peak_flop",
             "utilization", "chip_tdp", "chip_peak", "server_overhead", "pue",
@@ -103,12 +105,12 @@ def test_json_safe_and_summary():
 def test_hardware_burden_multiplies_by_utilization():
     train = cost_over_time(25.0, progress_rate=0.4, **FIXED).table
     burden = cost_over_time(25.0, progress_rate=0.4, kind="hardware_burden", **FIXED).table
-    for col in ("usd_median", "co2_kg_median", "usd_low", "co2_kg_high"):
+    for col in ("usd_median", "co2_kg_median", "usd_ci_low", "co2_kg_ci_high"):
         assert np.allclose(burden[col] / train[col], 0.35, rtol=1e-12)
     # a burden prices chip-time: its dollars do not depend on the utilization drawn
     spread = cost_over_time(25.0, progress_rate=0.0, kind="hardware_burden",
                             **{**FIXED, "utilization": (0.3, 0.4)}).table
-    assert np.allclose(spread["usd_low"], spread["usd_high"], rtol=1e-12)
+    assert np.allclose(spread["usd_ci_low"], spread["usd_ci_high"], rtol=1e-12)
     assert np.allclose(spread["usd_median"], 1e25 * 1e-18, rtol=1e-12)
 
 
@@ -142,10 +144,10 @@ def test_bad_arguments():
 def test_real_price_table_and_trend_give_finite_intervals(mirror):
     r = cost_over_time(_spread(0.3, n=300), progress_rate=0.4, n_draws=500, growth_n_boot=200)
     t = r.table
-    cols = [c for c in t.columns if c.endswith(("_median", "_low", "_high"))]
+    cols = [c for c in t.columns if c.endswith(("_median", "_ci_low", "_ci_high"))]
     assert np.isfinite(t[cols].to_numpy()).all()
-    assert (t["usd_low"] < t["usd_median"]).all() and (t["usd_median"] < t["usd_high"]).all()
-    assert (t["co2_kg_low"] < t["co2_kg_high"]).all()
+    assert (t["usd_ci_low"] < t["usd_median"]).all() and (t["usd_median"] < t["usd_ci_high"]).all()
+    assert (t["co2_kg_ci_low"] < t["co2_kg_ci_high"]).all()
     by = {a["name"]: a for a in r.assumptions}
     g = by["flop_per_usd_growth"]
     assert g["low"] is not None and 0 < g["low"] < g["value"] < g["high"]

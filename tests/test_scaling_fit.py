@@ -55,7 +55,7 @@ def clustered(rng, clusters=40, per=5, sd_u=0.1, sd_e=0.02) -> pd.DataFrame:
 
 def _covers(fit: ScalingFit, method: str, truth: float = SLOPE) -> bool:
     ci = fit.conf_int(method=method).loc["log10_compute"]
-    return bool(ci["low"] <= truth <= ci["high"])
+    return bool(ci["ci_low"] <= truth <= ci["ci_high"])
 
 
 # -- recovery and coverage ------------------------------------------------------------------
@@ -109,7 +109,7 @@ def test_prediction_interval_of_the_inverse_covers_new_results():
         x0 = rng.uniform(15, 25)
         e0 = 10 ** (1 + SLOPE * x0 + rng.normal(0, 0.05))
         p = f.log10_compute_for(e0)
-        hits += p["pred_low"] <= x0 <= p["pred_high"]
+        hits += p["log10_compute_pred_ci_low"] <= x0 <= p["log10_compute_pred_ci_high"]
     assert 0.90 <= hits / sims <= 0.99, hits / sims
 
 
@@ -120,7 +120,7 @@ def test_prediction_interval_covers_for_a_small_training_set():
         f = ScalingFit(n_boot=400, seed=s).fit(simulate(rng, n=12))
         x0 = rng.uniform(15, 25)
         p = f.log10_compute_for(10 ** (1 + SLOPE * x0 + rng.normal(0, 0.05)))
-        hits += p["pred_low"] <= x0 <= p["pred_high"]
+        hits += p["log10_compute_pred_ci_low"] <= x0 <= p["log10_compute_pred_ci_high"]
     # measured 0.915 with leverage-adjusted, df-corrected residuals (0.875 with raw ones);
     # Monte Carlo SE of a 95% rate over 200 simulations is 0.015
     assert hits / sims >= 0.90, hits / sims
@@ -229,8 +229,8 @@ def test_year_control_recovers_a_simulated_year_effect():
     data = _frame(x, y, year=year)
     f = ScalingFit(control_year=True, n_boot=0).fit(data)
     ci = f.conf_int(method="ols")
-    assert ci.loc["year", "low"] <= c <= ci.loc["year", "high"]
-    assert ci.loc["log10_compute", "low"] <= SLOPE <= ci.loc["log10_compute", "high"]
+    assert ci.loc["year", "ci_low"] <= c <= ci.loc["year", "ci_high"]
+    assert ci.loc["log10_compute", "ci_low"] <= SLOPE <= ci.loc["log10_compute", "ci_high"]
     assert f.year_gain_ == pytest.approx(10 ** (f.params_[2] / f.params_[1]), rel=1e-12)
     assert f.year_gain_ == pytest.approx(10 ** (c / SLOPE), rel=0.15)
     # the definition: compute × gain this year ≡ the same compute one year later
@@ -267,16 +267,17 @@ def test_conf_int_methods_return_ordered_intervals(method):
     f = ScalingFit(n_boot=500).fit(clustered(np.random.default_rng(11), clusters=25, per=3))
     ci = f.conf_int(method=method)
     assert list(ci.index) == ["intercept", "log10_compute"]
-    assert (ci["low"] < ci["high"]).all()
-    assert ((ci["low"] <= f.params_) & (f.params_ <= ci["high"])).all()
+    assert (ci["ci_low"] < ci["ci_high"]).all()
+    assert ((ci["ci_low"] <= f.params_) & (f.params_ <= ci["ci_high"])).all()
     wider = f.conf_int(alpha=0.01, method=method)
-    assert (wider["low"] <= ci["low"]).all() and (wider["high"] >= ci["high"]).all()
+    assert (wider["ci_low"] <= ci["ci_low"]).all() and (wider["ci_high"] >= ci["ci_high"]).all()
 
 
 def test_log10_compute_for_intervals_are_nested():
     f = ScalingFit(n_boot=1000).fit(simulate(np.random.default_rng(12), n=60))
     p = f.log10_compute_for(0.03)
-    assert p["pred_low"] < p["conf_low"] < p["log10_compute"] < p["conf_high"] < p["pred_high"]
+    assert (p["log10_compute_pred_ci_low"] < p["log10_compute_ci_low"] < p["log10_compute"]
+            < p["log10_compute_ci_high"] < p["log10_compute_pred_ci_high"])
     assert p["share_wrong_sign"] == 0
 
 
@@ -285,7 +286,7 @@ def test_summary_and_to_dict():
     d = f.to_dict()
     assert d["n"] == 200 and d["clusters"] == 40 and d["papers"] == 40
     assert d["slope_ci_low"] < d["slope"] < d["slope_ci_high"]
-    assert d["slope_boot_low"] < d["slope_boot_high"]
+    assert d["slope_boot_ci_low"] < d["slope_boot_ci_high"]
     assert "log10_compute" in f.summary() and "bootstrap" in f.summary()
 
 
@@ -351,4 +352,4 @@ def test_upper_bounds_are_infinite_not_nan_when_the_slope_is_uncertain():
         warnings.simplefilter("ignore", RuntimeWarning)
         p = f.log10_compute_for(0.01)
     assert p["share_wrong_sign"] > 0.025
-    assert p["conf_high"] == np.inf and p["pred_high"] == np.inf
+    assert p["log10_compute_ci_high"] == np.inf and p["log10_compute_pred_ci_high"] == np.inf

@@ -39,7 +39,7 @@ def test_planted_rate_and_slope_are_recovered_within_their_intervals():
     lo, hi = fc.rate_conf_int()
     assert lo <= RATE <= hi and hi - lo < 0.5
     ci = fc.fit_.conf_int().loc["log10_compute"]
-    assert ci["low"] <= SLOPE <= ci["high"]
+    assert ci["ci_low"] <= SLOPE <= ci["ci_high"]
     assert fc.halving_months_ == pytest.approx(12 * math.log10(2) / fc.rate_)
     assert fc.identified_ and "orders of magnitude per year" in fc.summary()
 
@@ -58,8 +58,8 @@ def test_forward_inverse_and_frontier_agree():
     inv = fc.inverse(0.2, 2024.0)
     fwd = fc.forward(10 ** inv["log10_compute"], 2024.0).iloc[0]
     assert fwd["error"] == pytest.approx(0.2, rel=1e-9)
-    assert fwd["low"] < 0.2 < fwd["high"]
-    assert inv["low"] < inv["log10_compute"] < inv["high"]
+    assert fwd["error_ci_low"] < 0.2 < fwd["error_ci_high"]
+    assert inv["log10_compute_ci_low"] < inv["log10_compute"] < inv["log10_compute_ci_high"]
     # a year later the same error needs 10^rate × less compute
     later = fc.inverse(0.2, 2025.0)["log10_compute"]
     assert inv["log10_compute"] - later == pytest.approx(fc.rate_, rel=1e-9)
@@ -110,7 +110,7 @@ def test_cutoff_grid_needs_enough_history():
     (0.93, 0.8, "off by more than 3.2×"),
 ])
 def test_trust_sentence_follows_the_goals(coverage, medae, says):
-    from computelimits.scaling.outlook import trust_sentence
+    from computelimits.scaling.outlooks import trust_sentence
 
     s = trust_sentence({"predictions": 10, "cutoffs": 2, "forward_coverage": coverage,
                         "inverse_medae_oom": medae}, None)

@@ -54,7 +54,7 @@ def planted(seed: int, gamma: float = 0.5, *, n: int = 40, per_paper: int = 2,
 
 
 def covers(ci: pd.DataFrame, value: float, row: str = "gamma") -> bool:
-    return bool(ci.loc[row, "low"] <= value <= ci.loc[row, "high"])
+    return bool(ci.loc[row, "ci_low"] <= value <= ci.loc[row, "ci_high"])
 
 
 # -- planted rate recovered -------------------------------------------------------------
@@ -76,8 +76,8 @@ def test_planted_gamma_and_slopes_recovered(fit05):
     assert list(p.index) == ["bench0", "bench1", "bench2"]
     for k, b in enumerate(SLOPES):
         row = p.loc[f"bench{k}"]
-        assert row["b_low"] <= b <= row["b_high"]
-        assert row["b_low"] <= row["b"] <= row["b_high"]
+        assert row["b_ci_low"] <= b <= row["b_ci_high"]
+        assert row["b_ci_low"] <= row["b"] <= row["b_ci_high"]
         assert row["resid_sd"] == pytest.approx(0.03, rel=0.35)
         assert row["a"] == pytest.approx(intercept(b, 0.5), abs=0.4)
     assert f.n_ == 120 and f.n_clusters_ == 60 and f.n_undated_ == 0 and not f.skipped_
@@ -103,7 +103,7 @@ def test_intervals_map_to_gain_and_halving(fit05):
     assert ci.loc["halving_months"].tolist() == pytest.approx(
         [12 * math.log10(2) / hi, 12 * math.log10(2) / lo])
     wide = fit05.conf_int(alpha=0.01)
-    assert wide.loc["gamma", "low"] < lo and wide.loc["gamma", "high"] > hi
+    assert wide.loc["gamma", "ci_low"] < lo and wide.loc["gamma", "ci_high"] > hi
 
 
 def test_zero_rate_planted_interval_covers_zero():
@@ -111,7 +111,7 @@ def test_zero_rate_planted_interval_covers_zero():
     assert covers(f.conf_int(), 0.0)
     assert covers(f.conf_int(method="profile"), 0.0)
     # a halving interval that reaches γ ≤ 0 is open above: compute never halves there
-    assert f.conf_int().loc["halving_months", "high"] == math.inf
+    assert f.conf_int().loc["halving_months", "ci_high"] == math.inf
 
 
 def test_bootstrap_covers_planted_rate_in_most_seeds():
@@ -132,8 +132,8 @@ def test_one_benchmark_equals_scaling_fit_with_year_control():
         assert rates.loc[name, "gamma"] == pytest.approx(c_over_b, abs=1e-7)
         assert rates.loc[name, "gamma_ols"] == pytest.approx(c_over_b, rel=1e-9)
         assert rates.loc[name, "b"] == pytest.approx(sf.params_[1], abs=1e-6)
-        assert rates.loc[name, "gamma_low"] < rates.loc[name, "gamma"] \
-            < rates.loc[name, "gamma_high"]
+        assert rates.loc[name, "gamma_ci_low"] < rates.loc[name, "gamma"] \
+            < rates.loc[name, "gamma_ci_high"]
     assert rates["skipped"].isna().all()
 
 
@@ -188,9 +188,9 @@ def test_gamma_at_a_bound_is_reported_not_accepted():
     with pytest.warns(GammaAtBoundWarning, match="upper bound"):
         f = PooledProgress(n_boot=200, gamma_bounds=(-1.0, 1.0)).fit(d)
     assert f.at_bound_ == "upper" and f.gamma_ == 1.0
-    assert f.conf_int().loc["gamma", "high"] == math.inf
-    assert f.conf_int(method="profile").loc["gamma", "high"] == math.inf
-    assert f.conf_int().loc["halving_months", "low"] == 0.0
+    assert f.conf_int().loc["gamma", "ci_high"] == math.inf
+    assert f.conf_int(method="profile").loc["gamma", "ci_high"] == math.inf
+    assert f.conf_int().loc["halving_months", "ci_low"] == 0.0
     assert f.boot_at_bound_ > 0.5
     assert "upper bound" in f.summary() and "not an estimate" in f.summary()
     assert f.to_dict()["at_bound"] == "upper"
@@ -240,11 +240,11 @@ def test_summary_frame_dict_and_published(fit05):
     fr = fit05.to_frame()
     assert list(fr.index) == ["bench0", "bench1", "bench2"]
     assert (fr["gamma"] == fit05.gamma_).all()
-    assert fr["gamma_low"].iloc[0] < fit05.gamma_ < fr["gamma_high"].iloc[0]
+    assert fr["gamma_ci_low"].iloc[0] < fit05.gamma_ < fr["gamma_ci_high"].iloc[0]
     d = fit05.to_dict()
     assert d["gamma"] == fit05.gamma_ and d["n"] == 120 and len(d["benchmarks"]) == 3
-    assert d["gamma_bootstrap_low"] < d["gamma"] < d["gamma_bootstrap_high"]
-    assert d["gamma_profile_low"] < d["gamma"] < d["gamma_profile_high"]
+    assert d["gamma_bootstrap_ci_low"] < d["gamma"] < d["gamma_bootstrap_ci_high"]
+    assert d["gamma_profile_ci_low"] < d["gamma"] < d["gamma_profile_ci_high"]
     cmp = compare_published(fit05)
     assert list(cmp["name"]) == ["this fit (pooled γ)", "Ho et al. 2024",
                                  "Erdil & Besiroglu 2022"]
@@ -254,7 +254,8 @@ def test_summary_frame_dict_and_published(fit05):
     assert (eb.halving_months, eb.low, eb.high) == (9.0, 4.0, 25.0)
     assert "2212.05153" in eb.citation
     assert cmp.loc[1, "gamma"] == pytest.approx(12 * math.log10(2) / 8)
-    assert cmp.loc[0, "low"] < cmp.loc[0, "halving_months"] < cmp.loc[0, "high"]
+    assert (cmp.loc[0, "halving_months_ci_low"] < cmp.loc[0, "halving_months"]
+            < cmp.loc[0, "halving_months_ci_high"])
 
 
 def test_bootstrap_is_reproducible_and_seeded():
@@ -270,11 +271,10 @@ LANGUAGE = ("mmlu", "gsm8k", "hellaswag", "arc-challenge", "winogrande")
 
 
 def test_pooled_rate_on_the_mirror(mirror):
-    from computelimits.data import tables
-    from computelimits.data.join import join_compute
+    from computelimits.data.catalog import default_catalog
     from computelimits.scaling.dataset import benchmark_data
 
-    joined = join_compute(tables.results(), tables.compute()).table
+    joined = default_catalog().joined().table
     data = pd.concat([benchmark_data(b, joined=joined) for b in LANGUAGE], ignore_index=True)
     f = PooledProgress(n_boot=500, seed=0).fit(data)
     assert math.isfinite(f.gamma_)

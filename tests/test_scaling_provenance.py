@@ -24,7 +24,7 @@ from computelimits.data.names import model_key
 from computelimits.data.schema import conform
 from computelimits.errors import ConfigError
 from computelimits.scaling.dataset import benchmark_data
-from computelimits.scaling.extrapolate import extrapolate
+from computelimits.scaling.extrapolation import extrapolate
 from computelimits.scaling.fit import ScalingFit
 from computelimits.scaling.sources import source_check
 
@@ -277,7 +277,7 @@ def test_cli_fit_extrapolate_backtest_on_a_users_file(tmp_path):
     o = json.loads(res.output)
     assert o["date"] == "2024-06-30" and o["compute_kind"] == "training"
     inv = o["inverse"]
-    assert inv["low"] < inv["log10_compute"] < inv["high"]
+    assert inv["log10_compute_ci_low"] < inv["log10_compute"] < inv["log10_compute_ci_high"]
     assert len(o["costs"]["table"]) == 3 and o["costs"]["table"][0]["usd_median"] > 0
     res = runner.invoke(app, ["backtest", "--data", str(path), "--no-fill",
                               "--cutoff", "2022-01-01", "--n-boot", "100", "--json"])

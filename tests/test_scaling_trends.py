@@ -1,10 +1,15 @@
-"""Compute growth against hardware progress (computelimits.scaling.trends)."""
+"""Compute growth against hardware progress: computelimits.scaling.{stats, loglinear, dates,
+compute_growth, hardware_series, compute_vs_hardware}, the figure in
+computelimits.report.trend_figures, and their names exported by computelimits.scaling."""
 
 from __future__ import annotations
 
 import json
 import math
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import matplotlib
 import numpy as np
@@ -16,7 +21,13 @@ from hypothesis import strategies as st
 matplotlib.use("Agg")
 
 from computelimits.errors import ConfigError, InputError
-from computelimits.scaling import trends as tr
+from computelimits.report.trend_figures import plot_trends
+from computelimits.results import Summary
+from computelimits.scaling import compute_growth as cg
+from computelimits.scaling import compute_vs_hardware as cvh
+from computelimits.scaling import dates, stats
+from computelimits.scaling import hardware_series as hs
+from computelimits.scaling import loglinear as ll
 
 LOG2 = math.log10(2.0)
 
@@ -35,20 +46,21 @@ def _synthetic(rng, n=300, doubling=6.0, sigma=0.5, lo=2010.0, hi=2020.0):
 def test_known_doubling_time_is_recovered_within_ci():
     rng = np.random.default_rng(1)
     t, v, slope = _synthetic(rng)
-    fit = tr.fit_trend(t, v, name="synthetic", n_boot=2000, seed=3)
-    assert fit.slope_ci[0] < slope < fit.slope_ci[1]
-    assert fit.slope_boot_ci[0] < slope < fit.slope_boot_ci[1]
-    assert fit.doubling_ci[0] < 6.0 < fit.doubling_ci[1]
-    assert fit.doubling_boot_ci[0] < 6.0 < fit.doubling_boot_ci[1]
+    fit = ll.fit_trend(t, v, name="synthetic", n_boot=2000, seed=3)
+    assert fit.slope_ci_low < slope < fit.slope_ci_high
+    assert fit.slope_boot_ci_low < slope < fit.slope_boot_ci_high
+    assert fit.doubling_months_ci_low < 6.0 < fit.doubling_months_ci_high
+    assert fit.doubling_months_boot_ci_low < 6.0 < fit.doubling_months_boot_ci_high
     assert fit.doubling_months == pytest.approx(12 * LOG2 / fit.slope)
     assert fit.n == 300 and fit.start == t.min() and fit.end == t.max()
     assert 0.0 < fit.r2 < 1.0
     # OLS and bootstrap intervals agree for well-behaved data
-    ols_w = fit.slope_ci[1] - fit.slope_ci[0]
-    boot_w = fit.slope_boot_ci[1] - fit.slope_boot_ci[0]
+    ols_w = fit.slope_ci_high - fit.slope_ci_low
+    boot_w = fit.slope_boot_ci_high - fit.slope_boot_ci_low
     assert 0.7 < boot_w / ols_w < 1.4
     d = fit.to_dict()
-    assert d["n"] == 300 and len(d["doubling_ci"]) == 2
+    assert d["n"] == 300 and d["doubling_months_ci_low"] < d["doubling_months_ci_high"]
+    assert not {"slope_ci", "doubling_ci", "slope_boot_ci", "doubling_boot_ci", "conf"} & set(d)
     json.dumps(d, allow_nan=False)
     assert "doubling" in fit.summary() and "synthetic" in fit.summary()
     # the fitted line passes through the data
@@ -58,9 +70,9 @@ def test_known_doubling_time_is_recovered_within_ci():
 def test_same_seed_same_draws_and_series_get_independent_draws():
     rng = np.random.default_rng(2)
     t, v, _ = _synthetic(rng, n=50)
-    a = tr.fit_trend(t, v, name="a", n_boot=100, seed=7)
-    a2 = tr.fit_trend(t, v, name="a", n_boot=100, seed=7)
-    b = tr.fit_trend(t, v, name="b", n_boot=100, seed=7)
+    a = ll.fit_trend(t, v, name="a", n_boot=100, seed=7)
+    a2 = ll.fit_trend(t, v, name="a", n_boot=100, seed=7)
+    b = ll.fit_trend(t, v, name="b", n_boot=100, seed=7)
     np.testing.assert_array_equal(a.boot, a2.boot)
     assert not np.array_equal(a.boot, b.boot)
 
@@ -69,7 +81,7 @@ def test_bootstrap_matches_loop_reference():
     rng = np.random.default_rng(4)
     t, v, _ = _synthetic(rng, n=30)
     y = np.log10(v)
-    fast = tr.bootstrap_slopes(t, y, 6, np.random.default_rng(11))
+    fast = stats.bootstrap_slopes(t, y, 6, np.random.default_rng(11))
     idx = np.random.default_rng(11).integers(0, 30, size=(6, 30))
     slow = [np.polyfit(t[i], y[i], 1)[0] for i in idx]
     np.testing.assert_allclose(fast, slow, rtol=1e-9)
@@ -79,9 +91,9 @@ def test_bootstrap_of_2000_resamples_is_vectorized_and_fast():
     rng = np.random.default_rng(5)
     t, v, _ = _synthetic(rng, n=500)
     y = np.log10(v)
-    tr.bootstrap_slopes(t, y, 10, rng)  # warm-up
+    stats.bootstrap_slopes(t, y, 10, rng)  # warm-up
     t0 = time.perf_counter()
-    boot = tr.bootstrap_slopes(t, y, 2000, rng)
+    boot = stats.bootstrap_slopes(t, y, 2000, rng)
     elapsed = time.perf_counter() - t0
     assert boot.shape == (2000,) and np.isfinite(boot).all()
     assert elapsed < 1.0
@@ -93,13 +105,13 @@ def test_bootstrap_ci_coverage_near_nominal():
     k, n, slope = 200, 40, 0.3
     t = rng.uniform(2000.0, 2020.0, (k, n))
     y = 3.0 + slope * (t - 2000.0) + rng.normal(0.0, 0.8, (k, n))
-    boot = tr.bootstrap_slopes(t, y, 500, rng)
+    boot = stats.bootstrap_slopes(t, y, 500, rng)
     assert boot.shape == (k, 500)
     lo, hi = np.nanquantile(boot, [0.025, 0.975], axis=1)
     coverage = np.mean((lo < slope) & (slope < hi))
     assert 0.89 <= coverage <= 0.99
     # the OLS t-interval of fit_trend covers at the nominal rate too
-    ols = [tr.fit_trend(t[i], 10.0 ** y[i], n_boot=0).slope_ci for i in range(k)]
+    ols = [ll.fit_trend(t[i], 10.0 ** y[i], n_boot=0).conf_int().loc["slope"] for i in range(k)]
     ols_cov = np.mean([a < slope < b for a, b in ols])
     assert 0.90 <= ols_cov <= 0.99
 
@@ -108,32 +120,32 @@ def test_flat_series_gives_open_doubling_interval():
     rng = np.random.default_rng(6)
     t = np.linspace(2000, 2010, 40)
     v = 10.0 ** rng.normal(0.0, 1.0, 40)
-    fit = tr.fit_trend(t, v, n_boot=200)
-    lo, hi = fit.slope_ci
+    fit = ll.fit_trend(t, v, n_boot=200)
+    lo, hi = fit.slope_ci_low, fit.slope_ci_high
     assert lo < 0 < hi
-    dlo, dhi = fit.doubling_ci
+    dlo, dhi = fit.doubling_months_ci_low, fit.doubling_months_ci_high
     assert math.isinf(dhi) or math.isinf(dlo)
     json.dumps(fit.to_dict(), allow_nan=False)  # infinities become None
     assert fit.summary()
 
 
 def test_doubling_months_signs():
-    assert tr.doubling_months(LOG2) == pytest.approx(12.0)
-    assert tr.doubling_months(-LOG2) == pytest.approx(-12.0)
-    assert math.isinf(tr.doubling_months(0.0))
+    assert stats.doubling_months(LOG2) == pytest.approx(12.0)
+    assert stats.doubling_months(-LOG2) == pytest.approx(-12.0)
+    assert math.isinf(stats.doubling_months(0.0))
 
 
 def test_fit_rejects_bad_input():
     with pytest.raises(InputError, match="at least 3"):
-        tr.fit_trend([2000.0, 2001.0], [1.0, 2.0])
+        ll.fit_trend([2000.0, 2001.0], [1.0, 2.0])
     with pytest.raises(InputError, match="2\\+ distinct"):
-        tr.fit_trend([2000.0] * 5, [1.0, 2.0, 3.0, 4.0, 5.0])
+        ll.fit_trend([2000.0] * 5, [1.0, 2.0, 3.0, 4.0, 5.0])
     with pytest.raises(InputError, match="positive"):
-        tr.fit_trend([2000.0, 2001.0, 2002.0], [1.0, 0.0, 3.0])
+        ll.fit_trend([2000.0, 2001.0, 2002.0], [1.0, 0.0, 3.0])
     with pytest.raises(InputError, match="finite"):
-        tr.fit_trend([2000.0, np.nan, 2002.0], [1.0, 2.0, 3.0])
+        ll.fit_trend([2000.0, np.nan, 2002.0], [1.0, 2.0, 3.0])
     with pytest.raises(ConfigError):
-        tr.fit_trend([2000.0, 2001.0, 2002.0], [1.0, 2.0, 3.0], conf=1.5)
+        ll.fit_trend([2000.0, 2001.0, 2002.0], [1.0, 2.0, 3.0], conf=1.5)
 
 
 @settings(max_examples=25, deadline=None)
@@ -141,8 +153,8 @@ def test_fit_rejects_bad_input():
 def test_fit_is_invariant_to_units_and_time_origin(scale, shift):
     rng = np.random.default_rng(8)
     t, v, _ = _synthetic(rng, n=25)
-    base = tr.fit_trend(t, v, n_boot=0)
-    moved = tr.fit_trend(t + shift, v * scale, n_boot=0)
+    base = ll.fit_trend(t, v, n_boot=0)
+    moved = ll.fit_trend(t + shift, v * scale, n_boot=0)
     assert moved.slope == pytest.approx(base.slope, rel=1e-6, abs=1e-9)
     assert moved.r2 == pytest.approx(base.r2, rel=1e-6, abs=1e-9)
     assert moved.level == pytest.approx(base.level + math.log10(scale), abs=1e-6)
@@ -153,25 +165,25 @@ def test_fit_is_invariant_to_units_and_time_origin(scale, shift):
 
 
 def test_decimal_year():
-    got = tr.decimal_year(pd.Series(pd.to_datetime(["2020-01-01", "2021-07-02", None])))
+    got = dates.decimal_year(pd.Series(pd.to_datetime(["2020-01-01", "2021-07-02", None])))
     assert got[0] == 2020.0
     assert got[1] == pytest.approx(2021 + 182 / 365)
     assert np.isnan(got[2])
 
 
 def test_period_bounds():
-    t = tr.decimal_year(pd.Series(pd.to_datetime(["2011-12-31", "2012-01-01", "2023-12-31",
+    t = dates.decimal_year(pd.Series(pd.to_datetime(["2011-12-31", "2012-01-01", "2023-12-31",
                                                   "2024-01-01"])))
-    np.testing.assert_array_equal(tr._in_period(t, 2012, 2023), [False, True, True, False])
-    np.testing.assert_array_equal(tr._in_period(t, "2012-01-01", "2023-12-31"),
+    np.testing.assert_array_equal(dates.in_period(t, 2012, 2023), [False, True, True, False])
+    np.testing.assert_array_equal(dates.in_period(t, "2012-01-01", "2023-12-31"),
                                   [False, True, True, False])
-    np.testing.assert_array_equal(tr._in_period(t, None, 2012.0), [True, True, False, False])
+    np.testing.assert_array_equal(dates.in_period(t, None, 2012.0), [True, True, False, False])
     with pytest.raises(ConfigError):
-        tr._in_period(t, 2020, 2019)
+        dates.in_period(t, 2020, 2019)
     with pytest.raises(ConfigError):
-        tr._in_period(t, "not a date", None)
+        dates.in_period(t, "not a date", None)
     with pytest.raises(ConfigError):
-        tr._in_period(t, True, None)
+        dates.in_period(t, True, None)
 
 
 def _models(rng, n=400):
@@ -198,25 +210,25 @@ def _models(rng, n=400):
 
 def test_select_models_subsets_and_exclusions():
     df, _, _, _ = _models(np.random.default_rng(9))
-    notable = tr.select_models(df, subset="notable")
+    notable = cg.select_models(df, subset="notable")
     has = df["training_flop"].notna()
     assert len(notable) == int((df["notable"].fillna(False) & has).sum())
     assert notable.attrs["excluded"] == int((df["notable"].fillna(False) & ~has).sum()) > 0
-    frontier = tr.select_models(df, subset="frontier", start=2000, end=2019)
+    frontier = cg.select_models(df, subset="frontier", start=2000, end=2019)
     assert (frontier["compute_rank"] <= 10).all()
     assert frontier["t"].between(2000, 2020).all()
-    assert len(tr.select_models(df, subset="all")) == int(has.sum())
+    assert len(cg.select_models(df, subset="all")) == int(has.sum())
     with pytest.raises(ConfigError, match="unknown subset"):
-        tr.select_models(df, subset="famous")
+        cg.select_models(df, subset="famous")
     with pytest.raises(InputError, match="training_flop"):
-        tr.select_models(df.drop(columns="training_flop"))
+        cg.select_models(df.drop(columns="training_flop"))
 
 
 def test_large_scale_mask_finds_the_band():
     df, big, _, _ = _models(np.random.default_rng(10))
-    mask = tr.large_scale_mask(df, z=1.0)
+    mask = cg.large_scale_mask(df, z=1.0)
     usable = df["training_flop"].notna().to_numpy() & df["notable"].fillna(False).to_numpy()
-    t = tr.decimal_year(df["date"])
+    t = dates.decimal_year(df["date"])
     assert not mask[t < 2015.66].any()
     # most of the planted band is found, and few others
     assert mask[big & usable].mean() > 0.7
@@ -225,21 +237,21 @@ def test_large_scale_mask_finds_the_band():
 
 def test_eras_recover_piecewise_slopes():
     df, _, pre, post = _models(np.random.default_rng(12))
-    table = tr.eras(df, n_boot=300)
-    assert list(table["era"]) == list(tr.ERAS)
+    table = cg.eras(df, n_boot=300)
+    assert list(table["era"]) == list(cg.ERAS)
     rows = table.set_index("era")
-    assert rows.loc["pre_deep_learning", "slope_lo"] < pre < rows.loc["pre_deep_learning",
-                                                                       "slope_hi"]
-    assert rows.loc["deep_learning_regular", "slope_lo"] < post < rows.loc[
-        "deep_learning_regular", "slope_hi"]
+    assert rows.loc["pre_deep_learning", "slope_ci_low"] < pre < rows.loc[
+        "pre_deep_learning", "slope_ci_high"]
+    assert rows.loc["deep_learning_regular", "slope_ci_low"] < post < rows.loc[
+        "deep_learning_regular", "slope_ci_high"]
     assert rows.loc["large_scale", "start"] >= 2015.66
     assert np.isfinite(table.select_dtypes("number").to_numpy()).all()
 
 
 def test_compute_trend_on_synthetic_table():
     df, _, _, post = _models(np.random.default_rng(13))
-    fit = tr.compute_trend(df, subset="notable", start=2010, end=2023, n_boot=300)
-    assert fit.slope_ci[0] < post < fit.slope_ci[1] or abs(fit.slope - post) < 0.1
+    fit = cg.compute_trend(df, subset="notable", start=2010, end=2023, n_boot=300)
+    assert fit.slope_ci_low < post < fit.slope_ci_high or abs(fit.slope - post) < 0.1
     assert fit.unit == "FLOP" and "left out" in fit.notes
 
 
@@ -248,29 +260,35 @@ def test_compute_trend_on_synthetic_table():
 
 
 @pytest.fixture(scope="module")
-def report(mirror):
-    return tr.trend_report(n_boot=500)
+def catalog(mirror):
+    from computelimits.data.catalog import Catalog
+
+    return Catalog(mirror=mirror)
+
+
+@pytest.fixture(scope="module")
+def report(catalog):
+    return cvh.trend_report(n_boot=500, catalog=catalog)
 
 
 def test_deep_learning_doubling_matches_sevilla(report):
     dl = report.eras["deep_learning"]
     # Sevilla et al. (2022): about 6 months for 2010-2022
     assert 3.0 < dl.doubling_months < 12.0
-    assert dl.doubling_ci[0] > 2.0 and dl.doubling_ci[1] < 15.0
-    assert dl.doubling_boot_ci[0] > 2.0 and dl.doubling_boot_ci[1] < 15.0
+    assert dl.doubling_months_ci_low > 2.0 and dl.doubling_months_ci_high < 15.0
+    assert dl.doubling_months_boot_ci_low > 2.0 and dl.doubling_months_boot_ci_high < 15.0
     assert dl.n > 200 and dl.start >= 2010.0
     pre = report.eras["pre_deep_learning"]
     # Sevilla et al.: about 20 months before 2010, much slower than after
     assert 10.0 < pre.doubling_months < 40.0
-    assert pre.doubling_ci[0] > dl.doubling_ci[1]
+    assert pre.doubling_months_ci_low > dl.doubling_months_ci_high
     assert pre.end < 2010.0
 
 
-def test_frontier_subset_uses_compute_rank(report, mirror):
-    from computelimits.data.loaders.epoch_models import load_models
-
-    models = load_models()
-    fit = tr.compute_trend(models, subset="frontier", n_boot=200)
+def test_frontier_subset_uses_compute_rank(catalog):
+    models = catalog.models()
+    fit = cg.compute_trend(subset="frontier", n_boot=200, catalog=catalog)
+    assert fit.slope == cg.compute_trend(models, subset="frontier", n_boot=0).slope
     expected = int(((models["compute_rank"] <= 10) & models["training_flop"].notna()).sum())
     assert fit.n == expected
     assert 3.0 < fit.doubling_months < 12.0
@@ -283,7 +301,7 @@ def test_hardware_grows_slower_than_compute(report):
                  "ml_fp32_flops_per_usd_2023", "ml_max16_flops_per_usd_2023"):
         hw = report.hardware[name]
         assert hw.doubling_months > comp.doubling_months, name
-        assert hw.doubling_ci[0] > comp.doubling_ci[1], name
+        assert hw.doubling_months_ci_low > comp.doubling_months_ci_high, name
     for name in ("cpu_transistors", "cpu_specint"):
         assert report.moore[name].doubling_months > 12.0
     # Moore's law: transistors double in about two years
@@ -294,7 +312,7 @@ def test_shares_are_fractions_with_intervals(report):
     shares = report.shares.set_index("hardware")
     assert {"ml_fp32_flops", "ml_fp32_flops_per_usd_2023"} <= set(shares.index)
     for name, row in shares.iterrows():
-        assert 0.0 < row.share_lo < row.share < row.share_hi < 1.0, name
+        assert 0.0 < row.share_ci_low < row.share < row.share_ci_high < 1.0, name
         assert row.share == pytest.approx(row.hardware_slope / row.compute_slope)
 
 
@@ -309,10 +327,10 @@ def test_all_outputs_finite(report):
                                 "cpu_transistors", "cpu_transistors_all_years"}
 
 
-def test_compare_and_hardware_tables(report, mirror):
-    table = tr.compare(n_boot=50)
+def test_compare_and_hardware_tables(report, catalog):
+    table = cvh.compare(n_boot=50, catalog=catalog)
     assert {"era", "compute", "hardware", "moore", "share"} <= set(table["group"])
-    hw = tr.hardware_trends(n_boot=50, start=2012, end=2023, moore=False)
+    hw = hs.hardware_trends(n_boot=50, start=2012, end=2023, moore=False, catalog=catalog)
     assert not hw["name"].str.startswith("cpu_").any()
     assert (hw["doubling_months"] > 0).all()
 
@@ -320,12 +338,167 @@ def test_compare_and_hardware_tables(report, mirror):
 def test_plot(report):
     import matplotlib.pyplot as plt
 
-    fig = tr.plot_trends(report)
+    fig = plot_trends(report)
     ax = fig.axes[0]
     assert ax.get_yscale() == "log"
     labels = [h.get_label() for h in ax.get_legend().legend_handles]
     assert any("Deep-Learning" in s for s in labels)
     assert any("FP32" in s for s in labels)
     with pytest.raises(ConfigError):
-        tr.plot_trends(report, hardware=["no_such_series"])
+        plot_trends(report, hardware=["no_such_series"])
     plt.close("all")
+
+
+# --------------------------------------------------------------------------------------------
+# Results vocabulary: conf_int, to_frame, Summary
+
+
+OLD_NAMES = {"slope_lo", "slope_hi", "slope_boot_lo", "slope_boot_hi", "doubling_lo",
+             "doubling_hi", "doubling_boot_lo", "doubling_boot_hi", "share_lo", "share_hi"}
+
+
+def test_fit_conf_int_levels_and_methods():
+    rng = np.random.default_rng(21)
+    t, v, _ = _synthetic(rng, n=80)
+    fit = ll.fit_trend(t, v, name="s", n_boot=1000, seed=1)
+    ci = fit.conf_int()
+    assert list(ci.columns) == ["ci_low", "ci_high"]
+    assert list(ci.index) == ["slope", "growth_per_year", "doubling_months"]
+    assert ci.loc["slope"].tolist() == [fit.slope_ci_low, fit.slope_ci_high]
+    assert ci.loc["doubling_months"].tolist() == [fit.doubling_months_ci_low,
+                                                  fit.doubling_months_ci_high]
+    assert ci.loc["growth_per_year", "ci_low"] == pytest.approx(10.0 ** fit.slope_ci_low)
+    boot = fit.conf_int(method="bootstrap")
+    assert boot.loc["slope"].tolist() == [fit.slope_boot_ci_low, fit.slope_boot_ci_high]
+    # another level: the t-interval recomputed from the standard error (statsmodels agrees)
+    from statsmodels.regression.linear_model import OLS
+
+    res = OLS(np.log10(v), np.column_stack([np.ones_like(t), t - t.mean()])).fit()
+    np.testing.assert_allclose(fit.conf_int(0.2).loc["slope"], res.conf_int(alpha=0.2)[1])
+    narrow, wide = fit.conf_int(0.5), fit.conf_int(0.01)
+    assert wide.loc["slope", "ci_low"] < ci.loc["slope", "ci_low"] < narrow.loc["slope", "ci_low"]
+    b50 = fit.conf_int(0.5, method="bootstrap").loc["slope"]
+    assert b50.ci_low == pytest.approx(np.quantile(fit.boot, 0.25))
+    with pytest.raises(ConfigError):
+        fit.conf_int(1.5)
+    with pytest.raises(ConfigError):
+        fit.conf_int(method="jackknife")
+    with pytest.raises(ConfigError, match="n_boot=0"):
+        ll.fit_trend(t, v, n_boot=0).conf_int(method="bootstrap")
+
+
+def test_fit_to_frame_summary_and_html():
+    rng = np.random.default_rng(22)
+    t, v, _ = _synthetic(rng, n=60)
+    fit = ll.fit_trend(t, v, name="syn", label="synthetic", unit="FLOP", n_boot=200,
+                       notes="made up")
+    frame = fit.to_frame()
+    assert len(frame) == 1 and frame.loc[0, "name"] == "syn"
+    assert {"slope_ci_low", "slope_ci_high", "slope_boot_ci_low", "slope_boot_ci_high",
+            "doubling_months_ci_low", "doubling_months_ci_high", "doubling_months_boot_ci_low",
+            "doubling_months_boot_ci_high", "ci_level"} <= set(frame.columns)
+    assert not OLD_NAMES & set(frame.columns)
+    pd.testing.assert_frame_equal(frame, ll.fits_table({"syn": fit}))
+    s = fit.summary()
+    assert isinstance(s, Summary)
+    text = str(s)
+    lines = text.splitlines()
+    assert lines[0] == f"syn (synthetic): n=60, {fit.start:.1f}-{fit.end:.1f}"
+    assert lines[1].startswith(f"  growth {fit.slope:.3f} OOM/yr") and "95% CI" in lines[1]
+    assert f"bootstrap [{fit.doubling_months_boot_ci_low:.1f}," in lines[2]
+    assert lines[3] == f"  R2 {fit.r2:.2f}; unit of the series: FLOP"
+    assert lines[4] == "  made up" and "doubling" in s
+    table = s.to_frame()
+    assert list(table["quantity"]) == ["slope", "growth_per_year", "doubling_months"]
+    assert table.loc[0, "estimate"] == fit.slope
+    assert {"ci_low", "ci_high", "boot_ci_low", "boot_ci_high"} <= set(table.columns)
+    html = fit._repr_html_()
+    assert "<table" in html and "syn (synthetic)" in html
+    # one vocabulary: no tuple-valued interval attributes beside the _ci_low/_ci_high pairs
+    assert not hasattr(fit, "slope_boot_ci") and not hasattr(fit, "doubling_ci")
+
+
+def test_report_conf_int_to_frame_and_summary(report):
+    ci = report.conf_int()
+    assert list(ci.columns) == ["ci_low", "ci_high"]
+    assert ci.index.names == ["series", "quantity"]
+    dl = report.eras["deep_learning"]
+    assert ci.loc[("era_deep_learning", "doubling_months")].tolist() == [
+        dl.doubling_months_ci_low, dl.doubling_months_ci_high]
+    shares = report.share_table().set_index("hardware")
+    got = ci.loc[("share_ml_fp32_flops", "share")]
+    assert got.tolist() == shares.loc["ml_fp32_flops", ["share_ci_low", "share_ci_high"]].tolist()
+    wider = report.conf_int(0.01)
+    assert (wider["ci_low"] <= ci["ci_low"]).all()
+    frame = report.to_frame()
+    assert not OLD_NAMES & set(frame.columns)
+    assert len(frame) == len(report.table()) + len(report.shares)
+    assert set(frame.loc[frame["group"] == "share", "name"]) == {
+        f"share_{k}" for k in shares.index}
+    s = report.summary()
+    assert isinstance(s, Summary)
+    assert str(s).splitlines()[0] == "Training compute by era (Sevilla et al. 2022 eras):"
+    assert "Share of the growth" in s and "ml_fp32_flops" in str(s)
+    assert {"group", "key", "doubling_months_ci_low", "share_ci_high"} <= set(s.to_frame())
+    assert "<table" in report._repr_html_()
+    d = report.to_dict()
+    assert "slope_ci_low" in d["compute"] and "share_ci_low" in d["shares"][0]
+    assert not OLD_NAMES & set(d["shares"][0])
+
+
+# --------------------------------------------------------------------------------------------
+# Data through the catalog; the compatibility module
+
+
+def test_catalog_and_strict_arguments(catalog):
+    from computelimits.data.catalog import Catalog, default_catalog
+    from computelimits.scaling._catalog import resolve_catalog
+
+    assert resolve_catalog(catalog) is catalog
+    assert resolve_catalog(catalog, catalog.strict) is catalog
+    other = resolve_catalog(catalog, not catalog.strict)
+    assert isinstance(other, Catalog) and other.strict is (not catalog.strict)
+    assert other.mirror == catalog.mirror and other.cache == catalog.cache
+    assert resolve_catalog(None) is default_catalog()
+    assert resolve_catalog(None, strict=False).strict is False
+    rows = cg.select_models(subset="notable", start=2020, catalog=catalog)
+    assert len(rows) == len(cg.select_models(catalog.models(), subset="notable", start=2020))
+    assert len(cg.select_models(subset="notable", start=2020, strict=False)) == len(rows)
+    fits = hs.hardware_fits(n_boot=0, start=2012, end=2023, catalog=catalog)
+    with_ppi = hs.hardware_fits(n_boot=0, start=2012, end=2023, ppi=catalog.ppi(),
+                                chips=catalog.chips(), catalog=catalog)
+    for name, f in fits.items():
+        assert with_ppi[name].slope == f.slope and with_ppi[name].n == f.n, name
+
+
+def test_trend_names_are_exported_by_the_subpackage():
+    import computelimits.scaling as scaling
+    from computelimits.scaling import TrendReport, hardware_fits, trend_report
+
+    assert trend_report is cvh.trend_report and TrendReport is cvh.TrendReport
+    assert hardware_fits is hs.hardware_fits and scaling.decimal_year is dates.decimal_year
+    assert not (Path(scaling.__file__).parent / "trends.py").exists()
+
+
+def test_nothing_heavy_is_imported_with_the_modules():
+    code = ("import sys\n"
+            "import computelimits.scaling, computelimits.scaling.compute_vs_hardware\n"
+            "import computelimits.report.trend_figures\n"
+            "heavy = sorted({m.split('.')[0] for m in sys.modules} & "
+            "{'matplotlib', 'statsmodels', 'scipy'})\n"
+            "loaders = [m for m in sys.modules if m.startswith('computelimits.data.loaders')]\n"
+            "print(heavy, loaders)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[] []"
+
+
+def test_no_module_is_named_after_a_function_it_holds():
+    import inspect
+
+    from computelimits.report import trend_figures
+
+    for mod in (stats, ll, dates, cg, hs, cvh, trend_figures):
+        short = mod.__name__.rsplit(".", 1)[1]
+        functions = {n for n, v in vars(mod).items() if inspect.isfunction(v)}
+        assert short not in functions, mod.__name__

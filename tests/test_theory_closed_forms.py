@@ -23,7 +23,7 @@ CFG = TheoryConfig(p=40, k=5, snr=1.0, n_grid=(30, 120, 600, 20_000), reps=600, 
 
 @pytest.fixture(scope="module")
 def runs() -> pd.DataFrame:
-    return simulate(CFG, workers=2).runs
+    return simulate(CFG, workers=2, cache=False).runs
 
 
 def _within(diff: np.ndarray, z: float = 4.0) -> bool:

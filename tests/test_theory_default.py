@@ -10,6 +10,8 @@ import pytest
 
 from computelimits.theory import MODELS
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def perf(default_result):

@@ -110,3 +110,65 @@ def test_flop_counts_grow_with_data_and_features(n, d):
     m = min(n, d)
     assert flops.least_squares_min_norm(m, d + 1) > flops.least_squares_min_norm(m, d)
     assert flops.gram(2 * n, d) == 2 * flops.gram(n, d)
+
+
+def _cv_inputs(n=300, p=60, seed=5):
+    X, y, _ = _problem(n=n, p=p, seed=seed)
+    cfg = TheoryConfig(p=p, k=1, patience=0)
+    K = cfg.folds
+    Wf = np.array([syrk_upper(np.column_stack([X[f::K], y[f::K]])) for f in range(K)])
+    Wt = Wf.sum(axis=0)
+    return (Wt, Wf, Wt[:p, p].copy(), np.ascontiguousarray(Wf[:, :p, p]), float(Wt[p, p]),
+            Wf[:, p, p].copy(), fold_sizes(n, K), n, cfg)
+
+
+def test_lasso_workspaces_grow_with_the_active_set_and_do_not_change_the_result(monkeypatch):
+    from computelimits.theory import models
+    from computelimits.theory._lasso import LassoWork
+
+    args = _cv_inputs()
+    p = args[2].shape[0]
+    results = {}
+    for cap in (1, 7, p):
+        work = LassoWork(5, p, cap=cap)
+        monkeypatch.setattr(models, "_lasso_work", lambda K, p_, w=work: w)
+        res = lasso_cv(*args)
+        results[cap] = res
+        assert cap <= work.capacity <= p
+        assert work.CT.shape == (5, work.capacity, p) and work.GA.shape[1:] == (work.capacity,) * 2
+    for cap in (1, 7):
+        np.testing.assert_array_equal(results[cap].coef, results[p].coef)
+        assert (results[cap].alpha, results[cap].flop, results[cap].sweeps) == (
+            results[p].alpha, results[p].flop, results[p].sweeps)
+
+
+def test_lasso_workspaces_are_sized_to_the_active_set_not_to_p(monkeypatch):
+    from computelimits.theory import models
+    from computelimits.theory._lasso import LassoWork
+
+    X, y, _ = _problem(n=400, p=200, seed=8)  # 4 true features among 200
+    n, p = X.shape
+    cfg = TheoryConfig(p=p, k=1)
+    K = cfg.folds
+    Wf = np.array([syrk_upper(np.column_stack([X[f::K], y[f::K]])) for f in range(K)])
+    Wt = Wf.sum(axis=0)
+    work = LassoWork(K, p, cap=4)
+    monkeypatch.setattr(models, "_lasso_work", lambda K_, p_: work)
+    lasso_cv(Wt, Wf, Wt[:p, p].copy(), np.ascontiguousarray(Wf[:, :p, p]), float(Wt[p, p]),
+             Wf[:, p, p].copy(), fold_sizes(n, K), n, cfg)
+    assert work.capacity < p
+    assert work.CT.nbytes < K * p * p * 8
+
+
+def test_path_fit_with_tiny_workspaces_matches_roomy_ones():
+    X, y, _ = _problem()
+    n, p = X.shape
+    W = syrk_upper(np.column_stack([X, y]))
+    q, yty = W[:p, p].copy(), float(W[p, p])
+    alphas = alpha_path(np.abs(q).max() / n, TheoryConfig(p=p, k=1))
+    big = lasso_path_fit(W, q, yty, float(n), alphas, 1e-7, 10_000, np.empty((p, p)),
+                         np.empty((p, p)))
+    small = lasso_path_fit(W, q, yty, float(n), alphas, 1e-7, 10_000, np.empty((1, p)),
+                           np.empty((1, 1)))
+    np.testing.assert_array_equal(big[0], small[0])
+    assert big[1:] == small[1:]

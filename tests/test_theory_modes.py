@@ -12,8 +12,8 @@ CFG = TheoryConfig(p=30, k=4, n_grid=(12, 30, 90, 400), reps=160, seed=3)
 
 @pytest.fixture(scope="module")
 def both():
-    stats = simulate(CFG, workers=2).runs
-    raw = simulate(CFG.replace(materialize=True, seed=4), workers=2).runs
+    stats = simulate(CFG, workers=2, cache=False).runs
+    raw = simulate(CFG.replace(materialize=True, seed=4), workers=2, cache=False).runs
     return stats, raw
 
 

@@ -94,3 +94,27 @@ def test_statistics_keep_growing_by_wishart_increments_after_rows_are_dropped():
     np.testing.assert_allclose(data.W_total[np.triu_indices(7)] / 20_000,
                                np.eye(7)[np.triu_indices(7)], atol=0.05)
     np.testing.assert_allclose(data.W.sum(axis=0), data.W_total)
+
+
+def test_the_total_is_the_sum_of_the_folds_bit_for_bit():
+    # Row batches (syrk into each fold), small fold batches and Bartlett increments; the total
+    # is formed only when read, from the folds, in numpy's order of additions.
+    cfg = TheoryConfig(p=6, k=2, n_grid=(5, 6, 9, 40, 41, 400, 5000), folds=3)
+    data = FoldData(cfg, np.random.default_rng(6))
+    for n in cfg.n_grid:
+        data.grow_to(n)
+        total = data.W_total
+        np.testing.assert_array_equal(total, data.W.sum(axis=0))
+        assert np.all(np.tril(total, -1) == 0)
+        assert data.W_total is total  # formed once per sample size
+    assert data.rows is None
+
+
+def test_the_total_is_not_formed_while_nothing_reads_it():
+    cfg = TheoryConfig(p=6, k=2, n_grid=(10, 20, 3000), folds=2)
+    data = FoldData(cfg, np.random.default_rng(7))
+    for n in cfg.n_grid:
+        data.grow_to(n)
+        assert data._total_stale
+    np.testing.assert_array_equal(data.W_total, data.W.sum(axis=0))
+    assert not data._total_stale

@@ -2,7 +2,12 @@
 
 After Thompson, Greenewald, Lee & Manso, *The Computational Limits of Deep Learning*
 (arXiv 2007.05558). Subpackages: :mod:`computelimits.theory` (the sparse-linear-model
-experiment).
+experiment), :mod:`computelimits.data` (open data through one door, a catalog),
+:mod:`computelimits.compute` (training compute, dollars, energy, CO2),
+:mod:`computelimits.scaling` (performance against compute), :mod:`computelimits.report` (the
+HTML report) and :mod:`computelimits.cli` (the ``computelimits`` command line).
+
+Importing the package is cheap: the subpackages are imported when used.
 """
 
 from __future__ import annotations

@@ -8,8 +8,13 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["atomic_path", "atomic_save", "atomic_write_bytes", "atomic_write_text"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["atomic_path", "atomic_save", "atomic_write_bytes", "atomic_write_text",
+           "attribution_path", "sidecar_path", "write_csv", "write_csv_with_attribution"]
 
 
 @contextlib.contextmanager
@@ -48,3 +53,34 @@ def atomic_save(target: str | os.PathLike[str], save: Callable[[Path], object]) 
     with atomic_path(target) as tmp:
         save(tmp)
     return Path(target)
+
+
+def write_csv(df: pd.DataFrame, target: str | os.PathLike[str], **to_csv: Any) -> Path:
+    """Write ``df`` as CSV to ``target`` atomically (without the index unless ``index=True``;
+    other keywords go to :meth:`pandas.DataFrame.to_csv`)."""
+    to_csv.setdefault("index", False)
+    with atomic_path(target) as tmp:
+        df.to_csv(tmp, **to_csv)
+    return Path(target)
+
+
+def sidecar_path(path: str | os.PathLike[str], kind: str, suffix: str | None = None) -> Path:
+    """A file that travels with ``path``: ``NAME.KIND.SUFFIX`` beside ``NAME.EXT`` (suffix
+    default: ``path``'s own)."""
+    path = Path(path)
+    return path.with_name(f"{path.stem}.{kind}{path.suffix if suffix is None else suffix}")
+
+
+def attribution_path(csv: str | os.PathLike[str]) -> Path:
+    """The attribution file that travels with a CSV file: ``NAME.attribution.txt`` beside
+    ``NAME.csv``."""
+    return sidecar_path(csv, "attribution", ".txt")
+
+
+def write_csv_with_attribution(df: pd.DataFrame, target: str | os.PathLike[str],
+                               lines: list[str], **to_csv: Any) -> tuple[Path, Path]:
+    """Write ``df`` to ``target`` (:func:`write_csv`) and its attribution ``lines``, one a
+    line, to :func:`attribution_path` of it; returns both paths."""
+    out = write_csv(df, target, **to_csv)
+    side = atomic_write_text(attribution_path(out), "\n".join(lines) + "\n")
+    return out, side

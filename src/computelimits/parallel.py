@@ -2,21 +2,39 @@
 
 Results come back in task order whatever the order of completion, so a computation whose
 tasks carry their own seeds gives the same answer on 1 worker, 8 workers or a cluster.
+
+Worker processes are started with "spawn" (a fresh interpreter: safe with BLAS thread pools
+and numba). A spawned worker imports only what unpickling its tasks needs: the module of the
+function and of the arguments. Python's spawn would also re-run the parent's main script
+(``__main__``), which for the ``computelimits`` command means importing the whole command
+line (typer, rich, and every subcommand's imports) in every worker; it is skipped whenever
+neither the function nor the pickled tasks refer to ``__main__``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable, Sequence
+import pickle
+import sys
+import types
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from multiprocessing import get_context
 from typing import Any, TypeVar
 
 from computelimits.errors import ConfigError
 
-__all__ = ["available_cores", "run_tasks"]
+__all__ = ["WORKER_START_S", "available_cores", "in_process", "run_tasks"]
 
 T = TypeVar("T")
+
+#: Seconds of one core that starting a spawned worker costs before it runs its first task:
+#: a fresh interpreter, the imports of the task's module (numpy, scipy.linalg, numba for the
+#: theory experiment: about 0.45 s) and loading its compiled kernels from numba's cache
+#: (about 0.2 s), measured on a 2-core AMD EPYC (Zen 4) with ``python -X importtime``
+#: and the benchmark; rounded up, since a busy machine starts workers more slowly.
+WORKER_START_S = 1.0
 
 
 def available_cores() -> int:
@@ -27,19 +45,40 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
+def in_process(n_tasks: int, workers: int, cost_s: float | None) -> bool:
+    """Whether ``n_tasks`` tasks with an estimated total ``cost_s`` (seconds of one core,
+    None: unknown) should run in this process rather than on ``workers`` spawned workers.
+
+    With w workers the pool finishes after about ``WORKER_START_S + cost_s / w`` (workers
+    start in parallel), this process after ``cost_s``: the pool pays off only when
+    ``cost_s > WORKER_START_S · w / (w − 1)``, i.e. above 2 s of work on 2 workers,
+    1.33 s on 4 (and never when there is a single task or a single worker).
+    """
+    w = min(workers, n_tasks)
+    if w <= 1:
+        return True
+    if cost_s is None:
+        return False
+    return cost_s <= WORKER_START_S * w / (w - 1)
+
+
 def run_tasks(fn: Callable[..., T], tasks: Sequence[tuple[Any, ...]], *,
               workers: int | None = None, scheduler: str | None = None,
-              on_done: Callable[[int], None] | None = None) -> list[T]:
+              on_done: Callable[[int], None] | None = None,
+              cost_s: float | None = None) -> list[T]:
     """Call ``fn(*task)`` for every task and return the results in task order.
 
     Args:
-        fn: a module-level function (it is pickled to the workers).
+        fn: a module-level function (it is pickled to the workers). Define it in a module
+            that imports little: each worker imports that module.
         tasks: argument tuples.
         workers: local worker processes (default: the available cores); 1 runs in this
             process. Ignored when ``scheduler`` is given.
         scheduler: address of a running dask.distributed scheduler, e.g.
             ``tcp://127.0.0.1:8786``; the tasks run on its workers.
         on_done: called with the task index as each task finishes (for progress bars).
+        cost_s: estimated seconds of one core for all the tasks together; small batches run
+            in this process (see :func:`in_process`). None: unknown (use the workers).
     """
     if scheduler:
         return _run_dask(fn, tasks, scheduler, on_done)
@@ -47,22 +86,48 @@ def run_tasks(fn: Callable[..., T], tasks: Sequence[tuple[Any, ...]], *,
     if n_workers < 1:
         raise ConfigError(f"workers must be at least 1, got {n_workers}")
     results: list[Any] = [None] * len(tasks)
-    if n_workers == 1 or len(tasks) <= 1:
+    if in_process(len(tasks), n_workers, cost_s):
         for i, task in enumerate(tasks):
             results[i] = fn(*task)
             if on_done:
                 on_done(i)
         return results
-    # "spawn": a fresh interpreter per worker, safe with BLAS thread pools and numba.
     with ProcessPoolExecutor(max_workers=min(n_workers, len(tasks)),
                              mp_context=get_context("spawn")) as pool:
-        futures = {pool.submit(fn, *task): i for i, task in enumerate(tasks)}
+        with _without_main(not _needs_main(fn, tasks)):
+            futures = {pool.submit(fn, *task): i for i, task in enumerate(tasks)}
         for fut in as_completed(futures):
             i = futures[fut]
             results[i] = fut.result()
             if on_done:
                 on_done(i)
     return results
+
+
+def _needs_main(fn: Callable[..., Any], tasks: Sequence[tuple[Any, ...]]) -> bool:
+    """Whether unpickling ``fn`` or the tasks in a worker could need the parent's ``__main__``."""
+    if getattr(fn, "__module__", "__main__") == "__main__":
+        return True
+    try:
+        return any(b"__main__" in pickle.dumps(task, protocol=pickle.HIGHEST_PROTOCOL)
+                   for task in tasks)
+    except Exception:  # unpicklable: let the pool report it the usual way
+        return True
+
+
+@contextlib.contextmanager
+def _without_main(active: bool) -> Iterator[None]:
+    """While workers are being spawned, show multiprocessing a bare ``__main__`` (no file, no
+    spec), so that the children do not re-run the parent's main script."""
+    main = sys.modules.get("__main__")
+    if not active or main is None:
+        yield
+        return
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
 
 
 def _run_dask(fn: Callable[..., T], tasks: Sequence[tuple[Any, ...]], scheduler: str,

@@ -13,66 +13,100 @@
 Dollars are nominal at the observation date unless deflated with :func:`to_year_dollars`,
 which uses the US producer price index for data processing and hosting (PCU518210518210, the
 index Epoch AI used), annual means.
+
+Every function that reads data takes ``catalog`` (a
+:class:`~computelimits.data.catalog.Catalog`; None: the environment's). Tables derived from the
+data are kept once per catalog.
 """
 
 from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from computelimits import assumptions
+from computelimits.compute._common import RecordResult, UnknownNameError, get_catalog
 from computelimits.errors import ConfigError
 
+if TYPE_CHECKING:
+    from computelimits.data.catalog import Catalog
+
 __all__ = ["PRICE_KINDS", "ChipPrice", "chip_hour_price", "paper_co2_kg", "paper_usd",
-           "to_year_dollars", "usd_per_flop"]
+           "price_observations", "to_year_dollars", "usd_per_flop"]
 
 PRICE_KINDS = {"on-demand": "on_demand_usd_per_chip_hour",
                "1y": "cud_1y_usd_per_chip_hour", "3y": "cud_3y_usd_per_chip_hour"}
 
+_MEMO = "computelimits.compute.cost"
+
 
 @dataclass(frozen=True)
-class ChipPrice:
+class ChipPrice(RecordResult):
+    """Observed cloud price per chip-hour of one chip (nominal USD at the observation dates):
+    ``usd_per_chip_hour`` is the median of ``n`` observations; ``usd_per_chip_hour_ci_low`` /
+    ``_ci_high`` their range (lowest and highest observed price, not a confidence interval)."""
+
     chip: str
     kind: str
-    median: float
-    low: float
-    high: float
+    usd_per_chip_hour: float
+    usd_per_chip_hour_ci_low: float
+    usd_per_chip_hour_ci_high: float
     n: int
     first: pd.Timestamp
     last: pd.Timestamp
     source: str
 
     def line(self) -> str:
-        return (f"${self.median:.2f}/chip-hour {self.kind} for {self.chip} (median of {self.n} "
-                f"prices, ${self.low:.2f}–${self.high:.2f}, observed {self.first:%Y-%m}–"
+        return (f"${self.usd_per_chip_hour:.2f}/chip-hour {self.kind} for {self.chip} (median "
+                f"of {self.n} prices, ${self.usd_per_chip_hour_ci_low:.2f}–"
+                f"${self.usd_per_chip_hour_ci_high:.2f}, observed {self.first:%Y-%m}–"
                 f"{self.last:%Y-%m}; {self.source})")
 
 
-@lru_cache(maxsize=1)
-def _prices() -> pd.DataFrame:
-    from computelimits.data.loaders.epoch_hardware import load_prices
+def price_observations(*, catalog: Catalog | None = None) -> pd.DataFrame:
+    """Epoch AI's price observations without exact repeats (shared, once per catalog: do not
+    modify it)."""
+    cat = get_catalog(catalog)
 
-    p = load_prices()
-    return p[~p["repeat"].fillna(False).astype(bool)]
+    def build() -> pd.DataFrame:
+        p = cat.prices()
+        return p[~p["repeat"].fillna(False).astype(bool)]
+
+    return cat.memo((_MEMO, "prices"), build)
 
 
-def chip_hour_price(chip: str, kind: str = "on-demand") -> ChipPrice:
+def _price_groups(kind: str, cat: Catalog) -> dict[Any, pd.DataFrame]:
+    """{chip: its observations with a ``kind`` price}, once per catalog."""
+    def build() -> dict[Any, pd.DataFrame]:
+        p = price_observations(catalog=cat)
+        rows = p[p[PRICE_KINDS[kind]].notna()]
+        return {chip: g for chip, g in rows.groupby("chip", sort=False)}
+
+    return cat.memo((_MEMO, "price_groups", kind), build)
+
+
+def _no_price_message(chip: str, kind: str, priced: list[str]) -> str:
+    close = difflib.get_close_matches(chip, priced, n=5, cutoff=0.4)
+    hint = f" Chips with {kind} prices that are close: {'; '.join(close)}." if close else ""
+    return (f"no {kind} price for {chip!r} in Epoch's hardware price table.{hint}"
+            " Give --usd-per-chip-hour instead.")
+
+
+def chip_hour_price(chip: str, kind: str = "on-demand", *,
+                    catalog: Catalog | None = None) -> ChipPrice:
     """Observed cloud price per chip-hour of ``chip`` (nominal USD)."""
     if kind not in PRICE_KINDS:
         raise ConfigError(f"price kind must be one of {', '.join(PRICE_KINDS)}, got {kind!r}")
-    p = _prices()
+    cat = get_catalog(catalog)
+    groups = _price_groups(kind, cat)
+    rows = groups.get(chip)
+    if rows is None:
+        raise UnknownNameError(lambda: _no_price_message(chip, kind, sorted(groups)))
     col = PRICE_KINDS[kind]
-    rows = p[(p["chip"] == chip) & p[col].notna()]
-    if rows.empty:
-        priced = sorted(p.loc[p[col].notna(), "chip"].unique())
-        close = difflib.get_close_matches(chip, priced, n=5, cutoff=0.4)
-        hint = f" Chips with {kind} prices that are close: {'; '.join(close)}." if close else ""
-        raise ConfigError(f"no {kind} price for {chip!r} in Epoch's hardware price table.{hint}"
-                          " Give --usd-per-chip-hour instead.")
     v = rows[col].to_numpy(float)
     return ChipPrice(chip, kind, float(np.median(v)), float(v.min()), float(v.max()), len(v),
                      rows["date"].min(), rows["date"].max(),
@@ -81,11 +115,14 @@ def chip_hour_price(chip: str, kind: str = "on-demand") -> ChipPrice:
                      + (", …" if len(rows) > 6 else "") + ")")
 
 
-def to_year_dollars(usd: float, from_year: int, to_year: int) -> float:
-    """Convert nominal dollars of ``from_year`` to dollars of ``to_year`` with the PPI."""
-    from computelimits.data.loaders.epoch_hardware import deflator
+def _deflator(to_year: int, cat: Catalog) -> pd.Series:
+    return cat.memo((_MEMO, "deflator", int(to_year)), lambda: cat.deflator(to_year))
 
-    d = deflator(to_year)
+
+def to_year_dollars(usd: float, from_year: int, to_year: int, *,
+                    catalog: Catalog | None = None) -> float:
+    """Convert nominal dollars of ``from_year`` to dollars of ``to_year`` with the PPI."""
+    d = _deflator(to_year, get_catalog(catalog))
     if from_year not in d.index:
         raise ConfigError(f"no producer price index for {from_year} (have {d.index.min()}–"
                           f"{d.index.max()})")
@@ -93,20 +130,29 @@ def to_year_dollars(usd: float, from_year: int, to_year: int) -> float:
 
 
 def usd_per_flop(year: int, *, precision: str | None = None, utilization: float | None = None,
-                 kind: str = "on-demand") -> tuple[float, float, float, int]:
+                 kind: str = "on-demand",
+                 catalog: Catalog | None = None) -> tuple[float, float, float, int]:
     """(median, 25th, 75th percentile, n) dollars per FLOP actually performed, from the cloud
     prices observed in ``year`` and the priced chips' peak rates."""
-    from computelimits.compute.hardware import find_chip
+    from computelimits.compute.hardware import chip_index
 
+    cat = get_catalog(catalog)
     u = assumptions.get("utilization").value if utilization is None else utilization
-    p = _prices()
+    p = price_observations(catalog=cat)
     col = PRICE_KINDS[kind]
     rows = p[(p["date"].dt.year == year) & p[col].notna()]
+    index = chip_index(catalog=cat)
+    peaks: dict[Any, float | None] = {}  # each distinct chip is resolved once
     values = []
     for chip, price in zip(rows["chip"], rows[col], strict=True):
-        try:
-            peak, _ = find_chip(chip).peak(precision)
-        except ConfigError:
+        if chip not in peaks:
+            spec = index.get(chip)
+            try:
+                peaks[chip] = None if spec is None else spec.peak(precision)[0]
+            except ConfigError:
+                peaks[chip] = None
+        peak = peaks[chip]
+        if peak is None:
             continue
         values.append(price / (peak * u * 3600.0))
     if not values:

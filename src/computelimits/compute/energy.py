@@ -8,27 +8,38 @@ and the data-centre PUE are named assumptions (:mod:`computelimits.assumptions`;
 PUE is Green Algorithms' value for an unknown provider). Grid intensity comes from the
 ``grid`` table: Electricity Maps 2024 zones and countries (life-cycle by default, direct on
 request), then Green Algorithms locations, then ML CO2 Impact cloud regions.
+
+Every function that reads data takes ``catalog`` (a
+:class:`~computelimits.data.catalog.Catalog`; None: the environment's).
 """
 
 from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from computelimits import assumptions
+from computelimits.compute._common import RecordResult, UnknownNameError, get_catalog
 from computelimits.errors import ConfigError
+
+if TYPE_CHECKING:
+    from computelimits.data.catalog import Catalog
 
 __all__ = ["GridIntensity", "co2_kg", "default_pue", "energy_kwh", "grid_intensity"]
 
 
+_MEMO = "computelimits.compute.energy"
+
+
 def energy_kwh(chip_hours: float, tdp_w: float, *, pue: float | None = None,
-               overhead: float | None = None):
-    """Energy in kWh: chip-hours × TDP × server overhead × PUE / 1000."""
-    pue = default_pue()[0] if pue is None else pue
+               overhead: float | None = None, catalog: Catalog | None = None):
+    """Energy in kWh: chip-hours × TDP × server overhead × PUE / 1000 (PUE: given, else
+    :func:`default_pue` of ``catalog``)."""
+    pue = default_pue(catalog=catalog)[0] if pue is None else pue
     overhead = assumptions.get("server_overhead").value if overhead is None else overhead
     for name, v in (("chip-hours", chip_hours), ("TDP", tdp_w)):
         if np.any(~np.isfinite(np.asarray(v, float)) | (np.asarray(v, float) <= 0)):
@@ -47,18 +58,19 @@ def co2_kg(energy: float, gco2e_per_kwh: float):
     return np.asarray(energy, float) * np.asarray(gco2e_per_kwh, float) / 1000.0
 
 
-@lru_cache(maxsize=1)
-def default_pue() -> tuple[float, str]:
+def default_pue(*, catalog: Catalog | None = None) -> tuple[float, str]:
     """(PUE, source) for an unknown provider, from Green Algorithms' defaults table."""
-    from computelimits.data.loaders.green_algorithms import pue_defaults
+    cat = get_catalog(catalog)
 
-    table = pue_defaults()
-    value, source = table["Unknown"]
-    return float(value), f"Green Algorithms defaults_PUE.csv, provider 'Unknown': {source}"
+    def build() -> tuple[float, str]:
+        value, source = cat.pue_defaults()["Unknown"]
+        return float(value), f"Green Algorithms defaults_PUE.csv, provider 'Unknown': {source}"
+
+    return cat.memo((_MEMO, "default_pue"), build)
 
 
 @dataclass(frozen=True)
-class GridIntensity:
+class GridIntensity(RecordResult):
     gco2e_per_kwh: float
     zone: str
     name: str
@@ -73,17 +85,16 @@ class GridIntensity:
                 f"({self.name}{yr}; {self.source})")
 
 
-@lru_cache(maxsize=1)
-def _grid() -> pd.DataFrame:
-    from computelimits.data.tables import grid
-
-    return grid()
+def _grid(cat: Catalog) -> pd.DataFrame:
+    """The grid table, once per catalog (shared: do not modify it)."""
+    return cat.memo((_MEMO, "grid"), cat.grid)
 
 
-def grid_intensity(zone: str | None = None, *, lifecycle: bool = True) -> GridIntensity:
+def grid_intensity(zone: str | None = None, *, lifecycle: bool = True,
+                   catalog: Catalog | None = None) -> GridIntensity:
     """Carbon intensity for a zone id, country or cloud region (default: the world average in
     Green Algorithms' table). Unknown names get the closest known ones in the error."""
-    g = _grid()
+    g = _grid(get_catalog(catalog))
     if zone is None:
         zone = "WORLD"
     want = zone.strip().casefold()
@@ -106,9 +117,13 @@ def grid_intensity(zone: str | None = None, *, lifecycle: bool = True) -> GridIn
         year = int(r["year"]) if pd.notna(r["year"]) else None
         return GridIntensity(value, str(r["zone"]), str(r["name"]), str(r["kind"]), year,
                              basis, f"{src}, row {r['source_row']}")
+    raise UnknownNameError(lambda: _unknown_zone_message(zone, g))
+
+
+def _unknown_zone_message(zone: str, g: pd.DataFrame) -> str:
     names = pd.concat([g["zone"], g["name"], g["country"]]).dropna().unique().tolist()
     close = difflib.get_close_matches(zone, names, n=5, cutoff=0.5)
     hint = f" Closest known: {'; '.join(close)}." if close else ""
-    raise ConfigError(f"unknown grid zone {zone!r}.{hint} (Electricity Maps zone ids such as "
-                      "US-CAL-CISO or FR, country names, Green Algorithms locations, cloud "
-                      "regions such as us-east-1)")
+    return (f"unknown grid zone {zone!r}.{hint} (Electricity Maps zone ids such as "
+            "US-CAL-CISO or FR, country names, Green Algorithms locations, cloud "
+            "regions such as us-east-1)")

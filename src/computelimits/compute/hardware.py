@@ -3,21 +3,30 @@
 A chip is found by its exact name or by its normalized key (case, spaces and hyphens
 ignored), with or without the vendor prefix ("H100 SXM5 80GB" = "NVIDIA H100 SXM5 80GB"). An
 unknown name is an error that lists the closest known names; nothing is guessed.
+
+Lookups are dictionary lookups: the index of names and keys is built once per
+:class:`~computelimits.data.catalog.Catalog` (``catalog.memo``), and the close-name hint of an
+unknown chip is built only when the error's message is read.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from dataclasses import dataclass
-from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from computelimits.compute._common import RecordResult, UnknownNameError, get_catalog
 from computelimits.data.names import model_key
 from computelimits.errors import ConfigError
 
-__all__ = ["PRECISIONS", "Chip", "find_chip"]
+if TYPE_CHECKING:
+    from computelimits.data.catalog import Catalog
+
+__all__ = ["PRECISIONS", "Chip", "ChipIndex", "chip_index", "chip_table", "find_chip"]
 
 #: precision name → column of the hardware table (FLOP/s; OP/s for int8)
 PRECISIONS = {"fp64": "fp64_flops", "fp32": "fp32_flops", "tf32": "tf32_flops",
@@ -28,9 +37,12 @@ PRECISIONS = {"fp64": "fp64_flops", "fp32": "fp32_flops", "tf32": "tf32_flops",
 #: then TF32, then FP32
 DEFAULT_ORDER = ("fp16", "tf32", "fp32")
 
+#: key of the chip index in ``Catalog.memo``
+_MEMO_KEY = ("computelimits.compute.hardware", "chip_index")
+
 
 @dataclass(frozen=True)
-class Chip:
+class Chip(RecordResult):
     name: str
     vendor: str | None
     release_date: pd.Timestamp | None
@@ -58,6 +70,19 @@ class Chip:
                 return float(v), p
         raise ConfigError(f"{self.name} has no FP16, TF32 or FP32 peak in Epoch's chip dataset")
 
+    def line(self) -> str:
+        tdp = f", TDP {self.tdp_w:g} W" if self.tdp_w is not None else ""
+        row = f", row {self.source_row}" if self.source_row is not None else ""
+        return f"{self.name} (Epoch AI chip_dataset.csv{row}{tdp})"
+
+    def _flat(self) -> dict[str, Any]:
+        """One row: name, vendor, release date, TDP, source row, then ``peak_<precision>_flops``
+        (FLOP/s; OP/s for int8) for every precision."""
+        d = {"chip": self.name, "vendor": self.vendor, "release_date": self.release_date,
+             "tdp_w": self.tdp_w, "source_row": self.source_row}
+        d.update({f"peak_{p}_flops": v for p, v in self.peaks.items()})
+        return d
+
 
 def _keys(df: pd.DataFrame) -> pd.DataFrame:
     """Add the name's key and the key of the name without its vendor prefix."""
@@ -67,13 +92,6 @@ def _keys(df: pd.DataFrame) -> pd.DataFrame:
 
     bare = [strip_vendor(c, v) for c, v in zip(df["chip"], df["vendor"], strict=True)]
     return df.assign(_key=df["chip"].map(model_key), _vkey=[model_key(b) for b in bare])
-
-
-@lru_cache(maxsize=1)
-def _table() -> pd.DataFrame:
-    from computelimits.data.loaders.epoch_hardware import load_chips
-
-    return _keys(load_chips())
 
 
 def _row_to_chip(r: pd.Series) -> Chip:
@@ -89,22 +107,86 @@ def _row_to_chip(r: pd.Series) -> Chip:
                 int(r["source_row"]) if pd.notna(r.get("source_row")) else None)
 
 
-def find_chip(name: str, table: pd.DataFrame | None = None) -> Chip:
-    """The chip called ``name`` in Epoch's chip dataset (see the module docstring)."""
-    df = _table() if table is None else table
-    if "_key" not in df.columns:
-        df = _keys(df)
-    exact = df[df["chip"] == name]
-    if exact.empty:
-        k = model_key(name)
-        exact = df[(df["_key"] == k) | (df["_vkey"] == k)]
-    if len(exact) >= 1:
-        return _row_to_chip(exact.iloc[0])
-    names = df["chip"].dropna().unique().tolist()
-    lowered = name.casefold()
+class ChipIndex:
+    """Chips of one table by exact name, by key and by vendor-stripped key (first row wins,
+    as a scan of the table in order would find), with their :class:`Chip` records."""
+
+    def __init__(self, table: pd.DataFrame) -> None:
+        if "_key" not in table.columns:
+            table = _keys(table)
+        self.table = table
+        self._exact: dict[Any, int] = {}
+        self._by_key: dict[str, int] = {}
+        for pos, (name, k, vk) in enumerate(zip(table["chip"], table["_key"], table["_vkey"],
+                                                strict=True)):
+            self._exact.setdefault(name, pos)
+            self._by_key.setdefault(k, pos)
+            self._by_key.setdefault(vk, pos)
+        self._chips: dict[int, Chip] = {}
+        self._names: list[str] | None = None
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    def position(self, name: str) -> int | None:
+        """Row position of ``name`` (exact name first, then its key), or None."""
+        pos = self._exact.get(name)
+        if pos is None:
+            pos = self._by_key.get(model_key(name))
+        return pos
+
+    def get(self, name: str) -> Chip | None:
+        """The chip called ``name``, or None (no error, no hint)."""
+        pos = self.position(name)
+        if pos is None:
+            return None
+        chip = self._chips.get(pos)
+        if chip is None:
+            chip = self._chips[pos] = _row_to_chip(self.table.iloc[pos])
+        # a fresh peaks dict: a caller that changes it changes nothing here
+        return dataclasses.replace(chip, peaks=dict(chip.peaks))
+
+    def names(self) -> list[str]:
+        if self._names is None:
+            self._names = self.table["chip"].dropna().unique().tolist()
+        return self._names
+
+    def unknown(self, name: str) -> UnknownNameError:
+        """The error for an unknown chip; its closest-names hint is built when read."""
+        return UnknownNameError(lambda: _unknown_message(name, self.names()))
+
+    def find(self, name: str) -> Chip:
+        chip = self.get(name)
+        if chip is None:
+            raise self.unknown(name)
+        return chip
+
+
+def _unknown_message(name: str, names: list[str]) -> str:
+    lowered = str(name).casefold()
     close = [n for n in names if lowered in n.casefold()][:5]
     close += [n for n in difflib.get_close_matches(name, names, n=5, cutoff=0.4)
               if n not in close][: 5 - len(close)]
     hint = f" Closest known: {'; '.join(close)}." if close else ""
-    raise ConfigError(f"unknown chip {name!r}.{hint} (names as in Epoch's chip dataset; "
-                      "`computelimits data info epoch-hardware`)")
+    return (f"unknown chip {name!r}.{hint} (names as in Epoch's chip dataset; "
+            "`computelimits data info epoch-hardware`)")
+
+
+def chip_index(*, catalog: Catalog | None = None) -> ChipIndex:
+    """The :class:`ChipIndex` of the catalog's chip dataset, built once per catalog."""
+    cat = get_catalog(catalog)
+    return cat.memo(_MEMO_KEY, lambda: ChipIndex(_keys(cat.chips())))
+
+
+def chip_table(*, catalog: Catalog | None = None) -> pd.DataFrame:
+    """Epoch's chip dataset as :func:`find_chip` searches it (with the ``_key`` and ``_vkey``
+    columns); a copy."""
+    return chip_index(catalog=catalog).table.copy()
+
+
+def find_chip(name: str, table: pd.DataFrame | None = None, *,
+              catalog: Catalog | None = None) -> Chip:
+    """The chip called ``name`` in Epoch's chip dataset (see the module docstring), or in
+    ``table`` (a frame with the chip dataset's columns) when given."""
+    index = chip_index(catalog=catalog) if table is None else ChipIndex(table)
+    return index.find(name)

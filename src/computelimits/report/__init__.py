@@ -1,1 +1,58 @@
-"""The HTML report of the whole study (`computelimits reproduce`)."""
+"""The HTML report of the whole study (`computelimits reproduce`).
+
+The public names are imported on first use (PEP 562), so ``import computelimits.report``
+stays cheap (no pandas or matplotlib)::
+
+    from computelimits.report import reproduce
+
+    result = reproduce("results/report", quick=True)
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from computelimits.report.build import STAGES, ReportResult, reproduce
+    from computelimits.report.figures import benchmark_figure, plain_log_labels, save
+    from computelimits.report.render import fmt, render, table_html
+
+_EXPORTS = {
+    "reproduce": "computelimits.report.build",
+    "ReportResult": "computelimits.report.build",
+    "STAGES": "computelimits.report.build",
+    "render": "computelimits.report.render",
+    "table_html": "computelimits.report.render",
+    "fmt": "computelimits.report.render",
+    "benchmark_figure": "computelimits.report.figures",
+    "plain_log_labels": "computelimits.report.figures",
+    "save": "computelimits.report.figures",
+    # ---- trend figures: names of computelimits.report.trend_figures are added here by its
+    # author, e.g. "plot_trends": "computelimits.report.trend_figures",
+}
+
+__all__ = [
+    "STAGES",
+    "ReportResult",
+    "benchmark_figure",
+    "fmt",
+    "plain_log_labels",
+    "render",
+    "reproduce",
+    "save",
+    "table_html",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'computelimits.report' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])

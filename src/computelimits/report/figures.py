@@ -1,8 +1,17 @@
-"""Figures of the report (matplotlib, Agg), saved as PNG and SVG."""
+"""Figures of the report (matplotlib, Agg), saved as PNG and SVG.
+
+The benchmark figures have a fixed layout; the others are laid out once, by their layout
+engine (constrained layout), when the PNG is drawn, and the SVG reuses those positions. No
+``bbox_inches="tight"`` (it draws every figure twice more). Tick labels of log axes are plain
+text with Unicode superscripts (10²³) rather than mathtext, whose parser dominated the cost
+of drawing a figure.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -11,20 +20,72 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import LogFormatterMathtext
 
 from computelimits._io import atomic_path
 
-__all__ = ["benchmark_figure", "save"]
+__all__ = ["PNG_DPI", "benchmark_figure", "plain_log_labels", "save"]
+
+#: Resolution of the PNG figures (the benchmark figures are 720 px wide, shown at about
+#: 470 px in the report's grid; the wide figures 1,100–1,500 px).
+PNG_DPI = 100
+
+_MATH = re.compile(r"\$\\mathdefault\{(.*)\}\$")
+_EXPONENT = re.compile(r"\^\{(-?\d+)\}")
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def _plain(label: str) -> str:
+    """``$\\mathdefault{2\\times10^{-1}}$`` → ``2×10⁻¹`` (other mathtext unchanged)."""
+    m = _MATH.fullmatch(label)
+    if m is None:
+        return label
+    body = _EXPONENT.sub(lambda e: e.group(1).translate(_SUPERSCRIPT),
+                         m.group(1).replace(r"\times", "×"))
+    if "\\" in body or "{" in body or "$" in body:
+        return label
+    return body.replace("-", "\u2212")
+
+
+_PLAIN_CLASSES: dict[type, type] = {}
+
+
+def _plain_class(cls: type) -> type:
+    if cls not in _PLAIN_CLASSES:
+        def __call__(self: Any, x: float, pos: int | None = None) -> str:  # noqa: N807
+            return _plain(cls.__call__(self, x, pos))
+
+        _PLAIN_CLASSES[cls] = type(f"Plain{cls.__name__}", (cls,), {"__call__": __call__})
+    return _PLAIN_CLASSES[cls]
+
+
+def plain_log_labels(fig: Figure) -> Figure:
+    """Make the log-axis tick labels of every axes of ``fig`` plain text (Unicode
+    superscripts) instead of mathtext; the ticks themselves are unchanged."""
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            for fmt in (axis.get_major_formatter(), axis.get_minor_formatter()):
+                if isinstance(fmt, LogFormatterMathtext) and type(fmt) not in (
+                        _PLAIN_CLASSES.values()):
+                    fmt.__class__ = _plain_class(type(fmt))
+    return fig
 
 
 def save(fig: Figure, folder: Path, stem: str) -> dict[str, str]:
-    """Write ``stem``.png and ``stem``.svg into ``folder``; return their relative names."""
+    """Write ``stem``.png and ``stem``.svg into ``folder``; return their relative names.
+
+    A figure with a layout engine (constrained layout) is laid out once, while the PNG is
+    drawn, and the SVG is drawn with the same positions."""
     folder.mkdir(parents=True, exist_ok=True)
+    plain_log_labels(fig)
     out = {}
-    for ext in ("png", "svg"):
-        with atomic_path(folder / f"{stem}.{ext}") as tmp:
-            fig.savefig(tmp, format=ext, dpi=130, bbox_inches="tight")
-        out[ext] = f"{folder.name}/{stem}.{ext}"
+    with atomic_path(folder / f"{stem}.png") as tmp:
+        fig.savefig(tmp, format="png", dpi=PNG_DPI)
+    out["png"] = f"{folder.name}/{stem}.png"
+    fig.set_layout_engine("none")  # keep the positions just computed
+    with atomic_path(folder / f"{stem}.svg") as tmp:
+        fig.savefig(tmp, format="svg")
+    out["svg"] = f"{folder.name}/{stem}.svg"
     plt.close(fig)
     return out
 
@@ -34,7 +95,10 @@ def benchmark_figure(data: pd.DataFrame, fits: dict, title: str) -> Figure:
     exponential fits with their 95% cluster-bootstrap bands."""
     from computelimits.scaling.forms import FORMS
 
-    fig, ax = plt.subplots(figsize=(7.2, 4.6), constrained_layout=True)
+    # a fixed layout (no layout engine): the axes and the colour bar have their places, with
+    # room for the tick labels, so drawing needs no layout pass
+    fig = plt.figure(figsize=(7.2, 4.6))
+    ax = fig.add_axes((0.125, 0.11, 0.7, 0.82))
     year = data["year"].to_numpy(float)
     has_year = np.isfinite(year)
     sc = ax.scatter(10 ** data.loc[has_year, "log10_flop"], data.loc[has_year, "error"],
@@ -43,7 +107,9 @@ def benchmark_figure(data: pd.DataFrame, fits: dict, title: str) -> Figure:
         ax.scatter(10 ** data.loc[~has_year, "log10_flop"], data.loc[~has_year, "error"],
                    facecolor="none", edgecolor="0.4", s=22, label="results (no date)")
     if has_year.any():
-        fig.colorbar(sc, ax=ax, label="year")
+        fig.colorbar(sc, cax=fig.add_axes((0.845, 0.11, 0.025, 0.82)), label="year")
+    else:  # no colour bar: the axes take its place
+        ax.set_position((0.125, 0.11, 0.845, 0.82))
     x = np.linspace(data["log10_flop"].min(), data["log10_flop"].max(), 100)
     styles = {"polynomial": ("#d95f02", "-"), "exponential": ("#7570b3", "--")}
     for name, fit in fits.items():

@@ -13,6 +13,10 @@ their compute, so biased towards less compute than any trend). Two predictions p
   error is in orders of magnitude (predicted − actual: positive when the model asked for more
   compute than the result used).
 
+Per-prediction columns (:data:`COLUMNS`): ``actual_y``, ``pred_y`` and its interval
+``pred_y_ci_low`` / ``pred_y_ci_high`` (forward, transformed error); ``actual_x``, ``pred_x``
+and ``pred_x_ci_low`` / ``pred_x_ci_high`` (inverse, log10 compute).
+
 Models compared on the same splits:
 
 * ``pooled`` — :class:`~.forecast.Forecast` with the rate of algorithmic progress shared by
@@ -51,15 +55,19 @@ from __future__ import annotations
 
 import contextlib
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from computelimits.errors import ConfigError
-from computelimits.scaling.backtest import split
+from computelimits.scaling.backtests import split
 from computelimits.scaling.fit import YEAR0, ScalingFit
 from computelimits.scaling.forecast import Forecast
 from computelimits.scaling.forms import FORMS
+
+if TYPE_CHECKING:
+    from computelimits.data.catalog import Catalog
 
 __all__ = ["LANGUAGE_SOURCES", "MIN_TRAIN", "MODELS", "cutoff_grid", "datasets_with_history",
            "evaluate",
@@ -72,10 +80,9 @@ MODELS = ("hybrid", "pooled", "time", "time_bootstrap", "compute_only", "naive")
 MIN_TRAIN = 12
 
 COLUMNS = ["benchmark", "cutoff", "model", "n_train", "identified", "interval", "row", "year",
-           "new_best",
-           "actual_y",
-           "pred_y", "low_y", "high_y", "in_forward", "actual_x", "pred_x", "low_x", "high_x",
-           "in_inverse", "forward_error", "inverse_error_oom"]
+           "new_best", "actual_y", "pred_y", "pred_y_ci_low", "pred_y_ci_high", "in_forward",
+           "actual_x", "pred_x", "pred_x_ci_low", "pred_x_ci_high", "in_inverse",
+           "forward_error", "inverse_error_oom"]
 
 
 def cutoff_grid(data: pd.DataFrame, *, step_months: int = 3,
@@ -203,10 +210,10 @@ def _one_cutoff(bench: str, cutoff: pd.Timestamp, train: pd.DataFrame, after: pd
                 "n_train": len(train), "identified": identified, "interval": interval,
                 "row": i, "year": float(year[i]),
                 "new_best": bool(new_best[i]), "actual_y": float(y[i]), "pred_y": float(py[i]),
-                "low_y": float(ly[i]), "high_y": float(hy[i]),
+                "pred_y_ci_low": float(ly[i]), "pred_y_ci_high": float(hy[i]),
                 "in_forward": bool(ly[i] <= y[i] <= hy[i]) if np.isfinite(ly[i]) else None,
-                "actual_x": float(x[i]), "pred_x": float(px[i]), "low_x": float(lx[i]),
-                "high_x": float(hx[i]),
+                "actual_x": float(x[i]), "pred_x": float(px[i]),
+                "pred_x_ci_low": float(lx[i]), "pred_x_ci_high": float(hx[i]),
                 "in_inverse": (bool(lx[i] <= x[i] <= hx[i])
                                if not (math.isnan(lx[i]) or math.isnan(hx[i])) else None),
                 "forward_error": float(py[i] - y[i]),
@@ -224,7 +231,7 @@ def _one_cutoff(bench: str, cutoff: pd.Timestamp, train: pd.DataFrame, after: pd
             if not 0 < e[i] < fc.chance_:
                 continue
             r = fc.inverse(float(e[i]), float(year[i]))
-            lx[i], hx[i] = r["low"], r["high"]
+            lx[i], hx[i] = r["log10_compute_ci_low"], r["log10_compute_ci_high"]
         emit(model, py, ly, hy, px, lx, hx, fc.identified_, fc.interval_used_)
     # the paper's model: compute only
     try:
@@ -236,14 +243,15 @@ def _one_cutoff(bench: str, cutoff: pd.Timestamp, train: pd.DataFrame, after: pd
         ly, hy = _bootstrap_forward(co, x, t, alpha, seed + 2)
         px = (y - a) / b
         lx, hx = nan.copy(), nan.copy()
-        for i in range(len(after)):
-            if not 0 < e[i] < co.chance_:
-                continue
+        ok = (e > 0) & (e < co.chance_)
+        if ok.any():
             with np.errstate(invalid="ignore"):
-                r = co.log10_compute_for(float(e[i]), alpha=alpha)
-            lx[i], hx[i] = r.get("pred_low", math.nan), r.get("pred_high", math.nan)
-            if math.isnan(hx[i]) and r.get("share_wrong_sign", 0) >= alpha / 2:
-                hx[i] = math.inf
+                r = co.log10_compute_for_many(e[ok], alpha=alpha)
+            if "log10_compute_pred_ci_low" in r:
+                lx[ok] = r["log10_compute_pred_ci_low"]
+                hx[ok] = r["log10_compute_pred_ci_high"]
+                if r["share_wrong_sign"][0] >= alpha / 2:
+                    hx[ok] = np.where(np.isnan(hx[ok]), math.inf, hx[ok])
         emit("compute_only", py, ly, hy, px, lx, hx, co.identified_, "bootstrap")
     except ConfigError:
         pass
@@ -284,6 +292,18 @@ def shared_rate_before(datasets: dict[str, pd.DataFrame], cutoff: pd.Timestamp
     return None if fit.at_bound_ else float(fit.gamma_)
 
 
+#: The columns the evaluation reads (the rest of the regression rows is dropped before the
+#: many splits, which copy what they keep).
+_COLUMNS_USED = ("benchmark", "error", "log10_flop", "year", "date", "cluster", "chance_error",
+                 "paper", "source")
+
+
+def _slim(data: pd.DataFrame) -> pd.DataFrame:
+    out = data[[c for c in _COLUMNS_USED if c in data.columns]]
+    out.attrs = data.attrs
+    return out
+
+
 def rolling_origin(datasets: dict[str, pd.DataFrame], *, form: str = "polynomial",
                    alpha: float = 0.05, n_boot: int = 300, seed: int = 0,
                    step_months: int = 3, min_train: int = MIN_TRAIN,
@@ -304,6 +324,7 @@ def rolling_origin(datasets: dict[str, pd.DataFrame], *, form: str = "polynomial
     rows: list[dict] = []
     rates: dict[pd.Timestamp, float | None] = {}
     work: dict[pd.Timestamp, list[tuple[str, pd.DataFrame, pd.DataFrame]]] = {}
+    datasets = {b: _slim(d) for b, d in datasets.items()}
     for bench, data in datasets.items():
         dated = data[data["year"].notna()]
         grid = ([pd.Timestamp(c) for c in cutoffs] if cutoffs is not None else
@@ -409,15 +430,30 @@ def datasets_with_history(joined: pd.DataFrame, *, benchmarks: list[str] | None 
     return out
 
 
-def evaluate(joined: pd.DataFrame, *, benchmarks: list[str] | None = None,
+def evaluate(joined: pd.DataFrame | None = None, *, benchmarks: list[str] | None = None,
              select: dict | None = None, min_results: int = 20, n_boot: int = 300,
              seed: int = 0, form: str = "polynomial",
-             models: tuple[str, ...] = MODELS) -> tuple[pd.DataFrame, pd.DataFrame]:
+             models: tuple[str, ...] = MODELS,
+             datasets: dict[str, pd.DataFrame] | None = None,
+             catalog: Catalog | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Rolling-origin evaluation of every benchmark in ``joined`` (or ``benchmarks``) with at
     least ``min_results`` dated results: (per-prediction rows, :func:`summarize` table with
-    ``pooled`` = the language-model benchmarks where there are any, else all)."""
-    datasets = datasets_with_history(joined, benchmarks=benchmarks, select=select,
-                                     min_results=min_results)
+    ``pooled`` = the language-model benchmarks where there are any, else all).
+
+    ``joined``: results joined with compute (default: ``catalog``'s joined table);
+    ``datasets``: regression rows already built (benchmark → :func:`.dataset.benchmark_data`
+    rows; then ``joined``, ``select`` and ``catalog`` are not used)."""
+    if datasets is not None:
+        datasets = {b: d for b, d in datasets.items()
+                    if (benchmarks is None or b in benchmarks)
+                    and d["year"].notna().sum() >= min_results}
+    else:
+        if joined is None:
+            from computelimits.scaling._catalog import resolve_catalog
+
+            joined = resolve_catalog(catalog).joined().table
+        datasets = datasets_with_history(joined, benchmarks=benchmarks, select=select,
+                                         min_results=min_results)
     if not datasets:
         raise ConfigError(f"no benchmark has {min_results} dated results to evaluate "
                           "forecasts on")

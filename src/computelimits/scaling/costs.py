@@ -29,9 +29,9 @@ pairing of ``log10_flop`` and ``progress_rate`` below):
   fits) they are resampled **jointly** (the same rows), keeping their correlation; otherwise
   **independently**. ``paired`` overrides the rule. A single number is a constant.
 * ``g``: the pairs-bootstrap slopes of the measured price-performance trend
-  (:data:`computelimits.scaling.extrapolate.GROWTH_SERIES`, the series
-  :func:`~computelimits.scaling.extrapolate.price_performance_growth` uses, fitted by
-  :func:`computelimits.scaling.trends.hardware_fits` over all dates), resampled; the point
+  (:data:`computelimits.scaling.extrapolation.GROWTH_SERIES`, the series
+  :func:`~computelimits.scaling.extrapolation.price_performance_growth` uses, fitted by
+  :func:`computelimits.scaling.hardware_series.hardware_fits` over all dates), resampled; the point
   estimate (with a note) if the bootstrap gives no finite slope. ``growth`` (number or draws)
   overrides it.
 * ``p``: one cloud price observed in the price year, drawn uniformly among the observations of
@@ -57,37 +57,45 @@ is applied to cloud rental prices, dollars staying dollars of the price year; th
 result itself is not priced.
 
 Intervals are percentile intervals of the draws (level 1 − ``alpha``), computed on log10 values
-(dollars and CO2 span orders of magnitude), then raised back to dollars and kg.
+(dollars and CO2 span orders of magnitude), then raised back to dollars and kg; they are named
+``<quantity>_ci_low`` / ``<quantity>_ci_high`` (:mod:`computelimits.results`).
+
+Prices, chips, PUE and grid come from a :class:`~computelimits.data.catalog.Catalog`
+(``catalog``; None: the environment's); the price-performance trend and the price
+observations are computed once per catalog (:meth:`~computelimits.data.catalog.Catalog.memo`).
 """
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from computelimits import assumptions
 from computelimits.errors import ConfigError
-from computelimits.scaling.extrapolate import DEFAULT_CHIP, GROWTH_SERIES
+from computelimits.results import Summary
+from computelimits.scaling._catalog import resolve_catalog
+from computelimits.scaling.extrapolation import DEFAULT_CHIP, GROWTH_SERIES
+
+if TYPE_CHECKING:
+    from computelimits.data.catalog import Catalog
 
 __all__ = ["GROWTH_N_BOOT", "KINDS", "PRICE_DRAWS", "CostOverTime", "cost_over_time"]
 
 #: Compute kinds understood: FLOP performed ("training", "imputed_operations") or hardware
 #: burden (peak × time, priced as burden × utilization FLOP performed), as in
-#: :func:`computelimits.scaling.extrapolate.extrapolate`.
+#: :func:`computelimits.scaling.extrapolation.extrapolate`.
 KINDS = ("training", "imputed_operations", "hardware_burden")
 
 #: How the price per FLOP is drawn (see the module docstring).
 PRICE_DRAWS = ("price", "median")
 
 #: Bootstrap resamples of the price-performance trend (the default of
-#: :func:`computelimits.scaling.trends.hardware_fits`); a setting, not a sourced constant.
+#: :func:`computelimits.scaling.hardware_series.hardware_fits`); a setting, not a sourced constant.
 GROWTH_N_BOOT = 2000
 
 Draws = np.ndarray | Sequence[float] | float
@@ -104,12 +112,14 @@ class CostOverTime:
     year, with percentile intervals.
 
     ``table``: one row per buy year: ``years_ahead``, ``buy_year``, ``log10_flop_median``/
-    ``_low``/``_high`` (compute needed, of the input's kind), ``usd_median``/``_low``/``_high``
-    (dollars of the price year), ``co2_kg_median``/``_low``/``_high``, ``usd_ratio_median``/
-    ``_low``/``_high`` (dollars relative to buying today, same draw), ``share_cheaper`` (share of
-    draws whose dollars are below buying today) and ``share_less_co2``. ``draws``: every draw
-    (inputs, then ``log10_flop_<h>y``, ``usd_<h>y``, ``co2_kg_<h>y``) unless not kept.
-    ``assumptions``: every input with its value or range, unit, distribution and source.
+    ``_ci_low``/``_ci_high`` (compute needed, of the input's kind), ``usd_median``/``_ci_low``/
+    ``_ci_high`` (dollars of the price year), ``co2_kg_median``/``_ci_low``/``_ci_high``,
+    ``usd_ratio_median``/``_ci_low``/``_ci_high`` (dollars relative to buying today, same
+    draw), ``share_cheaper`` (share of draws whose dollars are below buying today) and
+    ``share_less_co2``. ``draws``: every draw (inputs, then ``log10_flop_<h>y``, ``usd_<h>y``,
+    ``co2_kg_<h>y``) unless not kept. ``assumptions``: every input with its value or range
+    (``low``/``high``: the range an input is drawn from, not an interval of this result),
+    unit, distribution and source.
     """
 
     table: pd.DataFrame
@@ -128,20 +138,57 @@ class CostOverTime:
                            "assumptions": self.assumptions, "notes": self.notes,
                            "settings": self.settings})
 
-    def summary(self) -> str:
-        """Text report: one line per buy year, then the assumptions and the notes."""
+    def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
+        """Intervals indexed by quantity and buy year (``log10_flop_<h>y``, ``usd_<h>y``,
+        ``co2_kg_<h>y``, ``usd_ratio_<h>y``; h = years ahead), columns ``ci_low`` and
+        ``ci_high``. At the level the result was computed at they are the table's; at another
+        level they are percentiles of the kept draws (``usd_ratio`` only at the computed
+        level)."""
+        if not 0 < alpha < 1:
+            raise ConfigError(f"alpha must lie between 0 and 1, got {alpha}")
+        same = math.isclose(alpha, float(self.settings.get("alpha", 0.05)))
+        if not same and self.draws is None:
+            raise ConfigError(f"the intervals were computed at alpha="
+                              f"{self.settings.get('alpha', 0.05):g} and the draws were not "
+                              "kept: rerun cost_over_time with this alpha or keep_draws=True")
+        rows: dict[str, tuple[float, float]] = {}
+        for r in self.table.to_dict(orient="records"):
+            tag = f"{r['years_ahead']:g}y"
+            for q in ("log10_flop", "usd", "co2_kg", "usd_ratio"):
+                if same:
+                    rows[f"{q}_{tag}"] = (r[f"{q}_ci_low"], r[f"{q}_ci_high"])
+                    continue
+                col = f"{q}_{tag}"
+                if self.draws is None or col not in self.draws:
+                    continue
+                v = self.draws[col].to_numpy(float)
+                if q == "log10_flop":
+                    _, lo, hi = _quantiles(v, alpha)
+                else:
+                    with np.errstate(divide="ignore"):
+                        _, lo, hi = _quantiles(np.log10(v), alpha)
+                    lo, hi = _pow10(lo), _pow10(hi)
+                rows[col] = (lo, hi)
+        return pd.DataFrame({"ci_low": [v[0] for v in rows.values()],
+                             "ci_high": [v[1] for v in rows.values()]},
+                            index=pd.Index(list(rows), name="quantity"))
+
+    def summary(self) -> Summary:
+        """Text report: one line per buy year, then the assumptions and the notes (``str()``
+        prints it; the table behind it is :meth:`to_frame`)."""
         s = self.settings
         pct = f"{1 - s.get('alpha', 0.05):.0%}"
-        lines = [f"Cost of the target result by buy year ({s.get('kind')} compute; medians with "
+        title = (f"Cost of the target result by buy year ({s.get('kind')} compute; medians with "
                  f"{pct} intervals over {s.get('n_draws')} draws; dollars of "
-                 f"{s.get('price_year')}):"]
+                 f"{s.get('price_year')}):")
+        lines = []
         for r in self.table.itertuples():
             lines.append(
                 f"  {r.buy_year:g} (+{r.years_ahead:g} y): 10^{r.log10_flop_median:.2f} FLOP "
-                f"[{r.log10_flop_low:.2f}, {r.log10_flop_high:.2f}], "
-                f"${_fmt(r.usd_median)} [{_fmt(r.usd_low)}, {_fmt(r.usd_high)}], "
-                f"{_fmt(r.co2_kg_median / 1000)} t CO2e [{_fmt(r.co2_kg_low / 1000)}, "
-                f"{_fmt(r.co2_kg_high / 1000)}]; ×{r.usd_ratio_median:.3g} of today's dollars, "
+                f"[{r.log10_flop_ci_low:.2f}, {r.log10_flop_ci_high:.2f}], "
+                f"${_fmt(r.usd_median)} [{_fmt(r.usd_ci_low)}, {_fmt(r.usd_ci_high)}], "
+                f"{_fmt(r.co2_kg_median / 1000)} t CO2e [{_fmt(r.co2_kg_ci_low / 1000)}, "
+                f"{_fmt(r.co2_kg_ci_high / 1000)}]; ×{r.usd_ratio_median:.3g} of today's dollars, "
                 f"cheaper in {r.share_cheaper:.0%} of draws")
         lines.append("Assumptions:")
         for a in self.assumptions:
@@ -153,7 +200,10 @@ class CostOverTime:
                          f"{a['source']}")
         lines.append("Notes:")
         lines += [f"  - {n}" for n in self.notes]
-        return "\n".join(lines)
+        return Summary(title, lines, self.to_frame())
+
+    def _repr_html_(self) -> str:
+        return self.summary()._repr_html_()
 
 
 def _fmt(x: float) -> str:
@@ -234,69 +284,53 @@ def _summary(a: np.ndarray, alpha: float) -> dict[str, float | None]:
     return {"value": m, "low": lo, "high": hi}
 
 
-@lru_cache(maxsize=4)
-def _data_key() -> tuple[str | None, str | None]:
-    """What the data behind a cached value depend on: the mirror and strictness settings."""
-    import os
-
-    return os.environ.get("COMPUTELIMITS_DATA"), os.environ.get("COMPUTELIMITS_STRICT")
-
-
-@functools.lru_cache(maxsize=8)
-def _growth_fit_cached(n_boot: int, seed: int, key: tuple[str | None, str | None]
-                       ) -> tuple[np.ndarray, float, tuple[float, float], str]:
-    return _growth_fit_uncached(n_boot, seed)
-
-
-def _growth_fit(n_boot: int, seed: int) -> tuple[np.ndarray, float, tuple[float, float], str]:
+def _growth_fit(n_boot: int, seed: int, catalog: Catalog
+                ) -> tuple[np.ndarray, float, tuple[float, float], str]:
     """(bootstrap slopes, slope, bootstrap interval, source) of the price-performance trend,
-    computed once per setting of the data (reports price many targets)."""
-    boot, slope, ci, src = _growth_fit_cached(n_boot, seed, _data_key())
+    computed once per catalog and setting (reports price many targets)."""
+    boot, slope, ci, src = catalog.memo(("scaling.costs.growth_fit", n_boot, seed),
+                                        lambda: _growth_fit_uncached(n_boot, seed, catalog))
     return boot.copy(), slope, ci, src
 
 
-def _growth_fit_uncached(n_boot: int, seed: int
+def _growth_fit_uncached(n_boot: int, seed: int, catalog: Catalog
                          ) -> tuple[np.ndarray, float, tuple[float, float], str]:
     """(bootstrap slopes, slope, bootstrap interval, source) of the price-performance trend."""
-    from computelimits.scaling.trends import hardware_fits
+    from computelimits.scaling.hardware_series import hardware_fits
 
-    f = hardware_fits(n_boot=n_boot, seed=seed, moore=False)[GROWTH_SERIES]
+    f = hardware_fits(n_boot=n_boot, seed=seed, moore=False, catalog=catalog)[GROWTH_SERIES]
     src = (f"{f.label}: OLS of log10 on release date, n={f.n} chips, {f.start:.0f}–"
            f"{f.end:.0f}, {f.doubling_months:.1f}-month doubling; {f.notes} "
-           f"(computelimits.scaling.trends, series {GROWTH_SERIES})")
-    return np.asarray(f.boot, float), float(f.slope), f.slope_boot_ci, src
+           f"(computelimits.scaling.hardware_series, series {GROWTH_SERIES})")
+    return (np.asarray(f.boot, float), float(f.slope),
+            (float(f.slope_boot_ci_low), float(f.slope_boot_ci_high)), src)
 
 
-def _price_observations(year: int, kind: str, precision: str | None
+def _price_observations(year: int, kind: str, precision: str | None, catalog: Catalog
                         ) -> tuple[np.ndarray, list[str], int]:
-    """Cached :func:`_price_observations_uncached` (per setting of the data)."""
-    values, chips, skipped = _price_cached(year, kind, precision, _data_key())
+    """:func:`_price_observations_uncached`, once per catalog and setting."""
+    values, chips, skipped = catalog.memo(
+        ("scaling.costs.price_observations", year, kind, precision),
+        lambda: _price_observations_uncached(year, kind, precision, catalog))
     return values.copy(), list(chips), skipped
 
 
-@functools.lru_cache(maxsize=16)
-def _price_cached(year: int, kind: str, precision: str | None,
-                  key: tuple[str | None, str | None]) -> tuple[np.ndarray, tuple[str, ...], int]:
-    values, chips, skipped = _price_observations_uncached(year, kind, precision)
-    return values, tuple(chips), skipped
-
-
-def _price_observations_uncached(year: int, kind: str, precision: str | None
-                                 ) -> tuple[np.ndarray, list[str], int]:
+def _price_observations_uncached(year: int, kind: str, precision: str | None,
+                                 catalog: Catalog) -> tuple[np.ndarray, list[str], int]:
     """Dollars per FLOP of peak capacity of every cloud price observed in ``year``: the
     chip-hour price / (peak FLOP/s × 3600). Returns (values, chips, number left out)."""
-    from computelimits.compute.cost import PRICE_KINDS, _prices
+    from computelimits.compute.cost import PRICE_KINDS, price_observations
     from computelimits.compute.hardware import find_chip
 
     if kind not in PRICE_KINDS:
         raise ConfigError(f"price kind must be one of {', '.join(PRICE_KINDS)}, got {kind!r}")
-    p = _prices()
+    p = price_observations(catalog=catalog)
     col = PRICE_KINDS[kind]
     rows = p[(p["date"].dt.year == year) & p[col].notna()]
     values, chips, skipped = [], [], 0
     for chip, price in zip(rows["chip"], rows[col], strict=True):
         try:
-            peak, _ = find_chip(chip).peak(precision)
+            peak, _ = find_chip(chip, catalog=catalog).peak(precision)
         except ConfigError:
             skipped += 1
             continue
@@ -307,12 +341,12 @@ def _price_observations_uncached(year: int, kind: str, precision: str | None
     return np.asarray(values), chips, skipped
 
 
-def _grid_range(zone: str | None) -> tuple[float, float, str, str | None]:
+def _grid_range(zone: str | None, catalog: Catalog) -> tuple[float, float, str, str | None]:
     """(low, high, source, note) of the grid intensity of ``zone`` (gCO2e/kWh)."""
     from computelimits.compute.energy import grid_intensity
 
-    life = grid_intensity(zone)
-    direct = grid_intensity(zone, lifecycle=False)
+    life = grid_intensity(zone, catalog=catalog)
+    direct = grid_intensity(zone, lifecycle=False, catalog=catalog)
     if life.basis == "life-cycle" and direct.basis == "direct":
         lo, hi = sorted((direct.gco2e_per_kwh, life.gco2e_per_kwh))
         return (lo, hi, f"direct {direct.line()} to {life.line()}", None)
@@ -321,10 +355,8 @@ def _grid_range(zone: str | None) -> tuple[float, float, str, str | None]:
     return life.gco2e_per_kwh, life.gco2e_per_kwh, life.line(), note
 
 
-def _pue_range() -> tuple[float, float, str]:
-    from computelimits.data.loaders.green_algorithms import pue_defaults
-
-    table = pue_defaults()
+def _pue_range(catalog: Catalog) -> tuple[float, float, str]:
+    table = catalog.pue_defaults()
     lo_name = min(table, key=lambda k: table[k][0])
     hi_name = max(table, key=lambda k: table[k][0])
     lo, hi = table[lo_name][0], table[hi_name][0]
@@ -347,7 +379,7 @@ def cost_over_time(log10_flop: Draws, *, progress_rate: Draws, kind: str = "trai
                    utilization: Range | None = None, pue: Range | None = None,
                    grid_gco2e_per_kwh: Range | None = None, chip_tdp_w: float | None = None,
                    chip_peak_flop_per_s: float | None = None,
-                   keep_draws: bool = True) -> CostOverTime:
+                   keep_draws: bool = True, catalog: Catalog | None = None) -> CostOverTime:
     """Dollars and CO2 of reaching a target bought ``years_ahead`` years after the price year.
 
     ``log10_flop``: draws (or one number) of log10 of the compute the target needs if trained
@@ -369,6 +401,9 @@ def cost_over_time(log10_flop: Draws, *, progress_rate: Draws, kind: str = "trai
     observed price per draw) or "median" (bootstrap median of the year's prices);
     ``price_kind``: "on-demand", "1y" or "3y" committed-use prices; ``precision``: the peak
     rate used for prices and energy (default FP16/BF16, else TF32, else FP32).
+
+    ``catalog``: where prices, chips, PUE and grid intensities come from (None: the
+    environment's :func:`~computelimits.data.catalog.default_catalog`).
     """
     if kind not in KINDS:
         raise ConfigError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
@@ -385,6 +420,7 @@ def cost_over_time(log10_flop: Draws, *, progress_rate: Draws, kind: str = "trai
         raise ConfigError(f"years_ahead must be non-negative numbers, got {years_ahead!r}")
     notes: list[str] = []
     used: list[dict[str, Any]] = []
+    cat = resolve_catalog(catalog)
 
     # ---- compute today and algorithmic progress (the caller's draws)
     lf, n_nan = _as_draws(log10_flop, "log10_flop", drop_nan=True)
@@ -420,7 +456,7 @@ def cost_over_time(log10_flop: Draws, *, progress_rate: Draws, kind: str = "trai
 
     # ---- growth of FLOP per dollar
     if growth is None:
-        boot, slope, (blo, bhi), gsrc = _growth_fit(int(growth_n_boot), int(seed))
+        boot, slope, (blo, bhi), gsrc = _growth_fit(int(growth_n_boot), int(seed), cat)
         boot = boot[np.isfinite(boot)]
         if boot.size:
             g_d = boot[_rng(seed, 2).integers(0, boot.size, n)]
@@ -447,11 +483,11 @@ def cost_over_time(log10_flop: Draws, *, progress_rate: Draws, kind: str = "trai
 
     # ---- price year and dollars per FLOP of peak capacity
     if price_year is None:
-        from computelimits.scaling.extrapolate import _latest_price_year
+        from computelimits.scaling.extrapolation import latest_price_year
 
-        price_year = _latest_price_year()
+        price_year = latest_price_year(catalog=cat)
     if usd_per_peak_flop is None:
-        obs, chips, skipped = _price_observations(int(price_year), price_kind, precision)
+        obs, chips, skipped = _price_observations(int(price_year), price_kind, precision, cat)
         prng = _rng(seed, 3)
         if price_draw == "price" or obs.size == 1:
             p_d = obs[prng.integers(0, obs.size, n)]
@@ -505,7 +541,7 @@ def cost_over_time(log10_flop: Draws, *, progress_rate: Draws, kind: str = "trai
     if chip_tdp_w is None or chip_peak_flop_per_s is None:
         from computelimits.compute.hardware import find_chip
 
-        spec = find_chip(chip)
+        spec = find_chip(chip, catalog=cat)
         spec_name = spec.name
         if chip_tdp_w is None:
             if spec.tdp_w is None:
@@ -528,7 +564,7 @@ def cost_over_time(log10_flop: Draws, *, progress_rate: Draws, kind: str = "trai
                  "unit": "FLOP/s", "distribution": "point value", "source": peak_src})
     used.append({**ov.to_dict(), "distribution": "point value (no range in the source)"})
     if pue is None:
-        plo, phi, psrc = _pue_range()
+        plo, phi, psrc = _pue_range(cat)
     else:
         plo, phi = _range(pue, "pue", minimum=1.0)
         psrc = "given"
@@ -539,7 +575,7 @@ def cost_over_time(log10_flop: Draws, *, progress_rate: Draws, kind: str = "trai
 
     # ---- grid intensity
     if grid_gco2e_per_kwh is None:
-        glo, ghi, gsrc2, gnote = _grid_range(zone)
+        glo, ghi, gsrc2, gnote = _grid_range(zone, cat)
         if gnote:
             notes.append(gnote)
     else:
@@ -582,12 +618,13 @@ def cost_over_time(log10_flop: Draws, *, progress_rate: Draws, kind: str = "trai
             rm, rlo, rhi = _quantiles(log_ratio, alpha)
             rows.append({
                 "years_ahead": float(h), "buy_year": float(price_year) + float(h),
-                "log10_flop_median": fm, "log10_flop_low": flo, "log10_flop_high": fhi,
-                "usd_median": _pow10(um), "usd_low": _pow10(ulo_), "usd_high": _pow10(uhi_),
-                "co2_kg_median": _pow10(cm), "co2_kg_low": _pow10(clo),
-                "co2_kg_high": _pow10(chi),
-                "usd_ratio_median": _pow10(rm), "usd_ratio_low": _pow10(rlo),
-                "usd_ratio_high": _pow10(rhi),
+                "log10_flop_median": fm, "log10_flop_ci_low": flo, "log10_flop_ci_high": fhi,
+                "usd_median": _pow10(um), "usd_ci_low": _pow10(ulo_),
+                "usd_ci_high": _pow10(uhi_),
+                "co2_kg_median": _pow10(cm), "co2_kg_ci_low": _pow10(clo),
+                "co2_kg_ci_high": _pow10(chi),
+                "usd_ratio_median": _pow10(rm), "usd_ratio_ci_low": _pow10(rlo),
+                "usd_ratio_ci_high": _pow10(rhi),
                 "share_cheaper": float(np.mean(log_ratio < 0)),
                 "share_less_co2": float(np.mean(log_co2_ratio < 0)),
             })

@@ -25,20 +25,29 @@ Choices, each overridable:
   left out; ``scale="above-chance"`` fits error / chance error instead of the error.
 * **clusters are publications** (paper, arXiv id, or model family where no paper is known;
   :data:`CLUSTERS`), never the data source that collected the score.
+
+The data come from a :class:`~computelimits.data.catalog.Catalog` (``catalog``; None: the
+environment's), or from a joined table the caller passes (``joined``). The rows carry two
+``attrs`` only: ``selection`` and ``attribution`` (built from the rows' ``source`` and
+``compute_source`` columns, :func:`computelimits.data.credits.attribution`).
 """
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from computelimits.data.benchmarks import find_benchmark
 from computelimits.errors import ConfigError
-from computelimits.scaling.trends import decimal_year
+from computelimits.scaling.dates import decimal_year
+
+if TYPE_CHECKING:
+    from computelimits.data.catalog import Catalog
 
 __all__ = ["CLUSTERS", "KIND_PREFERENCE", "MAIN_METRICS", "MIN_RESULTS", "SCALES",
            "SHARE_CORRECT", "Selection",
@@ -94,6 +103,15 @@ class Selection:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> Selection:
+        # pandas deep-copies ``attrs`` in every operation: copy the two dictionaries (of
+        # strings and numbers) directly instead of the generic, much slower deepcopy
+        new = copy.copy(self)
+        new.n_by_kind = dict(self.n_by_kind)
+        new.left_out = dict(self.left_out)
+        memo[id(self)] = new
+        return new
+
     def kinds_line(self) -> str:
         """One line: N per kind and which was used."""
         per = ", ".join(f"{k} {n}" for k, n in self.n_by_kind.items()) or "none"
@@ -112,13 +130,13 @@ class Selection:
         return out
 
 
-def _joined_for(b: str, joined: pd.DataFrame | None) -> pd.DataFrame:
+def _joined_for(joined: pd.DataFrame | None, catalog: Catalog | None) -> pd.DataFrame:
+    """``joined``, or the catalog's results joined with compute."""
     if joined is not None:
         return joined
-    from computelimits.data import tables
-    from computelimits.data.join import join_compute
+    from computelimits.scaling._catalog import resolve_catalog
 
-    return join_compute(tables.results(b), tables.compute()).table
+    return resolve_catalog(catalog).joined().table
 
 
 def _choose(values: pd.Series, want: str | None, what: str, left: Counter,
@@ -145,7 +163,8 @@ def benchmark_data(benchmark: str, *, metrics: tuple[str, ...] | None = None,
                    cluster: str = "publication", kind: str | None = None,
                    precision: str | None = None, setting: str | None = None,
                    scale: str = "error", imputed: bool = True,
-                   joined: pd.DataFrame | None = None) -> pd.DataFrame:
+                   joined: pd.DataFrame | None = None,
+                   catalog: Catalog | None = None) -> pd.DataFrame:
     """Rows of one benchmark with error and compute of one kind (see the module docstring).
 
     Args:
@@ -160,12 +179,16 @@ def benchmark_data(benchmark: str, *, metrics: tuple[str, ...] | None = None,
         scale: "error" or "above-chance" (``error`` becomes error / chance error; the raw
             error is kept in ``error_raw``).
         imputed: False leaves out imputed network operations whatever ``kind`` says.
-        joined: a results table already joined with compute (default: built from the data).
+        joined: a results table already joined with compute (default: ``catalog``'s
+            :meth:`~computelimits.data.catalog.Catalog.joined` table).
+        catalog: where the data come from when ``joined`` is None (None: the environment's
+            :func:`~computelimits.data.catalog.default_catalog`).
 
     Returns:
         The rows, with ``log10_flop``, ``year`` (decimal), ``paper`` (the publication),
         ``cluster``, ``chance_error``, ``error_raw`` and the provenance columns of the join;
-        ``attrs["selection"]`` is the :class:`Selection`.
+        ``attrs["selection"]`` is the :class:`Selection`, ``attrs["attribution"]`` the
+        attribution lines of the rows' sources.
 
     Raises:
         ConfigError: no rows left, or an unknown kind, precision, setting, cluster or scale.
@@ -180,8 +203,10 @@ def benchmark_data(benchmark: str, *, metrics: tuple[str, ...] | None = None,
         raise ConfigError(f"scale must be one of {', '.join(SCALES)}, got {scale!r}")
     if kind is not None and kind != "all" and kind not in KINDS:
         raise ConfigError(f"kind must be one of {', '.join(KINDS)} or 'all', got {kind!r}")
-    joined = _joined_for(b.id, joined)
-    df = joined[joined["benchmark"] == b.id].copy()
+    joined = _joined_for(joined, catalog)
+    df = joined[(joined["benchmark"] == b.id).to_numpy()].copy()
+    # attrs are deep-copied by every pandas operation: carry none until the end
+    df.attrs = {}
     if df.empty:
         raise ConfigError(f"no {b.id} results in the data")
     left: Counter = Counter()
@@ -205,9 +230,10 @@ def benchmark_data(benchmark: str, *, metrics: tuple[str, ...] | None = None,
         raise ConfigError(f"no {b.id} results with an error in the data")
 
     # chance level per metric (the metric family shares one)
-    ch = [chance_error(b.id, m) for m in df["metric"].astype(str)]
-    df["chance_error"] = [c.error for c in ch]
-    level = min(ch, key=lambda c: c.error)
+    metric = df["metric"].astype(str)
+    levels = {m: chance_error(b.id, m) for m in metric.unique()}
+    df["chance_error"] = metric.map({m: c.error for m, c in levels.items()}).to_numpy(float)
+    level = min(levels.values(), key=lambda c: c.error)
     bad = (df["error"] <= 0) | (df["error"] > 1)
     left["error outside (0, 1]"] += int(bad.sum())
     df = df[~bad]
@@ -293,7 +319,9 @@ def benchmark_data(benchmark: str, *, metrics: tuple[str, ...] | None = None,
     df["paper"] = paper
     df["cluster"] = {"publication": paper, "model": model,
                      "source": df["source"].astype(str)}[cluster]
-    df.attrs = dict(joined.attrs)
+    from computelimits.data.credits import attribution
+
+    df.attrs = {"attribution": attribution(df)}
     df.attrs["selection"] = Selection(
         benchmark=b.id, kind=kind_label, precision=chosen_precision,
         setting=chosen_setting, scale=scale, chance_error=level.error,

@@ -3,10 +3,17 @@
 :class:`ScalingFit` follows scikit-learn's conventions (settings in the constructor, ``fit``
 returns ``self``, fitted values end in ``_``) and statsmodels' result objects (``summary()``,
 ``conf_int()``). Standard errors: classical OLS, heteroskedasticity-robust (HC3), and
-cluster-robust by model or paper (statsmodels); a cluster bootstrap (whole clusters resampled
-with replacement) gives percentile intervals and the distribution used for extrapolation. The
-bootstrap is vectorized: per-cluster cross-products are summed with multinomial weights for
-all resamples at once, so 10,000 resamples cost one small batched solve.
+cluster-robust by model or paper (computed as statsmodels does); a cluster bootstrap (whole
+clusters resampled with replacement) gives percentile intervals and the distribution used for
+extrapolation. The bootstrap is vectorized: per-cluster cross-products are summed with
+multinomial weights for all resamples at once, so 10,000 resamples cost one small batched
+solve.
+
+Results vocabulary (:mod:`computelimits.results`): ``summary()`` returns a
+:class:`~computelimits.results.Summary`; ``conf_int()`` has the columns ``ci_low`` and
+``ci_high``; ``to_frame()`` gives one row per coefficient; intervals in dictionaries are
+``<quantity>_ci_low`` / ``<quantity>_ci_high`` (a prediction interval for a single new result
+is ``<quantity>_pred_ci_low`` / ``_pred_ci_high``).
 
 With ``control_year`` the model is y = a + b·x + c·(year − 2015); the year coefficient is
 expressed as a compute-equivalent gain per year, 10^(c/b)×: the multiple of compute that
@@ -21,14 +28,65 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 
 from computelimits.errors import ConfigError
+from computelimits.results import Summary
 from computelimits.scaling.forms import FORMS
 
 __all__ = ["ScalingFit", "fit_forms"]
 
 YEAR0 = 2015.0
+
+
+@dataclass
+class _OLS:
+    params: np.ndarray
+    resid: np.ndarray
+    hat_diag: np.ndarray
+    rsquared: float
+    bse: np.ndarray
+    bse_hc3: np.ndarray
+    bse_cluster: np.ndarray | None
+    df_resid: float
+    llf: float
+
+
+def _ols(X: np.ndarray, y: np.ndarray, groups: np.ndarray | None) -> _OLS:
+    """Least squares with classical, HC3 and cluster-robust (CR1: G/(G − 1)·(n − 1)/(n − p))
+    standard errors, computed as statsmodels' ``OLS(y, X).fit()`` (pseudo-inverse),
+    ``get_robustcov_results("HC3" / "cluster")`` and ``get_influence()`` do, step for step,
+    without their object overhead (a report fits thousands of small lines)."""
+    n, p = X.shape
+    u, sv, vt = np.linalg.svd(X, False)
+    cutoff = 1e-15 * np.maximum.reduce(sv)
+    inv = np.where(sv > cutoff, 1.0 / np.where(sv > cutoff, sv, 1.0), 0.0)
+    pinv = np.dot(np.transpose(vt), np.multiply(inv[:, np.newaxis], np.transpose(u)))
+    ncov = np.dot(pinv, np.transpose(pinv))
+    rank = int(np.linalg.matrix_rank(np.diag(sv)))
+    params = np.dot(pinv, y)
+    resid = y - np.dot(X, params)
+    ssr = np.dot(resid, resid)
+    df_resid = n - rank
+    centered = y - y.mean()
+    rsquared = 1 - ssr / np.dot(centered, centered)
+    bse = np.sqrt(np.diag(ncov * (ssr / df_resid)))
+    hat_diag = (X * pinv.T).sum(1)
+    h = np.einsum("ij,ik,kj->i", X, X, ncov)
+    het = (resid / (1 - h)) ** 2
+    bse_hc3 = np.sqrt(np.diag(np.dot(pinv, het[:, None] * pinv.T)))
+    bse_cluster = None
+    if groups is not None:
+        xu = X * resid[:, None]
+        n_groups = len(np.unique(groups))
+        sums = np.array([np.bincount(groups, weights=xu[:, c]) for c in range(p)]).T
+        cov_c = np.dot(np.dot(ncov, np.dot(sums.T, sums)), ncov.T)
+        cov_c *= n_groups / (n_groups - 1.0) * ((n - 1.0) / float(n - p))
+        bse_cluster = np.sqrt(np.diag(cov_c))
+    nobs2 = n / 2.0
+    llf = (-nobs2 * np.log(2 * np.pi) - nobs2 * np.log(np.sum(resid ** 2) / float(n))
+           - nobs2)
+    return _OLS(params, resid, hat_diag, float(rsquared), bse, bse_hc3, bse_cluster,
+                float(df_resid), float(llf))
 
 
 @dataclass
@@ -111,12 +169,12 @@ class ScalingFit:
         self.names_ = d.names
         self.n_ = n
         self.n_clusters_ = int(d.groups.max()) + 1
-        ols = sm.OLS(d.y, d.X).fit()
+        ols = _ols(d.X, d.y, d.groups if self.n_clusters_ >= 2 else None)
         self.params_ = ols.params
         self.resid_ = ols.resid
         # leverage-adjusted residuals r_i / sqrt(1 − h_i) have the error variance σ², so
         # resampling them gives prediction intervals that cover for small samples too
-        h = ols.get_influence().hat_matrix_diag
+        h = ols.hat_diag
         scaled = ols.resid / np.sqrt(np.clip(1.0 - h, 1e-12, None))
         # and the bootstrap of few clusters is too narrow by about (G − 1)/G: widen the noise
         # by sqrt(n / (n − p)), the usual small-sample degrees-of-freedom correction
@@ -124,12 +182,8 @@ class ScalingFit:
         self.resid_scaled_ = (scaled - scaled.mean()) * math.sqrt(n_obs / (n_obs - n_par))
         self.r2_ = float(ols.rsquared)
         self.bse_ols_ = ols.bse
-        self.bse_hc3_ = ols.get_robustcov_results(cov_type="HC3").bse
-        if self.n_clusters_ >= 2:
-            self.bse_cluster_ = ols.get_robustcov_results(
-                cov_type="cluster", groups=d.groups).bse
-        else:
-            self.bse_cluster_ = np.full(p, np.nan)
+        self.bse_hc3_ = ols.bse_hc3
+        self.bse_cluster_ = ols.bse_cluster if ols.bse_cluster is not None else np.full(p, np.nan)
         self.df_resid_ = float(ols.df_resid)
         # likelihood on the common error scale (change of variables y → e)
         ll_e = float(ols.llf) + float(np.sum(FORMS[self.form].log_abs_dy_de(d.e)))
@@ -188,8 +242,10 @@ class ScalingFit:
         return {"cluster": self.bse_cluster_, "hc3": self.bse_hc3_, "ols": self.bse_ols_}[self.cov]
 
     def conf_int(self, alpha: float = 0.05, method: str | None = None) -> pd.DataFrame:
-        """Intervals for the coefficients: "cluster", "hc3", "ols" (t intervals) or
-        "bootstrap" (percentiles of the cluster bootstrap)."""
+        """Intervals (level 1 − ``alpha``) for the coefficients, indexed by their names
+        (``intercept``, ``log10_compute``, ``year``), columns ``ci_low`` and ``ci_high``:
+        "cluster", "hc3", "ols" (t intervals) or "bootstrap" (percentiles of the cluster
+        bootstrap)."""
         self._check()
         method = method or self.cov
         if method == "bootstrap":
@@ -205,7 +261,7 @@ class ScalingFit:
             dof = (self.n_clusters_ - 1) if method == "cluster" else self.df_resid_
             q = stats.t.ppf(1 - alpha / 2, max(dof, 1))
             lo, hi = self.params_ - q * se, self.params_ + q * se
-        return pd.DataFrame({"low": lo, "high": hi}, index=self.names_)
+        return pd.DataFrame({"ci_low": lo, "ci_high": hi}, index=self.names_)
 
     def predict(self, compute: float | np.ndarray, year: float | None = None) -> np.ndarray:
         """Predicted error at ``compute`` FLOP (and ``year`` when the year is controlled)."""
@@ -221,9 +277,12 @@ class ScalingFit:
 
     def log10_compute_for(self, error: float, *, year: float | None = None,
                           alpha: float = 0.05) -> dict[str, float]:
-        """log10 compute at which the fitted line reaches ``error``: central value, a
-        confidence interval (line uncertainty, cluster bootstrap) and a prediction interval
-        (line uncertainty plus the residual scatter of single results)."""
+        """log10 compute at which the fitted line reaches ``error``: central value
+        (``log10_compute``), a confidence interval (``log10_compute_ci_low`` / ``_ci_high``:
+        line uncertainty, cluster bootstrap) and a prediction interval
+        (``log10_compute_pred_ci_low`` / ``_pred_ci_high``: line uncertainty plus the
+        residual scatter of single results); ``share_wrong_sign``: the share of bootstrap
+        fits whose slope has the other sign."""
         self._check()
         if not 0 < error < 1:
             raise ConfigError(f"target error must lie in (0, 1), got {error}")
@@ -263,9 +322,63 @@ class ScalingFit:
                 cq, pq = np.percentile(conf, q), np.percentile(pred, q)
             cq = np.where(np.isnan(cq), np.inf, cq)
             pq = np.where(np.isnan(pq), np.inf, pq)
-            out["conf_low"], out["conf_high"] = (float(v) for v in cq)
-            out["pred_low"], out["pred_high"] = (float(v) for v in pq)
+            out["log10_compute_ci_low"], out["log10_compute_ci_high"] = (float(v) for v in cq)
+            out["log10_compute_pred_ci_low"], out["log10_compute_pred_ci_high"] = (
+                float(v) for v in pq)
             out["share_wrong_sign"] = float(wrong.mean())
+        return out
+
+    def log10_compute_for_many(self, errors: np.ndarray, *, years: np.ndarray | None = None,
+                               alpha: float = 0.05) -> dict[str, np.ndarray]:
+        """:meth:`log10_compute_for` for many errors (and years) at once: the same keys, each
+        an array with one value per error (the same bootstrap draws and residual noise for
+        every error, as the one-at-a-time method uses)."""
+        self._check()
+        e = np.atleast_1d(np.asarray(errors, float))
+        if np.any(~(e > 0) | ~(e < 1)):
+            raise ConfigError("every target error must lie in (0, 1)")
+        if np.any(e >= self.chance_):
+            raise ConfigError(f"a target error is not below the chance error {self.chance_:g}:"
+                              " no compute is needed to guess")
+        y = FORMS[self.form].transform(e)
+        t = 0.0
+        if self.control_year:
+            if years is None:
+                raise ConfigError("this fit controls for year: give years=")
+            t = np.atleast_1d(np.asarray(years, float)) - YEAR0
+        a, b = self.params_[0], self.params_[1]
+        if b == 0:
+            raise ConfigError("the fitted slope is zero: no compute reaches the target")
+        shift = self.params_[2] * t if self.control_year else 0.0
+        central = (y - a - shift) / b
+        n = len(e)
+        out: dict[str, np.ndarray] = {"log10_compute": np.asarray(central, float) * np.ones(n),
+                                      "slope": np.full(n, float(b))}
+        boot = self.boot_params_[~np.isnan(self.boot_params_).any(axis=1)]
+        if len(boot):
+            G = self.n_clusters_
+            if G > 1:
+                boot = self.params_ + (boot - self.params_) * math.sqrt(G / (G - 1))
+            bs = (boot[None, :, 2] * np.broadcast_to(t, (n,))[:, None]
+                  if self.control_year else 0.0)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                conf = (y[:, None] - boot[None, :, 0] - bs) / boot[None, :, 1]
+            rng = np.random.default_rng(self.seed + 1)
+            noise = rng.choice(self.resid_scaled_, size=len(boot), replace=True)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                pred = (y[:, None] - noise[None, :] - boot[None, :, 0] - bs) / boot[None, :, 1]
+            wrong = np.sign(boot[:, 1]) != np.sign(b)
+            conf[:, wrong] = np.inf
+            pred[:, wrong] = np.inf
+            q = [100 * alpha / 2, 100 * (1 - alpha / 2)]
+            with np.errstate(invalid="ignore"):
+                cq = np.percentile(conf, q, axis=1)
+                pq = np.percentile(pred, q, axis=1)
+            cq = np.where(np.isnan(cq), np.inf, cq)
+            pq = np.where(np.isnan(pq), np.inf, pq)
+            out["log10_compute_ci_low"], out["log10_compute_ci_high"] = cq[0], cq[1]
+            out["log10_compute_pred_ci_low"], out["log10_compute_pred_ci_high"] = pq[0], pq[1]
+            out["share_wrong_sign"] = np.full(n, float(wrong.mean()))
         return out
 
     @property
@@ -329,8 +442,8 @@ class ScalingFit:
              "bic": self.bic_, "cov": self.cov, "control_year": self.control_year}
         if self.n_boot:
             bci = self.conf_int(method="bootstrap")
-            d["slope_boot_low"], d["slope_boot_high"] = (float(bci.iloc[1, 0]),
-                                                         float(bci.iloc[1, 1]))
+            d["slope_boot_ci_low"], d["slope_boot_ci_high"] = (float(bci.iloc[1, 0]),
+                                                               float(bci.iloc[1, 1]))
         d["slope_se_ols"] = float(self.bse_ols_[1])
         d["slope_se_hc3"] = float(self.bse_hc3_[1])
         d["identified"] = self.identified_
@@ -343,24 +456,42 @@ class ScalingFit:
             d["year_gain_per_year"] = self.year_gain_
         return d
 
-    def summary(self) -> str:
-        """A text table in the spirit of statsmodels' summary."""
+    def to_frame(self) -> pd.DataFrame:
+        """One row per coefficient (index ``intercept``, ``log10_compute``, ``year``): ``coef``,
+        ``se`` (the fit's ``cov``), ``ci_low`` / ``ci_high`` (95%, the fit's ``cov``) and,
+        with a bootstrap, ``boot_ci_low`` / ``boot_ci_high`` (percentiles)."""
+        self._check()
+        ci = self.conf_int()
+        out = pd.DataFrame({"coef": np.asarray(self.params_, float),
+                            "se": np.asarray(self.bse_, float),
+                            "ci_low": ci["ci_low"].to_numpy(float),
+                            "ci_high": ci["ci_high"].to_numpy(float)},
+                           index=pd.Index(self.names_, name="quantity"))
+        if self.n_boot and not np.isnan(self.boot_params_).all():
+            bci = self.conf_int(method="bootstrap")
+            out["boot_ci_low"] = bci["ci_low"].to_numpy(float)
+            out["boot_ci_high"] = bci["ci_high"].to_numpy(float)
+        return out
+
+    def summary(self) -> Summary:
+        """A text table in the spirit of statsmodels' summary (``str()`` prints it; the table
+        behind it is :meth:`to_frame`)."""
         self._check()
         d = self.to_dict()
         ci = self.conf_int()
-        lines = [f"ScalingFit: {FORMS[self.form].description}",
-                 f"N = {self.n_} results, {self.n_clusters_} clusters; R² = {self.r2_:.3f}; "
+        title = f"ScalingFit: {FORMS[self.form].description}"
+        lines = [f"N = {self.n_} results, {self.n_clusters_} clusters; R² = {self.r2_:.3f}; "
                  f"AIC = {self.aic_:.1f}, BIC = {self.bic_:.1f} (error scale); SE: {self.cov}",
                  f"{'':16}{'coef':>11}{'se':>11}{'ci low':>11}{'ci high':>11}"]
         sel = self.data_.attrs.get("selection")
         if sel is not None:
-            lines[1:1] = sel.lines()
+            lines[0:0] = sel.lines()
         for i, name in enumerate(self.names_):
             lines.append(f"{name:16}{self.params_[i]:11.4f}{self.bse_[i]:11.4f}"
                          f"{ci.iloc[i, 0]:11.4f}{ci.iloc[i, 1]:11.4f}")
-        if "slope_boot_low" in d:
+        if "slope_boot_ci_low" in d:
             lines.append(f"cluster bootstrap ({self.n_boot}) slope interval: "
-                         f"[{d['slope_boot_low']:.4f}, {d['slope_boot_high']:.4f}]")
+                         f"[{d['slope_boot_ci_low']:.4f}, {d['slope_boot_ci_high']:.4f}]")
         if not self.identified_:
             lines.append("compute does not explain this benchmark: the slope's interval "
                          "includes zero or has the wrong sign, so no compute multiple, "
@@ -374,7 +505,12 @@ class ScalingFit:
         if self.control_year:
             lines.append(f"year coefficient {self.params_[2]:.4f}: one year of other progress "
                          f"≈ {self.year_gain_:.3g}× compute")
-        return "\n".join(lines)
+        return Summary(title, lines, self.to_frame().reset_index())
+
+    def _repr_html_(self) -> str:
+        if not hasattr(self, "params_"):
+            return f"<p>ScalingFit({self.form!r}), not fitted</p>"
+        return self.summary()._repr_html_()
 
 
 def fit_forms(data: pd.DataFrame, *, forms: tuple[str, ...] = tuple(FORMS), **kw) -> pd.DataFrame:

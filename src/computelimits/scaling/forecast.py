@@ -35,6 +35,12 @@ the normalised residuals of all of them together). Which interval method and rat
 default was chosen by the rolling-origin evaluation in :mod:`computelimits.scaling.calibrate`
 (its module docstring gives the numbers); where too few rows are left for a calibration set,
 the bootstrap interval is used and ``interval_used_`` says so.
+
+Results vocabulary (:mod:`computelimits.results`): intervals are ``<quantity>_ci_low`` /
+``<quantity>_ci_high`` (``error_ci_low`` of :meth:`Forecast.forward`, ``log10_compute_ci_low``
+of :meth:`Forecast.inverse`, ``rate_ci_low`` of :meth:`Forecast.to_dict`); ``summary()`` returns
+a :class:`~computelimits.results.Summary`; ``conf_int()`` and ``to_frame()`` give the line's
+coefficients and the rate of algorithmic progress with their intervals.
 """
 
 from __future__ import annotations
@@ -47,6 +53,7 @@ import numpy as np
 import pandas as pd
 
 from computelimits.errors import ConfigError
+from computelimits.results import Summary
 from computelimits.scaling.fit import YEAR0, ScalingFit
 from computelimits.scaling.forms import FORMS
 
@@ -258,14 +265,39 @@ class Forecast:
         boot = boot[boot[:, 1] < 0]
         return boot[:, 2] / boot[:, 1]
 
-    def rate_conf_int(self) -> tuple[float, float]:
-        """Percentile interval of the rate (draws with a negative compute slope)."""
+    def rate_conf_int(self, alpha: float | None = None) -> tuple[float, float]:
+        """Percentile interval of the rate (draws with a negative compute slope), at level
+        1 − ``alpha`` (default: the forecast's ``alpha``)."""
         self._check()
+        alpha = self.alpha if alpha is None else alpha
         r = self.rate_draws()
         if len(r) < 2:
             return (math.nan, math.nan)
-        lo, hi = np.percentile(r, [100 * self.alpha / 2, 100 * (1 - self.alpha / 2)])
+        lo, hi = np.percentile(r, [100 * alpha / 2, 100 * (1 - alpha / 2)])
         return float(lo), float(hi)
+
+    def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
+        """Intervals indexed by quantity: the fitted line's coefficients (``intercept``,
+        ``log10_compute`` and, with the benchmark's own rate, ``year``; cluster-robust t
+        intervals) and ``rate`` (algorithmic progress, orders of magnitude per year; bootstrap
+        percentiles). Columns ``ci_low`` and ``ci_high``."""
+        self._check()
+        if not 0 < alpha < 1:
+            raise ConfigError(f"alpha must lie in (0, 1), got {alpha}")
+        ci = self.fit_.conf_int(alpha)
+        lo, hi = self.rate_conf_int(alpha)
+        out = pd.concat([ci, pd.DataFrame({"ci_low": [lo], "ci_high": [hi]}, index=["rate"])])
+        out.index.name = "quantity"
+        return out
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per quantity of :meth:`conf_int`: ``estimate``, ``ci_low``, ``ci_high``
+        (95%)."""
+        self._check()
+        out = self.conf_int()
+        est = [*np.asarray(self.fit_.params_, float), self.rate_]
+        out.insert(0, "estimate", est)
+        return out
 
     @property
     def rate_identified_(self) -> bool:
@@ -320,7 +352,8 @@ class Forecast:
 
     def forward(self, compute: float | np.ndarray, year: float) -> pd.DataFrame:
         """Error expected for models of ``compute`` FLOP released at decimal ``year``:
-        columns compute, year, error, low, high (capped at the chance error)."""
+        columns compute, year, error, error_ci_low, error_ci_high (capped at the chance
+        error)."""
         self._check()
         f = FORMS[self.form]
         x = np.log10(np.atleast_1d(np.asarray(compute, float)))
@@ -329,13 +362,14 @@ class Forecast:
         with np.errstate(over="ignore"):
             out = pd.DataFrame({"compute": 10.0 ** x, "year": float(year),
                                 "error": np.minimum(f.inverse(y), cap),
-                                "low": np.minimum(f.inverse(lo), cap),
-                                "high": np.minimum(f.inverse(hi), cap)})
+                                "error_ci_low": np.minimum(f.inverse(lo), cap),
+                                "error_ci_high": np.minimum(f.inverse(hi), cap)})
         return out
 
     def inverse(self, error: float, year: float) -> dict[str, Any]:
-        """log10 compute needed for ``error`` at decimal ``year``: central value and interval
-        (``low``/``high``; infinite where the interval is open)."""
+        """log10 compute needed for ``error`` at decimal ``year``: central value
+        (``log10_compute``) and interval (``log10_compute_ci_low`` / ``_ci_high``; infinite
+        where the interval is open; ``interval`` says which method gave it)."""
         self._check()
         if not 0 < error < self.chance_:
             raise ConfigError(f"target error {error:g} must lie between 0 and the chance "
@@ -348,29 +382,34 @@ class Forecast:
                                     self._rows_design(np.array([x]),
                                                       np.array([self._t(year)])))[0])
             half = self.q_inverse_ * s_y / abs(b)
-            return {"log10_compute": float(x), "low": float(x - half),
-                    "high": float(x + half), "interval": "conformal"}
+            return {"log10_compute": float(x), "log10_compute_ci_low": float(x - half),
+                    "log10_compute_ci_high": float(x + half), "interval": "conformal"}
         if len(self._boot_abc()) == 0:
             s_y = float(self._scale(self.scale_state_,
                                     self._rows_design(np.array([x]),
                                                       np.array([self._t(year)])))[0])
             half = self._t_quantile() * s_y / abs(b)
-            return {"log10_compute": float(x), "low": float(x - half),
-                    "high": float(x + half), "interval": "normal theory"}
+            return {"log10_compute": float(x), "log10_compute_ci_low": float(x - half),
+                    "log10_compute_ci_high": float(x + half), "interval": "normal theory"}
         if self.rate is not None:
             # the line is fitted on x + rate·t: invert it there, then shift back
             r = self.fit_.log10_compute_for(error, alpha=self.alpha)
             shift = self.rate * self._t(year)
-            return {"log10_compute": float(x), "low": r.get("pred_low", math.nan) - shift,
-                    "high": r.get("pred_high", math.nan) - shift, "interval": "bootstrap"}
+            return {"log10_compute": float(x),
+                    "log10_compute_ci_low": r.get("log10_compute_pred_ci_low", math.nan) - shift,
+                    "log10_compute_ci_high": r.get("log10_compute_pred_ci_high", math.nan)
+                    - shift, "interval": "bootstrap"}
         r = self.fit_.log10_compute_for(error, year=year, alpha=self.alpha)
-        return {"log10_compute": r["log10_compute"], "low": r.get("pred_low", math.nan),
-                "high": r.get("pred_high", math.nan), "interval": "bootstrap"}
+        return {"log10_compute": r["log10_compute"],
+                "log10_compute_ci_low": r.get("log10_compute_pred_ci_low", math.nan),
+                "log10_compute_ci_high": r.get("log10_compute_pred_ci_high", math.nan),
+                "interval": "bootstrap"}
 
     def frontier(self, year: float, growth: float, *, start_log10_flop: float | None = None,
                  start_year: float | None = None) -> dict[str, Any]:
         """Best error expected at ``year`` if the largest compute keeps growing at ``growth``
-        orders of magnitude per year from the largest compute observed (or ``start_*``)."""
+        orders of magnitude per year from the largest compute observed (or ``start_*``):
+        ``error`` with ``error_ci_low`` / ``error_ci_high``."""
         self._check()
         x0 = float(self.data_["log10_flop"].max()) if start_log10_flop is None \
             else start_log10_flop
@@ -378,7 +417,8 @@ class Forecast:
         x = x0 + growth * max(0.0, float(year) - t0)
         row = self.forward(10.0 ** x, year).iloc[0]
         return {"year": float(year), "log10_compute": x, "error": float(row["error"]),
-                "low": float(row["low"]), "high": float(row["high"]), "growth": growth,
+                "error_ci_low": float(row["error_ci_low"]),
+                "error_ci_high": float(row["error_ci_high"]), "growth": growth,
                 "start_log10_flop": x0, "start_year": t0}
 
     def to_dict(self) -> dict[str, Any]:
@@ -387,7 +427,7 @@ class Forecast:
         d = {"form": self.form, "n": self.fit_.n_, "n_undated": self.n_undated_,
              "slope": self.fit_.slope_, "year_coef": self.abc_[2],
              "rate_source": "benchmark" if self.rate is None else "fixed (pooled)",
-             "rate_oom_per_year": self.rate_, "rate_low": lo, "rate_high": hi,
+             "rate_oom_per_year": self.rate_, "rate_ci_low": lo, "rate_ci_high": hi,
              "halving_months": self.halving_months_, "identified": self.identified_,
              "rate_identified": self.rate_identified_,
              "interval": self.interval_used_, "alpha": self.alpha,
@@ -397,17 +437,24 @@ class Forecast:
                      n_calibration=len(self.residuals_.forward))
         return d
 
-    def summary(self) -> str:
+    def summary(self) -> Summary:
+        """The model, the rate of algorithmic progress and the intervals, in a few lines
+        (``str()`` prints them; the table behind them is :meth:`to_frame`)."""
         d = self.to_dict()
-        lines = [f"Forecast ({self.form}): y = a + b·log10 C + c·(year − {YEAR0:g}); "
-                 f"N = {d['n']} dated results ({d['n_undated']} undated left out)",
-                 f"compute slope b = {d['slope']:.4f}; algorithmic progress c/b = "
+        title = (f"Forecast ({self.form}): y = a + b·log10 C + c·(year − {YEAR0:g}); "
+                 f"N = {d['n']} dated results ({d['n_undated']} undated left out)")
+        lines = [f"compute slope b = {d['slope']:.4f}; algorithmic progress c/b = "
                  f"{d['rate_oom_per_year']:.3f} orders of magnitude per year "
-                 f"[{d['rate_low']:.3f}, {d['rate_high']:.3f}] — compute for a fixed error "
+                 f"[{d['rate_ci_low']:.3f}, {d['rate_ci_high']:.3f}] — compute for a fixed error "
                  f"halves every {d['halving_months']:.1f} months",
                  f"intervals: {d['interval']}"]
         if "q_forward" in d:
             lines.append(f"  conformal multiples of the predictive scale from "
                          f"{d['n_calibration']} later results: {d['q_forward']:.2f} (forward), "
                          f"{d['q_inverse']:.2f} (inverse)")
-        return "\n".join(lines)
+        return Summary(title, lines, self.to_frame().reset_index())
+
+    def _repr_html_(self) -> str:
+        if not hasattr(self, "fit_"):
+            return "<p>Forecast, not fitted</p>"
+        return self.summary()._repr_html_()

@@ -60,6 +60,11 @@ Halving time. 12·log10(2)/γ months for γ > 0. For γ ≤ 0 it is ``inf``: the
 a given error never halves (γ < 0: later results needed *more* compute; read γ itself). An
 interval for γ maps to one for the halving time with its ends swapped, ``inf`` where the γ
 interval reaches 0 or below, and 0 where it is unbounded above.
+
+Results vocabulary (:mod:`computelimits.results`): intervals are ``<quantity>_ci_low`` /
+``<quantity>_ci_high`` (``gamma_ci_low``, ``halving_months_ci_low``, ``b_ci_low`` …);
+``conf_int()`` has the columns ``ci_low`` and ``ci_high``; ``summary()`` returns a
+:class:`~computelimits.results.Summary`.
 """
 
 from __future__ import annotations
@@ -74,6 +79,7 @@ import pandas as pd
 from scipy import optimize, stats
 
 from computelimits.errors import ConfigError
+from computelimits.results import Summary
 
 __all__ = ["GRID_STEP", "MIN_DATED", "PUBLISHED_RATES", "GammaAtBoundWarning",
            "PooledProgress", "PublishedRate", "compare_published", "halving_months",
@@ -187,7 +193,8 @@ class PooledProgress:
     Fitted attributes: ``gamma_`` (orders of magnitude per year), ``gain_per_year_`` (10^γ,
     a multiple of compute), ``halving_months_``, ``params_`` (per benchmark: results, clusters,
     undated rows left out, intercept ``a`` (log10 error at 1 FLOP in ``year0``), slope ``b``
-    (log10 error per log10 FLOP of effective compute) with its 95% bootstrap interval,
+    (log10 error per log10 FLOP of effective compute) with its 95% bootstrap interval
+    ``b_ci_low`` / ``b_ci_high``,
     residual sd in log10 error), ``ssr_``, ``n_``, ``n_clusters_`` (benchmark × publication
     groups: the resampling units), ``n_undated_``, ``skipped_`` (benchmark → reason),
     ``at_bound_``, ``boot_gamma_``, ``boot_slopes_``, ``boot_seconds_``.
@@ -329,7 +336,7 @@ class PooledProgress:
             "n": [bn.n for bn in benches],
             "clusters": [bn.clusters for bn in benches],
             "undated": [bn.n_undated for bn in benches],
-            "a": a_raw, "b": b_k, "b_low": b_lo, "b_high": b_hi,
+            "a": a_raw, "b": b_k, "b_ci_low": b_lo, "b_ci_high": b_hi,
             "resid_sd": np.sqrt(ssr_k / np.maximum(dof, 1.0)),
             "year_min": [bn.year_range[0] for bn in benches],
             "year_max": [bn.year_range[1] for bn in benches],
@@ -431,26 +438,31 @@ class PooledProgress:
         the gain per year (10^γ, a multiple of compute) and the halving time (months).
 
         ``method``: "bootstrap" (cluster-bootstrap percentiles) or "profile" (F-test on the
-        SSR profile). An end at ±inf: the interval reaches ``gamma_bounds`` on that side."""
+        SSR profile). An end at ±inf: the interval reaches ``gamma_bounds`` on that side.
+        Columns ``ci_low`` and ``ci_high``."""
         self._check()
         if not 0 < alpha < 1:
             raise ConfigError(f"alpha must lie in (0, 1), got {alpha}")
         low, high = self._gamma_interval(alpha, method)
         h_lo, h_hi = _halving_interval(low, high)
-        return pd.DataFrame({"low": [low, 10.0 ** low, h_lo], "high": [high, 10.0 ** high, h_hi]},
-                            index=["gamma", "gain_per_year", "halving_months"])
+        return pd.DataFrame({"ci_low": [low, 10.0 ** low, h_lo],
+                             "ci_high": [high, 10.0 ** high, h_hi]},
+                            index=pd.Index(["gamma", "gain_per_year", "halving_months"],
+                                           name="quantity"))
 
     def to_frame(self) -> pd.DataFrame:
         """One row per benchmark (``params_``) with the shared γ, its bootstrap (or, without
-        resamples, profile) 95% interval and the halving time in months beside it."""
+        resamples, profile) 95% interval (``gamma_ci_low`` / ``gamma_ci_high``) and the halving
+        time in months (``halving_months_ci_low`` / ``_ci_high``) beside it."""
         self._check()
         ci = self.conf_int(method="bootstrap" if len(self.boot_gamma_) else "profile")
         out = self.params_.copy()
         out["gamma"] = self.gamma_
-        out["gamma_low"], out["gamma_high"] = ci.loc["gamma", "low"], ci.loc["gamma", "high"]
+        out["gamma_ci_low"] = ci.loc["gamma", "ci_low"]
+        out["gamma_ci_high"] = ci.loc["gamma", "ci_high"]
         out["halving_months"] = self.halving_months_
-        out["halving_low"] = ci.loc["halving_months", "low"]
-        out["halving_high"] = ci.loc["halving_months", "high"]
+        out["halving_months_ci_low"] = ci.loc["halving_months", "ci_low"]
+        out["halving_months_ci_high"] = ci.loc["halving_months", "ci_high"]
         return out
 
     def to_dict(self) -> dict:
@@ -469,16 +481,17 @@ class PooledProgress:
         for m in methods:
             ci = self.conf_int(method=m)
             for q in ("gamma", "halving_months"):
-                d[f"{q}_{m}_low"] = float(ci.loc[q, "low"])
-                d[f"{q}_{m}_high"] = float(ci.loc[q, "high"])
+                d[f"{q}_{m}_ci_low"] = float(ci.loc[q, "ci_low"])
+                d[f"{q}_{m}_ci_high"] = float(ci.loc[q, "ci_high"])
         d["benchmarks"] = [{"benchmark": k, **{c: (v.item() if hasattr(v, "item") else v)
                                                for c, v in row.items()}}
                            for k, row in self.params_.iterrows()]
         return d
 
-    def summary(self) -> str:
+    def summary(self) -> Summary:
         """A short text table: γ, gain per year and halving time with intervals, then the
-        per-benchmark slopes."""
+        per-benchmark slopes (``str()`` prints it; the table behind it is
+        :meth:`to_frame`)."""
         self._check()
         rows = [("gamma (OOM/yr)", self.gamma_, "{:.3f}"),
                 ("gain per year (×)", self.gain_per_year_, "{:.3g}"),
@@ -493,8 +506,8 @@ class PooledProgress:
                  f"left out; SSR = {self.ssr_:.4g}", head]
         for (name, v, fmt), key in zip(rows, ["gamma", "gain_per_year", "halving_months"],
                                        strict=True):
-            ends = ["[" + fmt.format(ci.loc[key, "low"]) + ", "
-                    + fmt.format(ci.loc[key, "high"]) + "]" for ci in cis.values()]
+            ends = ["[" + fmt.format(ci.loc[key, "ci_low"]) + ", "
+                    + fmt.format(ci.loc[key, "ci_high"]) + "]" for ci in cis.values()]
             cells = "".join(f"{e:>24}" for e in ends)
             lines.append(f"{name:20}{fmt.format(v):>10}{cells}")
         if self.at_bound_:
@@ -506,11 +519,16 @@ class PooledProgress:
                          "at a bound of gamma_bounds")
         lines.append(f"{'benchmark':20}{'n':>5}{'b':>9}{'b 95%':>20}{'resid sd':>10}")
         for k, r in self.params_.iterrows():
-            ci = f"[{r['b_low']:.3f}, {r['b_high']:.3f}]"
+            ci = f"[{r['b_ci_low']:.3f}, {r['b_ci_high']:.3f}]"
             lines.append(f"{k!s:20}{int(r['n']):>5}{r['b']:9.3f}{ci:>20}{r['resid_sd']:10.3f}")
         for k, why in self.skipped_.items():
             lines.append(f"skipped {k}: {why}")
-        return "\n".join(lines)
+        return Summary(lines[0], lines[1:], self.to_frame().reset_index())
+
+    def _repr_html_(self) -> str:
+        if not hasattr(self, "gamma_"):
+            return "<p>PooledProgress, not fitted</p>"
+        return self.summary()._repr_html_()
 
 
 # -- per benchmark -------------------------------------------------------------------------
@@ -519,7 +537,8 @@ def per_benchmark_rates(data: pd.DataFrame, *, n_boot: int = 2000, seed: int = 0
                         alpha: float = 0.05) -> pd.DataFrame:
     """The same model fitted to each benchmark alone, each with its own γ_k (orders of
     magnitude per year): one row per benchmark with results, clusters, γ_k and its cluster-
-    bootstrap interval, the halving time (months) with its interval, the slope b_k,
+    bootstrap interval (``gamma_ci_low`` / ``gamma_ci_high``), the halving time (months)
+    with its interval (``halving_months_ci_low`` / ``_ci_high``), the slope b_k,
     ``gamma_ols`` (c/b of the unbounded OLS of log10 e on log10 C and year − year0, as
     :class:`~computelimits.scaling.fit.ScalingFit` with ``control_year`` gives it; equal to
     γ_k unless γ_k is at a bound), ``at_bound`` and, for benchmarks that cannot be fitted,
@@ -543,16 +562,17 @@ def per_benchmark_rates(data: pd.DataFrame, *, n_boot: int = 2000, seed: int = 0
                              d["year"].to_numpy(float) - year0])
         coef = np.linalg.lstsq(X, np.log10(d["error"].to_numpy(float)), rcond=None)[0]
         row.update(n=int(p["n"]), clusters=int(p["clusters"]), undated=int(p["undated"]),
-                   gamma=f.gamma_, gamma_low=ci.loc["gamma", "low"],
-                   gamma_high=ci.loc["gamma", "high"], halving_months=f.halving_months_,
-                   halving_low=ci.loc["halving_months", "low"],
-                   halving_high=ci.loc["halving_months", "high"], b=float(p["b"]),
+                   gamma=f.gamma_, gamma_ci_low=ci.loc["gamma", "ci_low"],
+                   gamma_ci_high=ci.loc["gamma", "ci_high"], halving_months=f.halving_months_,
+                   halving_months_ci_low=ci.loc["halving_months", "ci_low"],
+                   halving_months_ci_high=ci.loc["halving_months", "ci_high"],
+                   b=float(p["b"]),
                    gamma_ols=float(coef[2] / coef[1]) if coef[1] != 0 else math.nan,
                    at_bound=f.at_bound_, skipped=None)
         rows.append(row)
-    cols = ["benchmark", "n", "clusters", "undated", "gamma", "gamma_low", "gamma_high",
-            "halving_months", "halving_low", "halving_high", "b", "gamma_ols", "at_bound",
-            "skipped"]
+    cols = ["benchmark", "n", "clusters", "undated", "gamma", "gamma_ci_low", "gamma_ci_high",
+            "halving_months", "halving_months_ci_low", "halving_months_ci_high", "b",
+            "gamma_ols", "at_bound", "skipped"]
     return pd.DataFrame(rows).reindex(columns=cols).set_index("benchmark")
 
 
@@ -595,8 +615,8 @@ PUBLISHED_RATES: tuple[PublishedRate, ...] = (
 def compare_published(fit: PooledProgress, *, alpha: float = 0.05,
                       method: str = "bootstrap") -> pd.DataFrame:
     """This fit's halving time (months) and interval beside :data:`PUBLISHED_RATES`; columns
-    name, domain, halving_months, low, high, gamma (orders of magnitude per year),
-    interval_note, citation."""
+    name, domain, halving_months, halving_months_ci_low, halving_months_ci_high, gamma (orders
+    of magnitude per year), interval_note, citation."""
     fit._check()
     if method == "bootstrap" and not len(fit.boot_gamma_):
         method = "profile"
@@ -606,11 +626,14 @@ def compare_published(fit: PooledProgress, *, alpha: float = 0.05,
     ours = {"name": "this fit (pooled γ)",
             "domain": ", ".join(map(str, fit.params_.index)),
             "halving_months": fit.halving_months_,
-            "low": ci.loc["halving_months", "low"], "high": ci.loc["halving_months", "high"],
+            "halving_months_ci_low": ci.loc["halving_months", "ci_low"],
+            "halving_months_ci_high": ci.loc["halving_months", "ci_high"],
             "gamma": fit.gamma_,
             "interval_note": f"{100 * (1 - alpha):g}% {what[method]} interval{bound}",
             "citation": "computelimits.scaling.pooled.PooledProgress"}
-    rows = [ours] + [{**asdict(r), "gamma": r.gamma} for r in PUBLISHED_RATES]
-    cols = ["name", "domain", "halving_months", "low", "high", "gamma", "interval_note",
-            "citation"]
+    rows = [ours] + [{**asdict(r), "halving_months_ci_low": r.low,
+                      "halving_months_ci_high": r.high, "gamma": r.gamma}
+                     for r in PUBLISHED_RATES]
+    cols = ["name", "domain", "halving_months", "halving_months_ci_low",
+            "halving_months_ci_high", "gamma", "interval_note", "citation"]
     return pd.DataFrame(rows)[cols]

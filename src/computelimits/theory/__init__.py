@@ -1,7 +1,36 @@
 """The theory experiment: Oracle, Expert, Flexible and Regularized models learning a sparse
-linear model, their accuracy and their compute as the data grow."""
+linear model, their accuracy and their compute as the data grow.
+
+Importing this package is light (numpy only): :func:`simulate` and :class:`TheoryResult`
+(which need pandas, scipy.stats and matplotlib) are loaded on first use, so that a worker
+process that only runs replications (:mod:`.replication`) never imports them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from computelimits.theory.config import MODELS, TheoryConfig, log_grid
-from computelimits.theory.experiment import TheoryResult, simulate
+
+if TYPE_CHECKING:  # pragma: no cover
+    from computelimits.theory.experiment import TheoryResult, simulate
 
 __all__ = ["MODELS", "TheoryConfig", "TheoryResult", "log_grid", "simulate"]
+
+_LAZY = {"TheoryResult": "computelimits.theory.experiment",
+         "simulate": "computelimits.theory.experiment"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

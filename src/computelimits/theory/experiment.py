@@ -9,24 +9,31 @@
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from computelimits import __version__
 from computelimits._io import atomic_path, atomic_write_text
-from computelimits.errors import InputError
-from computelimits.parallel import available_cores, run_tasks
+from computelimits.errors import ConfigError, InputError
+from computelimits.parallel import available_cores, in_process, run_tasks
+from computelimits.theory import cache as result_cache
+from computelimits.theory import flops
 from computelimits.theory.config import MODELS, TheoryConfig
 from computelimits.theory.replication import RUN_COLUMNS, run_replication
+from computelimits.theory.sampling import fold_sizes
 from computelimits.theory.summary import summarize
 
-__all__ = ["TheoryResult", "simulate"]
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["TheoryResult", "estimated_seconds", "simulate"]
 
 NOTES = (
     "performance = -log10(nMSE), nMSE = ||b - beta||^2 / ||beta||^2 (exact for x ~ N(0, I)); "
@@ -45,8 +52,12 @@ class TheoryResult:
     Attributes:
         config: the settings.
         runs: one row per model × n × replication (columns ``RUN_COLUMNS``).
-        elapsed_s: wall time of the whole run, seconds.
-        workers: worker processes used (0 when a Dask scheduler ran it).
+        elapsed_s: wall time of the whole run, seconds (of the run that computed it, for a
+            result from the cache).
+        workers: worker processes used (0 when a Dask scheduler ran it; 1 when it ran in
+            this process).
+        scheduler: the Dask scheduler's address, if one ran it.
+        from_cache: True when :func:`simulate` took the result from the cache.
     """
 
     config: TheoryConfig
@@ -55,6 +66,7 @@ class TheoryResult:
     workers: int = 1
     scheduler: str | None = None
     _summary: pd.DataFrame | None = field(default=None, repr=False)
+    from_cache: bool = False
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -128,24 +140,97 @@ class TheoryResult:
                    meta.get("scheduler"))
 
 
+#: Effective speed of the dense steps (Gram matrices, factorisations), FLOP per second of one
+#: core: OpenBLAS's dsyrk and dlauum run at 40-85 GFLOP/s on the 2-core AMD EPYC (Zen 4) the
+#: benchmark ran on, Cholesky at about 25; 30 is a round, slightly pessimistic middle.
+DENSE_FLOP_PER_S = 30e9
+#: Seconds per standard normal drawn (numpy's SFC64 ziggurat: about 7.5 ns).
+NORMAL_S = 7.5e-9
+#: Seconds of cross-validated lasso per fold and grid point, per p² (column reads from the Gram
+#: matrices and gradient updates: about 3 ms per fold at p = 1000 on that machine).
+LASSO_S_PER_P2 = 3e-9
+#: Fixed seconds per grid point of a replication (Python, four fits, the summary rows).
+POINT_S = 5e-3
+
+
+def estimated_seconds(cfg: TheoryConfig) -> float:
+    """Estimated seconds of one core for the whole of ``cfg`` (all replications).
+
+    A work model, not a measurement: per replication and grid point, the standard normals
+    drawn, the FLOP of the Gram increments (``syrk`` for row batches, the Bartlett ``lauum``
+    for large fold increments) and of the least-squares solves, a lasso term proportional to
+    folds × p², and a fixed cost per point. Used to decide whether starting worker processes
+    pays off (:func:`computelimits.parallel.in_process`); within a factor of 2 of measured
+    times on the default and quick settings.
+    """
+    p, d, K = cfg.p, cfg.p + 1, cfg.folds
+    keep = cfg.n_grid[-1] if cfg.materialize else min(cfg.n_grid[-1], p)
+    dense = normals = 0.0
+    old = 0
+    for n in cfg.n_grid:
+        if cfg.materialize or n <= keep:
+            normals += (n - old) * d
+            dense += flops.gram(n - old, d)
+        else:
+            for m in fold_sizes(n, K) - fold_sizes(old, K):
+                if m >= d:
+                    normals += d * (d + 1) / 2
+                    dense += d**3 / 3.0
+                elif m > 0:
+                    normals += float(m) * d
+                    dense += flops.gram(int(m), d)
+        if cfg.materialize:
+            dense += 2 * flops.gram(n, d)  # the fits form their Gram matrices from the rows
+        dense += flops.least_squares_min_norm(n, p) if n <= p else flops.cholesky(p)
+        old = n
+    lasso = len(cfg.n_grid) * (K if cfg.penalty == "cv" else 1) * p * p * LASSO_S_PER_P2
+    per_rep = (dense / DENSE_FLOP_PER_S + normals * NORMAL_S + lasso
+               + len(cfg.n_grid) * POINT_S)
+    return cfg.reps * per_rep
+
+
 def simulate(config: TheoryConfig | None = None, *, workers: int | None = None,
              scheduler: str | None = None,
-             progress: Callable[[int, int], None] | None = None) -> TheoryResult:
+             progress: Callable[[int, int], None] | None = None,
+             cache: bool = True) -> TheoryResult:
     """Run every replication of ``config`` and collect the results.
 
     Replication r draws from child r of ``SeedSequence(config.seed)``, so the results do not
     depend on ``workers`` or on the cluster.
+
+    Small settings run in this process whatever ``workers`` says: when the estimated work
+    (:func:`estimated_seconds`) is below what starting the workers would cost
+    (:func:`computelimits.parallel.in_process`: about 2 s of work for 2 workers).
 
     Args:
         config: settings (default: :class:`TheoryConfig` defaults, the paper-sized run).
         workers: local worker processes (default: available cores; 1 = in this process).
         scheduler: address of a dask.distributed scheduler to run the replications on.
         progress: called as ``progress(done, total)`` after each replication.
+        cache: reuse the result of an identical earlier run (same settings, package version
+            and theory source code) from the user cache folder, and cache this one
+            (``computelimits.theory.cache``). False: neither read nor write the cache.
     """
     cfg = config or TheoryConfig()
+    if workers is not None and workers < 1 and not scheduler:
+        raise ConfigError(f"workers must be at least 1, got {workers}")
+    if cache:
+        hit = result_cache.load(cfg)
+        if hit is not None:
+            runs, meta = hit
+            if progress:
+                progress(cfg.reps, cfg.reps)
+            return TheoryResult(cfg, runs, meta["elapsed_s"], meta["workers"],
+                                meta["scheduler"], from_cache=True)
     seeds = np.random.SeedSequence(cfg.seed).spawn(cfg.reps)
     tasks = [(cfg, r, seeds[r]) for r in range(cfg.reps)]
-    n_workers = 0 if scheduler else (available_cores() if workers is None else workers)
+    cost = estimated_seconds(cfg)
+    if scheduler:
+        n_workers = 0
+    else:
+        n_workers = available_cores() if workers is None else workers
+        if n_workers >= 1 and in_process(len(tasks), n_workers, cost):
+            n_workers = 1
     done = 0
 
     def tick(_: int) -> None:
@@ -156,7 +241,9 @@ def simulate(config: TheoryConfig | None = None, *, workers: int | None = None,
 
     t0 = time.perf_counter()
     parts = run_tasks(run_replication, tasks, workers=None if scheduler else n_workers,
-                      scheduler=scheduler, on_done=tick)
+                      scheduler=scheduler, on_done=tick, cost_s=cost)
     elapsed = time.perf_counter() - t0
     runs = pd.DataFrame([row for part in parts for row in part], columns=list(RUN_COLUMNS))
+    if cache and math.isfinite(elapsed):
+        result_cache.store(cfg, runs, elapsed_s=elapsed, workers=n_workers, scheduler=scheduler)
     return TheoryResult(cfg, runs, elapsed, n_workers, scheduler)

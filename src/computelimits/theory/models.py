@@ -19,7 +19,7 @@ import numpy as np
 from scipy.linalg import lapack
 
 from computelimits.theory import flops
-from computelimits.theory._lasso import cv_lasso_path, lasso_path_fit
+from computelimits.theory._lasso import LassoWork, cv_lasso_path, lasso_path_fit
 from computelimits.theory.config import TheoryConfig
 
 __all__ = [
@@ -82,26 +82,13 @@ def ls_min_norm(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float, str]:
 _local = threading.local()
 
 
-def workspace(name: str, shape: tuple[int, ...], order: str = "C") -> np.ndarray:
-    """A scratch array kept per thread and reused across calls (contents undefined).
-
-    Re-allocating the solver's large scratch arrays for every fit made the kernel fault in
-    fresh pages each time: about a fifth of the run time went to the operating system.
-    """
-    cache = getattr(_local, "cache", None)
-    if cache is None:
-        cache = _local.cache = {}
-    key = (name, shape, order)
-    arr = cache.get(key)
-    if arr is None:
-        for old in [k for k in cache if k[0] == name]:
-            del cache[old]
-        arr = cache[key] = np.zeros(shape, order=order)
-    return arr
-
-
-def _lasso_work(K: int, p: int) -> tuple[np.ndarray, ...]:
-    return tuple(workspace(f"lasso_{w}", (K, p, p)) for w in ("CT", "GA", "CF", "GV"))
+def _lasso_work(K: int, p: int) -> LassoWork:
+    """This thread's lasso workspaces for K folds and p features (kept between fits; they
+    grow with the largest active set seen, see :class:`._lasso.LassoWork`)."""
+    work = getattr(_local, "lasso", None)
+    if work is None or work.K != K or work.p != p:
+        work = _local.lasso = LassoWork(K, p)
+    return work
 
 
 def alpha_path(alpha_max: float, cfg: TheoryConfig) -> np.ndarray:
@@ -123,6 +110,9 @@ def lasso_cv(Wt: np.ndarray, Wf: np.ndarray, q: np.ndarray, q_folds: np.ndarray,
              cfg: TheoryConfig) -> LassoResult:
     """K-fold cross-validated lasso on per-fold sufficient statistics.
 
+    ``Wt`` (d×d) and ``Wf`` (K×d×d) are the total's and the folds' augmented Grams (upper
+    triangles), ``Wt = Wf.sum(axis=0)``.
+
     As scikit-learn's LassoCV: one penalty path from the full data's α_max, every fold fitted
     along it with warm starts, the penalty with the lowest mean validation MSE chosen, then a
     refit on all rows. Differences: the path may stop early (``cfg.patience``) and the refit
@@ -136,14 +126,16 @@ def lasso_cv(Wt: np.ndarray, Wf: np.ndarray, q: np.ndarray, q_folds: np.ndarray,
     q_train = q[None, :] - q_folds
     yty_train = yty - yty_folds
     n_train = (n - m_folds).astype(float)
-    errors, done, fl, sweeps, bad = cv_lasso_path(
-        Wt, Wf, q_train, q_folds, yty_folds, yty_train, m_folds.astype(float), n_train,
-        alphas, cfg.patience, cfg.tol, cfg.max_sweeps, *_lasso_work(K, q.shape[0]))
+    work = _lasso_work(K, q.shape[0])
+    errors, done, fl, sweeps, bad, work.CT, work.GA, work.GV, work.cols, colslot, ncols = (
+        cv_lasso_path(Wt, Wf, q_train, q_folds, yty_folds, yty_train, m_folds.astype(float),
+                      n_train, alphas, cfg.patience, cfg.tol, cfg.max_sweeps, work.CT, work.GA,
+                      work.GV, work.cols))
     mean = errors[:done].mean(axis=1)
     best = int(np.argmin(mean))
-    CT, GA = _lasso_work(K, q.shape[0])[:2]
     coef, fl2, sweeps2, bad2 = lasso_path_fit(Wt, q, yty, float(n), alphas[: best + 1], cfg.tol,
-                                              cfg.max_sweeps, CT[0], GA[0])
+                                              cfg.max_sweeps, work=work,
+                                              cols=(work.cols, colslot, ncols))
     # Data reduction inside the solver: K training q vectors and yᵀy by subtraction, the mean
     # validation error per penalty (K − 1 additions and one division), α_max (one division).
     reduction = K * (q.shape[0] + 1.0) + done * K + 1.0
@@ -153,13 +145,14 @@ def lasso_cv(Wt: np.ndarray, Wf: np.ndarray, q: np.ndarray, q_folds: np.ndarray,
 
 def lasso_universal(Wt: np.ndarray, q: np.ndarray, yty: float, n: int, sigma: float,
                     cfg: TheoryConfig) -> LassoResult:
-    """Lasso at the universal penalty α = σ·sqrt(2·ln p / n), reached along the penalty path."""
+    """Lasso at the universal penalty α = σ·sqrt(2·ln p / n), reached along the penalty path.
+
+    ``Wt``: the augmented Gram (d×d, upper triangle)."""
     p = q.shape[0]
     alpha_u = sigma * math.sqrt(2.0 * math.log(p) / n)
     alpha_max = float(np.max(np.abs(q))) / n
     grid = alpha_path(alpha_max, cfg) if alpha_max > 0 else np.empty(0)
     alphas = np.append(grid[grid > alpha_u], alpha_u)
-    CT, GA = _lasso_work(1, p)[:2]
     coef, fl, sweeps, bad = lasso_path_fit(Wt, q, yty, float(n), alphas, cfg.tol, cfg.max_sweeps,
-                                           CT[0], GA[0])
+                                           work=_lasso_work(1, p))
     return LassoResult(coef, alpha_u, fl + 6.0, sweeps, bad)

@@ -17,6 +17,12 @@ algorithmic progress and every cost assumption's range), and attaches the rollin
 evaluation of the same model on the same benchmark and pooled (coverage of its intervals,
 median error of its inverse predictions) with a sentence on how far to trust it. Where the
 compute slope is not identified, it gives no compute, dollar or CO2 figure.
+
+Intervals are named ``<quantity>_ci_low`` / ``<quantity>_ci_high`` (:mod:`computelimits.results`):
+``log10_compute_ci_low`` of the inverse answer, ``error_ci_low`` of the forward and frontier
+answers, ``rate_ci_low`` of the forecast, ``usd_ci_low`` … of the costs. The data come from a
+:class:`~computelimits.data.catalog.Catalog` (``catalog``; None: the environment's) unless
+the caller passes them (``joined``, ``data``).
 """
 
 from __future__ import annotations
@@ -24,14 +30,19 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field
 from datetime import date as _date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from computelimits.errors import ConfigError
+from computelimits.results import Summary
+from computelimits.scaling._catalog import resolve_catalog
 from computelimits.scaling.dataset import benchmark_data, decimal_year
 from computelimits.scaling.forecast import Forecast
+
+if TYPE_CHECKING:
+    from computelimits.data.catalog import Catalog
 
 __all__ = ["MAX_INTERVAL_OOM", "Outlook", "frontier_growth", "outlook", "reference_datasets",
            "trust_from", "trust_sentence"]
@@ -74,6 +85,103 @@ class Outlook:
         from computelimits._json import json_safe
 
         return json_safe(asdict(self))
+
+    def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
+        """The 95% intervals of the answers, indexed by quantity: ``rate`` (algorithmic
+        progress, orders of magnitude per year), ``log10_compute`` (inverse), ``error``
+        (forward), ``frontier_error``, and per buy year ``log10_flop_<h>y``, ``usd_<h>y``,
+        ``co2_kg_<h>y`` (costs); those not asked or not identified are left out. Columns
+        ``ci_low`` and ``ci_high``. Only the computed level (alpha 0.05) is available."""
+        if not math.isclose(alpha, float(self.forecast.get("alpha", 0.05))):
+            raise ConfigError(f"the outlook's intervals are at alpha="
+                              f"{self.forecast.get('alpha', 0.05):g}")
+        rows: dict[str, tuple[Any, Any]] = {
+            "rate": (self.forecast.get("rate_ci_low"), self.forecast.get("rate_ci_high"))}
+        if self.inverse and self.inverse.get("log10_compute") is not None:
+            rows["log10_compute"] = (self.inverse["log10_compute_ci_low"],
+                                     self.inverse["log10_compute_ci_high"])
+        if self.forward:
+            rows["error"] = (self.forward["error_ci_low"], self.forward["error_ci_high"])
+        if self.frontier:
+            rows["frontier_error"] = (self.frontier["error_ci_low"],
+                                      self.frontier["error_ci_high"])
+        for r in (self.costs or {}).get("table", []):
+            tag = f"{r['years_ahead']:g}y"
+            for q in ("log10_flop", "usd", "co2_kg"):
+                rows[f"{q}_{tag}"] = (r[f"{q}_ci_low"], r[f"{q}_ci_high"])
+
+        def num(v: Any) -> float:
+            return math.nan if v is None else float(v)
+
+        return pd.DataFrame({"ci_low": [num(v[0]) for v in rows.values()],
+                             "ci_high": [num(v[1]) for v in rows.values()]},
+                            index=pd.Index(list(rows), name="quantity"))
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row: the benchmark, date, the forecast's numbers (``rate_oom_per_year``,
+        ``rate_ci_low`` …), the answers (prefixed ``inverse_``, ``forward_``, ``frontier_``),
+        the costs per buy year (``usd_<h>y``, ``usd_<h>y_ci_low`` …) and the trust
+        sentence."""
+        row: dict[str, Any] = {"benchmark": self.benchmark, "date": self.date,
+                               "year": self.year, "compute_kind": self.compute_kind,
+                               "identified": self.identified}
+        row.update({k: v for k, v in self.forecast.items()
+                    if not isinstance(v, (list, dict))})
+        for name in ("inverse", "forward", "frontier"):
+            part = getattr(self, name) or {}
+            row.update({f"{name}_{k}": v for k, v in part.items()
+                        if not isinstance(v, (list, dict))})
+        for r in (self.costs or {}).get("table", []):
+            tag = f"{r['years_ahead']:g}y"
+            for q in ("log10_flop", "usd", "co2_kg"):
+                row[f"{q}_{tag}"] = r[f"{q}_median"]
+                row[f"{q}_{tag}_ci_low"] = r[f"{q}_ci_low"]
+                row[f"{q}_{tag}_ci_high"] = r[f"{q}_ci_high"]
+        row["trust"] = (self.trust or {}).get("sentence")
+        return pd.DataFrame([row])
+
+    def summary(self) -> Summary:
+        """The answers in a few lines (``str()`` prints them; :meth:`to_frame` is the
+        table)."""
+        fc = self.forecast
+        title = (f"Outlook: {self.benchmark} at {self.date}, error on {self.compute_kind} "
+                 "compute and date")
+        lines = list(self.selection_lines)
+        if not self.identified:
+            lines.append("compute does not explain this benchmark: no compute, dollar or CO2 "
+                         "figure")
+        else:
+            lines.append(f"algorithmic progress: {fc['rate_oom_per_year']:.2f} orders of "
+                         f"magnitude per year [{fc['rate_ci_low']:.2f}, "
+                         f"{fc['rate_ci_high']:.2f}]; compute for a fixed error halves every "
+                         f"{fc['halving_months']:.1f} months ({fc.get('model', 'time')} model)")
+        if self.inverse:
+            i = self.inverse
+            central = (f"10^{i['log10_compute']:.1f} FLOP" if i.get("determined", True)
+                       else "not determined")
+            lines.append(f"compute for error {i['target_error']:g}: {central} "
+                         f"[10^{i['log10_compute_ci_low']:.1f}, "
+                         f"10^{i['log10_compute_ci_high']:.1f}]")
+        if self.forward:
+            f = self.forward
+            lines.append(f"error of a {f['compute']:.3g}-FLOP model: {f['error']:.3g} "
+                         f"[{f['error_ci_low']:.3g}, {f['error_ci_high']:.3g}]")
+        if self.frontier:
+            f = self.frontier
+            lines.append(f"frontier error (10^{f['log10_compute']:.1f} FLOP): "
+                         f"{f['error']:.3g} [{f['error_ci_low']:.3g}, "
+                         f"{f['error_ci_high']:.3g}]")
+        for r in (self.costs or {}).get("table", []):
+            lines.append(f"bought {r['buy_year']:.1f}: 10^{r['log10_flop_median']:.1f} FLOP, "
+                         f"${r['usd_median']:.3g} [{r['usd_ci_low']:.3g}, "
+                         f"{r['usd_ci_high']:.3g}], {r['co2_kg_median'] / 1e3:.3g} t CO2e")
+        if self.trust:
+            lines.append(f"trust: {self.trust['sentence']}")
+        return Summary(title, lines, self.to_frame(),
+                       notes=[f"note: {n}" for n in self.notes])
+
+    def _repr_html_(self) -> str:
+        return self.summary()._repr_html_()
 
 
 def _year_of(when: str | _date | pd.Timestamp | None) -> tuple[str, float]:
@@ -174,7 +282,7 @@ def _shared(refs: dict[str, pd.DataFrame], data: pd.DataFrame, *, n_boot: int,
             pp = PooledProgress(n_boot=n_boot, seed=seed).fit(rows)
     except ConfigError:
         return None
-    lo = float(pp.conf_int().iloc[0, 0]) if n_boot else math.nan
+    lo = float(pp.conf_int().loc["gamma", "ci_low"]) if n_boot else math.nan
     if pp.at_bound_ or not lo > 0:  # the shared rate must be identified too
         return None
     return float(pp.gamma_), np.asarray(pp.boot_gamma_, float)
@@ -193,12 +301,14 @@ def _trust(bench: str, refs: dict[str, pd.DataFrame], data: pd.DataFrame, *,
     return trust_from(summarize(pred), bench, model)
 
 
-def frontier_growth(*, n_boot: int = 2000, seed: int = 0) -> tuple[float, np.ndarray, str]:
+def frontier_growth(*, n_boot: int = 2000, seed: int = 0,
+                    catalog: Catalog | None = None) -> tuple[float, np.ndarray, str]:
     """(orders of magnitude per year, bootstrap draws, source) of the training compute of
-    notable models since 2012 (Epoch AI's models table)."""
-    from computelimits.scaling.trends import compute_trend
+    notable models since 2012 (Epoch AI's models table, from ``catalog``)."""
+    from computelimits.scaling.compute_growth import compute_trend
 
-    t = compute_trend(subset="notable", start=2012, n_boot=n_boot, seed=seed)
+    t = compute_trend(subset="notable", start=2012, n_boot=n_boot, seed=seed,
+                      catalog=resolve_catalog(catalog))
     return (float(t.slope), np.asarray(t.boot, float),
             f"{t.label}, {t.start:.0f}–{t.end:.0f}: {t.doubling_months:.1f}-month doubling "
             "(computelimits trends; Epoch AI models table)")
@@ -215,7 +325,8 @@ def outlook(benchmark: str | None = None, *, target_error: float | None = None,
             evaluation: pd.DataFrame | None = None, n_draws: int = 4000,
             shared_rate: tuple[float, np.ndarray] | None = None,
             max_interval_oom: float = MAX_INTERVAL_OOM,
-            reference_forecasts: dict[str, dict[str, Forecast]] | None = None) -> Outlook:
+            reference_forecasts: dict[str, dict[str, Forecast]] | None = None,
+            catalog: Catalog | None = None) -> Outlook:
     """Answer the three questions for one benchmark (see the module docstring).
 
     Args:
@@ -224,8 +335,8 @@ def outlook(benchmark: str | None = None, *, target_error: float | None = None,
         date: the date of the questions, YYYY-MM-DD (default: today).
         compute: forward question: a model's training compute, FLOP.
         frontier: the frontier question.
-        joined: results joined with compute (default: the bundled data); ``data``: the
-            regression rows already built; ``select``: keywords for
+        joined: results joined with compute (default: ``catalog``'s joined table);
+            ``data``: the regression rows already built; ``select``: keywords for
             :func:`.dataset.benchmark_data`.
         costs: price the inverse answer now and ``years_ahead`` later.
         trust: attach the rolling-origin evaluation.
@@ -242,6 +353,8 @@ def outlook(benchmark: str | None = None, *, target_error: float | None = None,
         reference_forecasts: forecasts of the references already fitted, benchmark →
             Forecast under "own" (their own rates) and "shared" (the shared rate), e.g. when a
             report asks about many benchmarks (this benchmark's entry is skipped).
+        catalog: where the data, prices, chips and grid come from (None: the
+            environment's).
     """
     from computelimits.scaling.calibrate import pool_calibration
 
@@ -251,11 +364,9 @@ def outlook(benchmark: str | None = None, *, target_error: float | None = None,
     if compute is not None and not (compute > 0 and math.isfinite(compute)):
         raise ConfigError(f"compute must be a positive number of FLOP, got {compute}")
     when, year = _year_of(date)
+    cat = resolve_catalog(catalog)
     if joined is None and data is None:
-        from computelimits.data import tables
-        from computelimits.data.join import join_compute
-
-        joined = join_compute(tables.results(), tables.compute()).table
+        joined = cat.joined().table
     if data is None:
         if benchmark is None:
             raise ConfigError("give a benchmark")
@@ -317,12 +428,13 @@ def outlook(benchmark: str | None = None, *, target_error: float | None = None,
     if compute is not None and fc.identified_:
         row = fc.forward(compute, year).iloc[0]
         out.forward = {"compute": float(compute), "error": float(row["error"]) * scale,
-                       "low": float(row["low"]) * scale, "high": float(row["high"]) * scale}
+                       "error_ci_low": float(row["error_ci_low"]) * scale,
+                       "error_ci_high": float(row["error_ci_high"]) * scale}
     if frontier and fc.identified_:
-        g, _, gsrc = frontier_growth(n_boot=200, seed=seed)
+        g, _, gsrc = frontier_growth(n_boot=200, seed=seed, catalog=cat)
         fr = fc.frontier(year, g)
-        fr.update(error=fr["error"] * scale, low=fr["low"] * scale, high=fr["high"] * scale,
-                  growth_source=gsrc)
+        fr.update(error=fr["error"] * scale, error_ci_low=fr["error_ci_low"] * scale,
+                  error_ci_high=fr["error_ci_high"] * scale, growth_source=gsrc)
         out.frontier = fr
     if target_error is not None:
         if not 0 < target_error < chance:
@@ -333,7 +445,7 @@ def outlook(benchmark: str | None = None, *, target_error: float | None = None,
             out.inverse = {"target_error": target_error, **inv,
                            "orders_beyond_data": inv["log10_compute"]
                            - float(data["log10_flop"].max()), "determined": True}
-            width = inv["high"] - inv["low"]
+            width = inv["log10_compute_ci_high"] - inv["log10_compute_ci_low"]
             if not width <= max_interval_oom:
                 out.inverse.update(log10_compute=None, orders_beyond_data=None,
                                    determined=False)
@@ -343,7 +455,7 @@ def outlook(benchmark: str | None = None, *, target_error: float | None = None,
             elif costs:
                 out.costs = _costs(fc, target_error / scale, year, sel.kind, chip=chip,
                                    zone=zone, seed=seed, years_ahead=years_ahead,
-                                   n_draws=n_draws)
+                                   n_draws=n_draws, catalog=cat)
     if not fc.rate_identified_:
         notes.append("no rate of algorithmic progress is identified: no answer away from the "
                      "data's dates")
@@ -358,12 +470,14 @@ def outlook(benchmark: str | None = None, *, target_error: float | None = None,
 
 def _costs(fc: Forecast, error: float, year: float, kind: str, *, chip: str | None,
            zone: str | None, seed: int, years_ahead: tuple[float, ...],
-           n_draws: int = 4000) -> dict[str, Any]:
+           n_draws: int = 4000, catalog: Catalog | None = None) -> dict[str, Any]:
     """Price the inverse answer bought at ``year`` + ``years_ahead`` (Monte Carlo through
     the line's bootstrap draws and its rate of progress, paired)."""
     from computelimits.scaling.costs import cost_over_time
-    from computelimits.scaling.extrapolate import DEFAULT_CHIP, _latest_price_year
+    from computelimits.scaling.extrapolation import DEFAULT_CHIP, latest_price_year
     from computelimits.scaling.forms import FORMS
+
+    cat = resolve_catalog(catalog)
 
     boot = fc._boot_abc()
     boot = boot[boot[:, 1] < 0]
@@ -371,7 +485,7 @@ def _costs(fc: Forecast, error: float, year: float, kind: str, *, chip: str | No
     t = year - 2015.0
     x_t = (y - boot[:, 0] - boot[:, 2] * t) / boot[:, 1]
     rate = boot[:, 2] / boot[:, 1] if fc.rate is None else np.full(len(boot), fc.rate)
-    price_year = _latest_price_year()
+    price_year = latest_price_year(catalog=cat)
     h0 = year - price_year  # buy dates are counted from the start of the price year
     before = h0 < 0
     if before:  # a date before the prices: price it at the observed prices, not backwards
@@ -381,7 +495,8 @@ def _costs(fc: Forecast, error: float, year: float, kind: str, *, chip: str | No
     res = cost_over_time(x0, progress_rate=rate, kind=kind if kind in (
         "training", "hardware_burden", "imputed_operations") else "training",
         years_ahead=tuple(h0 + h for h in years_ahead), price_year=price_year,
-        chip=chip or DEFAULT_CHIP, zone=zone, seed=seed, n_draws=n_draws)
+        chip=chip or DEFAULT_CHIP, zone=zone, seed=seed, n_draws=n_draws, catalog=cat,
+        keep_draws=False)
     d = res.to_dict()
     if before:
         for r in d["table"]:

@@ -9,18 +9,22 @@ Give whichever you know:
 * (Python only) a PyTorch model, examples and epochs: :func:`computelimits.compute.torch_flops.
   training_flop` gives the FLOP to pass here.
 
-Ranges come from the utilization range (Epoch AI's 30–40%) and the spread of observed prices.
+Ranges come from the utilization range (Epoch AI's 30–40%) and the spread of observed prices;
+they are named ``<quantity>_ci_low`` / ``<quantity>_ci_high`` like every interval of the
+package (:mod:`computelimits.results`), but they are ranges propagated from the inputs' ranges,
+not statistical confidence intervals.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from computelimits import assumptions
 from computelimits.compute import burden as B  # noqa: N812
+from computelimits.compute._common import get_catalog
 from computelimits.compute.cost import (
     chip_hour_price,
     paper_co2_kg,
@@ -32,32 +36,52 @@ from computelimits.compute.energy import co2_kg, default_pue, energy_kwh, grid_i
 from computelimits.compute.hardware import find_chip
 from computelimits.errors import ConfigError
 
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from computelimits.data.catalog import Catalog
+    from computelimits.results import Summary
+
 __all__ = ["Estimate", "estimate"]
+
+#: (quantity, unit) of every figure an :class:`Estimate` holds, in display order
+QUANTITIES = (("training_flop", "FLOP"), ("hardware_burden_flop", "FLOP"),
+              ("peak_flops", "FLOP/s"), ("chips", "chips"), ("chip_hours", "chip-hours"),
+              ("hours", "hours"), ("implied_utilization", "fraction of peak"),
+              ("energy_kwh", "kWh"), ("co2_kg", "kg CO2e"), ("cost_usd", "USD"),
+              ("paper_cost_usd", "USD"), ("paper_co2_kg", "kg CO2"))
 
 
 @dataclass
 class Estimate:
-    """Result of :func:`estimate`; quantities are central values with (low, high) ranges."""
+    """Result of :func:`estimate`: central values, with ``<quantity>_ci_low`` /
+    ``<quantity>_ci_high`` ranges (see the module docstring)."""
 
     training_flop: float
-    training_flop_range: tuple[float, float]
+    training_flop_ci_low: float
+    training_flop_ci_high: float
     hardware_burden_flop: float | None = None
     chip: str | None = None
     precision: str | None = None
     peak_flops: float | None = None
     chips: float | None = None
     hours: float | None = None
-    hours_range: tuple[float, float] | None = None
+    hours_ci_low: float | None = None
+    hours_ci_high: float | None = None
     chip_hours: float | None = None
-    chip_hours_range: tuple[float, float] | None = None
+    chip_hours_ci_low: float | None = None
+    chip_hours_ci_high: float | None = None
     implied_utilization: float | None = None
     energy_kwh: float | None = None
-    energy_kwh_range: tuple[float, float] | None = None
+    energy_kwh_ci_low: float | None = None
+    energy_kwh_ci_high: float | None = None
     co2_kg: float | None = None
-    co2_kg_range: tuple[float, float] | None = None
+    co2_kg_ci_low: float | None = None
+    co2_kg_ci_high: float | None = None
     grid: str | None = None
     cost_usd: float | None = None
-    cost_usd_range: tuple[float, float] | None = None
+    cost_usd_ci_low: float | None = None
+    cost_usd_ci_high: float | None = None
     cost_basis: str | None = None
     paper_cost_usd: float | None = None
     paper_co2_kg: float | None = None
@@ -67,6 +91,49 @@ class Estimate:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def interval(self, quantity: str) -> tuple[float, float] | None:
+        """(``<quantity>_ci_low``, ``<quantity>_ci_high``), or None where there is none."""
+        lo = getattr(self, quantity + "_ci_low", None)
+        hi = getattr(self, quantity + "_ci_high", None)
+        return None if lo is None or hi is None else (lo, hi)
+
+    def _set_interval(self, quantity: str, rng: tuple[float, float] | None) -> None:
+        lo, hi = (None, None) if rng is None else rng
+        setattr(self, quantity + "_ci_low", lo)
+        setattr(self, quantity + "_ci_high", hi)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per figure estimated: ``quantity``, ``value``, ``ci_low``, ``ci_high`` (NaN
+        where there is no range) and ``unit``."""
+        import pandas as pd
+
+        rows = []
+        for q, unit in QUANTITIES:
+            v = getattr(self, q)
+            if v is None:
+                continue
+            rng = self.interval(q) or (np.nan, np.nan)
+            rows.append({"quantity": q, "value": float(v), "ci_low": float(rng[0]),
+                         "ci_high": float(rng[1]), "unit": unit})
+        return pd.DataFrame(rows, columns=["quantity", "value", "ci_low", "ci_high", "unit"])
+
+    def summary(self) -> Summary:
+        """The estimate as text (``str()``): figures with ranges, assumptions with their
+        sources, notes and attribution; ``to_frame()`` gives the table behind it."""
+        from computelimits.results import Summary
+
+        lines = [f"  {q}: {c}" + (f" (range {r})" if r else "") for q, c, r in self.rows()]
+        lines.append("assumptions:")
+        for a in self.assumptions:
+            rng = f" ({a['low']:g}–{a['high']:g})" if a.get("low") is not None else ""
+            lines.append(f"  {a['name']} = {a['value']:g} {a['unit']}{rng} — {a['source']}")
+        return Summary(title="training-run estimate", lines=lines, table=self.to_frame(),
+                       notes=[f"note: {n}" for n in self.notes]
+                       + [f"source: {s}" for s in self.sources])
+
+    def _repr_html_(self) -> str:
+        return self.summary()._repr_html_()
 
     def rows(self) -> list[tuple[str, str, str]]:
         """(quantity, central value, range) lines for display."""
@@ -79,7 +146,7 @@ class Estimate:
             return f"{fmt.format(rng[0])}–{fmt.format(rng[1])}{unit}"
 
         out = [("training compute", f(self.training_flop, " FLOP"),
-                r(self.training_flop_range, " FLOP"))]
+                r(self.interval("training_flop"), " FLOP"))]
         if self.hardware_burden_flop is not None:
             out.append(("hardware burden (peak × time)", f(self.hardware_burden_flop, " FLOP"),
                         ""))
@@ -87,18 +154,19 @@ class Estimate:
             out.append(("chip", f"{self.chip} ({self.precision}, {self.peak_flops:.3g} FLOP/s)",
                         ""))
         if self.chip_hours is not None:
-            out.append(("chip-hours", f(self.chip_hours), r(self.chip_hours_range)))
+            out.append(("chip-hours", f(self.chip_hours), r(self.interval("chip_hours"))))
         if self.hours is not None:
-            out.append(("wall-clock hours", f(self.hours), r(self.hours_range)))
+            out.append(("wall-clock hours", f(self.hours), r(self.interval("hours"))))
         if self.implied_utilization is not None:
             out.append(("implied utilization", f(self.implied_utilization), ""))
         if self.energy_kwh is not None:
-            out.append(("energy", f(self.energy_kwh, " kWh"), r(self.energy_kwh_range, " kWh")))
+            out.append(("energy", f(self.energy_kwh, " kWh"),
+                        r(self.interval("energy_kwh"), " kWh")))
         if self.co2_kg is not None:
-            out.append(("CO2e", f(self.co2_kg, " kg"), r(self.co2_kg_range, " kg")))
+            out.append(("CO2e", f(self.co2_kg, " kg"), r(self.interval("co2_kg"), " kg")))
         if self.cost_usd is not None:
             out.append(("cost", f(self.cost_usd, "", "${:,.0f}"),
-                        r(self.cost_usd_range, "", "${:,.0f}")))
+                        r(self.interval("cost_usd"), "", "${:,.0f}")))
         if self.paper_cost_usd is not None:
             out.append(("cost, paper convention", f(self.paper_cost_usd, "", "${:,.0f}"), ""))
         if self.paper_co2_kg is not None:
@@ -119,12 +187,15 @@ def estimate(*, chip: str | None = None, chips: float | None = None, hours: floa
              pue: float | None = None, overhead: float | None = None,
              price_kind: str = "on-demand", usd_per_chip_hour: float | None = None,
              dollars_year: int | None = None, model: Any = None, example_inputs: Any = None,
-             examples: float | None = None, epochs: float | None = None) -> Estimate:
+             examples: float | None = None, epochs: float | None = None,
+             catalog: Catalog | None = None) -> Estimate:
     """Estimate a training run from whichever inputs are known (see the module docstring).
 
     ``model`` (a PyTorch module), ``example_inputs`` (one batch), ``examples`` (training set
     size) and ``epochs``: the training FLOP are measured with
     :func:`computelimits.compute.torch_flops.training_flop` (needs the ``torch`` extra).
+    ``catalog``: where chips, prices, PUE and grid intensities come from (None: the
+    environment's :func:`~computelimits.data.catalog.default_catalog`).
 
     Units: hours of wall-clock time; FLOP (multiply-add = 2); gCO2e/kWh; US dollars.
     """
@@ -152,6 +223,7 @@ def estimate(*, chip: str | None = None, chips: float | None = None, hours: floa
     if flop is None and not (chip and chips and hours):
         raise ConfigError("give a chip with --chips and --hours, or --flop, or --params and "
                           "--tokens")
+    cat = get_catalog(catalog)
     if utilization is not None:
         u, ulo, uhi = utilization, utilization, utilization
         used.append({"name": "utilization", "value": u, "unit": "fraction of peak FLOP/s",
@@ -160,47 +232,49 @@ def estimate(*, chip: str | None = None, chips: float | None = None, hours: floa
         u, ulo, uhi = _u()
         used.append(assumptions.get("utilization").to_dict())
 
-    spec = find_chip(chip) if chip else None
+    spec = find_chip(chip, catalog=cat) if chip else None
     peak = prec = None
     if spec is not None:
         peak, prec = spec.peak(precision)
-    est = Estimate(training_flop=float("nan"), training_flop_range=(np.nan, np.nan))
+    est = Estimate(training_flop=float("nan"), training_flop_ci_low=np.nan,
+                   training_flop_ci_high=np.nan)
     if spec is not None:
         est.chip, est.precision, est.peak_flops = spec.name, prec, peak
 
+    chip_hours_rng: tuple[float, float] | None = None
     if flop is None:  # chips × hours × peak
         burden = float(B.hardware_burden(chips, peak, hours * 3600.0))
         est.hardware_burden_flop = burden
         est.training_flop = burden * u
-        est.training_flop_range = (burden * ulo, burden * uhi)
+        est._set_interval("training_flop", (burden * ulo, burden * uhi))
         est.chips, est.hours = float(chips), float(hours)
-        est.chip_hours = est.chip_hours_range = None
         est.chip_hours = float(chips) * float(hours)
-        est.chip_hours_range = (est.chip_hours, est.chip_hours)
+        chip_hours_rng = (est.chip_hours, est.chip_hours)
     else:
         est.training_flop = float(flop)
-        est.training_flop_range = (float(flop), float(flop))
+        est._set_interval("training_flop", (float(flop), float(flop)))
         if spec is not None and chips and hours:
             burden = float(B.hardware_burden(chips, peak, hours * 3600.0))
             est.hardware_burden_flop = burden
             est.implied_utilization = float(flop) / burden
             est.chips, est.hours = float(chips), float(hours)
             est.chip_hours = float(chips) * float(hours)
-            est.chip_hours_range = (est.chip_hours, est.chip_hours)
+            chip_hours_rng = (est.chip_hours, est.chip_hours)
             used = [a for a in used if a["name"] != "utilization"]
             if est.implied_utilization > 1:
                 notes.append("the given FLOP exceed the chips' peak × hours: check the inputs")
         elif spec is not None:
             ch = float(B.chip_hours_for(flop, peak, u))
             est.chip_hours = ch
-            est.chip_hours_range = (float(B.chip_hours_for(flop, peak, uhi)),
-                                    float(B.chip_hours_for(flop, peak, ulo)))
+            chip_hours_rng = (float(B.chip_hours_for(flop, peak, uhi)),
+                              float(B.chip_hours_for(flop, peak, ulo)))
             est.hardware_burden_flop = ch * 3600.0 * peak
             if chips:
                 est.chips = float(chips)
                 est.hours = ch / chips
-                est.hours_range = (est.chip_hours_range[0] / chips,
-                                   est.chip_hours_range[1] / chips)
+                est._set_interval("hours", (chip_hours_rng[0] / chips,
+                                            chip_hours_rng[1] / chips))
+    est._set_interval("chip_hours", chip_hours_rng)
 
     # Energy and CO2 (needs a chip with a TDP)
     if spec is not None and est.chip_hours is not None:
@@ -208,7 +282,7 @@ def estimate(*, chip: str | None = None, chips: float | None = None, hours: floa
             notes.append(f"{spec.name} has no TDP in Epoch's chip dataset: no energy or CO2")
         else:
             if pue is None:
-                pue_v, pue_src = default_pue()
+                pue_v, pue_src = default_pue(catalog=cat)
             else:
                 pue_v, pue_src = pue, "given"
             ov = assumptions.get("server_overhead")
@@ -223,21 +297,22 @@ def estimate(*, chip: str | None = None, chips: float | None = None, hours: floa
             used.append({"name": "pue", "value": pue_v, "unit": "", "low": None, "high": None,
                          "source": pue_src})
             e = energy_kwh(est.chip_hours, spec.tdp_w, pue=pue_v, overhead=ov_v)
-            lo, hi = est.chip_hours_range
+            lo, hi = chip_hours_rng
             est.energy_kwh = float(e)
-            est.energy_kwh_range = (float(energy_kwh(lo, spec.tdp_w, pue=pue_v, overhead=ov_v)),
-                                    float(energy_kwh(hi, spec.tdp_w, pue=pue_v, overhead=ov_v)))
+            e_rng = (float(energy_kwh(lo, spec.tdp_w, pue=pue_v, overhead=ov_v)),
+                     float(energy_kwh(hi, spec.tdp_w, pue=pue_v, overhead=ov_v)))
+            est._set_interval("energy_kwh", e_rng)
             if gco2e_per_kwh is not None:
                 intensity, grid_line = float(gco2e_per_kwh), f"{gco2e_per_kwh:g} gCO2e/kWh (given)"
             else:
-                gi = grid_intensity(zone, lifecycle=lifecycle)
+                gi = grid_intensity(zone, lifecycle=lifecycle, catalog=cat)
                 intensity, grid_line = gi.gco2e_per_kwh, gi.line()
             used.append({"name": "grid_intensity", "value": intensity, "unit": "gCO2e/kWh",
                          "low": None, "high": None, "source": grid_line})
             est.grid = grid_line
             est.co2_kg = float(co2_kg(est.energy_kwh, intensity))
-            est.co2_kg_range = (float(co2_kg(est.energy_kwh_range[0], intensity)),
-                                float(co2_kg(est.energy_kwh_range[1], intensity)))
+            est._set_interval("co2_kg", (float(co2_kg(e_rng[0], intensity)),
+                                         float(co2_kg(e_rng[1], intensity))))
 
     # Dollars
     if est.chip_hours is not None and spec is not None:
@@ -247,28 +322,31 @@ def estimate(*, chip: str | None = None, chips: float | None = None, hours: floa
             year_obs = None
         else:
             try:
-                cp = chip_hour_price(spec.name, price_kind)
-                price, plo, phi, basis = cp.median, cp.low, cp.high, cp.line()
+                cp = chip_hour_price(spec.name, price_kind, catalog=cat)
+                price, plo, phi, basis = (cp.usd_per_chip_hour, cp.usd_per_chip_hour_ci_low,
+                                          cp.usd_per_chip_hour_ci_high, cp.line())
                 year_obs = int(cp.last.year)
             except ConfigError as exc:
                 price = None
                 notes.append(str(exc))
         if price is not None:
-            lo, hi = est.chip_hours_range
+            lo, hi = chip_hours_rng
             est.cost_usd = est.chip_hours * price
-            est.cost_usd_range = (lo * plo, hi * phi)
+            cost_rng = (lo * plo, hi * phi)
             est.cost_basis = basis
             if dollars_year is not None and year_obs is not None:
-                k = to_year_dollars(1.0, year_obs, dollars_year)
+                k = to_year_dollars(1.0, year_obs, dollars_year, catalog=cat)
                 est.cost_usd *= k
-                est.cost_usd_range = (est.cost_usd_range[0] * k, est.cost_usd_range[1] * k)
+                cost_rng = (cost_rng[0] * k, cost_rng[1] * k)
                 est.cost_basis += f"; converted from {year_obs} to {dollars_year} dollars (PPI)"
+            est._set_interval("cost_usd", cost_rng)
             used.append({"name": "price_per_chip_hour", "value": price, "unit": "USD",
                          "low": plo, "high": phi, "source": basis})
     if est.cost_usd is None and dollars_year is not None:
-        med, q1, q3, n = usd_per_flop(dollars_year, precision=precision, utilization=u)
+        med, q1, q3, n = usd_per_flop(dollars_year, precision=precision, utilization=u,
+                                      catalog=cat)
         est.cost_usd = est.training_flop * med
-        est.cost_usd_range = (est.training_flop * q1, est.training_flop * q3)
+        est._set_interval("cost_usd", (est.training_flop * q1, est.training_flop * q3))
         est.cost_basis = (f"median of {n} cloud on-demand prices observed in {dollars_year} per "
                           "FLOP performed (interquartile range)")
         used.append({"name": "usd_per_flop", "value": med, "unit": "USD per FLOP", "low": q1,
@@ -290,14 +368,12 @@ def estimate(*, chip: str | None = None, chips: float | None = None, hours: floa
         used.append(assumptions.get(name).to_dict())
     est.assumptions = used
     est.notes = notes
-    est.sources = _attribution(used)
+    est.sources = cat.attribution(_source_names(used))
     return est
 
 
-def _attribution(used: list[dict[str, Any]]) -> list[str]:
-    """Attribution lines of the data sources the assumptions came from."""
-    from computelimits.data.registry import SOURCES
-
+def _source_names(used: list[dict[str, Any]]) -> list[str]:
+    """Names of the data sources the assumptions came from."""
     text = " ".join(str(a.get("source", "")) for a in used)
     names = []
     if "chip_dataset.csv" in text or "hardware_prices.csv" in text:
@@ -305,4 +381,4 @@ def _attribution(used: list[dict[str, Any]]) -> list[str]:
     for name in ("green-algorithms", "electricity-maps-2024", "mlco2-impact"):
         if name in text or (name == "green-algorithms" and "Green Algorithms" in text):
             names.append(name)
-    return [SOURCES[n].attribution for n in dict.fromkeys(names)]
+    return names

@@ -20,9 +20,10 @@ Definitions (all dates are the results' ``date`` column, compute in log10 FLOP):
   regression data (results with both an error and a compute) take part, so a result without
   a known compute neither counts as a best nor raises the bar.
 * per new best: ``predicted`` = the central log10 compute of the pre-cutoff fit at that
-  error (at that result's decimal year when the fit controls for year); ``conf_low/high``
-  and ``pred_low/high`` = the cluster-bootstrap confidence and prediction intervals of
-  ``log10_compute_for``; ``in_ci`` / ``in_pi``: the actual log10 compute lies inside (ends
+  error (at that result's decimal year when the fit controls for year);
+  ``predicted_ci_low/_ci_high`` and ``predicted_pred_ci_low/_pred_ci_high`` = the
+  cluster-bootstrap confidence and prediction intervals of ``log10_compute_for``;
+  ``in_ci`` / ``in_pi``: the actual log10 compute lies inside (ends
   included); ``error_oom`` = predicted − actual, in orders of magnitude (positive: the past
   trend asked for more compute than the record used).
 
@@ -35,6 +36,9 @@ on the error it checks the intervals themselves, while new bests — the luckies
 their compute — are biased towards less compute than the trend (positive ``error_oom``) even
 when the trend is stable. :func:`calibration` runs many (benchmark, cutoff) pairs and returns
 one summary row each.
+
+The data come from a :class:`~computelimits.data.catalog.Catalog` (``catalog``; None: the
+environment's) unless the caller passes them (``joined``, ``data``).
 """
 
 from __future__ import annotations
@@ -42,13 +46,19 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from computelimits.errors import ConfigError
+from computelimits.results import Summary
+from computelimits.scaling._catalog import resolve_catalog
 from computelimits.scaling.dataset import benchmark_data, decimal_year
 from computelimits.scaling.fit import ScalingFit
+
+if TYPE_CHECKING:
+    from computelimits.data.catalog import Catalog
 
 __all__ = ["DEFAULT_CUTOFFS", "LANGUAGE_BENCHMARKS", "MIN_TEST", "MIN_TRAIN", "BacktestResult",
            "backtest", "calibration", "new_bests", "split"]
@@ -66,8 +76,9 @@ MIN_TRAIN = 8
 MIN_TEST = 1
 
 TABLE_COLUMNS = ["model", "date", "year", "paper", "cluster", "error", "actual", "predicted",
-                 "conf_low", "conf_high", "pred_low", "pred_high", "in_ci", "in_pi",
-                 "error_oom", "share_wrong_sign", "beyond_train_oom"]
+                 "predicted_ci_low", "predicted_ci_high", "predicted_pred_ci_low",
+                 "predicted_pred_ci_high", "in_ci", "in_pi", "error_oom", "share_wrong_sign",
+                 "beyond_train_oom"]
 
 
 def _timestamp(cutoff: str | date | pd.Timestamp) -> pd.Timestamp:
@@ -133,7 +144,7 @@ class BacktestResult:
     fit: ScalingFit
     table: pd.DataFrame = field(repr=False)
 
-    def summary(self) -> dict:
+    def _stats(self) -> dict:
         """Counts, interval coverage (share of new bests whose actual compute lies inside;
         NaN without new bests), absolute and signed errors in orders of magnitude."""
         t = self.table
@@ -160,21 +171,52 @@ class BacktestResult:
         }
 
     def to_dict(self) -> dict:
-        """Summary, the pre-cutoff fit and the per-result table, as plain Python values."""
+        """The summary statistics (counts, coverage of the intervals, errors in orders of
+        magnitude: the row :func:`calibration` gives), then ``fit`` (the pre-cutoff fit) and
+        ``table`` (one record per tested result), as plain Python values."""
         rows = self.table.astype(object).where(self.table.notna(), None)
         if "date" in rows:
             rows["date"] = [None if d is None else pd.Timestamp(d).date().isoformat()
                             for d in rows["date"]]
-        return {"summary": self.summary(), "fit": self.fit.to_dict(),
+        return {**self._stats(), "fit": self.fit.to_dict(),
                 "table": rows.to_dict(orient="records")}
+
+    def summary(self) -> Summary:
+        """The backtest in a few lines (``str()`` prints them; the table behind them is the
+        one-row frame of the statistics :meth:`to_dict` starts with)."""
+        s = self._stats()
+        pct = f"{s['nominal']:.0%}"
+        title = (f"Backtest: {self.benchmark}, {self.form} fit on {s['n_train']} results "
+                 f"({s['n_train_clusters']} clusters) dated before {s['cutoff']}"
+                 + (", controlling for year" if self.control_year else ""))
+        what = "new bests" if self.targets == "new_bests" else "later results"
+        lines = [f"{s['n_test']} {what} tested ({s['n_after']} later results, "
+                 f"{s['n_undated']} undated left out); pre-cutoff slope {s['slope']:.4f}"]
+        if s["n_test"]:
+            lines.append(f"{pct} prediction intervals covered {s['pi_coverage']:.0%}, "
+                         f"confidence intervals {s['ci_coverage']:.0%}; median |error| "
+                         f"{s['median_abs_error_oom']:.2f} orders of magnitude, bias "
+                         f"{s['bias_oom']:+.2f} (positive: the past asked for more compute)")
+        return Summary(title, lines, pd.DataFrame([s]))
+
+    def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
+        """The pre-cutoff fit's coefficient intervals (:meth:`ScalingFit.conf_int`)."""
+        return self.fit.conf_int(alpha)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The per-result table (a copy): one row per tested result."""
+        return self.table.copy()
+
+    def _repr_html_(self) -> str:
+        return self.summary()._repr_html_()
 
 
 def backtest(benchmark: str, cutoff: str | date | pd.Timestamp, *, form: str = "polynomial",
              joined: pd.DataFrame | None = None, data: pd.DataFrame | None = None,
              n_boot: int = 2000, seed: int = 0, alpha: float = 0.05,
              control_year: bool = False, cluster: str = "publication",
-             targets: str = "new_bests",
-             select: dict | None = None) -> BacktestResult:
+             targets: str = "new_bests", select: dict | None = None,
+             catalog: Catalog | None = None) -> BacktestResult:
     """Fit on the results dated before ``cutoff`` and predict the compute of the later new
     bests.
 
@@ -182,7 +224,7 @@ def backtest(benchmark: str, cutoff: str | date | pd.Timestamp, *, form: str = "
         benchmark: benchmark id or alias.
         cutoff: the date that splits past from future (a result dated on it is in the future).
         form: functional form (:mod:`.forms`).
-        joined: results joined with compute (default: built from the data).
+        joined: results joined with compute (default: ``catalog``'s joined table).
         data: regression rows already built by :func:`.dataset.benchmark_data` (then
             ``joined`` and ``cluster`` are not used and ``benchmark`` is only a label).
         n_boot: cluster-bootstrap resamples behind the intervals (at least 1).
@@ -196,6 +238,8 @@ def backtest(benchmark: str, cutoff: str | date | pd.Timestamp, *, form: str = "
             (new bests are selected for low error given compute, which biases them).
         select: keywords for :func:`.dataset.benchmark_data` (kind, precision, setting,
             scale) when ``data`` is None.
+        catalog: where the data come from when neither ``data`` nor ``joined`` is given
+            (None: the environment's).
 
     Raises:
         ConfigError: bad settings, or too few training results to fit.
@@ -208,7 +252,8 @@ def backtest(benchmark: str, cutoff: str | date | pd.Timestamp, *, form: str = "
         raise ConfigError("the backtest's intervals come from the bootstrap: n_boot >= 1")
     ts = _timestamp(cutoff)
     if data is None:
-        data = benchmark_data(benchmark, joined=joined, cluster=cluster, **(select or {}))
+        data = benchmark_data(benchmark, joined=joined, cluster=cluster, catalog=catalog,
+                              **(select or {}))
     train, after, n_undated = split(data, ts)
     if train.empty:
         raise ConfigError(f"{benchmark}: no dated results before {ts.date()}")
@@ -224,17 +269,18 @@ def backtest(benchmark: str, cutoff: str | date | pd.Timestamp, *, form: str = "
             p = fit.log10_compute_for(float(r.error), year=year if control_year else None,
                                       alpha=alpha)
         share_wrong = p["share_wrong_sign"]
-        conf_high = _finite_high(p["conf_high"], share_wrong, alpha)
-        pred_high = _finite_high(p["pred_high"], share_wrong, alpha)
+        conf_low, pred_low = p["log10_compute_ci_low"], p["log10_compute_pred_ci_low"]
+        conf_high = _finite_high(p["log10_compute_ci_high"], share_wrong, alpha)
+        pred_high = _finite_high(p["log10_compute_pred_ci_high"], share_wrong, alpha)
         actual = float(r.log10_flop)
         rows.append({
             "model": getattr(r, "model", None), "date": r.date, "year": year,
             "paper": getattr(r, "paper", None), "cluster": getattr(r, "cluster", None),
             "error": float(r.error), "actual": actual, "predicted": p["log10_compute"],
-            "conf_low": p["conf_low"], "conf_high": conf_high,
-            "pred_low": p["pred_low"], "pred_high": pred_high,
-            "in_ci": bool(p["conf_low"] <= actual <= conf_high),
-            "in_pi": bool(p["pred_low"] <= actual <= pred_high),
+            "predicted_ci_low": conf_low, "predicted_ci_high": conf_high,
+            "predicted_pred_ci_low": pred_low, "predicted_pred_ci_high": pred_high,
+            "in_ci": bool(conf_low <= actual <= conf_high),
+            "in_pi": bool(pred_low <= actual <= pred_high),
             "error_oom": p["log10_compute"] - actual, "share_wrong_sign": share_wrong,
             "beyond_train_oom": actual - max_train,
         })
@@ -251,19 +297,18 @@ def calibration(benchmarks: tuple[str, ...] | list[str] = LANGUAGE_BENCHMARKS,
                 cutoffs: tuple[str, ...] | list[str] = DEFAULT_CUTOFFS, *,
                 joined: pd.DataFrame | None = None, min_train: int = MIN_TRAIN,
                 min_test: int = MIN_TEST, cluster: str = "publication",
-                select: dict | None = None, **kw) -> pd.DataFrame:
-    """One row per (benchmark, cutoff): the :meth:`BacktestResult.summary`, or, with the
+                select: dict | None = None, catalog: Catalog | None = None,
+                **kw) -> pd.DataFrame:
+    """One row per (benchmark, cutoff): the statistics of :meth:`BacktestResult.to_dict`
+    (what :meth:`BacktestResult.summary` prints), or, with the
     counts that are known, a ``reason`` why the pair was skipped (fewer than ``min_train``
     training results or ``min_test`` new bests, no data, or a fit that failed). ``reason``
     is None for pairs that ran. The skip rule counts new bests whatever ``targets`` says.
     ``select`` goes to :func:`.dataset.benchmark_data` (kind, precision, setting, scale);
-    the compute kind each pair used is in ``compute_kind``. Other keywords go to
-    :func:`backtest`."""
+    the compute kind each pair used is in ``compute_kind``. ``joined``: results joined with
+    compute (default: ``catalog``'s joined table). Other keywords go to :func:`backtest`."""
     if joined is None and benchmarks:
-        from computelimits.data import tables
-        from computelimits.data.join import join_compute
-
-        joined = join_compute(tables.results(), tables.compute()).table
+        joined = resolve_catalog(catalog).joined().table
     rows = []
     for b in benchmarks:
         try:
@@ -290,7 +335,7 @@ def calibration(benchmarks: tuple[str, ...] | list[str] = LANGUAGE_BENCHMARKS,
             except ConfigError as exc:
                 rows.append({**base, "reason": str(exc)})
                 continue
-            rows.append({**res.summary(), "compute_kind": data.attrs["selection"].kind,
+            rows.append({**res._stats(), "compute_kind": data.attrs["selection"].kind,
                          "reason": None})
     out = pd.DataFrame(rows)
     reason = out["reason"] if "reason" in out else pd.Series(index=out.index, dtype=object)

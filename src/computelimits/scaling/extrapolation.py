@@ -23,23 +23,34 @@ every output.
 (:attr:`ScalingFit.identified_`), compute does not explain the benchmark, and the result
 carries no FLOP, dollar or CO2 figure (``identified=False``, the numbers None) — only the
 statement and the fit. A target at or above the chance error is refused.
+
+Intervals follow the results vocabulary (:mod:`computelimits.results`): confidence intervals
+are ``<quantity>_ci_low`` / ``_ci_high``, prediction intervals (a single new result)
+``<quantity>_pred_ci_low`` / ``_pred_ci_high``. The data, prices, chips and grid come from a
+:class:`~computelimits.data.catalog.Catalog` (``catalog``; None: the environment's).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import asdict, dataclass, field, fields
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from computelimits import assumptions
 from computelimits.errors import ConfigError
+from computelimits.results import Summary
+from computelimits.scaling._catalog import resolve_catalog
 from computelimits.scaling.dataset import benchmark_data
 from computelimits.scaling.fit import ScalingFit
 
-__all__ = ["DEFAULT_CHIP", "Extrapolation", "extrapolate"]
+if TYPE_CHECKING:
+    from computelimits.data.catalog import Catalog
+
+__all__ = ["DEFAULT_CHIP", "GROWTH_SERIES", "Extrapolation", "extrapolate",
+           "latest_price_year", "price_performance_growth"]
 
 #: Accelerator used to turn FLOP into energy for the modern default (a named, overridable
 #: choice: the most frequent training chip of frontier models — compute rank ≤ 10 when
@@ -48,11 +59,20 @@ __all__ = ["DEFAULT_CHIP", "Extrapolation", "extrapolate"]
 DEFAULT_CHIP = "NVIDIA H100 SXM5 80GB"
 
 
+#: The quantities with intervals (index of :meth:`Extrapolation.conf_int`).
+QUANTITIES = ("log10_compute", "log10_compute_pred", "usd", "usd_pred", "co2_kg")
+
+
 @dataclass
 class Extrapolation:
     """Compute, dollars and CO2 for a target error; every number None when ``identified`` is
     False (compute does not explain the benchmark). ``selection``: what the fit used (compute
-    kind, N per kind, what was left out and why, chance level)."""
+    kind, N per kind, what was left out and why, chance level).
+
+    Intervals at level 1 − ``alpha``: ``log10_compute_ci_low``/``_ci_high`` (where the line
+    crosses the target), ``log10_compute_pred_ci_low``/``_pred_ci_high`` (where a single new
+    result would), and the same for ``usd`` (``usd_ci_*``, ``usd_pred_ci_*``) and ``co2_kg``
+    (``co2_kg_ci_*``)."""
 
     benchmark: str
     form: str
@@ -61,19 +81,25 @@ class Extrapolation:
     identified: bool
     compute_kind: str
     log10_compute: float | None
-    log10_compute_conf: tuple[float, float] | None
-    log10_compute_pred: tuple[float, float] | None
     max_observed_log10_compute: float
     orders_beyond_data: float | None
     is_extrapolation: bool | None
     usd: float | None
-    usd_conf: tuple[float, float] | None
-    usd_pred: tuple[float, float] | None
     co2_kg: float | None
-    co2_kg_conf: tuple[float, float] | None
     paper_usd: float | None
     paper_co2_kg: float | None
     price_year: int | None
+    log10_compute_ci_low: float | None = None
+    log10_compute_ci_high: float | None = None
+    log10_compute_pred_ci_low: float | None = None
+    log10_compute_pred_ci_high: float | None = None
+    usd_ci_low: float | None = None
+    usd_ci_high: float | None = None
+    usd_pred_ci_low: float | None = None
+    usd_pred_ci_high: float | None = None
+    co2_kg_ci_low: float | None = None
+    co2_kg_ci_high: float | None = None
+    alpha: float = 0.05
     selection: dict[str, Any] = field(default_factory=dict)
     selection_lines: list[str] = field(default_factory=list)
     affordable_year: float | None = None
@@ -88,28 +114,94 @@ class Extrapolation:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
+        """Intervals indexed by quantity (:data:`QUANTITIES`: ``log10_compute`` and
+        ``log10_compute_pred`` in log10 FLOP, ``usd``, ``usd_pred``, ``co2_kg``), columns
+        ``ci_low`` and ``ci_high`` (NaN when not identified). The intervals were computed at
+        the ``alpha`` given to :func:`extrapolate`; another level raises ConfigError."""
+        if not math.isclose(alpha, self.alpha):
+            raise ConfigError(f"this extrapolation's intervals are at alpha={self.alpha:g}; "
+                              f"run extrapolate(..., alpha={alpha:g}) for another level")
 
-def _latest_price_year(min_prices: int = 10) -> int:
-    from computelimits.compute.cost import _prices
+        def num(v: float | None) -> float:
+            return math.nan if v is None else float(v)
 
-    p = _prices()
-    counts = p[p["on_demand_usd_per_chip_hour"].notna()]["date"].dt.year.value_counts()
-    years = sorted(int(y) for y, n in counts.items() if n >= min_prices)
-    if not years:
-        raise ConfigError("no year with enough cloud prices in Epoch's price table")
-    return years[-1]
+        return pd.DataFrame(
+            {"ci_low": [num(getattr(self, f"{q}_ci_low")) for q in QUANTITIES],
+             "ci_high": [num(getattr(self, f"{q}_ci_high")) for q in QUANTITIES]},
+            index=pd.Index(QUANTITIES, name="quantity"))
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row: every number and label of the result (lists and dictionaries — the
+        selection, the fit, assumptions, notes, sources — are left out)."""
+        row = {f.name: getattr(self, f.name) for f in fields(self)
+               if not isinstance(getattr(self, f.name), (list, dict))}
+        return pd.DataFrame([row])
+
+    def summary(self) -> Summary:
+        """The answer in a few lines (``str()`` prints them; :meth:`to_frame` is the table)."""
+        pct = f"{1 - self.alpha:.0%}"
+        title = (f"Extrapolation: {self.benchmark} to error {self.target_error:g} ({self.form} "
+                 f"fit on {self.compute_kind} compute; best observed "
+                 f"{self.best_observed_error:.3g})")
+        if not self.identified:
+            lines = ["compute does not explain this benchmark: no compute, dollar or CO2 "
+                     "figure"]
+        else:
+            def e10(v: float | None) -> str:
+                return "∞" if v is None or not math.isfinite(v) else f"10^{v:.2f}"
+
+            lines = [f"compute: {e10(self.log10_compute)} FLOP, {pct} confidence "
+                     f"[{e10(self.log10_compute_ci_low)}, {e10(self.log10_compute_ci_high)}], "
+                     f"prediction [{e10(self.log10_compute_pred_ci_low)}, "
+                     f"{e10(self.log10_compute_pred_ci_high)}]; "
+                     f"{self.orders_beyond_data:.2f} orders of magnitude beyond the data",
+                     f"cost ({self.price_year} cloud prices): ${self.usd:.3g} "
+                     f"[{self.usd_ci_low:.3g}, {self.usd_ci_high:.3g}]; CO2e "
+                     f"{self.co2_kg:.3g} kg [{self.co2_kg_ci_low:.3g}, "
+                     f"{self.co2_kg_ci_high:.3g}]",
+                     f"paper conventions: ${self.paper_usd:.3g}, {self.paper_co2_kg:.3g} kg "
+                     "CO2"]
+            if self.affordable_year is not None:
+                lines.append(f"affordable at ${self.budget_usd:.3g} in "
+                             f"{self.affordable_year:.0f}")
+        return Summary(title, [*self.selection_lines, *lines],
+                       self.to_frame(), notes=[f"note: {n}" for n in self.notes])
+
+    def _repr_html_(self) -> str:
+        return self.summary()._repr_html_()
 
 
-def _co2_per_flop(chip: str, zone: str | None) -> tuple[float, list[dict[str, Any]]]:
+def latest_price_year(min_prices: int = 10, *, catalog: Catalog | None = None) -> int:
+    """The latest year with at least ``min_prices`` on-demand cloud prices in Epoch AI's
+    price table ("today" for prices)."""
+    from computelimits.compute.cost import price_observations
+
+    cat = resolve_catalog(catalog)
+
+    def build() -> int:
+        p = price_observations(catalog=cat)
+        counts = p[p["on_demand_usd_per_chip_hour"].notna()]["date"].dt.year.value_counts()
+        years = sorted(int(y) for y, n in counts.items() if n >= min_prices)
+        if not years:
+            raise ConfigError("no year with enough cloud prices in Epoch's price table")
+        return years[-1]
+
+    return cat.memo(("scaling.latest_price_year", min_prices), build)
+
+
+
+def _co2_per_flop(chip: str, zone: str | None, catalog: Catalog
+                  ) -> tuple[float, list[dict[str, Any]]]:
     from computelimits.compute.energy import default_pue, grid_intensity
     from computelimits.compute.hardware import find_chip
 
-    spec = find_chip(chip)
+    spec = find_chip(chip, catalog=catalog)
     peak, prec = spec.peak()
     u = assumptions.get("utilization")
     ov = assumptions.get("server_overhead")
-    pue, pue_src = default_pue()
-    grid = grid_intensity(zone)
+    pue, pue_src = default_pue(catalog=catalog)
+    grid = grid_intensity(zone, catalog=catalog)
     if spec.tdp_w is None:
         raise ConfigError(f"{spec.name} has no TDP in Epoch's chip dataset")
     kwh_per_flop = spec.tdp_w * ov.value * pue / (peak * u.value * 3600.0) / 1000.0
@@ -126,28 +218,32 @@ def _co2_per_flop(chip: str, zone: str | None) -> tuple[float, list[dict[str, An
 GROWTH_SERIES = "ml_max16_flops_per_usd_2023"
 
 
-def price_performance_growth() -> tuple[float, str]:
+def price_performance_growth(*, catalog: Catalog | None = None) -> tuple[float, str]:
     """(orders of magnitude per year, source) of FLOP/s per dollar, measured from the data
-    (:mod:`computelimits.scaling.trends`, 2012–2023, release prices in 2023 dollars)."""
-    from computelimits.scaling.trends import hardware_trends
+    (:mod:`computelimits.scaling.hardware_series`, release prices in 2023 dollars)."""
+    from computelimits.scaling.hardware_series import hardware_fits
 
-    t = hardware_trends(n_boot=0)
-    row = t[t["name"] == GROWTH_SERIES].iloc[0]
-    return float(row["slope"]), (f"{row['label']}: {row['doubling_months']:.1f}-month doubling, "
-                                 f"{row['start']:.0f}–{row['end']:.0f} (computelimits trends)")
+    cat = resolve_catalog(catalog)
+
+    def build() -> tuple[float, str]:
+        f = hardware_fits(n_boot=0, moore=False, catalog=cat)[GROWTH_SERIES]
+        return float(f.slope), (f"{f.label}: {f.doubling_months:.1f}-month doubling, "
+                                f"{f.start:.0f}–{f.end:.0f} (computelimits trends)")
+
+    return cat.memo(("scaling.price_performance_growth",), build)
 
 
 def _sources(data: pd.DataFrame, zone: str | None) -> list[str]:
     """Attribution lines of every source behind the numbers."""
-    from computelimits.data.registry import SOURCES
+    from computelimits.data.credits import attribution
 
-    lines = list(data.attrs.get("attribution", []))
+    lines = list(data.attrs.get("attribution") or attribution(data))
     names = ["epoch-hardware", "green-algorithms"]
     if zone is not None:
         names += ["electricity-maps-2024", "mlco2-impact"]
-    for n in names:
-        if SOURCES[n].attribution not in lines:
-            lines.append(SOURCES[n].attribution)
+    for line in attribution(names):
+        if line not in lines:
+            lines.append(line)
     return lines
 
 
@@ -156,18 +252,23 @@ def extrapolate(benchmark: str, target_error: float, *, form: str = "polynomial"
                 chip: str = DEFAULT_CHIP, joined: pd.DataFrame | None = None,
                 n_boot: int = 10_000, seed: int = 0, alpha: float = 0.05,
                 growth: float | None = None, select: dict[str, Any] | None = None,
-                data: pd.DataFrame | None = None) -> Extrapolation:
+                data: pd.DataFrame | None = None, fit: ScalingFit | None = None,
+                catalog: Catalog | None = None) -> Extrapolation:
     """Compute, dollars and CO2 to reach ``target_error`` (a fraction, e.g. 0.05 for 5%).
 
     ``budget_usd`` adds the year the run becomes affordable if FLOP per dollar keeps its
     measured trend (``growth``, orders of magnitude per year, overrides the measured rate).
     ``select``: keywords for :func:`~computelimits.scaling.dataset.benchmark_data` (kind,
-    precision, setting, scale, cluster); ``data``: regression rows already built by it.
+    precision, setting, scale, cluster); ``data``: regression rows already built by it;
+    ``fit``: a :class:`ScalingFit` of ``form`` already fitted on ``data`` (with the
+    ``n_boot`` and ``seed`` wanted), used instead of fitting again. ``catalog``: where the
+    data, prices, chips and grid come from (None: the environment's).
     """
     from computelimits.compute.cost import paper_co2_kg, paper_usd, usd_per_flop
 
+    cat = resolve_catalog(catalog)
     if data is None:
-        data = benchmark_data(benchmark, joined=joined, **(select or {}))
+        data = benchmark_data(benchmark, joined=joined, catalog=cat, **(select or {}))
     sel = data.attrs["selection"]
     raw = data["error_raw"] if "error_raw" in data else data["error"]
     best = float(raw.min())
@@ -175,7 +276,10 @@ def extrapolate(benchmark: str, target_error: float, *, form: str = "polynomial"
         raise ConfigError(f"target error {target_error:g} must lie between 0 and the chance "
                           f"error {sel.chance_error:g} ({sel.chance_basis})")
     scale = sel.chance_error if sel.scale == "above-chance" else 1.0
-    fit = ScalingFit(form, n_boot=n_boot, seed=seed).fit(data)
+    if fit is None:
+        fit = ScalingFit(form, n_boot=n_boot, seed=seed).fit(data)
+    elif fit.form != form:
+        raise ConfigError(f"the fit given is of the {fit.form} form, not {form}")
     max_x = float(data["log10_flop"].max())
     notes: list[str] = []
     if not fit.identified_:
@@ -186,10 +290,9 @@ def extrapolate(benchmark: str, target_error: float, *, form: str = "polynomial"
         return Extrapolation(
             benchmark=data["benchmark"].iloc[0], form=form, target_error=target_error,
             best_observed_error=best, identified=False, compute_kind=sel.kind,
-            log10_compute=None, log10_compute_conf=None, log10_compute_pred=None,
-            max_observed_log10_compute=max_x, orders_beyond_data=None,
-            is_extrapolation=None, usd=None, usd_conf=None, usd_pred=None, co2_kg=None,
-            co2_kg_conf=None, paper_usd=None, paper_co2_kg=None, price_year=None,
+            log10_compute=None, max_observed_log10_compute=max_x, orders_beyond_data=None,
+            is_extrapolation=None, usd=None, co2_kg=None, paper_usd=None, paper_co2_kg=None,
+            price_year=None, alpha=alpha,
             selection=sel.to_dict(), selection_lines=sel.lines(), fit=fit.to_dict(),
             notes=notes,
             sources=_sources(data, zone))
@@ -198,9 +301,9 @@ def extrapolate(benchmark: str, target_error: float, *, form: str = "polynomial"
         notes.append(f"{r['share_wrong_sign']:.0%} of bootstrap fits have a slope of the wrong "
                      "sign: the interval is open-ended")
     beyond = r["log10_compute"] - max_x
-    price_year = _latest_price_year()
-    med, _, _, n_prices = usd_per_flop(price_year)
-    co2_flop, used = _co2_per_flop(chip, zone)
+    price_year = latest_price_year(catalog=cat)
+    med, _, _, n_prices = usd_per_flop(price_year, catalog=cat)
+    co2_flop, used = _co2_per_flop(chip, zone, cat)
     u = assumptions.get("utilization").value
     # dollars and CO2 are per FLOP performed: a hardware burden (peak × time) performs
     # burden × utilization FLOP
@@ -215,8 +318,9 @@ def extrapolate(benchmark: str, target_error: float, *, form: str = "polynomial"
             return float(np.power(10.0, x) * performed * co2_flop)
 
     c = r["log10_compute"]
-    conf = (r.get("conf_low", np.nan), r.get("conf_high", np.nan))
-    pred = (r.get("pred_low", np.nan), r.get("pred_high", np.nan))
+    conf = (r.get("log10_compute_ci_low", np.nan), r.get("log10_compute_ci_high", np.nan))
+    pred = (r.get("log10_compute_pred_ci_low", np.nan),
+            r.get("log10_compute_pred_ci_high", np.nan))
     used.insert(0, {"name": "usd_per_flop", "value": med, "unit": "USD per FLOP performed",
                     "source": f"median over {n_prices} cloud on-demand prices observed in "
                               f"{price_year} (Epoch AI hardware prices and chip data)"})
@@ -226,14 +330,16 @@ def extrapolate(benchmark: str, target_error: float, *, form: str = "polynomial"
     out = Extrapolation(
         benchmark=data["benchmark"].iloc[0], form=form, target_error=target_error,
         best_observed_error=best, identified=True, compute_kind=sel.kind,
-        log10_compute=c, log10_compute_conf=conf,
-        log10_compute_pred=pred, max_observed_log10_compute=max_x,
+        log10_compute=c, log10_compute_ci_low=conf[0], log10_compute_ci_high=conf[1],
+        log10_compute_pred_ci_low=pred[0], log10_compute_pred_ci_high=pred[1],
+        max_observed_log10_compute=max_x,
         orders_beyond_data=float(beyond), is_extrapolation=bool(beyond > 0),
-        usd=usd_of(c), usd_conf=(usd_of(conf[0]), usd_of(conf[1])),
-        usd_pred=(usd_of(pred[0]), usd_of(pred[1])), co2_kg=co2_of(c),
-        co2_kg_conf=(co2_of(conf[0]), co2_of(conf[1])),
+        usd=usd_of(c), usd_ci_low=usd_of(conf[0]), usd_ci_high=usd_of(conf[1]),
+        usd_pred_ci_low=usd_of(pred[0]), usd_pred_ci_high=usd_of(pred[1]), co2_kg=co2_of(c),
+        co2_kg_ci_low=co2_of(conf[0]), co2_kg_ci_high=co2_of(conf[1]),
         paper_usd=paper_usd(burden), paper_co2_kg=paper_co2_kg(burden),
-        price_year=price_year, selection=sel.to_dict(), selection_lines=sel.lines(),
+        price_year=price_year, alpha=alpha, selection=sel.to_dict(),
+        selection_lines=sel.lines(),
         fit=fit.to_dict(), assumptions=used,
         notes=notes, sources=_sources(data, zone))
     if sel.kind == "hardware_burden":
@@ -260,7 +366,7 @@ def extrapolate(benchmark: str, target_error: float, *, form: str = "polynomial"
         if budget_usd <= 0:
             raise ConfigError(f"budget must be positive, got {budget_usd}")
         if growth is None:
-            growth, gsrc = price_performance_growth()
+            growth, gsrc = price_performance_growth(catalog=cat)
         else:
             gsrc = "given"
         used.append({"name": "flop_per_usd_growth", "value": growth,

@@ -1,0 +1,183 @@
+"""``computelimits data list/info/fetch/results/check``: the open data."""
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from computelimits.cli import _shared as ui
+from computelimits.cli._shared import JsonOpt, StrictOpt
+
+__all__ = ["app"]
+
+app = ui.App(
+    help=("Open data: sources with pinned downloads and provenance, and the tidy tables built "
+          "from them.\n\nExample: computelimits data results --benchmark mmlu --with-compute "
+          "--out mmlu.csv"),
+    no_args_is_help=True,
+)
+
+
+@app.command("list")
+def data_list(as_json: JsonOpt = False, strict: StrictOpt = False) -> None:
+    """List every data source: licence, rows, date range, and where its files were found
+    (mirror, cache or missing).
+
+    Example: computelimits data list
+    """
+    from rich.table import Table
+
+    from computelimits.data.inventory import list_sources
+
+    records = list_sources(ui.catalog_for(strict))
+    if as_json:
+        typer.echo(json.dumps(records, indent=2))
+        return
+    table = Table(title="data sources (computelimits data info SOURCE for provenance)")
+    for col in ("source", "licence", "files", "rows", "dates", "where"):
+        table.add_column(col, overflow="fold", no_wrap=col in ("source", "dates"))
+    for r in records:
+        table.add_row(r["source"], r["licence"], str(r["files"]),
+                      "" if r["rows"] is None else str(r["rows"]), r["dates"], r["where"])
+    ui.console.print(table)
+
+
+@app.command("info")
+def data_info(
+    source: Annotated[str, typer.Argument(help="Source name, as in `computelimits data list`.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Provenance, licence, attribution line, files (pinned URL and sha256) and the columns of
+    the tables a source feeds.
+
+    Example: computelimits data info epoch-ai-models
+    """
+    from computelimits.data.inventory import describe_source
+
+    info = describe_source(source, ui.catalog_for(False))
+    if as_json:
+        typer.echo(json.dumps(info, indent=2))
+        return
+    say = ui.console.print
+    say(f"[bold]{info['source']}[/]: {info['title']}", highlight=False)
+    say(f"licence: {info['licence']}", highlight=False)
+    say(f"attribution: {info['attribution']}", highlight=False)
+    say(f"provenance: {info['provenance']}", highlight=False)
+    if info["share_alike"]:
+        say("share-alike: keep tables derived from it separate, under the same licence",
+            highlight=False)
+    if info["notes"]:
+        say(f"notes: {info['notes']}", highlight=False)
+    for f in info["files"]:
+        pin = f["sha256"] or f["mirror_sha256"]
+        state = f["where"] + ("" if f["matches_pin"] in (None, True) else ", differs from pin")
+        say(f"  {f['path']}  [{state}]\n    url: {f['url'] or '(none)'}\n"
+            f"    sha256: {pin}" + (f"\n    note: {f['note']}" if f["note"] else ""),
+            highlight=False)
+    for t, cols in info["columns"].items():
+        say(f"feeds table [bold]{t}[/]:", highlight=False)
+        for c, d in cols.items():
+            say(f"  {c}  ({d})", highlight=False)
+
+
+@app.command("fetch")
+def data_fetch(
+    sources: Annotated[list[str] | None, typer.Argument(
+        help="Sources to fetch (default: all).")] = None,
+    strict: StrictOpt = False,
+) -> None:
+    """Make data files available locally: use the mirror in $COMPUTELIMITS_DATA, else download
+    each pinned file into the user cache and verify its sha256.
+
+    Example: computelimits data fetch epoch-ai-models nlp-progress
+    """
+    from computelimits.data.registry import SOURCES, get_source
+
+    cat = ui.catalog_for(strict)
+    located = [cat.locate(src.name, f.path)
+               for src in map(get_source, sources or list(SOURCES)) for f in src.files]
+    for loc in located:
+        flag = "" if loc.pinned else "  (differs from pin)"
+        ui.console.print(f"{loc.where:8} {loc.source}/{loc.file.path}  {loc.path}{flag}",
+                         highlight=False)
+
+
+@app.command("results")
+def data_results(
+    benchmark: Annotated[str, typer.Option(help="Benchmark id, e.g. imagenet, mmlu, "
+                                                "wmt2014-en-de, conll2003.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="CSV file to write.")],
+    with_compute: Annotated[bool, typer.Option(
+        "--with-compute", help="Join each result with the training compute of its model.")
+    ] = False,
+    as_json: JsonOpt = False,
+    strict: StrictOpt = False,
+) -> None:
+    """Write one benchmark's results (optionally joined with training compute) to a CSV file,
+    with its attribution lines beside it in FILE.attribution.txt.
+
+    Example: computelimits data results --benchmark imagenet --with-compute --out imagenet.csv
+    """
+    from computelimits.data.export import export_results
+
+    x = export_results(benchmark, out, with_compute=with_compute,
+                       catalog=ui.catalog_for(strict))
+    if as_json:
+        typer.echo(json.dumps(x.to_dict(), indent=2))
+        return
+    ui.console.print(f"wrote {len(x.table)} results to {x.out} (attribution: "
+                     f"{x.attribution_file})", highlight=False)
+    if x.report is not None:
+        from computelimits.data.join import RULES
+
+        r = x.report.sum(numeric_only=True)
+        kinds = ", ".join(f"{c.removeprefix('kind_')} {int(r[c])}" for c in x.report.columns
+                          if c.startswith("kind_") and r[c])
+        ui.console.print(f"with compute: {int(r['with_compute'])} of {int(r['results'])} "
+                         f"(" + ", ".join(f"{k} {int(r[k])}" for k in RULES)
+                         + f"; unmatched {int(r['unmatched'])}); compute kinds: {kinds}",
+                         highlight=False, markup=False)
+    ui.print_sources(x.attribution)
+
+
+@app.command("check")
+def data_check(
+    file: Annotated[Path, typer.Argument(help="Your CSV file.")],
+    fmt: Annotated[str, typer.Option(
+        "--format", help="'generic' (documented in computelimits.data.loaders.user_formats) "
+                         "or 'computer-progress' (the Computer Progress per-benchmark layout).")
+    ] = "generic",
+    benchmark: Annotated[str | None, typer.Option(
+        help="Benchmark id of a computer-progress file (e.g. imagenet, coco, squad1.1).")
+    ] = None,
+    convention: ui.ConventionOpt = "per-chip",
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Write the validated results (with compute) as CSV.")] = None,
+    as_json: JsonOpt = False,
+    strict: StrictOpt = False,
+) -> None:
+    """Validate your own results file with the same checks as the bundled sources; hardware
+    burden (processors × peak rate × time) is computed for computer-progress files from the
+    Computer Progress hardware tables.
+
+    Example: computelimits data check my_results.csv --out checked.csv
+    """
+    from computelimits.data.check import check_file
+
+    checked = check_file(file, fmt=fmt, benchmark=benchmark, convention=convention, out=out,
+                         catalog=ui.catalog_for(strict))
+    summary = checked.to_dict()
+    if as_json:
+        typer.echo(json.dumps(summary, indent=2))
+        return
+    kinds = summary["compute_kinds"]
+    ui.console.print(f"{file}: {summary['results']} valid results "
+                     f"({', '.join(summary['benchmarks'])}), {summary['with_compute']} with "
+                     "compute of their own"
+                     + (" (" + ", ".join(f"{k} {n}" for k, n in kinds.items()) + ")"
+                        if kinds else ""), highlight=False, markup=False)
+    for what, n in sorted(summary["repairs"].items()):
+        ui.console.print(f"  repaired: {n} × {what}", highlight=False)
+    if out is not None:
+        ui.console.print(f"wrote {out}", highlight=False)

@@ -1,0 +1,499 @@
+"""``computelimits fit``, ``extrapolate``, ``trends`` and ``backtest``: performance against
+compute."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from computelimits.cli import _shared as ui
+from computelimits.cli._shared import (
+    BenchOpt,
+    ClusterOpt,
+    ConventionOpt,
+    DataOpt,
+    FormatOpt,
+    ImputeOpt,
+    JsonOpt,
+    KindOpt,
+    NoFillOpt,
+    PrecisionOpt,
+    ScaleOpt,
+    SettingOpt,
+    StrictOpt,
+)
+from computelimits.errors import ConfigError
+
+__all__ = ["backtest", "extrapolate", "fit", "trends"]
+
+
+def _num(v, spec: str = ".2f") -> str:
+    """A table cell: "" for None or NaN."""
+    return "" if v is None or v != v else format(v, spec)
+
+
+def fit(
+    benchmark: BenchOpt = None,
+    data_file: DataOpt = None,
+    fmt: FormatOpt = "generic",
+    form: Annotated[list[str] | None, typer.Option(
+        help="Form(s): polynomial, exponential, logit. [default: all]")] = None,
+    cov: Annotated[str, typer.Option(help="Standard errors: cluster, hc3 or ols.")] = "cluster",
+    cluster: ClusterOpt = "publication",
+    kind: KindOpt = None,
+    precision: PrecisionOpt = None,
+    setting: SettingOpt = None,
+    scale: ScaleOpt = "error",
+    frontier_only: Annotated[bool, typer.Option(
+        "--frontier", help="Fit only the compute–error frontier.")] = False,
+    control_year: Annotated[bool, typer.Option(
+        "--control-year", help="Add publication year as a regressor.")] = False,
+    no_imputed: Annotated[bool, typer.Option(
+        "--no-imputed", help="Leave out results with imputed compute.")] = False,
+    impute: ImputeOpt = False,
+    no_fill: NoFillOpt = False,
+    convention: ConventionOpt = "per-chip",
+    n_boot: Annotated[int, typer.Option(help="Cluster-bootstrap resamples.")] = 10_000,
+    seed: Annotated[int, typer.Option(help="Bootstrap seed.")] = 0,
+    as_json: JsonOpt = False,
+    strict: StrictOpt = False,
+) -> None:
+    """Fit error against compute for one benchmark, in the paper's forms side by side:
+    slope, standard error, interval, R², N, clusters, AIC/BIC, implied polynomial degree and
+    the compute multiple that halves the error. One kind of compute at a time (N per kind and
+    what was left out are printed); results at or worse than chance are left out; clusters
+    are publications; per-source fits are shown beside the pooled one.
+
+    Example: computelimits fit --benchmark mmlu --form polynomial --control-year
+
+    Example: computelimits fit --data my_imagenet.csv --format computer-progress --benchmark
+    imagenet
+    """
+    from rich.table import Table
+
+    from computelimits.data.inputs import results_input
+    from computelimits.scaling import ScalingFit
+    from computelimits.scaling.comparison import DEFAULT_FORMS, compare_forms
+
+    forms = form or list(DEFAULT_FORMS)
+    for f_ in forms:  # fail fast, before any data are read
+        ScalingFit(f_, cov=cov)
+    catalog = ui.catalog_for(strict)
+    joined, benchmark = results_input(data_file, benchmark, fmt=fmt, impute=impute,
+                                      fill=not no_fill, convention=convention, catalog=catalog)
+    c = compare_forms(benchmark, forms=forms, joined=joined, cov=cov, cluster=cluster,
+                      kind=kind, precision=precision, setting=setting, scale=scale,
+                      imputed=not no_imputed, frontier_only=frontier_only,
+                      control_year=control_year, n_boot=n_boot, seed=seed, catalog=catalog)
+    if as_json:
+        ui.echo_json(c.to_dict())
+        return
+    sel, fits = c.selection, c.fits
+    table = Table(title=f"{benchmark}: error against {sel.kind} compute ({len(c.data)} results)")
+    for col in ("form", "slope", "se", "95% CI", "boot CI", "R²", "N", "clusters", "AIC",
+                "BIC", "halving ×"):
+        table.add_column(col, justify="right")
+    for f_ in fits:
+        d = f_.to_dict()
+        half = (f"{d['halving_multiple']:.3g}" if d["halving_multiple"] is not None
+                else "not identified")
+        table.add_row(f_.form, f"{d['slope']:.4f}", f"{d['slope_se']:.4f}",
+                      f"[{d['slope_ci_low']:.4f}, {d['slope_ci_high']:.4f}]",
+                      f"[{d.get('slope_boot_ci_low', float('nan')):.4f}, "
+                      f"{d.get('slope_boot_ci_high', float('nan')):.4f}]",
+                      f"{d['r2']:.3f}", str(d["n"]), str(d["clusters"]), f"{d['aic']:.1f}",
+                      f"{d['bic']:.1f}", half)
+    ui.console.print(table)
+    ui.console.print(str(fits[0].summary()), highlight=False, markup=False)
+    if c.sources is not None:
+        ui.console.print(f"sources: {c.sources.statement}", highlight=False, markup=False)
+        for r in c.sources.table.itertuples():
+            if r.fit != "pooled":
+                ui.console.print(f"  {r.fit} {r.source}: slope {r.slope:.4f} "
+                                 f"[{r.slope_ci_low:.4f}, {r.slope_ci_high:.4f}], N {r.n}",
+                                 highlight=False, markup=False)
+    ui.print_sources(c.attribution)
+    for r in fits[0].influence().head(3).itertuples():
+        ui.console.print(f"influence: without {r.paper!r} ({r.results} results) the slope is "
+                         f"{r.slope_without:.4f}" + (" [flagged]" if r.flag else ""),
+                         highlight=False, markup=False)
+
+
+def extrapolate(
+    target_error: Annotated[float | None, typer.Option(
+        help="Target error as a fraction, e.g. 0.05 for 5% error (the inverse question: "
+             "what compute, dollars and CO2 reach it).")] = None,
+    benchmark: BenchOpt = None,
+    date: Annotated[str | None, typer.Option(
+        help="Date of the questions, YYYY-MM-DD (time model). \\[default: today]")] = None,
+    compute: Annotated[float | None, typer.Option(
+        help="Forward question: the error a model of this training compute (FLOP) released "
+             "at --date reaches (time model).")] = None,
+    frontier: Annotated[bool, typer.Option(
+        "--frontier", help="Frontier question: the best error expected at --date if "
+                           "frontier compute keeps growing at its measured rate.")] = False,
+    model: Annotated[str, typer.Option(
+        help="'time': error on compute and date, intervals calibrated out of sample (the "
+             "default, chosen by backtests); 'compute-only': the paper's fit on compute "
+             "alone, with modern and paper-convention costs.")] = "time",
+    data_file: DataOpt = None,
+    fmt: FormatOpt = "generic",
+    form: Annotated[str, typer.Option(help="Fitted form.")] = "polynomial",
+    kind: KindOpt = None,
+    precision: PrecisionOpt = None,
+    setting: SettingOpt = None,
+    scale: ScaleOpt = "error",
+    cluster: ClusterOpt = "publication",
+    impute: ImputeOpt = False,
+    no_fill: NoFillOpt = False,
+    convention: ConventionOpt = "per-chip",
+    budget: Annotated[float | None, typer.Option(
+        help="Budget in US dollars: the year the run becomes affordable on the measured "
+             "price-performance trend.")] = None,
+    zone: Annotated[str | None, typer.Option(
+        help="Grid zone for CO2. [default: world average]")] = None,
+    n_boot: Annotated[int, typer.Option(help="Cluster-bootstrap resamples.")] = 10_000,
+    seed: Annotated[int, typer.Option(help="Bootstrap seed.")] = 0,
+    as_json: JsonOpt = False,
+    strict: StrictOpt = False,
+) -> None:
+    """The compute, dollars and CO2 needed to reach a target error, with bootstrap confidence
+    and prediction intervals, under modern defaults and the paper's conventions. Where the
+    slope's interval includes zero, compute does not explain the benchmark and no figure is
+    printed.
+
+    Example: computelimits extrapolate --benchmark mmlu --target-error 0.15 --frontier
+
+    Example: computelimits extrapolate --benchmark imagenet --target-error 0.05 --model
+    compute-only --budget 1e9
+    """
+    # the options that need no data are checked before anything is imported or read
+    if model not in ("time", "compute-only"):
+        raise ConfigError(f"--model must be 'time' or 'compute-only', got {model!r}")
+    if model == "time" and budget is not None:
+        raise ConfigError("--budget applies to --model compute-only; the time model prices "
+                          "the target by buy date")
+    if model == "compute-only" and (target_error is None or date or compute is not None
+                                    or frontier):
+        raise ConfigError("--model compute-only answers --target-error only (no --date, "
+                          "--compute or --frontier)")
+    from computelimits.data.inputs import results_input
+
+    select = {"kind": kind, "precision": precision, "setting": setting, "scale": scale,
+              "cluster": cluster}
+    catalog = ui.catalog_for(strict)
+    joined, benchmark = results_input(data_file, benchmark, fmt=fmt, impute=impute,
+                                      fill=not no_fill, convention=convention, catalog=catalog)
+    if model == "time":
+        from computelimits.scaling import outlook
+
+        o = outlook(benchmark, target_error=target_error, date=date, compute=compute,
+                    frontier=frontier, joined=joined, select=select,
+                    n_boot=min(n_boot, 4000), seed=seed, zone=zone, catalog=catalog)
+        _print_outlook(o, as_json)
+        return
+    from computelimits.scaling import extrapolate as run
+
+    x = run(benchmark, target_error, form=form, budget_usd=budget, zone=zone, n_boot=n_boot,
+            seed=seed, joined=joined, select=select, catalog=catalog)
+    if as_json:
+        ui.echo_json(x.to_dict())
+        return
+    _print_extrapolation(x)
+
+
+def _print_extrapolation(x) -> None:
+    """The compute-only answer: compute, dollars and CO2 with 95% intervals."""
+    import math
+
+    from rich.table import Table
+
+    def e10(v):
+        return f"10^{v:.1f}" if math.isfinite(v) else "∞"
+
+    say = ui.console.print
+    if not x.identified:
+        say(f"[bold]{x.benchmark}[/]: compute does not explain this benchmark — no compute, "
+            f"dollar or CO2 figure for error {x.target_error:g}", highlight=False)
+        for n_ in [*x.selection_lines, *x.notes]:
+            say(f"note: {n_}", style="yellow", highlight=False, markup=False)
+        ui.print_sources(x.sources)
+        return
+    where = (f"extrapolation {x.orders_beyond_data:.1f} orders of magnitude beyond the largest "
+             "observed compute" if x.is_extrapolation else "within the observed compute range")
+    say(f"[bold]{x.benchmark}[/]: error {x.target_error:g} (best observed "
+        f"{x.best_observed_error:.3g}), {x.form} fit on {x.compute_kind} compute — {where}",
+        highlight=False)
+    table = Table()
+    for col in ("quantity", "central", "95% confidence", "95% prediction"):
+        table.add_column(col, justify="right")
+    table.add_row(f"{x.compute_kind} compute (FLOP)", e10(x.log10_compute),
+                  f"{e10(x.log10_compute_ci_low)}–{e10(x.log10_compute_ci_high)}",
+                  f"{e10(x.log10_compute_pred_ci_low)}–{e10(x.log10_compute_pred_ci_high)}")
+    table.add_row(f"cost ({x.price_year} cloud prices)", f"${x.usd:.3g}",
+                  f"${x.usd_ci_low:.3g}–${x.usd_ci_high:.3g}",
+                  f"${x.usd_pred_ci_low:.3g}–${x.usd_pred_ci_high:.3g}")
+    table.add_row("CO2e (kg)", f"{x.co2_kg:.3g}",
+                  f"{x.co2_kg_ci_low:.3g}–{x.co2_kg_ci_high:.3g}", "")
+    table.add_row("cost, paper convention", f"${x.paper_usd:.3g}", "", "")
+    table.add_row("CO2, paper convention (kg)", f"{x.paper_co2_kg:.3g}", "", "")
+    if x.marginal_usd_per_point is not None:
+        table.add_row("marginal cost per point of error at the frontier",
+                      f"${x.marginal_usd_per_point:.3g}", "", "")
+        table.add_row("marginal CO2e per point of error at the frontier (kg)",
+                      f"{x.marginal_co2_kg_per_point:.3g}", "", "")
+    if x.affordable_year is not None:
+        table.add_row(f"affordable at ${x.budget_usd:.3g}", f"{x.affordable_year:.0f}", "", "")
+    say(table)
+    for line in x.selection_lines:
+        say(f"data: {line}", highlight=False, markup=False)
+    for a in x.assumptions:
+        say(f"  {a['name']} = {a['value']:g} {a.get('unit', '')} — {a['source']}",
+            highlight=False, markup=False)
+    for n_ in x.notes:
+        say(f"note: {n_}", style="yellow", highlight=False, markup=False)
+    ui.print_sources(x.sources)
+
+
+def _print_outlook(o, as_json: bool) -> None:
+    """The three answers, the costs by buy year and how far to trust them."""
+    from rich.table import Table
+
+    if as_json:
+        ui.echo_json(o.to_dict())
+        return
+    say = ui.console.print
+    fc = o.forecast
+    say(f"[bold]{o.benchmark}[/] at {o.date}: error on {o.compute_kind} compute and date",
+        highlight=False)
+    for line in o.selection_lines:
+        say(f"data: {line}", highlight=False, markup=False)
+    if not o.identified:
+        say("compute does not explain this benchmark — no compute, dollar or CO2 figure",
+            highlight=False)
+    else:
+        say(f"algorithmic progress: {fc['rate_oom_per_year']:.2f} orders of magnitude per year "
+            f"[{fc['rate_ci_low']:.2f}, {fc['rate_ci_high']:.2f}] — the compute needed for a fixed "
+            f"error halves every {fc['halving_months']:.1f} months (Ho et al. 2024 find ~8 for "
+            "language models, Erdil & Besiroglu 2022 ~9 for ImageNet)", highlight=False,
+            markup=False)
+    t = Table(title="answers with 95% intervals (calibrated out of sample)")
+    for col in ("question", "answer", "95% interval"):
+        t.add_column(col, justify="right" if col != "question" else "left")
+    if o.inverse:
+        i = o.inverse
+        central = (f"10^{i['log10_compute']:.1f} FLOP" if i.get("determined", True)
+                   else "not determined")
+        t.add_row(f"compute for error {i['target_error']:g}", central,
+                  f"10^{i['log10_compute_ci_low']:.1f}–10^{i['log10_compute_ci_high']:.1f}")
+    if o.forward:
+        f = o.forward
+        t.add_row(f"error of a {f['compute']:.3g}-FLOP model", f"{f['error']:.3g}",
+                  f"{f['error_ci_low']:.3g}–{f['error_ci_high']:.3g}")
+    if o.frontier:
+        f = o.frontier
+        t.add_row(f"frontier error (10^{f['log10_compute']:.1f} FLOP)", f"{f['error']:.3g}",
+                  f"{f['error_ci_low']:.3g}–{f['error_ci_high']:.3g}")
+    if t.row_count:
+        say(t)
+    if o.costs:
+        c = Table(title="cost of the target by buy date (medians, 95% intervals)")
+        for col in ("buy", "compute (FLOP)", "dollars", "t CO2e"):
+            c.add_column(col, justify="right")
+        for r in o.costs["table"]:
+            c.add_row(f"{r['buy_year']:.1f}", f"10^{r['log10_flop_median']:.1f}",
+                      f"${r['usd_median']:.3g} ({r['usd_ci_low']:.3g}–{r['usd_ci_high']:.3g})",
+                      f"{r['co2_kg_median'] / 1e3:.3g} ({r['co2_kg_ci_low'] / 1e3:.3g}–"
+                      f"{r['co2_kg_ci_high'] / 1e3:.3g})")
+        say(c)
+        for a in o.costs["assumptions"]:
+            rng = (f"{a['low']:g}–{a['high']:g}" if a.get("low") is not None
+                   and a.get("high") is not None else f"{a.get('value')}")
+            say(f"  {a['name']} = {rng} {a.get('unit') or ''} — {a.get('source')}",
+                highlight=False, markup=False)
+        say(f"  {o.costs['note']}", highlight=False, markup=False)
+    if o.trust:
+        say(f"trust: {o.trust['sentence']}", highlight=False, markup=False)
+    for n_ in o.notes:
+        say(f"note: {n_}", style="yellow", highlight=False, markup=False)
+    if o.costs:
+        for n_ in o.costs["notes"]:
+            say(f"note: {n_}", style="yellow", highlight=False, markup=False)
+    ui.print_sources(o.sources)
+
+
+def trends(
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Folder for trends.csv, shares.csv and figure.png/.svg.")] = None,
+    start: Annotated[int, typer.Option(help="First year of the common period.")] = 2012,
+    end: Annotated[int, typer.Option(help="Last year of the common period.")] = 2023,
+    subset: Annotated[str, typer.Option(
+        help="Models: notable, frontier or all.")] = "notable",
+    n_boot: Annotated[int, typer.Option(help="Bootstrap resamples.")] = 2000,
+    seed: Annotated[int, typer.Option(help="Bootstrap seed.")] = 0,
+    as_json: JsonOpt = False,
+    strict: StrictOpt = False,
+) -> None:
+    """Growth of training compute (doubling time, by era) against hardware progress measured
+    from the data — peak FLOP/s per chip, FLOP/s per dollar, Moore's law — and how much of the
+    compute growth hardware explains.
+
+    Example: computelimits trends --out results/trends
+    """
+    from rich.table import Table
+
+    from computelimits._io import write_csv
+    from computelimits.data.credits import attribution
+    from computelimits.scaling.compute_vs_hardware import trend_report
+
+    report = trend_report(period=(start, end), compute_subset=subset, n_boot=n_boot,
+                            seed=seed, catalog=ui.catalog_for(strict))
+    table, share = report.table(), report.share_table()
+    if out is not None:
+        from computelimits.report.figures import save
+        from computelimits.report.trend_figures import plot_trends
+
+        out.mkdir(parents=True, exist_ok=True)
+        write_csv(table, out / "trends.csv")
+        write_csv(share, out / "shares.csv")
+        save(plot_trends(report), out, "figure")
+    if as_json:
+        ui.echo_json(report.to_dict())
+        return
+    t = Table(title=f"doubling times (months), 95% intervals; common period {start}–{end}")
+    for col in ("series", "n", "years", "doubling", "interval"):
+        t.add_column(col, justify="right" if col != "series" else "left")
+    for r in table.itertuples():
+        t.add_row(str(r.label), str(r.n), f"{int(r.start)}–{int(r.end)}",
+                  f"{r.doubling_months:.1f}",
+                  f"{r.doubling_months_ci_low:.1f}–{r.doubling_months_ci_high:.1f}")
+    ui.console.print(t)
+    for r in share.itertuples():
+        ui.console.print(f"{r.hardware}: explains {r.share:.0%} ({r.share_ci_low:.0%}–"
+                         f"{r.share_ci_high:.0%}) of the growth in training compute",
+                         highlight=False)
+    ui.print_sources(attribution(["epoch-ai-models", "epoch-hardware", "microprocessor-trends"]))
+
+
+def backtest(
+    benchmark: Annotated[list[str] | None, typer.Option(
+        help="Benchmark id(s). \\[default: the language-model benchmarks, or the --data "
+             "file's benchmarks]")] = None,
+    cutoff: Annotated[list[str] | None, typer.Option(
+        help="Cutoff date(s), YYYY-MM-DD: the compute-only fit before each, scored on the new "
+             "bests after it. \\[default: a rolling-origin evaluation over quarterly cutoffs "
+             "of the time model against the compute-only fit and a naive baseline]")] = None,
+    data_file: DataOpt = None,
+    fmt: FormatOpt = "generic",
+    form: Annotated[str, typer.Option(help="Fitted form.")] = "polynomial",
+    kind: KindOpt = None,
+    precision: PrecisionOpt = None,
+    setting: SettingOpt = None,
+    scale: ScaleOpt = "error",
+    cluster: ClusterOpt = "publication",
+    impute: ImputeOpt = False,
+    no_fill: NoFillOpt = False,
+    convention: ConventionOpt = "per-chip",
+    n_boot: Annotated[int, typer.Option(help="Cluster-bootstrap resamples.")] = 2000,
+    seed: Annotated[int, typer.Option(help="Bootstrap seed.")] = 0,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Write the calibration table (and per-result rows) as CSV.")] = None,
+    as_json: JsonOpt = False,
+    strict: StrictOpt = False,
+) -> None:
+    """Fit on results published before a cutoff, predict the compute of the best results
+    after it, and report how often the truth falls inside the 95% intervals and the error in
+    orders of magnitude.
+
+    Example: computelimits backtest --benchmark mmlu --cutoff 2022-01-01
+
+    Example: computelimits backtest --data my_results.csv --cutoff 2023-01-01
+    """
+    from computelimits._io import sidecar_path, write_csv
+    from computelimits.data.inputs import results_input
+
+    catalog = ui.catalog_for(strict)
+    one = benchmark[0] if benchmark and len(benchmark) == 1 else None
+    joined, _ = results_input(data_file, one, fmt=fmt, impute=impute, fill=not no_fill,
+                              convention=convention, need_benchmark=False, one=False,
+                              catalog=catalog)
+    select = {"kind": kind, "precision": precision, "setting": setting, "scale": scale}
+    if not cutoff:
+        from computelimits.scaling.evaluation import rolling_evaluation
+
+        ev = rolling_evaluation(joined, benchmarks=benchmark,
+                                select={**select, "cluster": cluster},
+                                n_boot=min(n_boot, 1000), seed=seed, form=form, catalog=catalog)
+        if out is not None:
+            write_csv(ev.summary, out)
+            write_csv(ev.predictions, sidecar_path(out, "predictions", ".csv"))
+        _print_rolling(ev, as_json)
+        return
+    from computelimits.scaling.evaluation import cutoff_backtests
+
+    cal = cutoff_backtests(cutoff, benchmark, joined=joined, form=form, cluster=cluster,
+                           select=select, n_boot=n_boot, seed=seed, catalog=catalog)
+    if out is not None:
+        write_csv(cal, out)
+    if as_json:
+        typer.echo(cal.to_json(orient="records", indent=2))
+        return
+    from rich.table import Table
+
+    t = Table(title="backtests: 95% prediction-interval coverage and error (orders of magnitude)")
+    for col in ("benchmark", "cutoff", "compute", "train", "test", "PI coverage",
+                "CI coverage", "median |error|", "bias", "note"):
+        t.add_column(col, justify="right" if col not in ("benchmark", "note") else "left")
+    for r in cal.to_dict(orient="records"):
+        t.add_row(str(r["benchmark"]), str(r["cutoff"]), str(r.get("compute_kind") or ""),
+                  _num(r.get("n_train"), ".0f"), _num(r.get("n_test"), ".0f"),
+                  _num(r.get("pi_coverage")), _num(r.get("ci_coverage")),
+                  _num(r.get("median_abs_error_oom")), _num(r.get("bias_oom")),
+                  str(r.get("reason") or ""))
+    ui.console.print(t)
+    if joined is not None:
+        ui.print_sources(joined.attrs.get("attribution", []))
+    else:
+        from computelimits.data.credits import attribution
+
+        ui.print_sources(attribution(["epoch-benchmarks", "epoch-open-model-trends",
+                                      "epoch-ai-models"]))
+
+
+def _print_rolling(ev, as_json: bool) -> None:
+    """The rolling-origin evaluation: coverage, error and skill per benchmark and model."""
+    from rich.table import Table
+
+    summary = ev.summary
+    if as_json:
+        clean = summary.astype(object).where(summary.notna(), None)
+        ui.echo_json(clean.to_dict(orient="records"))
+        return
+    t = Table(title="rolling-origin backtest: every later result (95% intervals; errors in "
+                    "orders of magnitude of compute)")
+    for col in ("benchmark", "model", "predictions", "cutoffs", "forward coverage",
+                "inverse coverage", "inverse median |error|", "skill vs compute-only",
+                "skill vs naive", "not identified"):
+        t.add_column(col, justify="left" if col in ("benchmark", "model") else "right")
+    rows = summary[(summary["target"] == "all")
+                   & summary["model"].isin(["time", "compute_only", "naive"])]
+    for r in rows.to_dict(orient="records"):
+        t.add_row(str(r["benchmark"]), str(r["model"]), str(r["predictions"]),
+                  str(r["cutoffs"]), _num(r["forward_coverage"]), _num(r["inverse_coverage"]),
+                  _num(r["inverse_medae_oom"]), _num(r["skill_vs_compute_only"]),
+                  _num(r["skill_vs_naive"]), _num(r["not_identified"], ".0%"))
+    ui.console.print(t)
+    best = summary[(summary["target"] == "new_best")
+                   & summary["benchmark"].str.startswith("pooled")]
+    for r in best.to_dict(orient="records"):
+        ui.console.print(f"new bests only ({r['benchmark']}), {r['model']}: "
+                         f"{r['predictions']} predictions, inverse median |error| "
+                         f"{_num(r['inverse_medae_oom'])}, bias {_num(r['inverse_bias_oom'])} "
+                         "orders (new bests are selected to be lucky for their compute)",
+                         highlight=False, markup=False)
+    ui.console.print("time: error on compute and date, conformal intervals calibrated on the "
+                     "pooled out-of-sample residuals; compute_only: the paper's fit; naive: "
+                     "the last record's compute grown at the results' compute growth rate. "
+                     "Skill = 1 − median |error| / the baseline's.", highlight=False,
+                     markup=False)
+    ui.print_sources(ev.sources)

@@ -1,0 +1,86 @@
+"""What data there is: one record per source (licence, rows, dates, where its files are) and
+the full provenance of one source — the records behind ``computelimits data list`` and
+``computelimits data info``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from computelimits.data.fetch import file_status
+from computelimits.data.registry import SOURCES, get_source
+from computelimits.data.schema import SCHEMAS
+
+if TYPE_CHECKING:
+    from computelimits.data.catalog import Catalog
+
+__all__ = ["date_range", "describe_source", "list_sources"]
+
+
+def _catalog(catalog: Catalog | None) -> Catalog:
+    from computelimits.data.catalog import default_catalog
+
+    return default_catalog() if catalog is None else catalog
+
+
+def date_range(df: pd.DataFrame) -> str:
+    """``"YYYY-MM-DD–YYYY-MM-DD"`` (or years) of a table's dates; "" when it has none."""
+    if {"start_date", "end_date"} <= set(df.columns):
+        start, end = pd.to_datetime(df["start_date"]), pd.to_datetime(df["end_date"])
+        return f"{start.min():%Y-%m-%d}–{end.max():%Y-%m-%d}"
+    for col in ("date", "release_date", "year"):
+        if col in df.columns:
+            values = df[col].dropna()
+            if values.empty:
+                continue
+            if col == "year":
+                return f"{values.min():g}–{values.max():g}"
+            values = pd.to_datetime(values)
+            return f"{values.min():%Y-%m-%d}–{values.max():%Y-%m-%d}"
+    return ""
+
+
+def list_sources(catalog: Catalog | None = None) -> list[dict[str, Any]]:
+    """One record per registered source: ``source``, ``licence`` (short), ``files``,
+    ``rows`` and ``dates`` of its main table (None and "" when files are missing) and
+    ``where`` its files are ("mirror", "cache", "mirror/cache" or "missing", with the number
+    of files that differ from their pins). A strict catalog refuses modified mirror files."""
+    cat = _catalog(catalog)
+    records = []
+    for src in SOURCES.values():
+        with cat.active():
+            status = [file_status(src, f) for f in src.files]
+        wheres = {w for w, _, _ in status}
+        modified = sum(1 for w, _, ok in status if w != "missing" and not ok)
+        where = "missing" if "missing" in wheres else "/".join(sorted(wheres))
+        if modified:
+            where += f" ({modified} modified)"
+        rows, span = None, ""
+        if "missing" not in wheres:
+            df = cat.source_table(src.name)
+            rows, span = len(df), date_range(df)
+        records.append({"source": src.name, "licence": src.licence_short,
+                        "files": len(src.files), "rows": rows, "dates": span, "where": where})
+    return records
+
+
+def describe_source(name: str, catalog: Catalog | None = None) -> dict[str, Any]:
+    """Provenance of one source: title, licence, attribution, provenance, share-alike, notes,
+    its files (pinned URL and sha256, where found locally, whether it matches the pin) and
+    the columns of the tables it feeds ({table: {column: "dtype: meaning"}})."""
+    src = get_source(name)
+    cat = _catalog(catalog)
+    files = []
+    for f in src.files:
+        with cat.active():
+            where, path, ok = file_status(src, f)
+        files.append({"path": f.path, "url": f.url, "sha256": f.sha256,
+                      "mirror_sha256": f.mirror_sha256, "note": f.note, "where": where,
+                      "local_path": str(path) if path else None, "matches_pin": ok})
+    tables = {t: {c: f"{d[0]}: {d[1]}" for c, d in SCHEMAS[t].items()}
+              for t in src.feeds if t in SCHEMAS}
+    return {"source": src.name, "title": src.title, "licence": src.licence,
+            "attribution": src.attribution, "provenance": src.provenance,
+            "share_alike": src.share_alike, "notes": src.notes, "files": files,
+            "feeds": list(src.feeds), "columns": tables}

@@ -1,0 +1,111 @@
+"""A cache of theory results, so that an unchanged rerun (same settings, same code) is free.
+
+Key: every field of the :class:`~.config.TheoryConfig` (the seed included), the package
+version and a sha256 of the theory package's source files, so that editing the experiment's
+code invalidates every cached result. Files live in ``<cache>/theory/<key>.json.gz``, where
+``<cache>`` is ``$COMPUTELIMITS_CACHE`` if set, else the user cache folder of pooch
+(:func:`computelimits.data.fetch.cache_dir`). A file is written atomically (temporary file,
+then rename) and holds the runs exactly (JSON floats round-trip), the configuration and the
+key; a file that cannot be read, does not parse, or does not match its key is ignored and
+overwritten by the next run.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import math
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from computelimits import __version__
+from computelimits._io import atomic_path
+from computelimits.theory.config import MODELS, TheoryConfig
+from computelimits.theory.replication import RUN_COLUMNS
+
+__all__ = ["cache_file", "cache_key", "load", "source_digest", "store"]
+
+FORMAT = 1
+
+#: dtypes of the runs table, as :func:`~.experiment.simulate` builds it.
+_DTYPES = {"model": object, "n": np.int64, "rep": np.int64, "nmse": np.float64,
+           "performance": np.float64, "flop": np.float64, "seconds": np.float64,
+           "method": object, "alpha": np.float64, "nonzero": np.int64}
+
+
+@lru_cache(maxsize=1)
+def source_digest() -> str:
+    """sha256 of the theory package's source files (names and bytes, in name order)."""
+    h = hashlib.sha256()
+    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def cache_key(cfg: TheoryConfig) -> str:
+    """Hex sha256 of the configuration (all fields), the package version and the sources."""
+    blob = json.dumps({"format": FORMAT, "config": cfg.to_dict(), "version": __version__,
+                       "source": source_digest()}, sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def cache_file(cfg: TheoryConfig) -> Path:
+    """Where the result of ``cfg`` is cached."""
+    from computelimits.data.fetch import cache_dir
+
+    return cache_dir() / "theory" / f"{cache_key(cfg)[:32]}.json.gz"
+
+
+def load(cfg: TheoryConfig) -> tuple[pd.DataFrame, dict[str, Any]] | None:
+    """The cached runs of ``cfg`` and their metadata, or None (missing, unreadable, corrupt or
+    not this configuration's)."""
+    try:
+        path = cache_file(cfg)
+        if not path.is_file():
+            return None
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            blob = json.load(fh)
+        if blob.get("key") != cache_key(cfg) or blob.get("config") != cfg.to_dict():
+            return None
+        cols = blob["runs"]
+        if list(cols) != list(RUN_COLUMNS):
+            return None
+        size = len(cfg.n_grid) * cfg.reps * len(MODELS)
+        if any(len(v) != size for v in cols.values()):
+            return None
+        runs = pd.DataFrame({c: np.asarray(cols[c], dtype=_DTYPES[c]) for c in RUN_COLUMNS})
+        meta = {"elapsed_s": float(blob["elapsed_s"]), "workers": int(blob["workers"]),
+                "scheduler": blob.get("scheduler")}
+        return runs, meta
+    except Exception:  # any unreadable or malformed file is a miss, never an error
+        return None
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, float) and math.isnan(value):
+        return None  # JSON has no NaN; None comes back as NaN in a float column
+    return value
+
+
+def store(cfg: TheoryConfig, runs: pd.DataFrame, *, elapsed_s: float, workers: int,
+          scheduler: str | None) -> Path | None:
+    """Cache the runs of ``cfg`` (atomically). Returns the file, or None if it could not be
+    written (the cache is an optimisation: a read-only or full disk is not an error)."""
+    try:
+        path = cache_file(cfg)
+        blob = {"format": FORMAT, "key": cache_key(cfg), "config": cfg.to_dict(),
+                "version": __version__, "elapsed_s": elapsed_s, "workers": workers,
+                "scheduler": scheduler,
+                "runs": {c: [_plain(v) for v in runs[c].tolist()] for c in RUN_COLUMNS}}
+        text = json.dumps(blob, allow_nan=True, separators=(",", ":"))
+        with atomic_path(path) as tmp, gzip.open(tmp, "wt", encoding="utf-8",
+                                                  compresslevel=6) as fh:
+            fh.write(text)
+        return path
+    except OSError:
+        return None
