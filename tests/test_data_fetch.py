@@ -125,6 +125,7 @@ def test_offline_download_says_how_to_use_a_mirror(tmp_path, monkeypatch):
 
 
 def test_unpinnable_file_says_how_to_supply_it(tmp_path, monkeypatch):
+    (tmp_path / "empty-mirror").mkdir()
     monkeypatch.setenv(F.ENV_MIRROR, str(tmp_path / "empty-mirror"))
     monkeypatch.setenv(F.ENV_CACHE, str(tmp_path / "cache"))
     with pytest.raises(InputError, match=r"no pinnable upstream.*Supply it"):
@@ -136,3 +137,83 @@ def test_fetch_all_from_the_mirror_finds_every_file(mirror, monkeypatch):
     located = F.fetch()
     assert len(located) == sum(len(s.files) for s in SOURCES.values())
     assert all(Path(x.path).is_file() for x in located)
+
+
+def test_a_download_past_the_size_cap_is_refused_and_not_kept(server, tmp_path, monkeypatch):
+    www, base = server
+    body = b"x" * 5000
+    (www / "table.csv").write_bytes(body)
+    monkeypatch.delenv(F.ENV_MIRROR, raising=False)
+    monkeypatch.setenv(F.ENV_CACHE, str(tmp_path / "cache"))
+    monkeypatch.setattr(F, "MAX_DOWNLOAD_BYTES", 1000)
+    src = _fake_source(f"{base}/table.csv", hashlib.sha256(body).hexdigest())
+    with pytest.raises(InputError, match=r"download refused: .*over the cap of 1,000 bytes"):
+        F.locate(src, "table.csv")
+    assert not (tmp_path / "cache" / "fake-source" / "table.csv").exists()
+    monkeypatch.setattr(F, "MAX_DOWNLOAD_BYTES", 10_000)  # under the cap: fine
+    assert F.locate(src, "table.csv").path.read_bytes() == body
+
+
+@pytest.mark.parametrize("kind", ["missing", "file"])
+def test_a_mirror_variable_that_names_no_folder_is_an_error(tmp_path, monkeypatch, kind):
+    target = tmp_path / "mirror"
+    if kind == "file":
+        target.write_text("not a folder")
+    monkeypatch.setenv(F.ENV_MIRROR, str(target))
+    expected = "is a file, not a folder" if kind == "file" else "does not exist"
+    with pytest.raises(ConfigError, match=f"COMPUTELIMITS_DATA={target}.*{expected}"):
+        F.DataSettings.from_env()
+    with pytest.raises(ConfigError, match=expected):
+        F.mirror_dir()
+
+
+def _mirror_with(tmp_path, make):
+    root = tmp_path / "m"
+    folder = root / "epoch-hardware"
+    folder.mkdir(parents=True)
+    make(folder / "chip_dataset.csv")
+    return root
+
+
+@pytest.mark.parametrize("case, message", [
+    ("folder", "is a folder, where a data file is expected"),
+    ("loop", "symlink loop"),
+])
+def test_a_mirror_entry_that_is_not_a_file_is_named_as_such(tmp_path, monkeypatch, case,
+                                                            message):
+    def make(path):
+        if case == "folder":
+            path.mkdir()
+        else:
+            path.symlink_to(path.name)  # points at itself
+    root = _mirror_with(tmp_path, make)
+    monkeypatch.setenv(F.ENV_MIRROR, str(root))
+    monkeypatch.setenv(F.ENV_CACHE, str(tmp_path / "cache"))
+    with pytest.raises(InputError, match=message) as info:
+        F.locate("epoch-hardware", "chip_dataset.csv", download=False)
+    assert "chip_dataset.csv" in str(info.value) and "offline" not in str(info.value)
+
+
+def test_an_unreadable_mirror_file_is_named(tmp_path, monkeypatch):
+    root = _mirror_with(tmp_path, lambda p: p.write_text("a,b\n"))
+    monkeypatch.setenv(F.ENV_MIRROR, str(root))
+
+    def denied(path):  # what reading a chmod-0 file raises (root reads every file)
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(F, "sha256", denied)
+    with pytest.raises(InputError, match="cannot be read"):
+        F.locate("epoch-hardware", "chip_dataset.csv", download=False)
+
+
+def test_the_strict_refusal_and_the_notice_say_how_to_proceed(tmp_path, monkeypatch):
+    root = _mirror_with(tmp_path, lambda p: p.write_text("a,b\n1,2\n"))
+    monkeypatch.setenv(F.ENV_MIRROR, str(root))
+    with pytest.raises(InputError, match=r"remove it and run `computelimits data fetch "
+                                         r"epoch-hardware`, or run without --strict"):
+        F.locate("epoch-hardware", "chip_dataset.csv", strict=True, download=False)
+    seen = []
+    monkeypatch.setattr(F, "notice", seen.append)
+    monkeypatch.setattr(F, "_notified", set())
+    F.locate("epoch-hardware", "chip_dataset.csv", strict=False, download=False)
+    assert "--strict or COMPUTELIMITS_STRICT=1 refuses them" in seen[0]

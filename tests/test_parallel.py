@@ -128,6 +128,30 @@ def test_a_real_dask_cluster_on_loopback_gives_the_local_results(local_runs):
     assert result.scheduler == cluster.scheduler_address
 
 
-def test_an_unreachable_scheduler_is_a_clear_error():
-    with pytest.raises(ConfigError, match="cannot reach the Dask scheduler"):
+def test_an_unreachable_scheduler_is_a_clear_error_within_the_timeout(monkeypatch):
+    import time
+
+    from computelimits import parallel
+
+    monkeypatch.setattr(parallel, "SCHEDULER_TIMEOUT_S", 2)
+    t0 = time.perf_counter()
+    with pytest.raises(ConfigError, match=r"cannot reach the Dask scheduler at "
+                                          r"tcp://127\.0\.0\.1:9 within 2 s"):
         simulate(CFG.replace(reps=1), scheduler="tcp://127.0.0.1:9", cache=False)
+    assert time.perf_counter() - t0 < 15
+
+
+@pytest.mark.parametrize("address", ["garbage", "127.0.0.1:8786", "tcp://host", "tcp://:x",
+                                     "http://a b:1"])
+def test_a_malformed_scheduler_address_is_refused_before_connecting(address):
+    with pytest.raises(ConfigError, match="is not a scheduler address"):
+        simulate(CFG.replace(reps=1), scheduler=address, cache=False)
+
+
+def test_workers_are_capped_at_the_cores():
+    from computelimits.parallel import available_cores, worker_count
+
+    assert worker_count(10_000) == available_cores()
+    assert worker_count(1) == 1 and worker_count(None) == available_cores()
+    with pytest.raises(ConfigError, match="at least 1"):
+        worker_count(0)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import re
 import sys
 import types
 from collections.abc import Callable, Iterator, Sequence
@@ -25,7 +26,8 @@ from typing import Any, TypeVar
 
 from computelimits.errors import ConfigError
 
-__all__ = ["WORKER_START_S", "available_cores", "in_process", "run_tasks"]
+__all__ = ["SCHEDULER_TIMEOUT_S", "WORKER_START_S", "available_cores", "in_process",
+           "run_tasks", "worker_count"]
 
 T = TypeVar("T")
 
@@ -62,6 +64,22 @@ def in_process(n_tasks: int, workers: int, cost_s: float | None) -> bool:
     return cost_s <= WORKER_START_S * w / (w - 1)
 
 
+#: Seconds to wait for a Dask scheduler to answer before giving up with an error.
+SCHEDULER_TIMEOUT_S = 10
+
+_SCHEDULER_ADDRESS = re.compile(r"(tcp|tls|inproc|ucx|ws|wss)://[^\s/]+:\d{1,5}/?")
+
+
+def worker_count(workers: int | None) -> int:
+    """Local worker processes to start: ``workers`` (default: the available cores), capped
+    at the available cores (more processes than cores only add start-up time and memory).
+    Raises ConfigError below 1."""
+    n = available_cores() if workers is None else workers
+    if n < 1:
+        raise ConfigError(f"workers must be at least 1, got {n}")
+    return min(n, available_cores())
+
+
 def run_tasks(fn: Callable[..., T], tasks: Sequence[tuple[Any, ...]], *,
               workers: int | None = None, scheduler: str | None = None,
               on_done: Callable[[int], None] | None = None,
@@ -72,8 +90,8 @@ def run_tasks(fn: Callable[..., T], tasks: Sequence[tuple[Any, ...]], *,
         fn: a module-level function (it is pickled to the workers). Define it in a module
             that imports little: each worker imports that module.
         tasks: argument tuples.
-        workers: local worker processes (default: the available cores); 1 runs in this
-            process. Ignored when ``scheduler`` is given.
+        workers: local worker processes (default: the available cores, and never more);
+            1 runs in this process. Ignored when ``scheduler`` is given.
         scheduler: address of a running dask.distributed scheduler, e.g.
             ``tcp://127.0.0.1:8786``; the tasks run on its workers.
         on_done: called with the task index as each task finishes (for progress bars).
@@ -82,9 +100,7 @@ def run_tasks(fn: Callable[..., T], tasks: Sequence[tuple[Any, ...]], *,
     """
     if scheduler:
         return _run_dask(fn, tasks, scheduler, on_done)
-    n_workers = available_cores() if workers is None else workers
-    if n_workers < 1:
-        raise ConfigError(f"workers must be at least 1, got {n_workers}")
+    n_workers = worker_count(workers)
     results: list[Any] = [None] * len(tasks)
     if in_process(len(tasks), n_workers, cost_s):
         for i, task in enumerate(tasks):
@@ -137,10 +153,14 @@ def _run_dask(fn: Callable[..., T], tasks: Sequence[tuple[Any, ...]], scheduler:
         from distributed import as_completed as dask_completed
     except ImportError as exc:  # pragma: no cover - a declared dependency
         raise ConfigError("--scheduler needs the 'distributed' package") from exc
+    if not _SCHEDULER_ADDRESS.fullmatch(scheduler):
+        raise ConfigError(f"--scheduler {scheduler!r} is not a scheduler address: expected "
+                          "PROTOCOL://HOST:PORT, e.g. tcp://127.0.0.1:8786")
     try:
-        client = Client(scheduler, timeout="10s")
-    except OSError as exc:
-        raise ConfigError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
+        client = Client(scheduler, timeout=f"{SCHEDULER_TIMEOUT_S}s")
+    except (OSError, ValueError, TypeError) as exc:
+        raise ConfigError(f"cannot reach the Dask scheduler at {scheduler} within "
+                          f"{SCHEDULER_TIMEOUT_S} s: {exc}") from exc
     try:
         futures = [client.submit(fn, *task, pure=False) for task in tasks]
         index = {fut.key: i for i, fut in enumerate(futures)}

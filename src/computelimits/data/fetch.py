@@ -13,6 +13,7 @@ Order of search for a file of source S at path P:
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import sys
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from computelimits.data.registry import SOURCES, DataFile, Source, get_source
-from computelimits.errors import InputError
+from computelimits.errors import ConfigError, InputError
 
 __all__ = ["DataSettings", "Located", "cache_dir", "fetch", "file_status", "locate", "mirror_dir",
            "sha256", "using"]
@@ -74,9 +75,11 @@ class DataSettings:
     @classmethod
     def from_env(cls, mirror: str | Path | None = None, cache: str | Path | None = None,
                  strict: bool | None = None, download: bool = True) -> DataSettings:
+        origin = "the mirror argument"
         if mirror is None:
             value = os.environ.get(ENV_MIRROR, "").strip()
             mirror = value or None
+            origin = f"{ENV_MIRROR}={value}"
         if cache is None:
             value = os.environ.get(ENV_CACHE, "").strip()
             if value:
@@ -88,8 +91,19 @@ class DataSettings:
         if strict is None:
             strict = os.environ.get(ENV_STRICT, "").strip().lower() in {"1", "true", "yes",
                                                                          "on"}
-        return cls(Path(mirror).expanduser() if mirror is not None else None,
-                   Path(cache).expanduser(), bool(strict), download)
+        folder = _checked_mirror(Path(mirror).expanduser(), origin) if mirror is not None else None
+        return cls(folder, Path(cache).expanduser(), bool(strict), download)
+
+
+def _checked_mirror(path: Path, origin: str) -> Path:
+    """``path`` if it is a folder; else a ConfigError saying what it is instead (a mirror
+    that silently does not exist would make every file look missing)."""
+    if path.is_dir():
+        return path
+    what = ("is a file, not a folder" if path.is_file() else
+            "does not exist" if not path.exists() else "is not a folder")
+    raise ConfigError(f"the data mirror {path} ({origin}) {what}: point it at a folder "
+                      "laid out like shared/data, or unset it to download the files")
 
 
 #: The settings in force inside :func:`using` (a :class:`~computelimits.data.catalog.Catalog`
@@ -133,7 +147,7 @@ def mirror_dir() -> Path | None:
     if active is not None:
         return active.mirror
     value = os.environ.get(ENV_MIRROR, "").strip()
-    return Path(value).expanduser() if value else None
+    return _checked_mirror(Path(value).expanduser(), f"{ENV_MIRROR}={value}") if value else None
 
 
 def cache_dir() -> Path:
@@ -195,30 +209,64 @@ def locate(source: str | Source, path: str, *, strict: bool | None = None,
     mirror = mirror_dir()
     if mirror is not None:
         candidate = mirror / src.name / f.path
-        if candidate.is_file():
-            digest = sha256(candidate)
+        if _usable(candidate):
+            digest = _readable_sha256(candidate)
             if digest in _pins(f):
                 return Located(src.name, f, candidate, "mirror", True)
             if strict:
                 raise InputError(
                     f"sha256 {digest[:12]}… differs from the pinned {(f.sha256 or '')[:12]}… "
-                    "(strict mode refuses modified mirror files)", path=str(candidate))
+                    "(strict mode refuses modified mirror files; replace it with the pinned "
+                    f"file, e.g. remove it and run `computelimits data fetch {src.name}`, or "
+                    "run without --strict to use it with a notice)", path=str(candidate))
             if src.name not in _notified:
                 _notified.add(src.name)
                 notice(_mirror_notice(src, mirror))
             return Located(src.name, f, candidate, "mirror", False)
 
     cached = cache_dir() / src.name / f.path
-    if cached.is_file() and sha256(cached) in _pins(f):
+    if _usable(cached) and _readable_sha256(cached) in _pins(f):
         return Located(src.name, f, cached, "cache", True)
 
     if f.url is None:
         raise InputError(f"{label} has no pinnable upstream file: {f.note}",
                          path=str(mirror / src.name / f.path) if mirror else None)
     if not (download and download_allowed()):
-        raise InputError(f"{label} is neither in the mirror nor in the cache; run "
-                         f"`computelimits data fetch {src.name}` or set {ENV_MIRROR}")
+        where = (f"the mirror {mirror}" if mirror is not None
+                 else f"a mirror (none set: {ENV_MIRROR})")
+        raise InputError(f"{label} is neither in {where} nor in the cache {cache_dir()}; "
+                         f"run `computelimits data fetch {src.name}` where downloads work, "
+                         "or copy the file into the mirror")
     return Located(src.name, f, _download(src, f), "download", True)
+
+
+def _usable(path: Path) -> bool:
+    """Whether ``path`` is a regular file to read. A folder, a symlink loop or another
+    non-file standing where a data file should be is an InputError naming it, not a file
+    that seems to be missing (which would lead to a download or a misleading "offline?")."""
+    try:
+        if path.is_file():
+            return True
+        if not path.exists() and not path.is_symlink():
+            return False
+        path.resolve(strict=True)
+    except RuntimeError as exc:  # Python < 3.13: symlink loop
+        raise InputError(f"is a symlink loop ({exc})", path=str(path)) from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise InputError("is a symlink loop", path=str(path)) from None
+        if exc.errno == errno.ENOENT and path.is_symlink():
+            return False  # a dangling link: the file is missing
+        raise InputError(f"cannot be read: {exc.strerror or exc}", path=str(path)) from None
+    what = "a folder" if path.is_dir() else "not a regular file"
+    raise InputError(f"is {what}, where a data file is expected", path=str(path))
+
+
+def _readable_sha256(path: Path) -> str:
+    try:
+        return sha256(path)
+    except OSError as exc:
+        raise InputError(f"cannot be read: {exc.strerror or exc}", path=str(path)) from None
 
 
 def _mirror_notice(src: Source, mirror: Path) -> str:
@@ -232,24 +280,77 @@ def _mirror_notice(src: Source, mirror: Path) -> str:
     documented = all(sha256(mirror / src.name / g.path) == g.mirror_sha256 for g in differing)
     why = f" ({differing[0].note})" if documented and differing[0].note else ""
     return (f"using {len(differing)} file(s) of {src.name} from the mirror {mirror} that differ "
-            f"from their pinned upstream checksums{why}: {names}")
+            f"from their pinned upstream checksums{why}: {names} (--strict or "
+            f"{ENV_STRICT}=1 refuses them)")
+
+
+#: Largest download accepted, bytes. The largest registered upstream file is a few MB; a
+#: response past this cap is cut off and refused (a wrong URL or a hostile server must not
+#: fill the disk). A setting, not a sourced constant.
+MAX_DOWNLOAD_BYTES = 256 * 2**20
+
+
+class _DownloadTooLargeError(Exception):
+    pass
+
+
+class _SizeCap:
+    """Stands in for pooch's progress bar to count the bytes of a download and stop it
+    past ``cap`` (pooch sets ``total`` from Content-Length, then calls ``update`` per
+    chunk, then ``reset``/``update(total)``/``close``)."""
+
+    def __init__(self, cap: int) -> None:
+        self.cap, self.count, self._total = cap, 0, 0
+
+    @property
+    def total(self) -> int:
+        return self._total
+
+    @total.setter
+    def total(self, value: int) -> None:
+        self._total = int(value or 0)
+        if self._total > self.cap:
+            raise _DownloadTooLargeError(f"the server announces {self._total:,} bytes")
+
+    def update(self, n: int) -> None:
+        self.count += int(n)
+        if self.count > self.cap:
+            raise _DownloadTooLargeError(f"more than {self.cap:,} bytes arrived")
+
+    def reset(self) -> None:
+        self.count = 0
+
+    def close(self) -> None:
+        pass
 
 
 def _download(src: Source, f: DataFile) -> Path:
     import pooch
 
     target = cache_dir() / src.name / f.path
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create the download cache folder: {exc.strerror or exc}",
+                         path=str(target.parent)) from None
     try:
         out = pooch.retrieve(f.url, known_hash=f"sha256:{f.sha256}", fname=target.name,
-                             path=target.parent, progressbar=False)
+                             path=target.parent,
+                             downloader=pooch.HTTPDownloader(
+                                 progressbar=_SizeCap(MAX_DOWNLOAD_BYTES)))
+    except _DownloadTooLargeError as exc:
+        raise InputError(f"download refused: {exc}, over the cap of "
+                         f"{MAX_DOWNLOAD_BYTES:,} bytes (computelimits.data.fetch."
+                         "MAX_DOWNLOAD_BYTES)", path=f.url) from None
     except ValueError as exc:  # pooch: hash mismatch (the bad file is removed)
         raise InputError(f"download does not match its pinned sha256 ({exc})",
                          path=f.url) from None
     except Exception as exc:  # network or HTTP errors
+        hint = (f"the file is not in the mirror {mirror_dir()} either" if mirror_dir() else
+                f"offline? point {ENV_MIRROR} to a mirror laid out like shared/data")
         raise InputError(
-            f"could not download {src.name}/{f.path} ({type(exc).__name__}: {exc}); offline? "
-            f"Point {ENV_MIRROR} to a mirror laid out like shared/data", path=f.url) from None
+            f"could not download {src.name}/{f.path} ({type(exc).__name__}: {exc}); {hint}",
+            path=f.url) from None
     return Path(out)
 
 
