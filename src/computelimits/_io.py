@@ -4,31 +4,81 @@ that an interrupted run never leaves a half-written file or destroys an earlier 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from computelimits.errors import OutputError
+
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["atomic_path", "atomic_save", "atomic_write_bytes", "atomic_write_text",
-           "attribution_path", "sidecar_path", "write_csv", "write_csv_with_attribution"]
+__all__ = [
+    "atomic_path",
+    "atomic_save",
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "attribution_path",
+    "ensure_folder",
+    "output_problem",
+    "sidecar_path",
+    "write_csv",
+    "write_csv_with_attribution",
+]
+
+
+def output_problem(exc: OSError) -> str:
+    """A short reason for an OS error met while writing (no traceback words)."""
+    reasons = {errno.EACCES: "permission denied", errno.EPERM: "not permitted",
+               errno.EROFS: "read-only file system", errno.ENOSPC: "no space left on device",
+               errno.ENOTDIR: "a parent is a file, not a folder",
+               errno.EISDIR: "is a folder, not a file", errno.EEXIST: "already exists",
+               errno.ENAMETOOLONG: "name too long", errno.EDQUOT: "disk quota exceeded"}
+    return reasons.get(exc.errno or -1, exc.strerror or str(exc))
+
+
+def ensure_folder(folder: str | os.PathLike[str]) -> Path:
+    """Create ``folder`` (and its parents) or raise :class:`OutputError` saying why not."""
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise OutputError("is a file, not a folder", path=str(folder)) from None
+    except OSError as exc:
+        raise OutputError(f"cannot create this folder: {output_problem(exc)}",
+                          path=str(folder)) from None
+    return folder
 
 
 @contextlib.contextmanager
 def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
-    """Yield a temporary path in the target's folder; on success rename it to ``target``."""
+    """Yield a temporary path in the target's folder; on success rename it to ``target``.
+
+    A target that cannot be written (a folder in its place, a parent that is a file, no
+    permission, a read-only file system) raises :class:`OutputError` before any work is
+    written, naming the path; the temporary file never outlives the block."""
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix,
-                               dir=target.parent)
+    if target.is_dir():
+        raise OutputError("is a folder, where a file is to be written", path=str(target))
+    ensure_folder(target.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:80]}.", suffix=target.suffix[:20],
+                                   dir=target.parent)
+    except OSError as exc:
+        raise OutputError(f"cannot write here: {output_problem(exc)}",
+                          path=str(target)) from None
     os.close(fd)
     tmp_path = Path(tmp)
     try:
         yield tmp_path
-        os.replace(tmp_path, target)
+        try:
+            os.replace(tmp_path, target)
+        except OSError as exc:
+            raise OutputError(f"cannot replace this file: {output_problem(exc)}",
+                              path=str(target)) from None
     finally:
         if tmp_path.exists():
             tmp_path.unlink()

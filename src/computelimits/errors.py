@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["ComputeLimitsError", "ConfigError", "InputError"]
+__all__ = ["ComputeLimitsError", "ConfigError", "InputError", "OutputError", "ResourceError"]
 
 
 class ComputeLimitsError(Exception):
@@ -30,3 +30,17 @@ class InputError(ComputeLimitsError, ValueError):
         self.path = path
         self.row = row
         self.column = column
+
+
+class OutputError(ComputeLimitsError, OSError):
+    """A result cannot be written where it was asked to go; the message names the path and
+    why (a folder where a file is expected, a parent that is a file, no permission …)."""
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        super().__init__(f"{path}: {message}" if path is not None else message)
+        self.path = path
+
+
+class ResourceError(ComputeLimitsError, MemoryError):
+    """A run would need more memory or time than the machine has; the message gives the
+    estimate, what is available, and how to proceed."""
