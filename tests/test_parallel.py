@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -155,3 +156,32 @@ def test_workers_are_capped_at_the_cores():
     assert worker_count(1) == 1 and worker_count(None) == available_cores()
     with pytest.raises(ConfigError, match="at least 1"):
         worker_count(0)
+
+
+def test_workers_exit_when_their_parent_is_killed(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    code = ("import time\n"
+            "from computelimits.parallel import run_tasks\n"
+            "run_tasks(time.sleep, [(60,), (60,)], workers=2, cost_s=120)\n")
+    parent = subprocess.Popen([sys.executable, "-c", code])
+    try:
+        deadline = time.monotonic() + 30
+        workers: list[str] = []
+        while time.monotonic() < deadline and len(workers) < 2:
+            time.sleep(0.2)
+            out = subprocess.run(["pgrep", "-P", str(parent.pid), "-f", "multiprocessing"],
+                                 capture_output=True, text=True).stdout.split()
+            workers = [w for w in out
+                       if b"spawn_main" in Path(f"/proc/{w}/cmdline").read_bytes()]
+        assert len(workers) == 2, "the workers did not start"
+    finally:
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and any(os.path.exists(f"/proc/{w}") for w in workers):
+        time.sleep(0.1)
+    assert not any(os.path.exists(f"/proc/{w}") for w in workers)

@@ -18,6 +18,8 @@ import os
 import pickle
 import re
 import sys
+import threading
+import time
 import types
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -109,7 +111,8 @@ def run_tasks(fn: Callable[..., T], tasks: Sequence[tuple[Any, ...]], *,
                 on_done(i)
         return results
     with ProcessPoolExecutor(max_workers=min(n_workers, len(tasks)),
-                             mp_context=get_context("spawn")) as pool:
+                             mp_context=get_context("spawn"), initializer=_watch_parent,
+                             initargs=(os.getpid(),)) as pool:
         with _without_main(not _needs_main(fn, tasks)):
             futures = {pool.submit(fn, *task): i for i, task in enumerate(tasks)}
         for fut in as_completed(futures):
@@ -118,6 +121,23 @@ def run_tasks(fn: Callable[..., T], tasks: Sequence[tuple[Any, ...]], *,
             if on_done:
                 on_done(i)
     return results
+
+
+#: Seconds between a worker's checks that the process that started it is still alive.
+PARENT_CHECK_S = 0.5
+
+
+def _watch_parent(parent: int) -> None:
+    """Worker initializer: exit as soon as ``parent`` is gone. A parent killed with SIGKILL
+    cannot stop its pool, and orphaned workers would otherwise finish (or hang on) their
+    tasks and keep their memory."""
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_CHECK_S)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="computelimits-parent-watch", daemon=True).start()
 
 
 def _needs_main(fn: Callable[..., Any], tasks: Sequence[tuple[Any, ...]]) -> bool:
