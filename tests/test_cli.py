@@ -96,13 +96,13 @@ def test_simulate_grid_options_keep_the_rest_of_the_configs_grid():
     ("args", "message"),
     [
         (["--k", "20", "--p", "10"], "k must be smaller than p"),
-        (["--snr", "0"], "snr must be a positive"),
-        (["--snr", "-2"], "snr must be a positive"),
+        (["--snr", "0"], "'--snr': 0 is out of range: allowed 0 < x"),
+        (["--snr", "-2"], "'--snr': -2 is out of range"),
         (["--n", ""], "grid is empty"),
         (["--n", "10,abc"], "comma-separated integers"),
         (["--n-min", "100", "--n-max", "10"], "n_min <= n_max"),
-        (["--reps", "0"], "reps must be at least 1"),
-        (["--workers", "0", "--quick"], "workers must be at least 1"),
+        (["--reps", "0"], "'--reps': 0 is out of range: allowed 1 ≤ x"),
+        (["--workers", "0", "--quick"], "'--workers': 0 is out of range: allowed 1 ≤ x"),
     ],
 )
 def test_bad_options_give_one_line_and_exit_code_2(invoke, tmp_path, args, message):
@@ -117,7 +117,7 @@ def test_existing_results_survive_a_failed_run(run, tmp_path):
     out.mkdir()
     (out / "runs.csv").write_text("precious\n")
     res = run("simulate", "--out", str(out), "--snr", "-1")
-    assert_one_line_error(res, "snr must be a positive number")
+    assert_one_line_error(res, "'--snr': -1 is out of range")
     assert (out / "runs.csv").read_text() == "precious\n"
 
 
@@ -129,3 +129,101 @@ def test_usage_errors_exit_2_and_the_version_prints(invoke):
 
     v = invoke("--version")
     assert v.returncode == 0 and v.stdout.strip() == f"computelimits {__version__}"
+
+
+def _commands() -> list[tuple[tuple[str, ...], object]]:
+    """Every command and group of the command line, as (words after ``computelimits``,
+    the click command), wherever its module defines it."""
+    import typer.main
+
+    from computelimits import cli
+
+    found: list[tuple[tuple[str, ...], object]] = []
+
+    def walk(cmd, path: tuple[str, ...]) -> None:
+        found.append((path, cmd))
+        for name, sub in sorted(getattr(cmd, "commands", {}).items()):
+            walk(sub, (*path, name))
+
+    walk(typer.main.get_command(cli.app), ())
+    return found
+
+
+COMMANDS = _commands()
+
+
+def _flat(text: str) -> str:
+    """Help text with the panels' borders removed and whitespace collapsed, so that an
+    option's help reads as one line however rich wrapped it."""
+    for ch in "│╭╮╰╯─":
+        text = text.replace(ch, " ")
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("path", [p for p, _ in COMMANDS], ids=lambda p: " ".join(p) or "top")
+def test_every_help_shows_flags_as_flags_types_and_each_options_whole_help(path, invoke):
+    """``--json``, ``--quick``, ``--help`` take no value, so no ``<bool>`` beside them; every
+    option that takes a value shows its type; every option's help is printed whole (a
+    ``[default: ...]`` in it is not swallowed as rich markup)."""
+    import re
+
+    from typer.core import TyperOption
+
+    cmd = dict(COMMANDS)[path]
+    res = invoke(*path, "--help")
+    assert res.returncode == 0, res.stderr
+    assert "<bool>" not in res.stdout
+    lines = res.stdout.splitlines()
+    flat = _flat(res.stdout)
+    options = [p for p in cmd.params if isinstance(p, TyperOption) and not p.hidden]
+    assert options or path == ("data",)
+    for p in options:
+        name = max(p.opts, key=len)
+        start = rf"│ \*?\s*{re.escape(name)}\s"  # "*" marks a required option
+        row = next((ln for ln in lines if re.search(start, ln)), None)
+        assert row is not None, (path, name)
+        typed = re.search(rf"{start}\s*(-\w\s+)?<", row)
+        assert (typed is None) == p.is_flag, (path, name, row)
+        if p.help:
+            assert " ".join(p.help.replace("\\[", "[").split()) in flat, (path, name)
+
+
+def test_verbs_with_a_default_output_write_under_results():
+    """Outputs land in the git-ignored results/ folder unless the user says otherwise."""
+    from pathlib import Path
+
+    defaults = {" ".join(path): p.default for path, cmd in COMMANDS for p in cmd.params
+                if p.name == "out" and p.default is not None}
+    assert {"simulate", "reproduce"} <= set(defaults)
+    for verb, default in defaults.items():
+        assert Path(default).parts[0] == "results", (verb, default)
+
+
+def test_simulate_writes_to_results_by_default(invoke, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    res = invoke("simulate", "--quick", "--reps", "2", "--workers", "1", "--no-cache")
+    assert res.returncode == 0, res.stderr
+    written = sorted(str(f.relative_to(tmp_path)) for f in tmp_path.rglob("*") if f.is_file())
+    assert written == [f"results/theory/{name}" for name in
+                       (".computelimits-output", "config.json", "figure.png", "figure.svg",
+                        "runs.csv", "summary.csv")]
+
+
+def test_crosscheck_out_creates_its_folders(mirror, invoke, tmp_path):
+    out = tmp_path / "results" / "checks" / "crosscheck.csv"
+    res = invoke("crosscheck", "--out", str(out))
+    assert res.returncode == 0, res.stderr
+    df = pd.read_csv(out)
+    assert {"compute", "cost", "power"} <= set(df["check"])
+
+
+def test_help_starts_fast(run):
+    """``computelimits --help`` stays under 0.5 s of CPU (the interpreter's start included)."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    res = run("--help")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    assert res.returncode == 0
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    assert cpu < 0.5, cpu

@@ -36,7 +36,9 @@ def test_data_list_json_covers_every_source(mirror, invoke):
 
 
 def test_data_list_without_any_data_says_missing(invoke, tmp_path):
-    res = invoke("data", "list", "--json", env={"COMPUTELIMITS_DATA": str(tmp_path / "none"),
+    empty = tmp_path / "empty-mirror"  # a mirror folder that holds nothing
+    empty.mkdir()
+    res = invoke("data", "list", "--json", env={"COMPUTELIMITS_DATA": str(empty),
                                                 "COMPUTELIMITS_CACHE": str(tmp_path / "cache")})
     assert res.returncode == 0, res.stderr
     assert {r["where"] for r in json.loads(res.stdout)} == {"missing"}
@@ -110,7 +112,7 @@ def test_data_results_unknown_benchmark_is_one_line(invoke, tmp_path):
 
 @pytest.mark.parametrize("bench", ["mmlu", "wmt2014-en-de", "conll2003"])
 def test_data_results_for_the_papers_benchmarks(mirror, invoke, tmp_path, bench):
-    out = tmp_path / f"{bench}.csv"
+    out = tmp_path / "results" / bench / f"{bench}.csv"  # folders created as needed
     res = invoke("data", "results", "--benchmark", bench, "--with-compute", "--out", str(out))
     assert res.returncode == 0, res.stderr
     assert "with compute:" in res.stdout and "source: " in res.stdout
@@ -122,7 +124,7 @@ def test_data_check_validates_a_users_file(invoke, tmp_path):
     good.write_text("model,benchmark,metric,value,date,training_flop\n"
                     "MyNet-S,imagenet,top1_accuracy,76.5%,2023-05-01,1.2e19\n"
                     "MyNet-L,imagenet,top1_accuracy,0.801,2023-05,4.0e19\n")
-    out = tmp_path / "checked.csv"
+    out = tmp_path / "results" / "checked.csv"  # the folder is created
     res = invoke("data", "check", str(good), "--out", str(out), "--json")
     assert res.returncode == 0, res.stderr
     payload = json.loads(res.stdout)

@@ -76,17 +76,20 @@ def test_extrapolate_option_conflicts_are_one_line(invoke, args, message):
 
 
 def test_trends_json_and_backtest_table(mirror, invoke, tmp_path):
-    res = invoke("trends", "--n-boot", "200", "--out", str(tmp_path / "t"))
+    # --out folders that do not exist yet are created
+    res = invoke("trends", "--n-boot", "200", "--out", str(tmp_path / "results" / "t"))
     assert res.returncode == 0, res.stderr
-    assert "explains" in res.stdout and (tmp_path / "t" / "figure.png").is_file()
-    assert {"trends.csv", "shares.csv"} <= {p.name for p in (tmp_path / "t").iterdir()}
+    t = tmp_path / "results" / "t"
+    assert "explains" in res.stdout and (t / "figure.png").is_file()
+    assert {"trends.csv", "shares.csv"} <= {p.name for p in t.iterdir()}
+    bt_csv = tmp_path / "results" / "backtests" / "bt.csv"
     bt = invoke("backtest", "--benchmark", "hellaswag", "--cutoff", "2022-01-01", "--n-boot",
-                "500", "--json", "--out", str(tmp_path / "bt.csv"))
+                "500", "--json", "--out", str(bt_csv))
     assert bt.returncode == 0, bt.stderr
     rows = json.loads(bt.stdout)
     assert len(rows) == 1 and rows[0]["benchmark"] == "hellaswag"
     assert rows[0]["n_test"] >= 1 and np.isfinite(rows[0]["median_abs_error_oom"])
-    assert (tmp_path / "bt.csv").is_file()
+    assert bt_csv.is_file()
 
 
 @pytest.mark.parametrize("args", [["fit", "--benchmark", "imagenett"],

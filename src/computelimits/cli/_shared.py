@@ -7,6 +7,8 @@ the package's numerical modules are imported inside the verb bodies.
 """
 
 import functools
+import os
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -14,21 +16,32 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 from rich.text import Text
+from typer.core import TyperCommand, TyperGroup, TyperOption
+from typer.exceptions import TyperException
 
 from computelimits.errors import ComputeLimitsError
 
 if TYPE_CHECKING:
     from computelimits.data.catalog import Catalog
 
-__all__ = ["App", "catalog_for", "console", "echo_json", "err_console", "fail",
+__all__ = ["App", "bold", "catalog_for", "console", "echo_json", "err_console", "fail",
            "one_line_errors", "print_sources"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 #: Where results go (stdout) and where progress, notices and errors go (stderr). The verb
-#: modules look them up here at call time, so a test may replace them.
-console = Console()
-err_console = Console(stderr=True)
+#: modules look them up here at call time, so a test may replace them. Neither reads rich
+#: markup from the strings printed (tables included): the values in them come from users'
+#: files, options and data (a model named "[bold red]x[/]" or a chip "[/x]" is printed as
+#: written); styles are given with ``style=`` or :func:`bold`.
+console = Console(markup=False)
+err_console = Console(stderr=True, markup=False)
+
+
+def bold(*parts: object, at: int = 0) -> Text:
+    """``parts`` joined as plain text, part ``at`` in bold (no markup is read)."""
+    return Text.assemble(*((str(p), "bold") if i == at else str(p)
+                           for i, p in enumerate(parts)))
 
 
 def fail(message: object) -> typer.Exit:
@@ -39,8 +52,17 @@ def fail(message: object) -> typer.Exit:
 
 
 def one_line_errors(fn: F) -> F:
-    """Run ``fn``; an error the package raises on purpose (:class:`ComputeLimitsError`)
-    becomes one line on stderr and exit code 2, never a traceback."""
+    """Run ``fn`` under the one error rule of the command line (no traceback, ever):
+
+    * an error the package raises on purpose (:class:`ComputeLimitsError`: an option, an
+      input file, an output path, a resource check, a scheduler that does not answer), an
+      operating-system error (a file that cannot be read or written) or running out of
+      memory → one line on stderr naming what went wrong, exit code 2;
+    * Ctrl-C → "interrupted", exit code 130 (outputs are written atomically: an earlier
+      result survives);
+    * anything else is a bug → one line naming the exception and the file the full
+      traceback was written to, exit code 1. ``COMPUTELIMITS_DEBUG=1`` lets it propagate.
+    """
 
     @functools.wraps(fn)
     def verb(*args: Any, **kwargs: Any) -> Any:
@@ -48,15 +70,149 @@ def one_line_errors(fn: F) -> F:
             return fn(*args, **kwargs)
         except ComputeLimitsError as exc:
             raise fail(exc) from None
+        except (typer.Exit, typer.Abort, TyperException):  # the parser's own
+            raise
+        except KeyboardInterrupt:
+            err_console.print("interrupted", style="yellow", highlight=False)
+            raise typer.Exit(code=130) from None
+        except MemoryError:
+            raise fail("out of memory: the run needs more memory than the machine has free; "
+                       "use smaller sizes (fewer features, samples, replications or "
+                       "bootstrap draws)") from None
+        except OSError as exc:
+            from computelimits._io import output_problem
+
+            where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+            raise fail(f"{where}{output_problem(exc)}") from None
+        except Exception as exc:
+            if os.environ.get("COMPUTELIMITS_DEBUG", "").strip() in {"1", "true", "yes"}:
+                raise
+            path = _write_traceback()
+            err_console.print(Text.assemble(
+                ("error:", "bold red"), f" unexpected {type(exc).__name__}: {exc} — a bug; "
+                f"the full traceback is in {path} (please include it in a report)"),
+                highlight=False, soft_wrap=True)
+            raise typer.Exit(code=1) from None
 
     return verb  # type: ignore[return-value]
 
 
+def _write_traceback() -> str:
+    """Write the exception being handled, with the command line and version, to a file in
+    the temporary folder; return its path (or a note if even that fails)."""
+    import sys
+    import tempfile
+    import traceback
+
+    from computelimits import __version__
+
+    try:
+        fd, path = tempfile.mkstemp(prefix="computelimits-traceback-", suffix=".txt")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(f"computelimits {__version__}\ncommand: {' '.join(sys.argv)}\n\n")
+            fh.write(traceback.format_exc())
+        return path
+    except OSError:
+        return "(no file: the temporary folder is not writable)"
+
+
+class _Flag(TyperOption):
+    """An on/off option (``--json``, ``--quick``, ``--help``): it takes no value, so the
+    help shows no value type for it."""
+
+    def display_type_rich(self, ctx: Any) -> str | None:
+        if self.is_bool_flag and self.metavar is None:
+            return None
+        return super().display_type_rich(ctx)
+
+
+def _tidy_help(params: Iterable[Any], markup: Any) -> None:
+    """Make the rich help say what each option is, for every command wherever it is defined.
+
+    * Flags show as flags. typer 0.29's rich help (``typer.rich_utils._print_options_panel``)
+      prints ``param.display_type_rich(ctx)`` for every option, and
+      ``TyperOption.display_type_rich`` gives ``<bool>`` for a flag, which takes no value
+      (typer's plain formatter, ``TyperOption.get_help_record``, leaves flags without a
+      type). Each flag gets the :class:`_Flag` behaviour (the same state, one method
+      different), which parses as before.
+    * A default written into an option's help as ``[default: ...]`` is shown: rich markup
+      (``markup == "rich"``) would take it for a style tag and drop it, so it is escaped
+      (once).
+    """
+    for param in params:
+        if type(param) is TyperOption and param.is_bool_flag:
+            param.__class__ = _Flag
+        text = getattr(param, "help", None)
+        if markup == "rich" and text and "[default" in text:
+            param.help = _UNESCAPED_DEFAULT.sub(r"\\[default", text)
+
+
+_UNESCAPED_DEFAULT = re.compile(r"(?<!\\)\[default")
+
+
+class _Command(TyperCommand):
+    """A verb whose help lists flags without a value type and shows the defaults its options'
+    help states (:func:`_tidy_help`)."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        _tidy_help(self.get_params(ctx), self.rich_markup_mode)
+        super().format_help(ctx, formatter)
+
+
+class _Group(TyperGroup):
+    """A group (``computelimits``, ``computelimits data``) whose help lists flags without a
+    value type (:func:`_tidy_help`), and whose usage errors (an unknown option, a value of
+    the wrong type or out of range, a missing argument) are one line on stderr naming the
+    option, with exit code 2, like every other error of the command line."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        _tidy_help(self.get_params(ctx), self.rich_markup_mode)
+        super().format_help(ctx, formatter)
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        import sys
+
+        from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+
+        try:
+            rv = super().main(*args, standalone_mode=False, **kwargs)
+        except NoArgsIsHelpError as exc:  # bare `computelimits` / `computelimits data`
+            from typer import rich_utils
+
+            rich_utils.rich_format_error(exc)
+            sys.exit(exc.exit_code)
+        except UsageError as exc:
+            verb = exc.ctx.command_path if exc.ctx is not None else "computelimits"
+            err_console.print(Text.assemble(
+                ("error:", "bold red"), " ", " ".join(exc.format_message().split()),
+                f" (see `{verb} --help`)"), highlight=False, soft_wrap=True)
+            sys.exit(2)
+        except ClickException as exc:
+            err_console.print(Text.assemble(("error:", "bold red"), " ",
+                                            " ".join(exc.format_message().split())),
+                              highlight=False, soft_wrap=True)
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            err_console.print("aborted", style="yellow", highlight=False)
+            sys.exit(1)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
 class App(typer.Typer):
     """A typer app whose every command maps project errors to one line and exit code 2
-    (:func:`one_line_errors`), so no verb repeats the rule."""
+    (:func:`one_line_errors`), so no verb repeats the rule, and whose help (of the app and
+    of every command registered on it, wherever the command is defined) shows flags as
+    flags, not as ``<bool>`` options, and the defaults option help states
+    (:func:`_tidy_help`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("cls", _Group)
+        super().__init__(*args, **kwargs)
 
     def command(self, *args: Any, **kwargs: Any) -> Callable[[F], F]:
+        kwargs.setdefault("cls", _Command)
         register = super().command(*args, **kwargs)
 
         def decorator(fn: F) -> F:
@@ -128,3 +284,79 @@ ConventionOpt = Annotated[str, typer.Option(
     "--burden-convention", help="Hardware burden of computer-progress files: 'per-chip' "
                                 "(counts are chips; a TPU device's rate / its chips) or "
                                 "'paper' (the Computer Progress seeder's count × table rate).")]
+
+
+# ---------------------------------------------------------------------- numeric options
+def _fmt(v: float) -> str:
+    return f"{int(v):,}" if float(v).is_integer() and abs(v) < 1e15 else f"{v:g}"
+
+
+def _range_text(low: float | None, high: float | None, low_open: bool,
+                high_open: bool) -> str:
+    lo = "" if low is None else f"{_fmt(low)} {'<' if low_open else '≤'} "
+    hi = "" if high is None else f" {'<' if high_open else '≤'} {_fmt(high)}"
+    return f"{lo}x{hi}"
+
+
+def number_parser(kind: type, *, low: float | None = None, high: float | None = None,
+                  low_open: bool = False, high_open: bool = False) -> Callable[[str], Any]:
+    """A parser for a numeric option: ``kind`` (int or float), finite, within the range.
+
+    Integers are read strictly ("10.7" and "1e400" are refused, not truncated or
+    overflowed; "1e6" is read as 1,000,000); floats refuse nan and ±inf. The error names the
+    value and the allowed range, and click adds the option's name.
+    """
+    import math
+
+    def parse(text: str | float | int) -> Any:
+        if isinstance(text, (int, float)) and not isinstance(text, bool):  # the default
+            value: Any = text
+        else:
+            raw = str(text).strip()
+            try:
+                value = float(raw) if kind is float else _strict_int(raw)
+            except (ValueError, OverflowError):
+                what = "an integer" if kind is int else "a number"
+                raise typer.BadParameter(f"{raw!r} is not {what}") from None
+        if kind is float and not math.isfinite(value):
+            raise typer.BadParameter(f"{value} is not a finite number")
+        bad = ((low is not None and (value < low or (low_open and value == low)))
+               or (high is not None and (value > high or (high_open and value == high))))
+        if bad:
+            raise typer.BadParameter(
+                f"{_fmt(value)} is out of range: allowed "
+                f"{_range_text(low, high, low_open, high_open)}")
+        return value
+
+    return parse
+
+
+def _strict_int(raw: str) -> int:
+    try:
+        return int(raw, 10)
+    except ValueError:
+        value = float(raw)  # "1e6" is an integer written in scientific notation
+        if not value.is_integer():
+            raise ValueError(raw) from None
+        if abs(value) > 2**63:
+            raise OverflowError(raw) from None
+        return int(value)
+
+
+def num_option(*names: str, kind: type = float, low: float | None = None,
+               high: float | None = None, low_open: bool = False, high_open: bool = False,
+               help: str = "", **kwargs: Any) -> Any:
+    """``typer.Option`` for a number checked at parse time (:func:`number_parser`); the
+    allowed range is stated at the end of the option's help."""
+    rng = _range_text(low, high, low_open, high_open)
+    text = f"{help} \\[range: {rng}]" if rng != "x" else help
+    return typer.Option(*names, help=text,
+                        parser=number_parser(kind, low=low, high=high, low_open=low_open,
+                                             high_open=high_open), **kwargs)
+
+
+#: Bootstrap resamples: at least 100 (a 95% percentile interval rests on its 2.5% tails),
+#: at most 10^7 (memory is also checked before the draws are made).
+BOOT_RANGE = {"kind": int, "low": 100, "high": 10_000_000}
+SEED_RANGE = {"kind": int, "low": 0}
+WORKERS_RANGE = {"kind": int, "low": 1, "high": 1024}

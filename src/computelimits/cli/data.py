@@ -14,7 +14,7 @@ __all__ = ["app"]
 app = ui.App(
     help=("Open data: sources with pinned downloads and provenance, and the tidy tables built "
           "from them.\n\nExample: computelimits data results --benchmark mmlu --with-compute "
-          "--out mmlu.csv"),
+          "--out results/mmlu.csv"),
     no_args_is_help=True,
 )
 
@@ -60,7 +60,7 @@ def data_info(
         typer.echo(json.dumps(info, indent=2))
         return
     say = ui.console.print
-    say(f"[bold]{info['source']}[/]: {info['title']}", highlight=False)
+    say(ui.bold(info["source"], f": {info['title']}"), highlight=False)
     say(f"licence: {info['licence']}", highlight=False)
     say(f"attribution: {info['attribution']}", highlight=False)
     say(f"provenance: {info['provenance']}", highlight=False)
@@ -76,7 +76,7 @@ def data_info(
             f"    sha256: {pin}" + (f"\n    note: {f['note']}" if f["note"] else ""),
             highlight=False)
     for t, cols in info["columns"].items():
-        say(f"feeds table [bold]{t}[/]:", highlight=False)
+        say(ui.bold("feeds table ", t, ":", at=1), highlight=False)
         for c, d in cols.items():
             say(f"  {c}  ({d})", highlight=False)
 
@@ -117,7 +117,7 @@ def data_results(
     """Write one benchmark's results (optionally joined with training compute) to a CSV file,
     with its attribution lines beside it in FILE.attribution.txt.
 
-    Example: computelimits data results --benchmark imagenet --with-compute --out imagenet.csv
+    Example: computelimits data results --benchmark mmlu --with-compute --out results/mmlu.csv
     """
     from computelimits.data.export import export_results
 
@@ -161,7 +161,7 @@ def data_check(
     burden (processors × peak rate × time) is computed for computer-progress files from the
     Computer Progress hardware tables.
 
-    Example: computelimits data check my_results.csv --out checked.csv
+    Example: computelimits data check my_results.csv --out results/checked.csv
     """
     from computelimits.data.check import check_file
 

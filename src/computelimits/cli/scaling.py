@@ -37,7 +37,7 @@ def fit(
     data_file: DataOpt = None,
     fmt: FormatOpt = "generic",
     form: Annotated[list[str] | None, typer.Option(
-        help="Form(s): polynomial, exponential, logit. [default: all]")] = None,
+        help="Form(s): polynomial, exponential, logit. \\[default: all]")] = None,
     cov: Annotated[str, typer.Option(help="Standard errors: cluster, hc3 or ols.")] = "cluster",
     cluster: ClusterOpt = "publication",
     kind: KindOpt = None,
@@ -151,7 +151,7 @@ def extrapolate(
         help="Budget in US dollars: the year the run becomes affordable on the measured "
              "price-performance trend.")] = None,
     zone: Annotated[str | None, typer.Option(
-        help="Grid zone for CO2. [default: world average]")] = None,
+        help="Grid zone for CO2. \\[default: world average]")] = None,
     n_boot: Annotated[int, typer.Option(help="Cluster-bootstrap resamples.")] = 10_000,
     seed: Annotated[int, typer.Option(help="Bootstrap seed.")] = 0,
     as_json: JsonOpt = False,
@@ -213,17 +213,17 @@ def _print_extrapolation(x) -> None:
 
     say = ui.console.print
     if not x.identified:
-        say(f"[bold]{x.benchmark}[/]: compute does not explain this benchmark — no compute, "
-            f"dollar or CO2 figure for error {x.target_error:g}", highlight=False)
+        say(ui.bold(x.benchmark, ": compute does not explain this benchmark — no compute, "
+                    f"dollar or CO2 figure for error {x.target_error:g}"), highlight=False)
         for n_ in [*x.selection_lines, *x.notes]:
             say(f"note: {n_}", style="yellow", highlight=False, markup=False)
         ui.print_sources(x.sources)
         return
     where = (f"extrapolation {x.orders_beyond_data:.1f} orders of magnitude beyond the largest "
              "observed compute" if x.is_extrapolation else "within the observed compute range")
-    say(f"[bold]{x.benchmark}[/]: error {x.target_error:g} (best observed "
-        f"{x.best_observed_error:.3g}), {x.form} fit on {x.compute_kind} compute — {where}",
-        highlight=False)
+    say(ui.bold(x.benchmark, f": error {x.target_error:g} (best observed "
+                f"{x.best_observed_error:.3g}), {x.form} fit on {x.compute_kind} compute — "
+                f"{where}"), highlight=False)
     table = Table()
     for col in ("quantity", "central", "95% confidence", "95% prediction"):
         table.add_column(col, justify="right")
@@ -264,7 +264,7 @@ def _print_outlook(o, as_json: bool) -> None:
         return
     say = ui.console.print
     fc = o.forecast
-    say(f"[bold]{o.benchmark}[/] at {o.date}: error on {o.compute_kind} compute and date",
+    say(ui.bold(o.benchmark, f" at {o.date}: error on {o.compute_kind} compute and date"),
         highlight=False)
     for line in o.selection_lines:
         say(f"data: {line}", highlight=False, markup=False)
@@ -405,7 +405,7 @@ def backtest(
     after it, and report how often the truth falls inside the 95% intervals and the error in
     orders of magnitude.
 
-    Example: computelimits backtest --benchmark mmlu --cutoff 2022-01-01
+    Example: computelimits backtest --benchmark hellaswag --cutoff 2022-01-01
 
     Example: computelimits backtest --data my_results.csv --cutoff 2023-01-01
     """

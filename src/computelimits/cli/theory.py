@@ -1,6 +1,7 @@
 """``computelimits simulate``: the theory experiment."""
 
 import json
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -15,33 +16,41 @@ def simulate(
     out: Annotated[Path, typer.Option(
         "--out", "-o", help="Folder for runs.csv, summary.csv, config.json, figure.png/.svg."
     )] = Path("results/theory"),
-    p: Annotated[int | None, typer.Option(help="Candidate features. \\[default: 1000]")] = None,
-    k: Annotated[int | None, typer.Option(help="Non-zero coefficients. \\[default: 10]")] = None,
-    snr: Annotated[float | None, typer.Option(
-        help="Signal-to-noise ratio ‖β‖²/σ². \\[default: 1]")] = None,
+    p: Annotated[int | None, ui.num_option(
+        "--p", kind=int, low=2, help="Candidate features. \\[default: 1000]")] = None,
+    k: Annotated[int | None, ui.num_option(
+        "--k", kind=int, low=1, help="Non-zero coefficients. \\[default: 10]")] = None,
+    snr: Annotated[float | None, ui.num_option(
+        low=0, low_open=True, help="Signal-to-noise ratio ‖β‖²/σ². \\[default: 1]")] = None,
     n: Annotated[str | None, typer.Option(
         "--n", help="Sample sizes, comma-separated (overrides --n-min/--n-max/--per-decade).")
     ] = None,
-    n_min: Annotated[int | None, typer.Option(
-        help="Smallest sample size of the log grid. \\[default: 10]")] = None,
-    n_max: Annotated[int | None, typer.Option(
+    n_min: Annotated[int | None, ui.num_option(
+        kind=int, low=1, help="Smallest sample size of the log grid. \\[default: 10]")] = None,
+    n_max: Annotated[int | None, ui.num_option(
+        kind=int, low=1,
         help="Largest sample size of the log grid. \\[default: 100000; --quick: 10000]")
     ] = None,
-    per_decade: Annotated[int | None, typer.Option(
+    per_decade: Annotated[int | None, ui.num_option(
+        kind=int, low=1, high=1000,
         help="Grid points per factor of ten. \\[default: 3; --quick: 2]")] = None,
-    reps: Annotated[int | None, typer.Option(
+    reps: Annotated[int | None, ui.num_option(
+        kind=int, low=1, high=10_000_000,
         help="Replications (new β and data each). \\[default: 100]")] = None,
-    seed: Annotated[int, typer.Option(help="Root seed (numpy SeedSequence).")] = 0,
-    workers: Annotated[int | None, typer.Option(
-        help="Local worker processes. \\[default: all cores]")] = None,
+    seed: Annotated[int, ui.num_option(help="Root seed (numpy SeedSequence).",
+                                       **ui.SEED_RANGE)] = 0,
+    workers: Annotated[int | None, ui.num_option(
+        help="Local worker processes (capped at the cores). \\[default: all cores]",
+        **ui.WORKERS_RANGE)] = None,
     scheduler: Annotated[str | None, typer.Option(
         help="Run on a dask.distributed cluster at this address, e.g. tcp://127.0.0.1:8786.")
     ] = None,
     penalty: Annotated[str, typer.Option(
         help="Lasso penalty: 'cv' (K-fold cross-validation) or 'universal' "
              "(σ·sqrt(2 ln p / n), true σ).")] = "cv",
-    folds: Annotated[int, typer.Option(help="Cross-validation folds.")] = 5,
-    patience: Annotated[int, typer.Option(
+    folds: Annotated[int, ui.num_option(kind=int, low=2, high=1000,
+                                        help="Cross-validation folds.")] = 5,
+    patience: Annotated[int, ui.num_option(kind=int, low=0,
         help="Stop the CV path after this many penalties without improvement (0: full path)."
     )] = 10,
     materialize: Annotated[bool, typer.Option(
@@ -50,6 +59,9 @@ def simulate(
     quick: Annotated[bool, typer.Option(
         "--quick", help="Small run in seconds: p=100, k=5, n=10..10,000, 8 replications "
         "(explicit options still apply).")] = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Run even if the estimated memory exceeds what is free, and write into "
+        "an --out folder that holds other files (removing nothing).")] = False,
     no_cache: Annotated[bool, typer.Option(
         "--no-cache", help="Run even if an identical earlier run (same settings, version "
         "and theory code) is in the cache, and do not cache this one.")] = False,
@@ -93,15 +105,30 @@ def simulate(
     if grid is not None:
         changes["n_grid"] = grid
     cfg = base.replace(**changes)
+    from computelimits.outfolder import OutputFolder
+    from computelimits.theory.experiment import estimated_seconds
+
+    folder = OutputFolder(out, force=force).check()  # refuse a bad --out before the work
+    minutes = estimated_seconds(cfg) / 60 / max(1, min(workers or os.cpu_count() or 1,
+                                                       cfg.reps))
+    if minutes > 3 and not scheduler:
+        ui.err_console.print(f"notice: this run will take about {minutes:.0f} minutes "
+                             "(estimate from its sizes)", style="yellow", highlight=False)
     with Progress(
         TextColumn("[bold]replications"), BarColumn(), MofNCompleteColumn(),
         TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
         console=ui.err_console, disable=as_json or not ui.err_console.is_terminal,
     ) as bar:
         task = bar.add_task("reps", total=cfg.reps)
-        result = run(cfg, workers=workers, scheduler=scheduler, cache=not no_cache,
-                     progress=lambda done, total: bar.update(task, completed=done))
-    paths = result.save(out)
+        try:
+            result = run(cfg, workers=workers, scheduler=scheduler, cache=not no_cache,
+                         force=force,
+                         progress=lambda done, total: bar.update(task, completed=done))
+            staged = result.save(folder.staging)
+            folder.commit()
+        finally:
+            folder.discard()
+    paths = {k_: out / v.relative_to(staged["runs"].parent) for k_, v in staged.items()}
     if as_json:
         payload = {
             "config": cfg.to_dict(),

@@ -4,6 +4,9 @@
     >>> result = simulate(TheoryConfig.quick(), workers=1)
     >>> result.summary.columns[:4].tolist()
     ['model', 'n', 'reps', 'performance_mean']
+
+In a notebook the result shows itself as a table (``_repr_html_``): mean performance with its
+95% interval and mean FLOP per fit, per model and sample size (:meth:`TheoryResult.describe`).
 """
 
 from __future__ import annotations
@@ -22,10 +25,13 @@ import pandas as pd
 from computelimits import __version__
 from computelimits._io import atomic_path, atomic_write_text
 from computelimits.errors import ConfigError, InputError
-from computelimits.parallel import available_cores, in_process, run_tasks
+from computelimits.parallel import in_process, run_tasks, worker_count
+from computelimits.resources import check_memory
+from computelimits.results import Summary
 from computelimits.theory import cache as result_cache
 from computelimits.theory import flops
 from computelimits.theory.config import MODELS, TheoryConfig
+from computelimits.theory.memory import run_bytes
 from computelimits.theory.replication import RUN_COLUMNS, run_replication
 from computelimits.theory.sampling import fold_sizes
 from computelimits.theory.summary import summarize
@@ -74,6 +80,61 @@ class TheoryResult:
         if self._summary is None:
             self._summary = summarize(self.runs)
         return self._summary
+
+    def to_frame(self) -> pd.DataFrame:
+        """A copy of :attr:`summary`: one row per model × n with ``reps``,
+        ``performance_mean`` and its 95% interval ``performance_ci_low`` /
+        ``performance_ci_high`` (performance = −log10 nMSE), ``flop_mean`` (FLOP per fit, as if
+        fitting from raw rows), ``seconds_mean`` and the rest of :data:`.SUMMARY_COLUMNS`."""
+        return self.summary.copy()
+
+    def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
+        """Student-t ``1 − alpha`` intervals of the mean performance (−log10 nMSE) over the
+        replications: indexed by ``model`` and ``n``, columns ``ci_low`` and ``ci_high``."""
+        if not 0 < alpha < 1:
+            raise ConfigError(f"alpha must be between 0 and 1, got {alpha}")
+        s = summarize(self.runs, level=1 - alpha)
+        return (s.set_index(["model", "n"])[["performance_ci_low", "performance_ci_high"]]
+                .rename(columns={"performance_ci_low": "ci_low",
+                                 "performance_ci_high": "ci_high"}))
+
+    def describe(self) -> Summary:
+        """What the experiment found, as the results vocabulary's :class:`Summary` (the
+        terminal text, the table and the notebook's HTML table): per sample size n, each
+        model's mean performance −log10(nMSE) with its 95% interval and its mean FLOP per
+        fit. (:attr:`summary` is the full per model × n DataFrame.)"""
+        from computelimits.theory.config import MODELS
+
+        s = self.summary
+        models = [m for m in MODELS if m in set(s["model"])]
+        rows = []
+        for n_, g in s.groupby("n", sort=True):
+            by = {r.model: r for r in g.itertuples()}
+            row: dict[str, object] = {"n": int(n_)}
+            for m in models:
+                r = by.get(m)
+                row[f"{m} performance (95% CI)"] = (
+                    f"{r.performance_mean:.2f} ({r.performance_ci_low:.2f}, "
+                    f"{r.performance_ci_high:.2f})" if r is not None else "")
+            for m in models:
+                r = by.get(m)
+                row[f"{m} FLOP"] = f"{r.flop_mean:.2e}" if r is not None else ""
+            rows.append(row)
+        table = pd.DataFrame(rows)
+        cfg = self.config
+        where = "from the cache" if self.from_cache else f"in {self.elapsed_s:.1f} s"
+        title = (f"Theory experiment: p = {cfg.p}, k = {cfg.k}, SNR = {cfg.snr:g}, "
+                 f"{cfg.reps} replications, n = {cfg.n_grid[0]:,}..{cfg.n_grid[-1]:,} "
+                 f"({where})")
+        lines = table.to_string(index=False).splitlines() if not table.empty else []
+        notes = ["performance = −log10(nMSE), mean over replications with a Student-t 95% "
+                 "interval; FLOP = mean floating-point operations per fit, counted as if "
+                 "fitting from raw rows; Flexible is the minimum-norm least-squares fit "
+                 "where n ≤ p."]
+        return Summary(title, lines, table, notes)
+
+    def _repr_html_(self) -> str:
+        return self.describe()._repr_html_()
 
     def plot(self) -> Figure:
         """The three-panel figure (performance vs n, FLOP vs n, performance vs FLOP)."""
@@ -192,7 +253,7 @@ def estimated_seconds(cfg: TheoryConfig) -> float:
 def simulate(config: TheoryConfig | None = None, *, workers: int | None = None,
              scheduler: str | None = None,
              progress: Callable[[int, int], None] | None = None,
-             cache: bool = True) -> TheoryResult:
+             cache: bool = True, force: bool = False) -> TheoryResult:
     """Run every replication of ``config`` and collect the results.
 
     Replication r draws from child r of ``SeedSequence(config.seed)``, so the results do not
@@ -210,6 +271,9 @@ def simulate(config: TheoryConfig | None = None, *, workers: int | None = None,
         cache: reuse the result of an identical earlier run (same settings, package version
             and theory source code) from the user cache folder, and cache this one
             (``computelimits.theory.cache``). False: neither read nor write the cache.
+        force: run even when the estimated memory (:func:`computelimits.theory.memory.
+            run_bytes`) exceeds what the machine has free; otherwise that raises
+            :class:`~computelimits.errors.ResourceError` before anything is allocated.
     """
     cfg = config or TheoryConfig()
     if workers is not None and workers < 1 and not scheduler:
@@ -222,15 +286,18 @@ def simulate(config: TheoryConfig | None = None, *, workers: int | None = None,
                 progress(cfg.reps, cfg.reps)
             return TheoryResult(cfg, runs, meta["elapsed_s"], meta["workers"],
                                 meta["scheduler"], from_cache=True)
-    seeds = np.random.SeedSequence(cfg.seed).spawn(cfg.reps)
-    tasks = [(cfg, r, seeds[r]) for r in range(cfg.reps)]
     cost = estimated_seconds(cfg)
     if scheduler:
         n_workers = 0
     else:
-        n_workers = available_cores() if workers is None else workers
-        if n_workers >= 1 and in_process(len(tasks), n_workers, cost):
+        n_workers = worker_count(workers)
+        if in_process(cfg.reps, n_workers, cost):
             n_workers = 1
+    check_memory(run_bytes(cfg, max(n_workers, 1)), "this theory run", force=force,
+                 how_to_shrink="use fewer features (--p), smaller samples (--n-max), fewer "
+                               "replications (--reps) or fewer workers")
+    seeds = np.random.SeedSequence(cfg.seed).spawn(cfg.reps)
+    tasks = [(cfg, r, seeds[r]) for r in range(cfg.reps)]
     done = 0
 
     def tick(_: int) -> None:

@@ -12,11 +12,21 @@ __all__ = ["grid_bounds", "parse_grid", "resolve_grid"]
 
 
 def parse_grid(text: str) -> tuple[int, ...]:
-    """Sample sizes from ``"10,100,1e3"`` (commas, spaces ignored)."""
-    try:
-        values = [int(float(v)) for v in text.replace(" ", "").split(",") if v]
-    except ValueError as exc:
-        raise ConfigError(f"--n must be comma-separated integers, got {text!r}") from exc
+    """Sample sizes from ``"10,100,1e3"`` (commas, spaces ignored). Each must be a whole
+    number (``10.7`` is refused, not truncated) between 1 and 10^12."""
+    values = []
+    for v in text.replace(" ", "").split(","):
+        if not v:
+            continue
+        try:
+            x = float(v)
+        except ValueError:
+            raise ConfigError(f"--n must be comma-separated integers, got {v!r} in "
+                              f"{text!r}") from None
+        if not (math.isfinite(x) and x.is_integer() and 1 <= x <= 1e12):
+            raise ConfigError(f"--n: {v!r} is not a whole number of samples between 1 and "
+                              "10^12")
+        values.append(int(x))
     if not values:
         raise ConfigError("the sample-size grid is empty")
     return tuple(values)
