@@ -63,7 +63,7 @@ def test_data_fetch_strict_refuses_the_cut_mirror_files(mirror, run):
 @pytest.mark.parametrize("args", [
     ["estimate", "--chip", "H100 SXM5 80GB", "--chips", "8", "--hours", "24"],
     ["crosscheck"],
-    ["trends", "--n-boot", "20"],
+    ["trends", "--n-boot", "100"],
     ["data", "fetch", "epoch-hardware"],
 ])
 def test_strict_refuses_a_modified_mirror_file(modified_mirror, invoke, args):

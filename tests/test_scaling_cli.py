@@ -42,7 +42,7 @@ def test_extrapolate_json_marks_extrapolations_and_prices_them(mirror, invoke):
     assert x["affordable_year"] >= x["price_year"]
     assert x["sources"] and any(a["name"] == "usd_per_flop" for a in x["assumptions"])
     assert_one_line_error(invoke("extrapolate", "--benchmark", "hellaswag", "--target-error",
-                                 "1.5"), "target error")
+                                 "1.5"), "'--target-error': 1.5 is out of range")
 
 
 def test_extrapolate_time_model_answers_three_questions(mirror, invoke):
@@ -67,7 +67,7 @@ def test_extrapolate_time_model_answers_three_questions(mirror, invoke):
 
 @pytest.mark.parametrize(("args", "message"), [
     (["--target-error", "0.1", "--budget", "1e9"], "compute-only"),
-    (["--target-error", "0.1", "--model", "bogus"], "--model must be"),
+    (["--target-error", "0.1", "--model", "bogus"], "'bogus' is not one of: time, compute-only"),
     (["--compute", "1e25", "--model", "compute-only"], "answers --target-error only"),
     (["--target-error", "0.1", "--impute"], "apply to --data files only"),
 ])

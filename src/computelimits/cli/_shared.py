@@ -243,49 +243,6 @@ def echo_json(payload: Any) -> None:
     typer.echo(dumps(payload))
 
 
-# options several verbs share
-StrictOpt = Annotated[bool, typer.Option(
-    "--strict", help="Refuse mirror files whose checksum differs from the pinned upstream.")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
-
-# which data, which compute, which results: the verbs that fit
-BenchOpt = Annotated[str | None, typer.Option(
-    help="Benchmark id, e.g. imagenet, mmlu, gsm8k, coco, squad1.1 (with --data: the file's "
-         "benchmark; required for --format computer-progress).")]
-DataOpt = Annotated[Path | None, typer.Option(
-    "--data", help="Your own results file instead of the bundled data (see `computelimits "
-                   "data check`); rows keep their own compute.")]
-FormatOpt = Annotated[str, typer.Option(
-    "--format", help="Layout of --data: 'generic' or 'computer-progress'.")]
-KindOpt = Annotated[str | None, typer.Option(
-    "--kind", help="Compute kind to fit: training, hardware_burden, imputed_operations (or "
-                   "includes_search, other_dataset, other_purpose), or 'all' to mix the "
-                   "fittable kinds. \\[default: the rows' own kind, else training, else the "
-                   "most numerous]")]
-PrecisionOpt = Annotated[str | None, typer.Option(
-    "--precision", help="Peak precision of hardware burdens to keep (fp32, bf16, ...) or "
-                        "'any' to mix. \\[default: the most common]")]
-SettingOpt = Annotated[str | None, typer.Option(
-    "--setting", help="Evaluation setting to keep: supervised, zero-shot, few-shot, "
-                      "chain-of-thought, fine-tuned, unknown, or 'all'. \\[default: the most "
-                      "common]")]
-ScaleOpt = Annotated[str, typer.Option(
-    "--scale", help="'error', or 'above-chance' to fit error / chance error.")]
-ClusterOpt = Annotated[str, typer.Option(
-    help="Cluster unit for intervals: publication (paper, arXiv id or model family), model "
-         "or source.")]
-ImputeOpt = Annotated[bool, typer.Option(
-    "--impute", help="With --data: impute ImageNet network operations (90 epochs assumed) "
-                     "for rows without compute.")]
-NoFillOpt = Annotated[bool, typer.Option(
-    "--no-fill", help="With --data: use only the rows' own compute (no name matches with "
-                      "Epoch AI's tables).")]
-ConventionOpt = Annotated[str, typer.Option(
-    "--burden-convention", help="Hardware burden of computer-progress files: 'per-chip' "
-                                "(counts are chips; a TPU device's rate / its chips) or "
-                                "'paper' (the Computer Progress seeder's count × table rate).")]
-
-
 # ---------------------------------------------------------------------- numeric options
 def _fmt(v: float) -> str:
     return f"{int(v):,}" if float(v).is_integer() and abs(v) < 1e15 else f"{v:g}"
@@ -360,3 +317,96 @@ def num_option(*names: str, kind: type = float, low: float | None = None,
 BOOT_RANGE = {"kind": int, "low": 100, "high": 10_000_000}
 SEED_RANGE = {"kind": int, "low": 0}
 WORKERS_RANGE = {"kind": int, "low": 1, "high": 1024}
+
+
+def choice_parser(values: Iterable[str] | Callable[[], Iterable[str]]) -> Callable[[str], str]:
+    """A parser that accepts one of ``values`` (or of what the callable returns, imported
+    only when the option is parsed) and otherwise names the valid ones."""
+
+    def parse(text: str) -> str:
+        valid = tuple(values() if callable(values) else values)
+        if text not in valid:
+            raise typer.BadParameter(f"{text!r} is not one of: {', '.join(valid)}")
+        return text
+
+    return parse
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def date_parser(text: str) -> str:
+    """A calendar date written YYYY-MM-DD, strictly (02-01-2022 is ambiguous and refused;
+    2022-02-30 does not exist); returned as written."""
+    import datetime as dt
+
+    raw = str(text).strip()
+    if not _DATE.fullmatch(raw):
+        raise typer.BadParameter(f"{raw!r} is not a date written YYYY-MM-DD")
+    try:
+        dt.date.fromisoformat(raw)
+    except ValueError as exc:
+        raise typer.BadParameter(f"{raw!r} is not a calendar date ({exc})") from None
+    return raw
+
+
+def _forms() -> tuple[str, ...]:
+    from computelimits.scaling.forms import FORMS
+
+    return tuple(FORMS)
+
+
+FORM_CHOICES = _forms
+CLUSTER_CHOICES = ("publication", "model", "source")
+SCALE_CHOICES = ("error", "above-chance")
+FORMAT_CHOICES = ("generic", "computer-progress")
+CONVENTION_CHOICES = ("per-chip", "paper")
+
+
+# options several verbs share
+StrictOpt = Annotated[bool, typer.Option(
+    "--strict", help="Refuse mirror files whose checksum differs from the pinned upstream.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+# which data, which compute, which results: the verbs that fit
+BenchOpt = Annotated[str | None, typer.Option(
+    help="Benchmark id, e.g. imagenet, mmlu, gsm8k, coco, squad1.1 (with --data: the file's "
+         "benchmark; required for --format computer-progress).")]
+DataOpt = Annotated[Path | None, typer.Option(
+    "--data", help="Your own results file instead of the bundled data (see `computelimits "
+                   "data check`); rows keep their own compute.")]
+FormatOpt = Annotated[str, typer.Option(
+    "--format", parser=choice_parser(FORMAT_CHOICES),
+    help="Layout of --data: 'generic' or 'computer-progress'.")]
+KindOpt = Annotated[str | None, typer.Option(
+    "--kind", help="Compute kind to fit: training, hardware_burden, imputed_operations (or "
+                   "includes_search, other_dataset, other_purpose), or 'all' to mix the "
+                   "fittable kinds. \\[default: the rows' own kind, else training, else the "
+                   "most numerous]")]
+PrecisionOpt = Annotated[str | None, typer.Option(
+    "--precision", help="Peak precision of hardware burdens to keep (fp32, bf16, ...) or "
+                        "'any' to mix. \\[default: the most common]")]
+SettingOpt = Annotated[str | None, typer.Option(
+    "--setting", help="Evaluation setting to keep: supervised, zero-shot, few-shot, "
+                      "chain-of-thought, fine-tuned, unknown, or 'all'. \\[default: the most "
+                      "common]")]
+ScaleOpt = Annotated[str, typer.Option(
+    "--scale", parser=choice_parser(SCALE_CHOICES),
+    help="'error', or 'above-chance' to fit error / chance error.")]
+ClusterOpt = Annotated[str, typer.Option(
+    parser=choice_parser(CLUSTER_CHOICES),
+    help="Cluster unit for intervals: publication (paper, arXiv id or model family), model "
+         "or source.")]
+ImputeOpt = Annotated[bool, typer.Option(
+    "--impute", help="With --data: impute ImageNet network operations (90 epochs assumed) "
+                     "for rows without compute.")]
+NoFillOpt = Annotated[bool, typer.Option(
+    "--no-fill", help="With --data: use only the rows' own compute (no name matches with "
+                      "Epoch AI's tables).")]
+ConventionOpt = Annotated[str, typer.Option(
+    "--burden-convention", parser=choice_parser(CONVENTION_CHOICES),
+    help="Hardware burden of computer-progress files: 'per-chip' "
+                                "(counts are chips; a TPU device's rate / its chips) or "
+                                "'paper' (the Computer Progress seeder's count × table rate).")]
+BootOpt = Annotated[int, num_option(help="Bootstrap resamples.", **BOOT_RANGE)]
+SeedOpt = Annotated[int, num_option(help="Bootstrap seed.", **SEED_RANGE)]

@@ -17,10 +17,11 @@ def reproduce(
     quick: Annotated[bool, typer.Option(
         "--quick", help="Small theory grid and 1,000 bootstrap draws (under 20 s on 2 cores).")
     ] = False,
-    seed: Annotated[int, typer.Option(help="Seed of the simulation and the bootstraps.")] = 0,
-    workers: Annotated[int | None, typer.Option(
-        help="Local worker processes for the theory experiment. \\[default: all cores]")
-    ] = None,
+    seed: Annotated[int, ui.num_option(help="Seed of the simulation and the bootstraps.",
+                                       **ui.SEED_RANGE)] = 0,
+    workers: Annotated[int | None, ui.num_option(
+        help="Local worker processes for the theory experiment (capped at the cores). "
+             "\\[default: all cores]", **ui.WORKERS_RANGE)] = None,
     allow_partial: Annotated[bool, typer.Option(
         "--allow-partial", help="Write a theory-only report (exit 0) when the data are missing.")
     ] = False,

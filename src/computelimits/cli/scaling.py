@@ -27,6 +27,20 @@ from computelimits.errors import ConfigError
 __all__ = ["backtest", "extrapolate", "fit", "trends"]
 
 
+def _amount(v: float) -> str:
+    """A dollar or kg figure; one past the largest float (10^308) is said so, not "inf"."""
+    import math
+
+    if v is None or v != v:
+        return "n/a"
+    return f"{v:.3g}" if math.isfinite(v) else "beyond 10^308 (not priced)"
+
+
+def _usd(v: float) -> str:
+    text = _amount(v)
+    return f"${text}" if text[0].isdigit() else text
+
+
 def _num(v, spec: str = ".2f") -> str:
     """A table cell: "" for None or NaN."""
     return "" if v is None or v != v else format(v, spec)
@@ -37,8 +51,10 @@ def fit(
     data_file: DataOpt = None,
     fmt: FormatOpt = "generic",
     form: Annotated[list[str] | None, typer.Option(
+        parser=ui.choice_parser(ui.FORM_CHOICES),
         help="Form(s): polynomial, exponential, logit. \\[default: all]")] = None,
-    cov: Annotated[str, typer.Option(help="Standard errors: cluster, hc3 or ols.")] = "cluster",
+    cov: Annotated[str, typer.Option(parser=ui.choice_parser(("cluster", "hc3", "ols")),
+                                     help="Standard errors: cluster, hc3 or ols.")] = "cluster",
     cluster: ClusterOpt = "publication",
     kind: KindOpt = None,
     precision: PrecisionOpt = None,
@@ -53,8 +69,9 @@ def fit(
     impute: ImputeOpt = False,
     no_fill: NoFillOpt = False,
     convention: ConventionOpt = "per-chip",
-    n_boot: Annotated[int, typer.Option(help="Cluster-bootstrap resamples.")] = 10_000,
-    seed: Annotated[int, typer.Option(help="Bootstrap seed.")] = 0,
+    n_boot: Annotated[int, ui.num_option(
+        help="Cluster-bootstrap resamples.", **ui.BOOT_RANGE)] = 10_000,
+    seed: ui.SeedOpt = 0,
     as_json: JsonOpt = False,
     strict: StrictOpt = False,
 ) -> None:
@@ -120,25 +137,30 @@ def fit(
 
 
 def extrapolate(
-    target_error: Annotated[float | None, typer.Option(
+    target_error: Annotated[float | None, ui.num_option(
+        low=0, high=1, low_open=True, high_open=True,
         help="Target error as a fraction, e.g. 0.05 for 5% error (the inverse question: "
              "what compute, dollars and CO2 reach it).")] = None,
     benchmark: BenchOpt = None,
     date: Annotated[str | None, typer.Option(
+        parser=ui.date_parser,
         help="Date of the questions, YYYY-MM-DD (time model). \\[default: today]")] = None,
-    compute: Annotated[float | None, typer.Option(
+    compute: Annotated[float | None, ui.num_option(
+        low=0, low_open=True,
         help="Forward question: the error a model of this training compute (FLOP) released "
              "at --date reaches (time model).")] = None,
     frontier: Annotated[bool, typer.Option(
         "--frontier", help="Frontier question: the best error expected at --date if "
                            "frontier compute keeps growing at its measured rate.")] = False,
     model: Annotated[str, typer.Option(
+        parser=ui.choice_parser(("time", "compute-only")),
         help="'time': error on compute and date, intervals calibrated out of sample (the "
              "default, chosen by backtests); 'compute-only': the paper's fit on compute "
              "alone, with modern and paper-convention costs.")] = "time",
     data_file: DataOpt = None,
     fmt: FormatOpt = "generic",
-    form: Annotated[str, typer.Option(help="Fitted form.")] = "polynomial",
+    form: Annotated[str, typer.Option(parser=ui.choice_parser(ui.FORM_CHOICES),
+                                      help="Fitted form.")] = "polynomial",
     kind: KindOpt = None,
     precision: PrecisionOpt = None,
     setting: SettingOpt = None,
@@ -147,13 +169,15 @@ def extrapolate(
     impute: ImputeOpt = False,
     no_fill: NoFillOpt = False,
     convention: ConventionOpt = "per-chip",
-    budget: Annotated[float | None, typer.Option(
+    budget: Annotated[float | None, ui.num_option(
+        low=0, low_open=True,
         help="Budget in US dollars: the year the run becomes affordable on the measured "
              "price-performance trend.")] = None,
     zone: Annotated[str | None, typer.Option(
         help="Grid zone for CO2. \\[default: world average]")] = None,
-    n_boot: Annotated[int, typer.Option(help="Cluster-bootstrap resamples.")] = 10_000,
-    seed: Annotated[int, typer.Option(help="Bootstrap seed.")] = 0,
+    n_boot: Annotated[int, ui.num_option(
+        help="Cluster-bootstrap resamples.", **ui.BOOT_RANGE)] = 10_000,
+    seed: ui.SeedOpt = 0,
     as_json: JsonOpt = False,
     strict: StrictOpt = False,
 ) -> None:
@@ -230,18 +254,18 @@ def _print_extrapolation(x) -> None:
     table.add_row(f"{x.compute_kind} compute (FLOP)", e10(x.log10_compute),
                   f"{e10(x.log10_compute_ci_low)}–{e10(x.log10_compute_ci_high)}",
                   f"{e10(x.log10_compute_pred_ci_low)}–{e10(x.log10_compute_pred_ci_high)}")
-    table.add_row(f"cost ({x.price_year} cloud prices)", f"${x.usd:.3g}",
-                  f"${x.usd_ci_low:.3g}–${x.usd_ci_high:.3g}",
-                  f"${x.usd_pred_ci_low:.3g}–${x.usd_pred_ci_high:.3g}")
-    table.add_row("CO2e (kg)", f"{x.co2_kg:.3g}",
-                  f"{x.co2_kg_ci_low:.3g}–{x.co2_kg_ci_high:.3g}", "")
-    table.add_row("cost, paper convention", f"${x.paper_usd:.3g}", "", "")
-    table.add_row("CO2, paper convention (kg)", f"{x.paper_co2_kg:.3g}", "", "")
+    table.add_row(f"cost ({x.price_year} cloud prices)", _usd(x.usd),
+                  f"{_usd(x.usd_ci_low)}–{_usd(x.usd_ci_high)}",
+                  f"{_usd(x.usd_pred_ci_low)}–{_usd(x.usd_pred_ci_high)}")
+    table.add_row("CO2e (kg)", _amount(x.co2_kg),
+                  f"{_amount(x.co2_kg_ci_low)}–{_amount(x.co2_kg_ci_high)}", "")
+    table.add_row("cost, paper convention", _usd(x.paper_usd), "", "")
+    table.add_row("CO2, paper convention (kg)", _amount(x.paper_co2_kg), "", "")
     if x.marginal_usd_per_point is not None:
         table.add_row("marginal cost per point of error at the frontier",
-                      f"${x.marginal_usd_per_point:.3g}", "", "")
+                      _usd(x.marginal_usd_per_point), "", "")
         table.add_row("marginal CO2e per point of error at the frontier (kg)",
-                      f"{x.marginal_co2_kg_per_point:.3g}", "", "")
+                      _amount(x.marginal_co2_kg_per_point), "", "")
     if x.affordable_year is not None:
         table.add_row(f"affordable at ${x.budget_usd:.3g}", f"{x.affordable_year:.0f}", "", "")
     say(table)
@@ -325,12 +349,15 @@ def _print_outlook(o, as_json: bool) -> None:
 def trends(
     out: Annotated[Path | None, typer.Option(
         "--out", "-o", help="Folder for trends.csv, shares.csv and figure.png/.svg.")] = None,
-    start: Annotated[int, typer.Option(help="First year of the common period.")] = 2012,
-    end: Annotated[int, typer.Option(help="Last year of the common period.")] = 2023,
+    start: Annotated[int, ui.num_option(kind=int, low=1950, high=2100,
+                                        help="First year of the common period.")] = 2012,
+    end: Annotated[int, ui.num_option(kind=int, low=1950, high=2100,
+                                      help="Last year of the common period.")] = 2023,
     subset: Annotated[str, typer.Option(
-        help="Models: notable, frontier or all.")] = "notable",
-    n_boot: Annotated[int, typer.Option(help="Bootstrap resamples.")] = 2000,
-    seed: Annotated[int, typer.Option(help="Bootstrap seed.")] = 0,
+        parser=ui.choice_parser(("notable", "frontier", "all", "large_scale")),
+        help="Models: notable, frontier, all or large_scale.")] = "notable",
+    n_boot: Annotated[int, ui.num_option(help="Bootstrap resamples.", **ui.BOOT_RANGE)] = 2000,
+    seed: ui.SeedOpt = 0,
     as_json: JsonOpt = False,
     strict: StrictOpt = False,
 ) -> None:
@@ -344,8 +371,11 @@ def trends(
 
     from computelimits._io import write_csv
     from computelimits.data.credits import attribution
+    from computelimits.errors import ConfigError
     from computelimits.scaling.compute_vs_hardware import trend_report
 
+    if start >= end:
+        raise ConfigError(f"--start ({start}) must be before --end ({end})")
     report = trend_report(period=(start, end), compute_subset=subset, n_boot=n_boot,
                             seed=seed, catalog=ui.catalog_for(strict))
     table, share = report.table(), report.share_table()
@@ -380,12 +410,14 @@ def backtest(
         help="Benchmark id(s). \\[default: the language-model benchmarks, or the --data "
              "file's benchmarks]")] = None,
     cutoff: Annotated[list[str] | None, typer.Option(
+        parser=ui.date_parser,
         help="Cutoff date(s), YYYY-MM-DD: the compute-only fit before each, scored on the new "
              "bests after it. \\[default: a rolling-origin evaluation over quarterly cutoffs "
              "of the time model against the compute-only fit and a naive baseline]")] = None,
     data_file: DataOpt = None,
     fmt: FormatOpt = "generic",
-    form: Annotated[str, typer.Option(help="Fitted form.")] = "polynomial",
+    form: Annotated[str, typer.Option(parser=ui.choice_parser(ui.FORM_CHOICES),
+                                      help="Fitted form.")] = "polynomial",
     kind: KindOpt = None,
     precision: PrecisionOpt = None,
     setting: SettingOpt = None,
@@ -394,8 +426,9 @@ def backtest(
     impute: ImputeOpt = False,
     no_fill: NoFillOpt = False,
     convention: ConventionOpt = "per-chip",
-    n_boot: Annotated[int, typer.Option(help="Cluster-bootstrap resamples.")] = 2000,
-    seed: Annotated[int, typer.Option(help="Bootstrap seed.")] = 0,
+    n_boot: Annotated[int, ui.num_option(
+        help="Cluster-bootstrap resamples.", **ui.BOOT_RANGE)] = 2000,
+    seed: ui.SeedOpt = 0,
     out: Annotated[Path | None, typer.Option(
         "--out", "-o", help="Write the calibration table (and per-result rows) as CSV.")] = None,
     as_json: JsonOpt = False,

@@ -51,6 +51,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from computelimits.data.benchmarks import find_benchmark
 from computelimits.errors import ConfigError
 from computelimits.results import Summary
 from computelimits.scaling._catalog import resolve_catalog
@@ -307,6 +308,8 @@ def calibration(benchmarks: tuple[str, ...] | list[str] = LANGUAGE_BENCHMARKS,
     ``select`` goes to :func:`.dataset.benchmark_data` (kind, precision, setting, scale);
     the compute kind each pair used is in ``compute_kind``. ``joined``: results joined with
     compute (default: ``catalog``'s joined table). Other keywords go to :func:`backtest`."""
+    for b in benchmarks:  # a name that is no benchmark is the caller's error, not a row
+        find_benchmark(b)
     if joined is None and benchmarks:
         joined = resolve_catalog(catalog).joined().table
     rows = []

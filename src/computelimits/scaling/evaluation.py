@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from computelimits.data.benchmarks import find_benchmark
 from computelimits.scaling._catalog import resolve_catalog
 from computelimits.scaling.backtests import LANGUAGE_BENCHMARKS, calibration
 from computelimits.scaling.calibrate import evaluate
@@ -48,6 +49,8 @@ def rolling_evaluation(joined: pd.DataFrame | None = None, *,
     """The rolling-origin evaluation of every benchmark (or ``benchmarks``) with enough dated
     results (:data:`MIN_RESULTS_BUNDLED`, or :data:`MIN_RESULTS_USER` for a user's ``joined``
     table). ``joined`` None: the bundled results joined with compute, from ``catalog``."""
+    for b in benchmarks or ():  # a name that is no benchmark: the close names, at once
+        find_benchmark(b)
     if joined is None:
         joined = resolve_catalog(catalog).joined().table
         min_results = MIN_RESULTS_BUNDLED

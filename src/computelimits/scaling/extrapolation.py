@@ -326,7 +326,8 @@ def extrapolate(benchmark: str, target_error: float, *, form: str = "polynomial"
                               f"{price_year} (Epoch AI hardware prices and chip data)"})
     for name in ("paper_flop_per_usd", "paper_flop_per_lb_co2"):
         used.append(assumptions.get(name).to_dict())
-    burden = 10.0 ** c if sel.kind == "hardware_burden" else 10.0 ** c / u
+    with np.errstate(over="ignore"):  # beyond 10^308 FLOP: infinite, as usd_of
+        burden = float(np.power(10.0, c)) / (1.0 if sel.kind == "hardware_burden" else u)
     out = Extrapolation(
         benchmark=data["benchmark"].iloc[0], form=form, target_error=target_error,
         best_observed_error=best, identified=True, compute_kind=sel.kind,
