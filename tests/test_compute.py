@@ -19,6 +19,7 @@ from computelimits.compute import burden as B  # noqa: N812
 from computelimits.compute.cost import paper_co2_kg, paper_usd
 from computelimits.compute.energy import co2_kg, energy_kwh
 from computelimits.errors import ConfigError
+from conftest import assert_one_line_error
 
 
 def test_hardware_burden_and_effective_compute_by_hand():
@@ -320,3 +321,118 @@ def test_estimate_from_a_pytorch_model(mirror):
     assert e.chip_hours > 0 and any(a["name"] == "training_flop_measured" for a in e.assumptions)
     with pytest.raises(ConfigError, match="needs example_inputs"):
         estimate(model=model, chip="NVIDIA A100 SXM4 80 GB")
+
+
+# ---- options that would change nothing are refused, numbers are checked -------------------
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--flop", "1e24", "--zone", "FR"], "--zone has no effect without --chip"),
+    (["--flop", "1e24", "--gco2-per-kwh", "100"], "--gco2-per-kwh has no effect without --chip"),
+    (["--flop", "1e24", "--pue", "1.2"], "--pue has no effect without --chip"),
+    (["--flop", "1e24", "--overhead", "1.5"], "--overhead has no effect without --chip"),
+    (["--flop", "1e24", "--direct"], "--direct has no effect without --chip"),
+    (["--flop", "1e24", "--chips", "8"], "--chips has no effect without --chip"),
+    (["--flop", "1e24", "--hours", "8"], "--hours has no effect without --chip"),
+    (["--flop", "1e24", "--usd-per-chip-hour", "2"], "--usd-per-chip-hour has no effect"),
+    (["--flop", "1e24", "--price-kind", "1y"], "--price-kind has no effect without --chip"),
+    (["--flop", "1e24", "--precision", "fp32"], "--precision has no effect without --chip"),
+    (["--chip", "H100 SXM5 80GB", "--flop", "1e24", "--usd-per-chip-hour", "2",
+      "--price-kind", "3y"], "--price-kind has no effect with --usd-per-chip-hour"),
+    (["--chip", "H100 SXM5 80GB", "--flop", "1e24", "--usd-per-chip-hour", "2",
+      "--dollars-year", "2024"], "--dollars-year has no effect with --usd-per-chip-hour"),
+    (["--chip", "H100 SXM5 80GB", "--flop", "1e24", "--zone", "FR", "--gco2-per-kwh", "50"],
+     "not both"),
+    (["--chip", "H100 SXM5 80GB", "--flop", "1e24", "--gco2-per-kwh", "50", "--direct"],
+     "--direct has no effect with --gco2-per-kwh"),
+    (["--chip", "H100 SXM5 80GB", "--flop", "1e24", "--direct"],
+     "--direct has no effect for WORLD"),
+    (["--chip", "H100 SXM5 80GB", "--flop", "1e24", "--chips", "8", "--hours", "9",
+      "--utilization", "0.5"], "--utilization has no effect"),
+    (["--chip", "H100 SXM5 80GB", "--flop", "1e24", "--price-kind", "5y"],
+     "--price-kind must be one of"),
+])
+def test_cli_refuses_options_that_would_change_nothing(mirror, invoke, args, message):
+    assert_one_line_error(invoke("estimate", *args), message)
+
+
+@pytest.mark.parametrize("option, value, message", [
+    ("--flop", "nan", "--flop must be a positive number"),
+    ("--flop", "-1e24", "--flop must be a positive number"),
+    ("--flop", "inf", "--flop must be a positive number"),
+    ("--chips", "0", "--chips must be a positive number"),
+    ("--hours", "nan", "--hours must be a positive number"),
+    ("--utilization", "1.5", "--utilization must lie in (0, 1]"),
+    ("--utilization", "nan", "--utilization must lie in (0, 1]"),
+    ("--pue", "0.9", "--pue must be a number ≥ 1"),
+    ("--overhead", "inf", "--overhead must be a number ≥ 1"),
+    ("--gco2-per-kwh", "-5", "--gco2-per-kwh must be a number ≥ 0"),
+    ("--usd-per-chip-hour", "nan", "--usd-per-chip-hour must be a number ≥ 0"),
+])
+def test_cli_checks_every_number(mirror, invoke, option, value, message):
+    base = ["--chip", "H100 SXM5 80GB", "--chips", "8", "--hours", "24"]
+    if option in ("--chips", "--hours"):
+        base = ["--chip", "H100 SXM5 80GB", "--flop", "1e22"]
+    if option == "--utilization":
+        base = ["--chip", "H100 SXM5 80GB", "--flop", "1e22"]
+    if option == "--flop":
+        base = ["--chip", "H100 SXM5 80GB"]
+    assert_one_line_error(invoke("estimate", *base, option, value), message)
+
+
+def test_refusals_hold_in_python_too(mirror):
+    from computelimits.compute import estimate
+
+    with pytest.raises(ConfigError, match="--zone has no effect without --chip"):
+        estimate(flop=1e24, zone="FR")
+    with pytest.raises(ConfigError, match="--params must be a positive number"):
+        estimate(parameters=float("nan"), tokens=1e12)
+    # the default price kind, named, is not an idle option
+    e = estimate(flop=1e24, dollars_year=2024, price_kind="on-demand")
+    assert "on-demand" in e.cost_basis
+    assert "3y" in estimate(flop=1e24, dollars_year=2024, price_kind="3y").cost_basis
+
+
+def test_flop_and_hours_give_the_chips(mirror):
+    from computelimits.compute import estimate
+
+    e = estimate(flop=1e23, chip="NVIDIA H100 SXM5 80GB", hours=240)
+    assert e.chips == pytest.approx(e.chip_hours / 240)
+    assert e.chips_ci_low < e.chips < e.chips_ci_high
+    assert e.chips_ci_high / e.chips_ci_low == pytest.approx(0.40 / 0.30)
+    assert any("round up" in n for n in e.notes)
+
+
+def test_default_grid_year_agrees_in_data_help_and_readme(mirror, invoke):
+    """With no zone the world average is used; README and --help state its year and value."""
+    from computelimits.compute import grid_intensity
+
+    world = grid_intensity()
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Compute, cost and CO2", 1)[1].split("\n## ", 1)[0]
+    said = f"{world.gco2e_per_kwh:g} gCO2e/kWh, which is\nIEA's figure for {world.year}"
+    assert said in section
+    flat = " ".join(invoke("estimate", "--help").stdout.replace("│", " ").split())
+    assert f"{world.gco2e_per_kwh:g} gCO2e/kWh, IEA's {world.year} figure" in flat
+
+
+def test_readme_compute_figures_are_what_the_code_computes(mirror):
+    """The figures quoted in README's compute section, recomputed."""
+    from computelimits.compute import compute_optimal, estimate
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = " ".join(readme.split("## Compute, cost and CO2", 1)[1].split("\n## ", 1)[0]
+                       .split())
+    r = compute_optimal(1e24)
+    g = 1e9
+    assert (f"{r.n_params / g:.0f}B parameters ({r.n_params_ci_low / g:.0f}–"
+            f"{r.n_params_ci_high / g:.0f}B)") in section
+    assert (f"{r.tokens_per_param:.0f} tokens per parameter ({r.tokens_per_param_ci_low:.2g}–"
+            f"{r.tokens_per_param_ci_high:.2g})") in section
+    assert f"{r.hoffmann_n_params / g:.0f}B and {r.hoffmann_tokens_per_param:.0f}" in section
+    e = estimate(chip="H100 SXM5 80GB", chips=1024, hours=720, zone="US-CAL-CISO")
+    assert f"{e.co2_kg / 1000:.0f} t of operational" in section
+    assert (f"{e.embodied_co2_kg / 1000:.1f} t embodied ({e.embodied_co2_kg_ci_low / 1000:.1f}–"
+            f"{e.embodied_co2_kg_ci_high / 1000:.1f})") in section
+    assert (f"{e.water_offsite_l / 1e6:.1f} million off site ({e.water_offsite_l_ci_low / 1e6:.1f}–"
+            f"{e.water_offsite_l_ci_high / 1e6:.1f})") in section

@@ -59,12 +59,12 @@ def format_bytes(n: float) -> str:
 
 
 def check_memory(need: float, what: str, *, force: bool = False,
-                 how_to_shrink: str = "") -> None:
+                 how_to_shrink: str = "", force_hint: bool = True) -> None:
     """Raise :class:`ResourceError` when ``need`` bytes (an estimate of what ``what`` will
     allocate) exceed :data:`HEADROOM` of the free memory, unless ``force``.
 
     The message gives the estimate, the free memory, what to change (``how_to_shrink``)
-    and that ``--force`` tries anyway.
+    and (``force_hint``) that ``--force`` tries anyway.
     """
     if force:
         return
@@ -72,5 +72,6 @@ def check_memory(need: float, what: str, *, force: bool = False,
     if free is None or need <= HEADROOM * free:
         return
     hint = f"; {how_to_shrink}" if how_to_shrink else ""
+    tail = " (--force to try anyway)" if force_hint else ""
     raise ResourceError(f"{what} needs about {format_bytes(need)} of memory and "
-                        f"{format_bytes(free)} is free{hint} (--force to try anyway)")
+                        f"{format_bytes(free)} is free{hint}{tail}")

@@ -7,7 +7,9 @@ TDP is an upper bound on the board's draw; the server overhead (CPUs, networking
 and the data-centre PUE are named assumptions (:mod:`computelimits.assumptions`; the default
 PUE is Green Algorithms' value for an unknown provider). Grid intensity comes from the
 ``grid`` table: Electricity Maps 2024 zones and countries (life-cycle by default, direct on
-request), then Green Algorithms locations, then ML CO2 Impact cloud regions.
+request), then Green Algorithms locations, then ML CO2 Impact cloud regions. With no zone,
+the world average: 475 gCO2e/kWh in Green Algorithms' table, IEA's figure for 2019 (there is no
+world row in the 2024 Electricity Maps file).
 
 Every function that reads data takes ``catalog`` (a
 :class:`~computelimits.data.catalog.Catalog`; None: the environment's).
@@ -93,10 +95,13 @@ def _grid(cat: Catalog) -> pd.DataFrame:
 def grid_intensity(zone: str | None = None, *, lifecycle: bool = True,
                    catalog: Catalog | None = None) -> GridIntensity:
     """Carbon intensity for a zone id, country or cloud region (default: the world average in
-    Green Algorithms' table). Unknown names get the closest known ones in the error."""
+    Green Algorithms' table, IEA's figure for 2019: ``year`` says which year a figure is for).
+    Unknown names get the closest known ones in the error."""
     g = _grid(get_catalog(catalog))
     if zone is None:
         zone = "WORLD"
+    if not str(zone).strip():
+        raise ConfigError("the grid zone is empty: give a zone id, country or cloud region")
     want = zone.strip().casefold()
     order = ["electricity-maps-2024", "green-algorithms", "mlco2-impact"]
     for src in order:
@@ -122,7 +127,12 @@ def grid_intensity(zone: str | None = None, *, lifecycle: bool = True,
 
 def _unknown_zone_message(zone: str, g: pd.DataFrame) -> str:
     names = pd.concat([g["zone"], g["name"], g["country"]]).dropna().unique().tolist()
-    close = difflib.get_close_matches(zone, names, n=5, cutoff=0.5)
+    by_folded: dict[str, str] = {}
+    for name in names:  # compare without case; show the names as the data spell them
+        by_folded.setdefault(str(name).casefold(), str(name))
+    close = [by_folded[c] for c in
+             difflib.get_close_matches(zone.strip().casefold(), list(by_folded), n=5,
+                                       cutoff=0.5)]
     hint = f" Closest known: {'; '.join(close)}." if close else ""
     return (f"unknown grid zone {zone!r}.{hint} (Electricity Maps zone ids such as "
             "US-CAL-CISO or FR, country names, Green Algorithms locations, cloud "

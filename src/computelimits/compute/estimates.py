@@ -1,22 +1,30 @@
-"""Pre-flight estimate of a training run: FLOP, chip-hours, energy, CO2 and dollars, with every
-assumption and its source, and a range wherever an input is uncertain.
+"""Pre-flight estimate of a training run: FLOP, chip-hours, energy, CO2 (operational and
+embodied), water and dollars, with every assumption and its source, and a range wherever an
+input is uncertain.
 
 Give whichever you know:
 
 * a chip, a chip count and hours (hardware burden; FLOP done = burden × utilization);
-* total FLOP and a chip (chip-hours = FLOP / (peak × utilization));
+* total FLOP and a chip (chip-hours = FLOP / (peak × utilization)), optionally with a chip
+  count (→ hours) or hours (→ chips);
 * parameters and training tokens of a dense transformer (FLOP ≈ 6·N·D), and optionally a chip;
 * (Python only) a PyTorch model, examples and epochs: :func:`computelimits.compute.torch_flops.
   training_flop` gives the FLOP to pass here.
 
-Ranges come from the utilization range (Epoch AI's 30–40%) and the spread of observed prices;
-they are named ``<quantity>_ci_low`` / ``<quantity>_ci_high`` like every interval of the
-package (:mod:`computelimits.results`), but they are ranges propagated from the inputs' ranges,
-not statistical confidence intervals.
+An option that would have no effect in the mode chosen (a grid zone without a chip to draw the
+power, a price kind beside a given price, ...) is refused with a one-line error that names what
+is missing, never ignored.
+
+Ranges come from the utilization range (Epoch AI's 30–40%), the spread of observed prices and
+the sources' ranges of the footprint assumptions (:mod:`computelimits.compute.footprint`); they
+are named ``<quantity>_ci_low`` / ``<quantity>_ci_high`` like every interval of the package
+(:mod:`computelimits.results`), but they are ranges propagated from the inputs' ranges, not
+statistical confidence intervals.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +34,7 @@ from computelimits import assumptions
 from computelimits.compute import burden as B  # noqa: N812
 from computelimits.compute._common import get_catalog
 from computelimits.compute.cost import (
+    PRICE_KINDS,
     chip_hour_price,
     paper_co2_kg,
     paper_usd,
@@ -33,6 +42,8 @@ from computelimits.compute.cost import (
     usd_per_flop,
 )
 from computelimits.compute.energy import co2_kg, default_pue, energy_kwh, grid_intensity
+from computelimits.compute.footprint import MEASURES as FOOTPRINT_MEASURES
+from computelimits.compute.footprint import footprint_ranges
 from computelimits.compute.hardware import find_chip
 from computelimits.errors import ConfigError
 
@@ -48,8 +59,29 @@ __all__ = ["Estimate", "estimate"]
 QUANTITIES = (("training_flop", "FLOP"), ("hardware_burden_flop", "FLOP"),
               ("peak_flops", "FLOP/s"), ("chips", "chips"), ("chip_hours", "chip-hours"),
               ("hours", "hours"), ("implied_utilization", "fraction of peak"),
-              ("energy_kwh", "kWh"), ("co2_kg", "kg CO2e"), ("cost_usd", "USD"),
-              ("paper_cost_usd", "USD"), ("paper_co2_kg", "kg CO2"))
+              ("energy_kwh", "kWh"), ("co2_kg", "kg CO2e"), ("embodied_co2_kg", "kg CO2e"),
+              ("co2_total_kg", "kg CO2e"), ("water_onsite_l", "L"),
+              ("water_offsite_l", "L"), ("cost_usd", "USD"), ("paper_cost_usd", "USD"),
+              ("paper_co2_kg", "kg CO2"))
+
+#: what each figure measures (``to_dict()['measures']``, the text output's labels)
+MEASURES = {
+    "training_flop": "floating-point operations performed in training (multiply-add = 2)",
+    "hardware_burden_flop": "chips × peak FLOP/s × seconds (the paper's hardware burden, no "
+                            "utilization)",
+    "peak_flops": "peak FLOP/s of one chip at the precision used",
+    "chips": "accelerators running in parallel",
+    "chip_hours": "accelerator-hours of training",
+    "hours": "wall-clock hours of training",
+    "implied_utilization": "given FLOP / hardware burden",
+    "energy_kwh": "electricity drawn: chip TDP × server overhead × PUE × chip-hours",
+    "co2_kg": "CO2e of generating that electricity (operational, grid intensity)",
+    **FOOTPRINT_MEASURES,
+    "co2_total_kg": "operational + embodied CO2e",
+    "cost_usd": "dollars to rent the chip-hours (or FLOP at a year's prices per FLOP)",
+    "paper_cost_usd": "the paper's companion-site dollars for the hardware burden",
+    "paper_co2_kg": "the paper's companion-site CO2 for the hardware burden",
+}
 
 
 @dataclass
@@ -65,6 +97,8 @@ class Estimate:
     precision: str | None = None
     peak_flops: float | None = None
     chips: float | None = None
+    chips_ci_low: float | None = None
+    chips_ci_high: float | None = None
     hours: float | None = None
     hours_ci_low: float | None = None
     hours_ci_high: float | None = None
@@ -79,6 +113,19 @@ class Estimate:
     co2_kg_ci_low: float | None = None
     co2_kg_ci_high: float | None = None
     grid: str | None = None
+    pue: float | None = None
+    embodied_co2_kg: float | None = None
+    embodied_co2_kg_ci_low: float | None = None
+    embodied_co2_kg_ci_high: float | None = None
+    co2_total_kg: float | None = None
+    co2_total_kg_ci_low: float | None = None
+    co2_total_kg_ci_high: float | None = None
+    water_onsite_l: float | None = None
+    water_onsite_l_ci_low: float | None = None
+    water_onsite_l_ci_high: float | None = None
+    water_offsite_l: float | None = None
+    water_offsite_l_ci_low: float | None = None
+    water_offsite_l_ci_high: float | None = None
     cost_usd: float | None = None
     cost_usd_ci_low: float | None = None
     cost_usd_ci_high: float | None = None
@@ -90,7 +137,10 @@ class Estimate:
     sources: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """Every field, plus ``measures``: what each figure present measures."""
+        out = asdict(self)
+        out["measures"] = {q: MEASURES[q] for q, _ in QUANTITIES if out.get(q) is not None}
+        return out
 
     def interval(self, quantity: str) -> tuple[float, float] | None:
         """(``<quantity>_ci_low``, ``<quantity>_ci_high``), or None where there is none."""
@@ -102,6 +152,20 @@ class Estimate:
         lo, hi = (None, None) if rng is None else rng
         setattr(self, quantity + "_ci_low", lo)
         setattr(self, quantity + "_ci_high", hi)
+
+    def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
+        """The ranges, indexed by quantity, columns ``ci_low`` and ``ci_high``. They are
+        propagated from the inputs' ranges (module docstring), so they have no level to choose:
+        only the default ``alpha`` is accepted."""
+        import pandas as pd
+
+        if not math.isclose(alpha, 0.05):
+            raise ConfigError("an estimate's ranges come from the inputs' ranges (utilization "
+                              "30–40%, observed prices, the sources' footprint ranges), not from "
+                              "a sampling distribution: they have no other level than alpha=0.05")
+        rows = {q: self.interval(q) for q, _ in QUANTITIES if self.interval(q) is not None
+                and getattr(self, q) is not None}
+        return pd.DataFrame.from_dict(rows, orient="index", columns=["ci_low", "ci_high"])
 
     def to_frame(self) -> pd.DataFrame:
         """One row per figure estimated: ``quantity``, ``value``, ``ci_low``, ``ci_high`` (NaN
@@ -145,6 +209,10 @@ class Estimate:
                 return ""
             return f"{fmt.format(rng[0])}–{fmt.format(rng[1])}{unit}"
 
+        def add(label, q, unit="", fmt="{:.3g}"):
+            if getattr(self, q) is not None:
+                out.append((label, f(getattr(self, q), unit, fmt), r(self.interval(q), unit, fmt)))
+
         out = [("training compute", f(self.training_flop, " FLOP"),
                 r(self.interval("training_flop"), " FLOP"))]
         if self.hardware_burden_flop is not None:
@@ -153,20 +221,18 @@ class Estimate:
         if self.chip:
             out.append(("chip", f"{self.chip} ({self.precision}, {self.peak_flops:.3g} FLOP/s)",
                         ""))
-        if self.chip_hours is not None:
-            out.append(("chip-hours", f(self.chip_hours), r(self.interval("chip_hours"))))
-        if self.hours is not None:
-            out.append(("wall-clock hours", f(self.hours), r(self.interval("hours"))))
-        if self.implied_utilization is not None:
-            out.append(("implied utilization", f(self.implied_utilization), ""))
-        if self.energy_kwh is not None:
-            out.append(("energy", f(self.energy_kwh, " kWh"),
-                        r(self.interval("energy_kwh"), " kWh")))
-        if self.co2_kg is not None:
-            out.append(("CO2e", f(self.co2_kg, " kg"), r(self.interval("co2_kg"), " kg")))
-        if self.cost_usd is not None:
-            out.append(("cost", f(self.cost_usd, "", "${:,.0f}"),
-                        r(self.interval("cost_usd"), "", "${:,.0f}")))
+        add("chips", "chips", "", "{:.4g}")
+        add("chip-hours", "chip_hours")
+        add("wall-clock hours", "hours")
+        add("implied utilization", "implied_utilization")
+        add("energy drawn", "energy_kwh", " kWh")
+        add("CO2e, operational (electricity)", "co2_kg", " kg")
+        add("CO2e, embodied (chip manufacturing, prorated)", "embodied_co2_kg", " kg")
+        add("CO2e, operational + embodied", "co2_total_kg", " kg")
+        add("water, on site (cooling)", "water_onsite_l", " L")
+        add("water, off site (electricity generation, average factor)", "water_offsite_l",
+            " L")
+        add("cost", "cost_usd", "", "${:,.0f}")
         if self.paper_cost_usd is not None:
             out.append(("cost, paper convention", f(self.paper_cost_usd, "", "${:,.0f}"), ""))
         if self.paper_co2_kg is not None:
@@ -179,13 +245,102 @@ def _u() -> tuple[float, float, float]:
     return a.value, a.low, a.high
 
 
+# ---------------------------------------------------------------- input checks
+
+def _check_numbers(**given: Any) -> None:
+    """Every numeric input finite and in range; the message names the option."""
+    rules = {  # option name, lowest allowed, lowest excluded?
+        "chips": ("--chips", 0.0, True), "hours": ("--hours", 0.0, True),
+        "flop": ("--flop", 0.0, True), "parameters": ("--params", 0.0, True),
+        "tokens": ("--tokens", 0.0, True), "examples": ("examples", 0.0, True),
+        "epochs": ("epochs", 0.0, True), "gco2e_per_kwh": ("--gco2-per-kwh", 0.0, False),
+        "pue": ("--pue", 1.0, False), "overhead": ("--overhead", 1.0, False),
+        "usd_per_chip_hour": ("--usd-per-chip-hour", 0.0, False),
+    }
+    for key, value in given.items():
+        if value is None:
+            continue
+        if key == "utilization":
+            v = _as_float("--utilization", value)
+            if not (math.isfinite(v) and 0 < v <= 1):
+                raise ConfigError(f"--utilization must lie in (0, 1], got {value}")
+            continue
+        if key == "dollars_year":
+            if isinstance(value, bool) or not float(value).is_integer():
+                raise ConfigError(f"--dollars-year must be a year such as 2024, got {value}")
+            continue
+        flag, low, strict = rules[key]
+        v = _as_float(flag, value)
+        if not math.isfinite(v) or (v <= low if strict else v < low):
+            what = ("a positive number" if strict and low == 0 else
+                    "a number ≥ 0" if low == 0 else f"a number ≥ {low:g}")
+            raise ConfigError(f"{flag} must be {what}, got {value}")
+
+
+def _as_float(flag: str, value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{flag} must be a number, got {value!r}") from None
+
+
+_NEEDS_CHIP = {
+    "--chips": "chips and hours are counted on a named chip",
+    "--hours": "chips and hours are counted on a named chip",
+    "--zone": "energy and CO2 need a chip's power (TDP) and speed",
+    "--gco2-per-kwh": "energy and CO2 need a chip's power (TDP) and speed",
+    "--direct": "energy and CO2 need a chip's power (TDP) and speed",
+    "--pue": "energy and CO2 need a chip's power (TDP) and speed",
+    "--overhead": "energy and CO2 need a chip's power (TDP) and speed",
+    "--usd-per-chip-hour": "a price per chip-hour needs chip-hours (or give --dollars-year for "
+                           "dollars per FLOP)",
+}
+_CHIP_EXAMPLE = "add e.g. --chip 'H100 SXM5 80GB'"
+
+
+def _refuse_idle_options(*, chip, chips, hours, flop_given, zone, gco2e_per_kwh, lifecycle,
+                         pue, overhead, price_kind, usd_per_chip_hour, dollars_year, precision,
+                         utilization) -> None:
+    """Options that would change nothing in the mode the other inputs choose: refused."""
+    given = {"--chips": chips, "--hours": hours, "--zone": zone, "--gco2-per-kwh": gco2e_per_kwh,
+             "--direct": None if lifecycle else True, "--pue": pue, "--overhead": overhead,
+             "--usd-per-chip-hour": usd_per_chip_hour}
+    if chip is None:
+        for flag, value in given.items():
+            if value is not None:
+                raise ConfigError(f"{flag} has no effect without --chip: {_NEEDS_CHIP[flag]}; "
+                                  f"{_CHIP_EXAMPLE}")
+        if dollars_year is None:
+            for flag, value in (("--price-kind", price_kind), ("--precision", precision)):
+                if value is not None:
+                    raise ConfigError(f"{flag} has no effect without --chip or --dollars-year: "
+                                      "nothing is priced or run on a chip")
+    if zone is not None and gco2e_per_kwh is not None:
+        raise ConfigError("give --zone or --gco2-per-kwh, not both")
+    if gco2e_per_kwh is not None and not lifecycle:
+        raise ConfigError("--direct has no effect with --gco2-per-kwh: the given intensity is "
+                          "used as it is")
+    if usd_per_chip_hour is not None:
+        if price_kind is not None:
+            raise ConfigError("--price-kind has no effect with --usd-per-chip-hour: the given "
+                              "price is used")
+        if dollars_year is not None:
+            raise ConfigError("--dollars-year has no effect with --usd-per-chip-hour: a given "
+                              "price is used as it is (convert it to that year's dollars first)")
+    if utilization is not None and flop_given and chips is not None and hours is not None:
+        raise ConfigError("--utilization has no effect when the FLOP, --chips and --hours are "
+                          "all given: the utilization is implied by them")
+
+
+# ---------------------------------------------------------------- the estimate
+
 def estimate(*, chip: str | None = None, chips: float | None = None, hours: float | None = None,
              flop: float | None = None, parameters: float | None = None,
              tokens: float | None = None, precision: str | None = None,
              utilization: float | None = None, zone: str | None = None,
              gco2e_per_kwh: float | None = None, lifecycle: bool = True,
              pue: float | None = None, overhead: float | None = None,
-             price_kind: str = "on-demand", usd_per_chip_hour: float | None = None,
+             price_kind: str | None = None, usd_per_chip_hour: float | None = None,
              dollars_year: int | None = None, model: Any = None, example_inputs: Any = None,
              examples: float | None = None, epochs: float | None = None,
              catalog: Catalog | None = None) -> Estimate:
@@ -194,11 +349,17 @@ def estimate(*, chip: str | None = None, chips: float | None = None, hours: floa
     ``model`` (a PyTorch module), ``example_inputs`` (one batch), ``examples`` (training set
     size) and ``epochs``: the training FLOP are measured with
     :func:`computelimits.compute.torch_flops.training_flop` (needs the ``torch`` extra).
-    ``catalog``: where chips, prices, PUE and grid intensities come from (None: the
-    environment's :func:`~computelimits.data.catalog.default_catalog`).
+    ``price_kind``: on-demand (None), 1y or 3y cloud prices. ``lifecycle=False``: direct
+    (combustion) grid intensity. ``catalog``: where chips, prices, PUE and grid intensities
+    come from (None: the environment's :func:`~computelimits.data.catalog.default_catalog`).
 
-    Units: hours of wall-clock time; FLOP (multiply-add = 2); gCO2e/kWh; US dollars.
+    Energy, operational CO2 and water need a chip with a TDP; embodied CO2 needs chip-hours.
+    Units: hours of wall-clock time; FLOP (multiply-add = 2); gCO2e/kWh; US dollars; litres.
     """
+    _check_numbers(chips=chips, hours=hours, flop=flop, parameters=parameters, tokens=tokens,
+                   utilization=utilization, gco2e_per_kwh=gco2e_per_kwh, pue=pue,
+                   overhead=overhead, usd_per_chip_hour=usd_per_chip_hour,
+                   dollars_year=dollars_year, examples=examples, epochs=epochs)
     used: list[dict[str, Any]] = []
     notes: list[str] = []
     if model is not None:
@@ -223,6 +384,17 @@ def estimate(*, chip: str | None = None, chips: float | None = None, hours: floa
     if flop is None and not (chip and chips and hours):
         raise ConfigError("give a chip with --chips and --hours, or --flop, or --params and "
                           "--tokens")
+    if price_kind is not None and price_kind not in PRICE_KINDS:
+        raise ConfigError(f"--price-kind must be one of {', '.join(PRICE_KINDS)}, got "
+                          f"{price_kind!r}")
+    if price_kind == "on-demand" and usd_per_chip_hour is None and (chip or dollars_year):
+        price_kind = None  # the default, named
+    _refuse_idle_options(chip=chip, chips=chips, hours=hours, flop_given=flop is not None,
+                         zone=zone, gco2e_per_kwh=gco2e_per_kwh, lifecycle=lifecycle, pue=pue,
+                         overhead=overhead, price_kind=price_kind,
+                         usd_per_chip_hour=usd_per_chip_hour, dollars_year=dollars_year,
+                         precision=precision, utilization=utilization)
+    kind = "on-demand" if price_kind is None else price_kind
     cat = get_catalog(catalog)
     if utilization is not None:
         u, ulo, uhi = utilization, utilization, utilization
@@ -274,12 +446,27 @@ def estimate(*, chip: str | None = None, chips: float | None = None, hours: floa
                 est.hours = ch / chips
                 est._set_interval("hours", (chip_hours_rng[0] / chips,
                                             chip_hours_rng[1] / chips))
+            elif hours:
+                est.hours = float(hours)
+                est.chips = ch / hours
+                est._set_interval("chips", (chip_hours_rng[0] / hours,
+                                            chip_hours_rng[1] / hours))
+                notes.append(f"chips = chip-hours / {hours:g} hours (round up to whole chips)")
     est._set_interval("chip_hours", chip_hours_rng)
 
-    # Energy and CO2 (needs a chip with a TDP)
+    # Energy and operational CO2 (needs a chip with a TDP)
+    energy_rng: tuple[float, float, float] | None = None
     if spec is not None and est.chip_hours is not None:
         if spec.tdp_w is None:
-            notes.append(f"{spec.name} has no TDP in Epoch's chip dataset: no energy or CO2")
+            idle = [flag for flag, v in (("--zone", zone), ("--gco2-per-kwh", gco2e_per_kwh),
+                                         ("--direct", None if lifecycle else True),
+                                         ("--pue", pue), ("--overhead", overhead))
+                    if v is not None]
+            if idle:
+                raise ConfigError(f"{idle[0]} has no effect: {spec.name} has no TDP in Epoch's "
+                                  "chip dataset, so there is no energy or CO2 to estimate")
+            notes.append(f"{spec.name} has no TDP in Epoch's chip dataset: no energy, "
+                         "operational CO2 or water")
         else:
             if pue is None:
                 pue_v, pue_src = default_pue(catalog=cat)
@@ -298,14 +485,20 @@ def estimate(*, chip: str | None = None, chips: float | None = None, hours: floa
                          "source": pue_src})
             e = energy_kwh(est.chip_hours, spec.tdp_w, pue=pue_v, overhead=ov_v)
             lo, hi = chip_hours_rng
-            est.energy_kwh = float(e)
+            est.energy_kwh, est.pue = float(e), float(pue_v)
             e_rng = (float(energy_kwh(lo, spec.tdp_w, pue=pue_v, overhead=ov_v)),
                      float(energy_kwh(hi, spec.tdp_w, pue=pue_v, overhead=ov_v)))
             est._set_interval("energy_kwh", e_rng)
+            energy_rng = (est.energy_kwh, *e_rng)
             if gco2e_per_kwh is not None:
                 intensity, grid_line = float(gco2e_per_kwh), f"{gco2e_per_kwh:g} gCO2e/kWh (given)"
             else:
                 gi = grid_intensity(zone, lifecycle=lifecycle, catalog=cat)
+                if not lifecycle and gi.basis != "direct":
+                    raise ConfigError(f"--direct has no effect for {gi.zone}: its source "
+                                      f"({gi.source}) gives one intensity, not direct and "
+                                      "life-cycle apart (Electricity Maps zones such as FR or "
+                                      "US-CAL-CISO have both)")
                 intensity, grid_line = gi.gco2e_per_kwh, gi.line()
             used.append({"name": "grid_intensity", "value": intensity, "unit": "gCO2e/kWh",
                          "low": None, "high": None, "source": grid_line})
@@ -313,6 +506,19 @@ def estimate(*, chip: str | None = None, chips: float | None = None, hours: floa
             est.co2_kg = float(co2_kg(est.energy_kwh, intensity))
             est._set_interval("co2_kg", (float(co2_kg(e_rng[0], intensity)),
                                          float(co2_kg(e_rng[1], intensity))))
+
+    # Footprint beyond operational CO2: embodied emissions (chip-hours), water (energy)
+    if est.chip_hours is not None and spec is not None:
+        figures, fp_used = footprint_ranges((est.chip_hours, *chip_hours_rng), energy_rng,
+                                            est.pue)
+        for q, (v, lo, hi) in figures.items():
+            setattr(est, q, v)
+            est._set_interval(q, (lo, hi))
+        used += fp_used
+        if est.co2_kg is not None:
+            est.co2_total_kg = est.co2_kg + est.embodied_co2_kg
+            est._set_interval("co2_total_kg", (est.co2_kg_ci_low + est.embodied_co2_kg_ci_low,
+                                               est.co2_kg_ci_high + est.embodied_co2_kg_ci_high))
 
     # Dollars
     if est.chip_hours is not None and spec is not None:
@@ -322,7 +528,7 @@ def estimate(*, chip: str | None = None, chips: float | None = None, hours: floa
             year_obs = None
         else:
             try:
-                cp = chip_hour_price(spec.name, price_kind, catalog=cat)
+                cp = chip_hour_price(spec.name, kind, catalog=cat)
                 price, plo, phi, basis = (cp.usd_per_chip_hour, cp.usd_per_chip_hour_ci_low,
                                           cp.usd_per_chip_hour_ci_high, cp.line())
                 year_obs = int(cp.last.year)
@@ -344,10 +550,10 @@ def estimate(*, chip: str | None = None, chips: float | None = None, hours: floa
                          "low": plo, "high": phi, "source": basis})
     if est.cost_usd is None and dollars_year is not None:
         med, q1, q3, n = usd_per_flop(dollars_year, precision=precision, utilization=u,
-                                      catalog=cat)
+                                      kind=kind, catalog=cat)
         est.cost_usd = est.training_flop * med
         est._set_interval("cost_usd", (est.training_flop * q1, est.training_flop * q3))
-        est.cost_basis = (f"median of {n} cloud on-demand prices observed in {dollars_year} per "
+        est.cost_basis = (f"median of {n} cloud {kind} prices observed in {dollars_year} per "
                           "FLOP performed (interquartile range)")
         used.append({"name": "usd_per_flop", "value": med, "unit": "USD per FLOP", "low": q1,
                      "high": q3, "source": "Epoch AI hardware_prices.csv and chip_dataset.csv, "

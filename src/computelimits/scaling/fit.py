@@ -200,6 +200,12 @@ class ScalingFit:
         rng = np.random.default_rng(self.seed)
         G = int(d.groups.max()) + 1
         p = d.X.shape[1]
+        from computelimits.resources import check_memory
+
+        # weights (n_boot × G), cross-products (n_boot × p × p, twice with the solve), fits
+        check_memory(8.0 * self.n_boot * (G + 3 * p * p + 3 * p),
+                     f"{self.n_boot:,} cluster-bootstrap resamples of {G} clusters",
+                     how_to_shrink="use fewer resamples (--n-boot)", force_hint=False)
         # per-cluster cross-products S_g = X_gᵀX_g and t_g = X_gᵀy_g
         outer = d.X[:, :, None] * d.X[:, None, :]
         S = np.zeros((G, p, p))

@@ -57,6 +57,11 @@ def bootstrap_slopes(t: np.ndarray, y: np.ndarray, n_boot: int,
     n = t.shape[-1]
     if n_boot <= 0:
         return np.empty((*t.shape[:-1], 0))
+    from computelimits.resources import check_memory
+
+    # the index array and the two resampled arrays, 8 bytes a cell
+    check_memory(24.0 * n_boot * t.size, f"{n_boot:,} bootstrap resamples of {n} points",
+                 how_to_shrink="use fewer bootstrap resamples (--n-boot)", force_hint=False)
     # centring first keeps the sums well conditioned (t is around 2000)
     t = t - t.mean(axis=-1, keepdims=True)
     y = y - y.mean(axis=-1, keepdims=True)
