@@ -92,8 +92,9 @@ def cli_invoke(*args: str, env: dict[str, str] | None = None) -> CliResult:
     from computelimits.cli import _shared
 
     saved = _shared.console, _shared.err_console
-    _shared.console = Console(width=int(CLI_COLUMNS))
-    _shared.err_console = Console(stderr=True, width=int(CLI_COLUMNS))
+    _shared.console = Console(width=int(CLI_COLUMNS), markup=_shared.console._markup)
+    _shared.err_console = Console(stderr=True, width=int(CLI_COLUMNS),
+                                  markup=_shared.err_console._markup)
     try:
         res = CliRunner().invoke(cli.app, list(args), catch_exceptions=False,
                                  env={"COLUMNS": CLI_COLUMNS, **(env or {})},

@@ -28,8 +28,8 @@ from typing import Any, TypeVar
 
 from computelimits.errors import ConfigError
 
-__all__ = ["SCHEDULER_TIMEOUT_S", "WORKER_START_S", "available_cores", "in_process",
-           "run_tasks", "worker_count"]
+__all__ = ["SCHEDULER_TIMEOUT_S", "WORKER_START_S", "available_cores",
+           "check_scheduler_address", "in_process", "run_tasks", "worker_count"]
 
 T = TypeVar("T")
 
@@ -70,6 +70,15 @@ def in_process(n_tasks: int, workers: int, cost_s: float | None) -> bool:
 SCHEDULER_TIMEOUT_S = 10
 
 _SCHEDULER_ADDRESS = re.compile(r"(tcp|tls|inproc|ucx|ws|wss)://[^\s/]+:\d{1,5}/?")
+
+
+def check_scheduler_address(scheduler: str) -> str:
+    """``scheduler`` if it reads as a Dask scheduler address (PROTOCOL://HOST:PORT); else a
+    ConfigError before anything connects or starts."""
+    if not _SCHEDULER_ADDRESS.fullmatch(scheduler):
+        raise ConfigError(f"--scheduler {scheduler!r} is not a scheduler address: expected "
+                          "PROTOCOL://HOST:PORT, e.g. tcp://127.0.0.1:8786")
+    return scheduler
 
 
 def worker_count(workers: int | None) -> int:
@@ -173,9 +182,7 @@ def _run_dask(fn: Callable[..., T], tasks: Sequence[tuple[Any, ...]], scheduler:
         from distributed import as_completed as dask_completed
     except ImportError as exc:  # pragma: no cover - a declared dependency
         raise ConfigError("--scheduler needs the 'distributed' package") from exc
-    if not _SCHEDULER_ADDRESS.fullmatch(scheduler):
-        raise ConfigError(f"--scheduler {scheduler!r} is not a scheduler address: expected "
-                          "PROTOCOL://HOST:PORT, e.g. tcp://127.0.0.1:8786")
+    check_scheduler_address(scheduler)
     try:
         client = Client(scheduler, timeout=f"{SCHEDULER_TIMEOUT_S}s")
     except (OSError, ValueError, TypeError) as exc:

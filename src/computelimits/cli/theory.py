@@ -1,7 +1,6 @@
 """``computelimits simulate``: the theory experiment."""
 
 import json
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -106,13 +105,13 @@ def simulate(
         changes["n_grid"] = grid
     cfg = base.replace(**changes)
     from computelimits.outfolder import OutputFolder
-    from computelimits.theory.experiment import estimated_seconds
+    from computelimits.theory.experiment import estimated_seconds, preflight
 
+    n_workers = preflight(cfg, workers=workers, scheduler=scheduler, force=force)
     folder = OutputFolder(out, force=force).check()  # refuse a bad --out before the work
-    minutes = estimated_seconds(cfg) / 60 / max(1, min(workers or os.cpu_count() or 1,
-                                                       cfg.reps))
+    minutes = estimated_seconds(cfg) / 60 / max(1, min(n_workers, cfg.reps))
     if minutes > 3 and not scheduler:
-        ui.err_console.print(f"notice: this run will take about {minutes:.0f} minutes "
+        ui.err_console.print(f"notice: this run will take about {minutes:,.0f} minutes "
                              "(estimate from its sizes)", style="yellow", highlight=False)
     with Progress(
         TextColumn("[bold]replications"), BarColumn(), MofNCompleteColumn(),

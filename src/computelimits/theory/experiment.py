@@ -25,7 +25,7 @@ import pandas as pd
 from computelimits import __version__
 from computelimits._io import atomic_path, atomic_write_text
 from computelimits.errors import ConfigError, InputError
-from computelimits.parallel import in_process, run_tasks, worker_count
+from computelimits.parallel import check_scheduler_address, in_process, run_tasks, worker_count
 from computelimits.resources import check_memory
 from computelimits.results import Summary
 from computelimits.theory import cache as result_cache
@@ -39,7 +39,7 @@ from computelimits.theory.summary import summarize
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["TheoryResult", "estimated_seconds", "simulate"]
+__all__ = ["TheoryResult", "estimated_seconds", "preflight", "simulate"]
 
 NOTES = (
     "performance = -log10(nMSE), nMSE = ||b - beta||^2 / ||beta||^2 (exact for x ~ N(0, I)); "
@@ -250,6 +250,26 @@ def estimated_seconds(cfg: TheoryConfig) -> float:
     return cfg.reps * per_rep
 
 
+def preflight(cfg: TheoryConfig, *, workers: int | None = None,
+              scheduler: str | None = None, force: bool = False) -> int:
+    """The checks a run passes before anything is allocated or started: the workers (at
+    least 1, capped at the cores), the scheduler address, and the estimated memory
+    (:func:`computelimits.theory.memory.run_bytes`) against what is free (unless
+    ``force``). Returns the worker processes the run will use (0 on a scheduler, 1 when it
+    runs in this process)."""
+    if scheduler:
+        check_scheduler_address(scheduler)
+        n_workers = 0
+    else:
+        n_workers = worker_count(workers)
+        if in_process(cfg.reps, n_workers, estimated_seconds(cfg)):
+            n_workers = 1
+    check_memory(run_bytes(cfg, max(n_workers, 1)), "this theory run", force=force,
+                 how_to_shrink="use fewer features (--p), smaller samples (--n-max), fewer "
+                               "replications (--reps) or fewer workers")
+    return n_workers
+
+
 def simulate(config: TheoryConfig | None = None, *, workers: int | None = None,
              scheduler: str | None = None,
              progress: Callable[[int, int], None] | None = None,
@@ -276,8 +296,7 @@ def simulate(config: TheoryConfig | None = None, *, workers: int | None = None,
             :class:`~computelimits.errors.ResourceError` before anything is allocated.
     """
     cfg = config or TheoryConfig()
-    if workers is not None and workers < 1 and not scheduler:
-        raise ConfigError(f"workers must be at least 1, got {workers}")
+    n_workers = preflight(cfg, workers=workers, scheduler=scheduler, force=force)
     if cache:
         hit = result_cache.load(cfg)
         if hit is not None:
@@ -287,15 +306,6 @@ def simulate(config: TheoryConfig | None = None, *, workers: int | None = None,
             return TheoryResult(cfg, runs, meta["elapsed_s"], meta["workers"],
                                 meta["scheduler"], from_cache=True)
     cost = estimated_seconds(cfg)
-    if scheduler:
-        n_workers = 0
-    else:
-        n_workers = worker_count(workers)
-        if in_process(cfg.reps, n_workers, cost):
-            n_workers = 1
-    check_memory(run_bytes(cfg, max(n_workers, 1)), "this theory run", force=force,
-                 how_to_shrink="use fewer features (--p), smaller samples (--n-max), fewer "
-                               "replications (--reps) or fewer workers")
     seeds = np.random.SeedSequence(cfg.seed).spawn(cfg.reps)
     tasks = [(cfg, r, seeds[r]) for r in range(cfg.reps)]
     done = 0

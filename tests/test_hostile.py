@@ -1,0 +1,171 @@
+"""Hostile input, verb by verb: every case ends as the package promises — one line naming the
+option, file, row or column and exit code 2, never a traceback, never exit 0 with a wrong or
+meaningless number. One parametrized table per verb; in-process (typer's runner)."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import assert_one_line_error
+
+H100 = ["--chip", "H100 SXM5 80GB", "--chips", "8", "--hours", "10"]
+
+SIMULATE = [
+    (["--p", "1e400"], "'--p': '1e400' is not an integer"),
+    (["--p", "100000"], "needs about"),
+    (["--p", "30000"], "needs about"),
+    (["--n", "10,100000000", "--p", "100", "--k", "5", "--materialize"], "needs about"),
+    (["--reps", "1000000000"], "'--reps'"),
+    (["--folds", "0"], "'--folds': 0 is out of range"),
+    (["--seed", "-1"], "'--seed': -1 is out of range"),
+    (["--n", "10.7,20.9"], "'10.7' is not a whole number"),
+    (["--n", "1e400"], "is not a whole number"),
+    (["--snr", "nan"], "'--snr': nan is not a finite number"),
+    (["--snr", "inf"], "'--snr': inf is not a finite number"),
+    (["--workers", "-3"], "'--workers': -3 is out of range"),
+    (["--per-decade", "0"], "'--per-decade': 0 is out of range"),
+    (["--patience", "-1"], "'--patience': -1 is out of range"),
+    (["--penalty", "bogus"], "penalty"),
+    (["--scheduler", "garbage"], "is not a scheduler address"),
+    (["--quick", "--bogus"], "No such option: --bogus"),
+]
+
+ESTIMATE = [
+    (["--flop", "-1"], "--flop must be a positive number"),
+    (["--flop", "nan"], "--flop must be a positive number"),
+    (["--flop", "inf"], "--flop must be a positive number"),
+    (["--flop", "0"], "--flop must be a positive number"),
+    (["--flop", "1e24", "--zone", "FR"], "--zone has no effect without --chip"),
+    (["--flop", "1e24", "--pue", "1.2"], "--pue has no effect without --chip"),
+    (["--flop", "1e24", "--usd-per-chip-hour", "2"], "has no effect"),
+    ([*H100, "--utilization", "1.5"], "--utilization must lie in (0, 1]"),
+    ([*H100, "--utilization", "-0.3"], "--utilization must lie in (0, 1]"),
+    ([*H100, "--usd-per-chip-hour", "-1"], "--usd-per-chip-hour must be"),
+    ([*H100, "--pue", "nan"], "--pue must be a number"),
+    (["--chip", "H100 SXM5 80GB", "--chips", "-8", "--hours", "10"], "--chips must be"),
+    (["--chip", "[/x]", "--chips", "8", "--hours", "10"], "unknown chip '[/x]'"),
+    (["--chip", "[bold red]HIDDEN[/]", "--chips", "8", "--hours", "1"],
+     "unknown chip '[bold red]HIDDEN[/]'"),
+    ([*H100, "--zone", "NOWHERE"], "NOWHERE"),
+    (["--params", "7e9"], "--tokens"),
+]
+
+CROSSCHECK = [
+    (["--utilization", "0"], "must be in (0, 1]"),
+    (["--utilization", "-1"], "must be in (0, 1]"),
+    (["--utilization", "nan"], "must be in (0, 1]"),
+    (["--utilization", "2"], "must be in (0, 1]"),
+    (["--price-kind", "bogus"], "must be one of on-demand, 1y, 3y"),
+    (["--method", "bogus"], "bogus"),
+]
+
+FIT = [
+    (["--benchmark", "nosuch"], "unknown benchmark 'nosuch'"),
+    (["--benchmark", "mmlu", "--form", "bogus"], "'bogus' is not one of"),
+    (["--benchmark", "mmlu", "--n-boot", "0"], "'--n-boot': 0 is out of range"),
+    (["--benchmark", "mmlu", "--n-boot", "-5"], "'--n-boot': -5 is out of range"),
+    (["--benchmark", "mmlu", "--n-boot", "1000000000"], "'--n-boot'"),
+    (["--benchmark", "mmlu", "--seed", "-1"], "'--seed': -1 is out of range"),
+    (["--benchmark", "mmlu", "--cov", "bogus"], "'bogus' is not one of"),
+    (["--benchmark", "mmlu", "--cluster", "bogus"], "'bogus' is not one of"),
+    (["--benchmark", "mmlu", "--scale", "bogus"], "'bogus' is not one of"),
+    (["--data", "/nonexistent/file.csv"], "/nonexistent/file.csv"),
+]
+
+EXTRAPOLATE = [
+    (["--benchmark", "hellaswag", "--target-error", "0.1", "--n-boot", "0"], "'--n-boot'"),
+    (["--benchmark", "hellaswag", "--target-error", "0.1", "--budget", "nan"],
+     "'--budget': nan is not a finite number"),
+    (["--benchmark", "hellaswag", "--target-error", "0.1", "--budget", "-5"],
+     "'--budget': -5 is out of range"),
+    (["--benchmark", "hellaswag", "--target-error", "0"], "'--target-error': 0 is out"),
+    (["--benchmark", "hellaswag", "--target-error", "1.5"], "'--target-error': 1.5 is out"),
+    (["--benchmark", "hellaswag", "--date", "02-01-2022"], "is not a date written YYYY-MM-DD"),
+    (["--benchmark", "hellaswag", "--date", "13-01-2022"], "is not a date written YYYY-MM-DD"),
+    (["--benchmark", "hellaswag", "--date", "2022-02-30"], "is not a calendar date"),
+    (["--benchmark", "hellaswag", "--compute", "-1e24"], "'--compute': -1e+24 is out"),
+    (["--benchmark", "hellaswag", "--target-error", "0.1", "--model", "bogus"],
+     "'bogus' is not one of: time, compute-only"),
+]
+
+TRENDS = [
+    (["--start", "-5"], "'--start': -5 is out of range"),
+    (["--start", "2020", "--end", "2010"], "--start (2020) must be before --end (2010)"),
+    (["--n-boot", "0"], "'--n-boot': 0 is out of range"),
+    (["--subset", "bogus"], "'bogus' is not one of"),
+]
+
+BACKTEST = [
+    (["--benchmark", "nosuch", "--cutoff", "2022-01-01"], "unknown benchmark 'nosuch'"),
+    (["--benchmark", "nosuch"], "unknown benchmark 'nosuch'"),
+    (["--benchmark", "mmlu", "--form", "bogus", "--cutoff", "2022-01-01"],
+     "'bogus' is not one of"),
+    (["--benchmark", "mmlu", "--n-boot", "0", "--cutoff", "2022-01-01"], "'--n-boot'"),
+    (["--benchmark", "mmlu", "--cutoff", "02-01-2022"], "is not a date written YYYY-MM-DD"),
+    (["--benchmark", "mmlu", "--cutoff", "13-01-2022"], "is not a date written YYYY-MM-DD"),
+]
+
+DATA = [
+    (["info", "[bold]x"], "unknown data source '[bold]x'"),
+    (["info", "nosuch"], "unknown data source 'nosuch'"),
+    (["results", "--benchmark", "nosuch", "--out", "x.csv"], "unknown benchmark 'nosuch'"),
+    (["check", "/nonexistent.csv"], "/nonexistent.csv"),
+    (["check", "/"], "/"),
+]
+
+REPRODUCE = [
+    (["--seed", "-1"], "'--seed': -1 is out of range"),
+    (["--workers", "0"], "'--workers': 0 is out of range"),
+]
+
+TABLES = {"simulate": SIMULATE, "estimate": ESTIMATE, "crosscheck": CROSSCHECK, "fit": FIT,
+          "extrapolate": EXTRAPOLATE, "trends": TRENDS, "backtest": BACKTEST, "data": DATA,
+          "reproduce": REPRODUCE}
+CASES = [pytest.param(verb, args, message, id=f"{verb}:{' '.join(args)}"[:80])
+         for verb, table in TABLES.items() for args, message in table]
+
+
+@pytest.mark.parametrize(("verb", "args", "message"), CASES)
+def test_hostile_input_is_one_line_and_exit_2(mirror, invoke, tmp_path, monkeypatch, verb,
+                                              args, message):
+    monkeypatch.chdir(tmp_path)
+    res = invoke(verb, *args)
+    line = assert_one_line_error(res, message)
+    assert line.startswith("error: ")
+    assert res.stdout.strip() == ""  # no table with the error in a cell
+    assert list(tmp_path.iterdir()) == []  # nothing half-written
+
+
+def test_an_unexpected_error_is_one_line_with_the_traceback_file(mirror, invoke, monkeypatch):
+    from computelimits.cli import _shared
+
+    def boom(strict):
+        raise RuntimeError("a bug [bold]here[/]")
+
+    monkeypatch.setattr(_shared, "catalog_for", boom)
+    monkeypatch.delenv("COMPUTELIMITS_DEBUG", raising=False)
+    res = invoke("fit", "--benchmark", "mmlu")
+    assert res.returncode == 1
+    lines = [ln for ln in res.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "Traceback" not in res.stderr
+    assert "unexpected RuntimeError: a bug [bold]here[/]" in lines[0]
+    path = lines[0].split("traceback is in ")[1].split(" ")[0]
+    text = open(path, encoding="utf-8").read()
+    assert "Traceback" in text and "RuntimeError" in text
+
+
+def test_an_os_error_is_one_line(mirror, invoke, monkeypatch):
+    from computelimits.cli import _shared
+
+    def denied(strict):
+        raise PermissionError(13, "Permission denied", "/some/file.csv")
+
+    monkeypatch.setattr(_shared, "catalog_for", denied)
+    assert_one_line_error(invoke("fit", "--benchmark", "mmlu"),
+                          "/some/file.csv: permission denied")
+
+
+def test_markup_in_values_is_printed_as_written(mirror, invoke, tmp_path):
+    out = invoke("data", "info", "epoch-hardware")
+    assert out.returncode == 0
+    assert "epoch-hardware" in out.stdout
