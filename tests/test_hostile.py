@@ -4,6 +4,8 @@ meaningless number. One parametrized table per verb; in-process (typer's runner)
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from conftest import assert_one_line_error
@@ -150,7 +152,7 @@ def test_an_unexpected_error_is_one_line_with_the_traceback_file(mirror, invoke,
     assert len(lines) == 1 and "Traceback" not in res.stderr
     assert "unexpected RuntimeError: a bug [bold]here[/]" in lines[0]
     path = lines[0].split("traceback is in ")[1].split(" ")[0]
-    text = open(path, encoding="utf-8").read()
+    text = Path(path).read_text(encoding="utf-8")
     assert "Traceback" in text and "RuntimeError" in text
 
 
@@ -169,3 +171,59 @@ def test_markup_in_values_is_printed_as_written(mirror, invoke, tmp_path):
     out = invoke("data", "info", "epoch-hardware")
     assert out.returncode == 0
     assert "epoch-hardware" in out.stdout
+
+
+OUTPUTS = [
+    (["trends", "--out", "afile"], "afile: is a file, not a folder"),
+    (["trends", "--out", "afile/sub"], "afile: is a file, not a folder"),
+    (["crosscheck", "--out", "afile/x.csv"], "afile: is a file, not a folder"),
+    (["crosscheck", "--out", "adir"], "adir: is a folder, where a file is to be written"),
+    (["data", "results", "--benchmark", "mmlu", "--out", "adir"], "is a folder"),
+    (["data", "results", "--benchmark", "mmlu", "--out", "afile/x.csv"], "is a file"),
+    (["data", "check", "data.csv", "--out", "adir"], "is a folder"),
+    (["backtest", "--benchmark", "hellaswag", "--cutoff", "2022-01-01", "--out", "adir"],
+     "is a folder"),
+    (["simulate", "--quick", "--out", "afile"], "afile: is a file; --out names a folder"),
+    (["simulate", "--quick", "--out", "afile/sub"], "afile: is a file, not a folder"),
+    (["simulate", "--quick", "--out", "userdir"], "holds files computelimits did not write"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), OUTPUTS,
+                         ids=[" ".join(a)[:60] for a, _ in OUTPUTS])
+def test_bad_output_paths_fail_before_any_work_and_touch_nothing(mirror, invoke, tmp_path,
+                                                                 monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "afile").write_text("a user's file")
+    (tmp_path / "adir").mkdir()
+    (tmp_path / "userdir").mkdir()
+    (tmp_path / "userdir" / "thesis.tex").write_text("years of work")
+    (tmp_path / "data.csv").write_text("model,benchmark,metric,value\nm,mmlu,accuracy,0.5\n")
+    before = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*"))
+    res = invoke(*args)
+    assert_one_line_error(res, message)
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == before
+    assert (tmp_path / "afile").read_text() == "a user's file"
+    assert (tmp_path / "userdir" / "thesis.tex").read_text() == "years of work"
+
+
+@pytest.mark.skipif(__import__("os").geteuid() == 0, reason="root writes anywhere")
+def test_a_read_only_output_folder_fails_before_any_work(mirror, invoke, tmp_path):
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o500)
+    try:
+        assert_one_line_error(invoke("crosscheck", "--out", str(ro / "x.csv")),
+                              "permission denied")
+    finally:
+        ro.chmod(0o700)
+
+
+def test_a_cache_folder_that_is_a_file_does_not_stop_a_verb(mirror, invoke, tmp_path,
+                                                           monkeypatch):
+    blocker = tmp_path / "cache"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("COMPUTELIMITS_CACHE", str(blocker))
+    res = invoke("fit", "--benchmark", "hellaswag", "--n-boot", "200")
+    assert res.returncode == 0, res.stderr
+    assert blocker.read_text() == "not a folder"

@@ -22,6 +22,7 @@ __all__ = [
     "atomic_write_bytes",
     "atomic_write_text",
     "attribution_path",
+    "check_writable",
     "ensure_folder",
     "output_problem",
     "sidecar_path",
@@ -51,6 +52,27 @@ def ensure_folder(folder: str | os.PathLike[str]) -> Path:
         raise OutputError(f"cannot create this folder: {output_problem(exc)}",
                           path=str(folder)) from None
     return folder
+
+
+def check_writable(target: str | os.PathLike[str], *, folder: bool = False) -> Path:
+    """Raise :class:`OutputError` now if ``target`` (a file, or with ``folder`` a folder)
+    could not be written later: a folder (or a file) in its place, an ancestor that is a
+    file, or a first existing ancestor this process may not write into. Verbs call it
+    before their work so that a bad ``--out`` costs no computation. Creates nothing."""
+    path = Path(target)
+    if folder and path.exists() and not path.is_dir():
+        raise OutputError("is a file, not a folder", path=str(path))
+    if not folder and path.is_dir():
+        raise OutputError("is a folder, where a file is to be written", path=str(path))
+    ancestor = path if folder and path.is_dir() else path.parent
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise OutputError("is a file, not a folder", path=str(ancestor))
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise OutputError("cannot write here: permission denied or a read-only file system",
+                          path=str(ancestor))
+    return path
 
 
 @contextlib.contextmanager

@@ -410,3 +410,37 @@ ConventionOpt = Annotated[str, typer.Option(
                                 "'paper' (the Computer Progress seeder's count × table rate).")]
 BootOpt = Annotated[int, num_option(help="Bootstrap resamples.", **BOOT_RANGE)]
 SeedOpt = Annotated[int, num_option(help="Bootstrap seed.", **SEED_RANGE)]
+
+
+def _writable_file(value: Path | None) -> Path | None:
+    """``--out FILE`` checked when parsed: a bad path fails before any work."""
+    if value is not None:
+        from computelimits._io import check_writable
+
+        try:
+            check_writable(value)
+        except ComputeLimitsError as exc:
+            raise typer.BadParameter(str(exc)) from None
+    return value
+
+
+def _writable_folder(value: Path | None) -> Path | None:
+    """``--out FOLDER`` checked when parsed (see :func:`_writable_file`)."""
+    if value is not None:
+        from computelimits._io import check_writable
+
+        try:
+            check_writable(value, folder=True)
+        except ComputeLimitsError as exc:
+            raise typer.BadParameter(str(exc)) from None
+    return value
+
+
+def out_file_option(help: str, **kwargs: Any) -> Any:
+    """``--out/-o`` naming a file to write, checked at parse time."""
+    return typer.Option("--out", "-o", help=help, callback=_writable_file, **kwargs)
+
+
+def out_folder_option(help: str, **kwargs: Any) -> Any:
+    """``--out/-o`` naming a folder to write into, checked at parse time."""
+    return typer.Option("--out", "-o", help=help, callback=_writable_folder, **kwargs)

@@ -157,8 +157,8 @@ def crosscheck(
         "--method", help="Cost method(s) to compare with Epoch's reported cost: both, cloud "
                          "(chip-hours × cloud price) or amortized (Epoch's amortized hardware "
                          "+ energy).")] = "both",
-    out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="Write the per-model comparisons to this CSV (a 'check' column "
+    out: Annotated[Path | None, ui.out_file_option(
+        help="Write the per-model comparisons to this CSV (a 'check' column "
                             "says compute, cost, cost_amortized or power).")] = None,
     as_json: JsonOpt = False,
     strict: StrictOpt = False,

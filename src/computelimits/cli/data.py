@@ -107,7 +107,7 @@ def data_fetch(
 def data_results(
     benchmark: Annotated[str, typer.Option(help="Benchmark id, e.g. imagenet, mmlu, "
                                                 "wmt2014-en-de, conll2003.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="CSV file to write.")],
+    out: Annotated[Path, ui.out_file_option(help="CSV file to write.")],
     with_compute: Annotated[bool, typer.Option(
         "--with-compute", help="Join each result with the training compute of its model.")
     ] = False,
@@ -152,8 +152,8 @@ def data_check(
         help="Benchmark id of a computer-progress file (e.g. imagenet, coco, squad1.1).")
     ] = None,
     convention: ui.ConventionOpt = "per-chip",
-    out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="Write the validated results (with compute) as CSV.")] = None,
+    out: Annotated[Path | None, ui.out_file_option(
+        help="Write the validated results (with compute) as CSV.")] = None,
     as_json: JsonOpt = False,
     strict: StrictOpt = False,
 ) -> None:

@@ -347,8 +347,8 @@ def _print_outlook(o, as_json: bool) -> None:
 
 
 def trends(
-    out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="Folder for trends.csv, shares.csv and figure.png/.svg.")] = None,
+    out: Annotated[Path | None, ui.out_folder_option(
+        help="Folder for trends.csv, shares.csv and figure.png/.svg.")] = None,
     start: Annotated[int, ui.num_option(kind=int, low=1950, high=2100,
                                         help="First year of the common period.")] = 2012,
     end: Annotated[int, ui.num_option(kind=int, low=1950, high=2100,
@@ -369,7 +369,7 @@ def trends(
     """
     from rich.table import Table
 
-    from computelimits._io import write_csv
+    from computelimits._io import ensure_folder, write_csv
     from computelimits.data.credits import attribution
     from computelimits.errors import ConfigError
     from computelimits.scaling.compute_vs_hardware import trend_report
@@ -383,7 +383,7 @@ def trends(
         from computelimits.report.figures import save
         from computelimits.report.trend_figures import plot_trends
 
-        out.mkdir(parents=True, exist_ok=True)
+        ensure_folder(out)
         write_csv(table, out / "trends.csv")
         write_csv(share, out / "shares.csv")
         save(plot_trends(report), out, "figure")
@@ -429,8 +429,8 @@ def backtest(
     n_boot: Annotated[int, ui.num_option(
         help="Cluster-bootstrap resamples.", **ui.BOOT_RANGE)] = 2000,
     seed: ui.SeedOpt = 0,
-    out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="Write the calibration table (and per-result rows) as CSV.")] = None,
+    out: Annotated[Path | None, ui.out_file_option(
+        help="Write the calibration table (and per-result rows) as CSV.")] = None,
     as_json: JsonOpt = False,
     strict: StrictOpt = False,
 ) -> None:

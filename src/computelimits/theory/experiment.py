@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from computelimits import __version__
-from computelimits._io import atomic_path, atomic_write_text
+from computelimits._io import atomic_path, atomic_write_text, ensure_folder
 from computelimits.errors import ConfigError, InputError
 from computelimits.parallel import check_scheduler_address, in_process, run_tasks, worker_count
 from computelimits.resources import check_memory
@@ -150,7 +150,7 @@ class TheoryResult:
     def save(self, out_dir: str | Path) -> dict[str, Path]:
         """Write runs.csv, summary.csv, config.json, figure.png and figure.svg atomically."""
         out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
+        ensure_folder(out)
         paths = {}
         with atomic_path(out / "runs.csv") as tmp:
             self.runs.to_csv(tmp, index=False)
