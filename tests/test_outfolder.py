@@ -133,3 +133,41 @@ def test_concurrent_runs_do_not_mix(tmp_path):
     contents = {(out / f"f{i}.txt").read_text() for i in range(50)}
     assert len(contents) == 1  # one run's result, whole
     assert _hidden(tmp_path) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signal_name", ["SIGINT", "SIGKILL"])
+def test_an_interrupted_simulate_keeps_the_earlier_result(tmp_path, signal_name):
+    """The real command, stopped in the middle: the earlier result is intact; the next run
+    leaves no hidden staging folder behind."""
+    import signal
+    import time
+
+    from conftest import CLI_EXE
+
+    out = tmp_path / "theory"
+    env = {**os.environ, "COMPUTELIMITS_CACHE": str(tmp_path / "cache")}
+    first = subprocess.run([*CLI_EXE, "simulate", "--quick", "--reps", "2", "--workers", "1",
+                            "--out", str(out)], env=env, capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    before = (out / "runs.csv").read_bytes()
+    # a shell's background job ignores SIGINT, and children inherit that: restore it
+    slow = subprocess.Popen([*CLI_EXE, "simulate", "--p", "400", "--reps", "400",
+                             "--workers", "1", "--no-cache", "--out", str(out)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not any(
+            p.name.startswith(".theory.staging-") for p in tmp_path.iterdir()):
+        time.sleep(0.1)
+    time.sleep(1.0)
+    slow.send_signal(getattr(signal, signal_name))
+    _, err = slow.communicate(timeout=60)
+    if signal_name == "SIGINT":
+        assert slow.returncode == 130 and "interrupted" in err and "Traceback" not in err
+        assert not any(p.name.startswith(".theory.") for p in tmp_path.iterdir())
+    assert (out / "runs.csv").read_bytes() == before
+    again = subprocess.run([*CLI_EXE, "simulate", "--quick", "--reps", "2", "--workers", "1",
+                            "--out", str(out)], env=env, capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+    assert not any(p.name.startswith(".theory.") for p in tmp_path.iterdir())

@@ -282,8 +282,14 @@ def test_study_tables_on_the_mirror(mirror):
     _is_summary(fits.summary(), "Polynomial fits", "slope")
     ext = study.extrapolations(fits, n_boot=100, seed=0, catalog=cat)
     assert list(ext["benchmark"]) == list(fits.datasets)
-    ok = ext[ext["identified"].astype(bool)]
+    ok = ext[ext["identified"].astype(bool) & ext["log10_flop"].notna()]
     assert (ok["log10_flop_pred_ci_low"] <= ok["log10_flop_ci_low"]).all()
+    # an interval wider than the outlooks' limit sizes nothing: no central figure or cost
+    from computelimits.scaling.outlooks import MAX_INTERVAL_OOM
+
+    wide = ext[(ext["log10_flop_ci_high"] - ext["log10_flop_ci_low"]) > MAX_INTERVAL_OOM]
+    assert wide["log10_flop"].isna().all() and wide["usd"].isna().all()
+    assert wide["note"].str.contains("cannot size").all()
     assert not [c for c in ext.columns if c.endswith(("_conf_low", "_pred_low"))]
     # the shared fit is the one extrapolate would have fitted itself
     bench = ok["benchmark"].iloc[0]

@@ -27,6 +27,10 @@ def reproduce(
     ] = False,
     open_report: Annotated[bool, typer.Option(
         "--open", help="Open the report in the browser when done.")] = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Write into an --out folder that holds other files (removing "
+        "nothing), and run a theory experiment whose estimated memory exceeds what is free."
+    )] = False,
     no_cache: Annotated[bool, typer.Option(
         "--no-cache", help="Rerun the theory experiment even if an identical earlier run is "
         "in the cache.")] = False,
@@ -58,11 +62,13 @@ def reproduce(
 
         result = run(out, quick=quick, seed=seed, allow_partial=allow_partial,
                      workers=workers, progress=say, catalog=ui.catalog_for(strict),
-                     cache=not no_cache)
+                     cache=not no_cache, force=force)
         progress.update(task, completed=len(STAGES), description="done")
     s = result.summary
     print_ = ui.console.print
     print_(f"report: {result.out / 'index.html'}  ({result.seconds:.0f} s)", highlight=False)
+    for line in s.get("findings", {}).get("headline", []):
+        print_(f"found: {line}", highlight=False)
     for c in s.get("theory_crossovers", []):
         if c.get("overtakes_expert_at_n"):
             print_(f"theory: {c['model']} overtakes Expert at n = "

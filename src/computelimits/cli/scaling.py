@@ -243,6 +243,19 @@ def _print_extrapolation(x) -> None:
             say(f"note: {n_}", style="yellow", highlight=False, markup=False)
         ui.print_sources(x.sources)
         return
+    from computelimits.scaling.outlooks import MAX_INTERVAL_OOM
+
+    width = x.log10_compute_ci_high - x.log10_compute_ci_low
+    if not width <= MAX_INTERVAL_OOM:
+        say(ui.bold(x.benchmark, f": error {x.target_error:g} needs {e10(x.log10_compute_ci_low)}"
+                    f"–{e10(x.log10_compute_ci_high)} FLOP of {x.compute_kind} compute (95% "
+                    f"confidence): {width:.1f} orders of magnitude wide, more than "
+                    f"{MAX_INTERVAL_OOM:g}, so the data cannot size this run — no central "
+                    "figure, dollar or CO2 figure"), highlight=False)
+        for n_ in [*x.selection_lines, *x.notes]:
+            say(f"note: {n_}", style="yellow", highlight=False, markup=False)
+        ui.print_sources(x.sources)
+        return
     where = (f"extrapolation {x.orders_beyond_data:.1f} orders of magnitude beyond the largest "
              "observed compute" if x.is_extrapolation else "within the observed compute range")
     say(ui.bold(x.benchmark, f": error {x.target_error:g} (best observed "

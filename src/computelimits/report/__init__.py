@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from computelimits.report.build import STAGES, ReportResult, reproduce
     from computelimits.report.figures import benchmark_figure, plain_log_labels, save
+    from computelimits.report.findings import Findings, findings
+    from computelimits.report.interactive import benchmark_explorer
     from computelimits.report.render import fmt, render, table_html
 
 _EXPORTS = {
@@ -28,14 +30,20 @@ _EXPORTS = {
     "benchmark_figure": "computelimits.report.figures",
     "plain_log_labels": "computelimits.report.figures",
     "save": "computelimits.report.figures",
+    "findings": "computelimits.report.findings",
+    "Findings": "computelimits.report.findings",
+    "benchmark_explorer": "computelimits.report.interactive",
     # ---- trend figures: names of computelimits.report.trend_figures are added here by its
     # author, e.g. "plot_trends": "computelimits.report.trend_figures",
 }
 
 __all__ = [
     "STAGES",
+    "Findings",
     "ReportResult",
+    "benchmark_explorer",
     "benchmark_figure",
+    "findings",
     "fmt",
     "plain_log_labels",
     "render",

@@ -13,9 +13,8 @@ environment's), checked before anything runs; the computations of the empirical 
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
+import base64
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -55,10 +54,33 @@ class _Tables:
         self.folder.mkdir(parents=True, exist_ok=True)
         csv = self.folder / f"{name}.csv"
         df.to_csv(csv, index=False)
-        (self.folder / f"{name}.json").write_text(
-            df.to_json(orient="records", indent=1, date_format="iso"), encoding="utf-8")
+        (self.folder / f"{name}.json").write_text(table_json(df), encoding="utf-8")
         self.paths[name] = csv
         return df
+
+
+def table_json(df: pd.DataFrame) -> str:
+    """A table as strict JSON records (:mod:`computelimits._json`): a missing number is
+    null; an unbounded one is null with ``"<column>_unbounded": "+inf"`` (or ``"-inf"``)
+    beside it, so the JSON says what the CSV's ``inf`` said."""
+    from computelimits._json import dumps
+
+    return dumps(flag_unbounded(df.to_dict(orient="records")), indent=1)
+
+
+def flag_unbounded(x: Any) -> Any:
+    """``x`` with ``"<key>_unbounded": "+inf"`` / ``"-inf"`` beside every infinite number
+    of a dict (recursively), for strict JSON, which writes the number itself as null."""
+    if isinstance(x, dict):
+        out = {}
+        for key, v in x.items():
+            out[key] = flag_unbounded(v)
+            if isinstance(v, float) and math.isinf(v):
+                out[f"{key}_unbounded"] = "+inf" if v > 0 else "-inf"
+        return out
+    if isinstance(x, list | tuple):
+        return [flag_unbounded(v) for v in x]
+    return x
 
 
 def _crossovers(summary: pd.DataFrame) -> pd.DataFrame:
@@ -85,7 +107,8 @@ def _crossovers(summary: pd.DataFrame) -> pd.DataFrame:
 def reproduce(out: str | Path, *, quick: bool = False, seed: int = 0,
               allow_partial: bool = False, workers: int | None = None,
               progress: Callable[[str, str], None] | None = None,
-              catalog: Catalog | None = None, cache: bool = True) -> ReportResult:
+              catalog: Catalog | None = None, cache: bool = True,
+              force: bool = False) -> ReportResult:
     """Rerun the study into ``out`` (see the module docstring).
 
     ``quick``: the small theory grid and 1,000 bootstrap draws (instead of the paper-sized
@@ -97,8 +120,16 @@ def reproduce(out: str | Path, *, quick: bool = False, seed: int = 0,
     files are missing, it raises :class:`ComputeLimitsError` listing them before the theory
     experiment starts and after writing nothing — unless ``allow_partial``, which writes a
     report of the theory part only.
+
+    ``out`` is replaced whole only if this tool wrote it (or it is new or empty; see
+    :mod:`computelimits.outfolder`): a folder holding other files is refused before any
+    work, unless ``force``, which writes the report's files into it and removes nothing
+    (``force`` also runs a theory experiment whose estimated memory exceeds what is free).
     """
+    from computelimits.outfolder import OutputFolder
     from computelimits.scaling._catalog import resolve_catalog
+    from computelimits.theory import TheoryConfig
+    from computelimits.theory.experiment import preflight
 
     t0 = time.perf_counter()
     cat = resolve_catalog(catalog)
@@ -108,37 +139,28 @@ def reproduce(out: str | Path, *, quick: bool = False, seed: int = 0,
             "the empirical part needs the data, and files are missing: " + "; ".join(missing)
             + " (use --allow-partial for a report of the theory part only)")
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    preflight(TheoryConfig.quick(seed=seed) if quick else TheoryConfig(seed=seed),
+              workers=workers, force=force)
+    folder = OutputFolder(out, force=force).check()
+    work = folder.staging
+    assert work is not None
     say = progress or (lambda stage, msg: None)
     try:
         result = _build(work, quick=quick, seed=seed, allow_partial=allow_partial,
                         workers=workers, say=say, catalog=cat, missing=missing,
-                        cache=cache)
-        _swap(work, out)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
+                        cache=cache, force=force)
+        folder.commit()
+    finally:
+        folder.discard()
     result.out = out
     result.tables = {k: out / v.relative_to(work) for k, v in result.tables.items()}
     result.seconds = time.perf_counter() - t0
     return result
 
 
-def _swap(work: Path, out: Path) -> None:
-    """Replace ``out`` by ``work`` with two renames (the old report survives a failure)."""
-    old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
-        os.replace(out, old)
-    os.replace(work, out)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
 def _build(work: Path, *, quick: bool, seed: int, allow_partial: bool,
            workers: int | None, say: Callable[[str, str], None], catalog: Catalog,
-           missing: list[str], cache: bool = True) -> ReportResult:
+           missing: list[str], cache: bool = True, force: bool = False) -> ReportResult:
     from computelimits.report import figures
     from computelimits.theory import TheoryConfig, simulate
 
@@ -151,12 +173,12 @@ def _build(work: Path, *, quick: bool, seed: int, allow_partial: bool,
     # 1. theory ---------------------------------------------------------------------------
     say("theory", "simulating the sparse linear model")
     cfg = (TheoryConfig.quick(seed=seed) if quick else TheoryConfig(seed=seed))
-    theory = simulate(cfg, workers=workers, cache=cache)
+    theory = simulate(cfg, workers=workers, cache=cache, force=force)
     if theory.from_cache:
         say("theory", "reused the cached result of an identical run (--no-cache to rerun)")
     tables.write("theory_summary", theory.summary)
     cross = tables.write("theory_crossovers", _crossovers(theory.summary))
-    ctx["figures"]["theory"] = figures.save(theory.plot(), figs, "theory")
+    ctx["figures"]["theory"] = _inline(figures.save(theory.plot(), figs, "theory"), work)
     ctx["sections"]["theory"] = {"config": cfg.to_dict(), "reps": cfg.reps,
                                  "elapsed": theory.elapsed_s,
                                  "summary": theory.table().round(3).reset_index(),
@@ -184,12 +206,16 @@ def _build(work: Path, *, quick: bool, seed: int, allow_partial: bool,
     tables.write("assumptions", ctx["assumptions"])
 
     say("render", "writing the HTML report")
+    if empirical is not None:
+        from computelimits.report.interactive import plotly_js
+
+        ctx["plotly_js"] = plotly_js()  # inlined once, for every interactive figure
     summary = _summary(ctx, empirical)
     ctx["summary"] = summary
     # strict JSON: no NaN or Infinity tokens (a missing or unbounded number is null)
     from computelimits._json import dumps, json_safe
 
-    summary = json_safe(summary)
+    summary = json_safe(flag_unbounded(summary))
     (work / "summary.json").write_text(dumps(summary), encoding="utf-8")
     from computelimits.report.render import render
 
@@ -229,9 +255,15 @@ def _empirical(tables: _Tables, figs: Path, *, n_boot: int, seed: int,
             figures.benchmark_figure(bdata, fits.fitted[bench],
                                      f"{bench}: {len(bdata)} results, {sel.kind} compute"),
             figs, f"fit_{bench}")
+    from computelimits.report.interactive import benchmark_explorer, explorer_json
+
+    explorer = benchmark_explorer(fits.datasets, fits.fitted)
     ctx["sections"]["fits"] = {"table": poly, "forms": forms, "figures": bench_figs,
                                "by_kind": by_kind, "by_source": by_source,
-                               "statements": statements, "left": left}
+                               "statements": statements, "left": left,
+                               "explorer": {"benchmarks": explorer["benchmarks"],
+                                            "forms": explorer["forms"]},
+                               "explorer_json": explorer_json(explorer)}
 
     # trends
     say("trends", "compute growth against hardware progress")
@@ -263,9 +295,18 @@ def _empirical(tables: _Tables, figs: Path, *, n_boot: int, seed: int,
     ctx["sections"]["forecasts"] = {"evaluation": evaluation, "pooled": pooled,
                                     "published": published, "rates": fx.rates,
                                     "outlooks": outlooks, "pool_name": fx.pool_name}
+
+    # what the study found, written from the tables above
+    from computelimits.report.findings import GROUPS, findings
+
+    found = findings(poly, ext, outlooks, match, {b: len(d) for b, d in datasets.items()})
+    table = tables.write("findings", found.table)
+    ctx["findings"] = {"headline": found.headline,
+                       "rows": {g: table[table["group"] == g].to_dict(orient="records")
+                                for g in GROUPS}}
     return {"fits": fit_table, "extrapolations": ext, "polys": {
         b: f["polynomial"] for b, f in fits.fitted.items()},
-        "forecasts": ctx["sections"]["forecasts"]}
+        "forecasts": ctx["sections"]["forecasts"], "findings": found}
 
 
 def _trends(tables: _Tables, figs: Path, *, seed: int, n_boot: int,
@@ -285,7 +326,17 @@ def _trends(tables: _Tables, figs: Path, *, seed: int, n_boot: int,
         "compute_doubling", "hardware_start", "hardware_end", "hardware_n")
         if c in share.columns]])
     fig = plot_trends(report)
-    return {"table": table, "share": share, "figure": figures.save(fig, figs, "trends")}
+    return {"table": table, "share": share,
+            "figure": _inline(figures.save(fig, figs, "trends"), figs.parent)}
+
+
+def _inline(saved: dict[str, str], root: Path) -> dict[str, Any]:
+    """``saved`` (the relative PNG and SVG names) with the PNG as a data URI and its pixel
+    size, so the page shows it with no file beside it."""
+    png = (root / saved["png"]).read_bytes()
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    return {**saved, "uri": "data:image/png;base64," + base64.b64encode(png).decode("ascii"),
+            "width": width, "height": height}
 
 
 def _summary(ctx: dict[str, Any], empirical: dict[str, Any] | None) -> dict[str, Any]:
@@ -300,4 +351,7 @@ def _summary(ctx: dict[str, Any], empirical: dict[str, Any] | None) -> dict[str,
                                        "left_out", "slope", "slope_ci_low", "slope_ci_high",
                                        "r2", "identified"]].to_dict(orient="records")
         out["extrapolations"] = empirical["extrapolations"].to_dict(orient="records")
+        found = empirical["findings"]
+        out["findings"] = {"headline": found.headline,
+                           "benchmarks": found.table.to_dict(orient="records")}
     return out

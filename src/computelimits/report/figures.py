@@ -24,7 +24,7 @@ from matplotlib.ticker import LogFormatterMathtext
 
 from computelimits._io import atomic_path
 
-__all__ = ["PNG_DPI", "benchmark_figure", "plain_log_labels", "save"]
+__all__ = ["PNG_DPI", "benchmark_figure", "plain_log_labels", "save", "year_ticks"]
 
 #: Resolution of the PNG figures (the benchmark figures are 720 px wide, shown at about
 #: 470 px in the report's grid; the wide figures 1,100–1,500 px).
@@ -92,8 +92,10 @@ def save(fig: Figure, folder: Path, stem: str) -> dict[str, str]:
 
 def benchmark_figure(data: pd.DataFrame, fits: dict, title: str) -> Figure:
     """Error against compute for one benchmark: points coloured by year, the polynomial and
-    exponential fits with their 95% cluster-bootstrap bands."""
-    from computelimits.scaling.forms import FORMS
+    exponential fits with their 95% cluster-bootstrap bands (:func:`~computelimits.report.
+    curves.fit_curve`: never drawn above the chance error), axes limited to the data and the
+    chance error (:func:`~computelimits.report.curves.axis_limits`)."""
+    from computelimits.report.curves import axis_limits, fit_curve
 
     # a fixed layout (no layout engine): the axes and the colour bar have their places, with
     # room for the tick labels, so drawing needs no layout pass
@@ -107,27 +109,21 @@ def benchmark_figure(data: pd.DataFrame, fits: dict, title: str) -> Figure:
         ax.scatter(10 ** data.loc[~has_year, "log10_flop"], data.loc[~has_year, "error"],
                    facecolor="none", edgecolor="0.4", s=22, label="results (no date)")
     if has_year.any():
-        fig.colorbar(sc, cax=fig.add_axes((0.845, 0.11, 0.025, 0.82)), label="year")
+        cbar = fig.colorbar(sc, cax=fig.add_axes((0.845, 0.11, 0.025, 0.82)), label="year")
+        year_ticks(cbar.ax.yaxis, year[has_year])
     else:  # no colour bar: the axes take its place
         ax.set_position((0.125, 0.11, 0.845, 0.82))
-    x = np.linspace(data["log10_flop"].min(), data["log10_flop"].max(), 100)
     styles = {"polynomial": ("#d95f02", "-"), "exponential": ("#7570b3", "--")}
     for name, fit in fits.items():
         if name not in styles:
             continue
         color, ls = styles[name]
-        f = FORMS[name]
-        y = fit.params_[0] + fit.params_[1] * x
-        # never drawn above the chance error: the curve means nothing there
-        cap = getattr(fit, "chance_", 1.0)
-        ax.plot(10 ** x, np.minimum(f.inverse(y), cap), color=color, ls=ls, lw=1.8,
+        c = fit_curve(data, fit)
+        ax.plot(10 ** c.log10_flop, c.error, color=color, ls=ls, lw=1.8,
                 label=f"{name}: slope {fit.slope_:.3f}")
-        boot = fit.boot_params_[~np.isnan(fit.boot_params_).any(axis=1)]
-        if len(boot):
-            lines = boot[:, :1] + boot[:, 1:2] * x[None, :]
-            lo, hi = np.percentile(lines, [2.5, 97.5], axis=0)
-            ax.fill_between(10 ** x, np.minimum(f.inverse(lo), cap),
-                            np.minimum(f.inverse(hi), cap), color=color, alpha=0.15, lw=0)
+        if len(c.band_low):
+            ax.fill_between(10 ** c.log10_flop, c.band_low, c.band_high, color=color,
+                            alpha=0.15, lw=0)
     sel = data.attrs.get("selection")
     kind = getattr(sel, "kind", "training")
     label = {"hardware_burden": "hardware burden (FLOP at peak)",
@@ -136,9 +132,23 @@ def benchmark_figure(data: pd.DataFrame, fits: dict, title: str) -> Figure:
     scale = getattr(sel, "scale", "error")
     ax.set(xscale="log", yscale="log", xlabel=label,
            ylabel="error / chance error" if scale == "above-chance" else "error", title=title)
-    err = data["error"].to_numpy(float)
-    chance = getattr(sel, "chance_error", 1.0) if scale == "error" else 1.0
-    ax.set_ylim(err.min() / 1.25, min(chance, err.max() * 1.25))
+    xlim, ylim = axis_limits(data)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
     ax.grid(True, which="major", alpha=0.3)
     ax.legend(fontsize=8, loc="lower left")
     return fig
+
+
+def year_ticks(axis: Any, years: np.ndarray) -> None:
+    """Plain year labels on a colour bar's axis: whole years (2021, 2022) when the data span
+    two years or more, else one decimal (2023.5); never an offset or scientific notation."""
+    from matplotlib.ticker import FormatStrFormatter, MaxNLocator
+
+    span = float(np.nanmax(years) - np.nanmin(years)) if len(years) else 0.0
+    if span >= 2:
+        axis.set_major_locator(MaxNLocator(integer=True, nbins=6))
+        axis.set_major_formatter(FormatStrFormatter("%d"))
+    else:
+        axis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 5, 10]))
+        axis.set_major_formatter(FormatStrFormatter("%.1f" if span >= 0.2 else "%.2f"))

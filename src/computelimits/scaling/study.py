@@ -50,7 +50,8 @@ FORMS_FITTED = ("polynomial", "exponential", "logit")
 FIT_COLUMNS = ["benchmark", "form", "compute_kind", "setting", "n", "n_by_kind", "left_out",
                "clusters", "papers", "slope", "slope_se", "slope_ci_low", "slope_ci_high",
                "slope_boot_ci_low", "slope_boot_ci_high", "r2", "aic", "bic", "identified",
-               "chance_error", "polynomial_degree", "halving_multiple"]
+               "chance_error", "polynomial_degree", "halving_multiple",
+               "halving_multiple_ci_low", "halving_multiple_ci_high"]
 
 #: Models whose rolling-origin evaluation the report shows.
 REPORT_MODELS = ("time", "hybrid", "compute_only", "naive")
@@ -119,12 +120,14 @@ class BenchmarkFits:
     """Fits of error against compute for every benchmark with enough results.
 
     ``fits``: one row per benchmark and form (:data:`FIT_COLUMNS`); ``polynomial``: the
-    polynomial rows; ``forms``: AIC per form and the lowest; ``other_kinds``: other fittable
-    compute kinds of a benchmark as separate polynomial regressions; ``by_source``: per-source
-    and leave-one-source-out fits (:func:`~computelimits.scaling.sources.source_check`);
-    ``statements``: one sentence per benchmark on whether the sources agree; ``left_out``:
-    what was not fitted and why; ``datasets`` and ``fitted``: the regression rows and the
-    fits (form → :class:`ScalingFit`) of each fitted benchmark."""
+    polynomial rows (with the interval of the halving multiple, ``halving_multiple_ci_low`` /
+    ``_ci_high``, from the slope's interval); ``forms``: AIC per form and the lowest;
+    ``other_kinds``: other fittable compute kinds of a benchmark as separate polynomial
+    regressions; ``by_source``: per-source and leave-one-source-out fits
+    (:func:`~computelimits.scaling.sources.source_check`); ``statements``: one sentence per
+    benchmark on whether the sources agree; ``left_out``: what was not fitted and why;
+    ``datasets`` and ``fitted``: the regression rows and the fits (form →
+    :class:`ScalingFit`) of each fitted benchmark."""
 
     fits: pd.DataFrame
     polynomial: pd.DataFrame
@@ -215,6 +218,9 @@ def fit_benchmarks(joined: pd.DataFrame | None = None, *, n_boot: int = 10_000, 
             d.update(benchmark=bench, compute_kind=sel.kind, setting=sel.setting,
                      n_by_kind=per_kind, left_out=int(sum(sel.left_out.values())),
                      chance_error=sel.chance_error)
+            if fit.form == "polynomial" and d["identified"]:
+                d["halving_multiple_ci_low"] = _halving_multiple(d["slope_ci_low"])
+                d["halving_multiple_ci_high"] = _halving_multiple(d["slope_ci_high"])
             fit_rows.append(d)
         if data["source"].nunique() > 1:
             chk = source_check(data, "polynomial")
@@ -246,6 +252,16 @@ def fit_benchmarks(joined: pd.DataFrame | None = None, *, n_boot: int = 10_000, 
                          datasets=kept, fitted=fitted)
 
 
+def _halving_multiple(slope: float) -> float:
+    """The compute multiple that halves the error under a polynomial slope ``slope`` < 0:
+    2^(−1/slope) (:meth:`ScalingFit.halving_multiple`); applied to the ends of the slope's
+    interval it gives the multiple's interval (inf where it overflows a float)."""
+    if not slope < 0:
+        return float("inf")
+    exponent = -1.0 / slope
+    return float("inf") if exponent > 1000 else float(2.0 ** exponent)
+
+
 def _best_error(data: pd.DataFrame) -> float:
     raw = data["error_raw"] if "error_raw" in data else data["error"]
     return float(raw.min())
@@ -257,8 +273,11 @@ def extrapolations(fits: BenchmarkFits, *, n_boot: int = 10_000, seed: int = 0,
     """Per fitted benchmark: the compute, dollars and CO2 of halving today's best error under
     its polynomial fit (:func:`~computelimits.scaling.extrapolation.extrapolate`), with
     confidence (``log10_flop_ci_*``, ``usd_ci_*``) and prediction (``log10_flop_pred_ci_*``)
-    intervals; no figure where compute does not explain the benchmark."""
+    intervals; no figure where compute does not explain the benchmark, and only the interval
+    where it spans more than :data:`~computelimits.scaling.outlooks.MAX_INTERVAL_OOM` orders
+    of magnitude (such an interval sizes nothing)."""
     from computelimits.scaling.extrapolation import extrapolate
+    from computelimits.scaling.outlooks import MAX_INTERVAL_OOM
 
     cat = resolve_catalog(catalog)
     rows = []
@@ -273,6 +292,17 @@ def extrapolations(fits: BenchmarkFits, *, n_boot: int = 10_000, seed: int = 0,
         row = {"benchmark": bench, "compute_kind": x.compute_kind,
                "identified": x.identified, "best_error": x.best_observed_error,
                "target_error": target}
+        width = x.log10_compute_ci_high - x.log10_compute_ci_low if x.identified else 0.0
+        if x.identified and not width <= MAX_INTERVAL_OOM:
+            # an interval this wide sizes nothing: the interval, no central figure or cost
+            row.update({"log10_flop_ci_low": x.log10_compute_ci_low,
+                        "log10_flop_ci_high": x.log10_compute_ci_high,
+                        "orders_beyond_data": x.orders_beyond_data,
+                        "note": f"the 95% interval of the compute spans {width:.1f} orders of "
+                                f"magnitude (more than {MAX_INTERVAL_OOM:g}): the data cannot "
+                                "size this run, so no central figure, dollar or CO2 figure"})
+            rows.append(row)
+            continue
         if x.identified:
             row.update({
                 "log10_flop": x.log10_compute, "log10_flop_ci_low": x.log10_compute_ci_low,
