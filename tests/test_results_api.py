@@ -176,3 +176,17 @@ def test_theory_result_conf_int_follows_alpha():
     assert (ci50["ci_low"] <= s["performance_mean"]).all()
     with pytest.raises(ConfigError, match="alpha"):
         r.conf_int(1.5)
+
+
+def test_rolling_evaluation_renders_as_a_table():
+    import pandas as pd
+
+    from computelimits.scaling.evaluation import RollingEvaluation
+
+    summary = pd.DataFrame({"benchmark": ["mmlu", "mmlu"], "model": ["time", "naive"],
+                            "forward_coverage": [0.93, 0.71]})
+    ev = RollingEvaluation(pd.DataFrame({"x": [1, 2, 3]}), summary, ["a source"])
+    assert ev.to_frame().equals(summary) and ev.to_frame() is not ev.summary
+    html = ev._repr_html_()
+    assert "<table" in html and "naive" in html and "a source" in html
+    assert "3 predictions" in str(ev.describe())

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from computelimits.data.benchmarks import find_benchmark
+from computelimits.results import Summary
 from computelimits.scaling._catalog import resolve_catalog
 from computelimits.scaling.backtests import LANGUAGE_BENCHMARKS, calibration
 from computelimits.scaling.calibrate import evaluate
@@ -39,6 +40,21 @@ class RollingEvaluation:
     predictions: pd.DataFrame
     summary: pd.DataFrame
     sources: list[str] = field(default_factory=list)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The summary table: coverage, error and skill per benchmark, model and target."""
+        return self.summary.copy()
+
+    def describe(self) -> Summary:
+        """The summary as a :class:`~computelimits.results.Summary` (text, frame, HTML)."""
+        n = len(self.predictions)
+        return Summary("Rolling-origin evaluation",
+                       [f"{n} predictions of later results, "
+                        f"{self.summary['benchmark'].nunique()} benchmarks"],
+                       self.to_frame(), notes=list(self.sources))
+
+    def _repr_html_(self) -> str:
+        return self.describe().as_html()
 
 
 def rolling_evaluation(joined: pd.DataFrame | None = None, *,
