@@ -157,3 +157,18 @@ def test_the_report_modules_do_not_load_plotly_or_matplotlib_on_import():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_hostile_names_are_text_in_the_interactive_figure(fitted):
+    from computelimits.report.interactive import benchmark_explorer, explorer_json
+
+    datasets, fits = fitted
+    d = datasets["bench"].copy()
+    d.attrs = datasets["bench"].attrs
+    d.loc[0, "model"] = '<img src=x onerror="alert(1)">'
+    d.loc[1, "model"] = "</script><script>alert(2)</script>"
+    d.loc[2, "model"] = "=HYPERLINK(\"http://x\")\u202e"
+    text = explorer_json(benchmark_explorer({"bench": d}, {"bench": fits["bench"]}))
+    assert "<img" not in text and "<script>" not in text and "</script>" not in text
+    assert "&lt;img src=x onerror=" in text
+    assert "alert(2)" in text  # kept, as text

@@ -14,6 +14,7 @@ inlines once for all figures.
 
 from __future__ import annotations
 
+import html
 import math
 from typing import Any
 
@@ -83,9 +84,11 @@ def _hover_rows(d: pd.DataFrame) -> list[list[str]]:
         rule_text = _text(rule) or "not recorded"
         if _text(note):
             rule_text += f" ({_short(_text(note))})"
-        out.append([_text(model) or f"result {i + 1}", _text(date) or "unknown",
-                    fm.error(e), fm.flop(lf), _text(kind) or "not recorded",
-                    _where(sfile, srow, src), _where(cfile, crow, csrc), rule_text])
+        row = [_text(model) or f"result {i + 1}", _text(date) or "unknown",
+               fm.error(e), fm.flop(lf), _text(kind) or "not recorded",
+               _where(sfile, srow, src), _where(cfile, crow, csrc), rule_text]
+        # plotly renders hover text as (a subset of) HTML: names from users' files are text
+        out.append([html.escape(v, quote=False) for v in row])
     return out
 
 
