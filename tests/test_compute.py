@@ -357,17 +357,17 @@ def test_cli_refuses_options_that_would_change_nothing(mirror, invoke, args, mes
 
 
 @pytest.mark.parametrize("option, value, message", [
-    ("--flop", "nan", "--flop must be a positive number"),
-    ("--flop", "-1e24", "--flop must be a positive number"),
-    ("--flop", "inf", "--flop must be a positive number"),
-    ("--chips", "0", "--chips must be a positive number"),
-    ("--hours", "nan", "--hours must be a positive number"),
-    ("--utilization", "1.5", "--utilization must lie in (0, 1]"),
-    ("--utilization", "nan", "--utilization must lie in (0, 1]"),
-    ("--pue", "0.9", "--pue must be a number ≥ 1"),
-    ("--overhead", "inf", "--overhead must be a number ≥ 1"),
-    ("--gco2-per-kwh", "-5", "--gco2-per-kwh must be a number ≥ 0"),
-    ("--usd-per-chip-hour", "nan", "--usd-per-chip-hour must be a number ≥ 0"),
+    ("--flop", "nan", "'--flop': nan is not a finite number"),
+    ("--flop", "-1e24", "'--flop': -1e+24 is out of range: allowed 0 < x"),
+    ("--flop", "inf", "'--flop': inf is not a finite number"),
+    ("--chips", "0", "'--chips': 0 is out of range: allowed 0 < x"),
+    ("--hours", "nan", "'--hours': nan is not a finite number"),
+    ("--utilization", "1.5", "'--utilization': 1.5 is out of range: allowed 0 < x ≤ 1"),
+    ("--utilization", "nan", "'--utilization': nan is not a finite number"),
+    ("--pue", "0.9", "'--pue': 0.9 is out of range: allowed 1 ≤ x"),
+    ("--overhead", "inf", "'--overhead': inf is not a finite number"),
+    ("--gco2-per-kwh", "-5", "'--gco2-per-kwh': -5 is out of range: allowed 0 ≤ x"),
+    ("--usd-per-chip-hour", "nan", "'--usd-per-chip-hour': nan is not a finite number"),
 ])
 def test_cli_checks_every_number(mirror, invoke, option, value, message):
     base = ["--chip", "H100 SXM5 80GB", "--chips", "8", "--hours", "24"]

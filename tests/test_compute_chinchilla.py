@@ -171,4 +171,4 @@ def test_cli_compute_optimal_needs_a_budget(invoke):
     assert_one_line_error(invoke("estimate", "--params", "7e9", "--tokens", "2e12",
                                  "--compute-optimal"), "--compute-optimal needs the budget")
     assert_one_line_error(invoke("estimate", "--flop", "nan", "--compute-optimal"),
-                          "--flop must be a positive number")
+                          "'--flop': nan is not a finite number")

@@ -250,7 +250,7 @@ def test_cli_crosscheck_shows_both_methods_and_why(mirror, invoke, tmp_path):
 @pytest.mark.parametrize(("args", "listed"), [
     (["--method", "bogus"], "both, cloud, amortized"),
     (["--price-kind", "spot"], "on-demand, 1y, 3y"),
-    (["--utilization", "1.5"], "(0, 1]"),
+    (["--utilization", "1.5"], "0 < x ≤ 1"),
 ])
 def test_cli_crosscheck_bad_values_are_one_line(invoke, args, listed):
     assert_one_line_error(invoke("crosscheck", *args), listed)

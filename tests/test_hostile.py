@@ -33,18 +33,22 @@ SIMULATE = [
 ]
 
 ESTIMATE = [
-    (["--flop", "-1"], "--flop must be a positive number"),
-    (["--flop", "nan"], "--flop must be a positive number"),
-    (["--flop", "inf"], "--flop must be a positive number"),
-    (["--flop", "0"], "--flop must be a positive number"),
+    (["--flop", "-1"], "'--flop': -1 is out of range: allowed 0 < x"),
+    (["--flop", "nan"], "'--flop': nan is not a finite number"),
+    (["--flop", "inf"], "'--flop': inf is not a finite number"),
+    (["--flop", "0"], "'--flop': 0 is out of range"),
+    (["--flop", "1e400"], "'--flop': inf is not a finite number"),
     (["--flop", "1e24", "--zone", "FR"], "--zone has no effect without --chip"),
     (["--flop", "1e24", "--pue", "1.2"], "--pue has no effect without --chip"),
     (["--flop", "1e24", "--usd-per-chip-hour", "2"], "has no effect"),
-    ([*H100, "--utilization", "1.5"], "--utilization must lie in (0, 1]"),
-    ([*H100, "--utilization", "-0.3"], "--utilization must lie in (0, 1]"),
-    ([*H100, "--usd-per-chip-hour", "-1"], "--usd-per-chip-hour must be"),
-    ([*H100, "--pue", "nan"], "--pue must be a number"),
-    (["--chip", "H100 SXM5 80GB", "--chips", "-8", "--hours", "10"], "--chips must be"),
+    ([*H100, "--utilization", "1.5"], "'--utilization': 1.5 is out of range: allowed 0 < x ≤ 1"),
+    ([*H100, "--utilization", "-0.3"], "'--utilization': -0.3 is out of range"),
+    ([*H100, "--usd-per-chip-hour", "-1"], "'--usd-per-chip-hour': -1 is out of range"),
+    ([*H100, "--pue", "nan"], "'--pue': nan is not a finite number"),
+    ([*H100, "--pue", "0.5"], "'--pue': 0.5 is out of range: allowed 1 ≤ x"),
+    ([*H100, "--dollars-year", "1e400"], "'--dollars-year': '1e400' is not an integer"),
+    (["--chip", "H100 SXM5 80GB", "--chips", "-8", "--hours", "10"],
+     "'--chips': -8 is out of range"),
     (["--chip", "[/x]", "--chips", "8", "--hours", "10"], "unknown chip '[/x]'"),
     (["--chip", "[bold red]HIDDEN[/]", "--chips", "8", "--hours", "1"],
      "unknown chip '[bold red]HIDDEN[/]'"),
@@ -53,10 +57,10 @@ ESTIMATE = [
 ]
 
 CROSSCHECK = [
-    (["--utilization", "0"], "must be in (0, 1]"),
-    (["--utilization", "-1"], "must be in (0, 1]"),
-    (["--utilization", "nan"], "must be in (0, 1]"),
-    (["--utilization", "2"], "must be in (0, 1]"),
+    (["--utilization", "0"], "'--utilization': 0 is out of range: allowed 0 < x ≤ 1"),
+    (["--utilization", "-1"], "'--utilization': -1 is out of range"),
+    (["--utilization", "nan"], "'--utilization': nan is not a finite number"),
+    (["--utilization", "2"], "'--utilization': 2 is out of range"),
     (["--price-kind", "bogus"], "must be one of on-demand, 1y, 3y"),
     (["--method", "bogus"], "bogus"),
 ]

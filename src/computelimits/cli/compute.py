@@ -16,36 +16,43 @@ def estimate(
     chip: Annotated[str | None, typer.Option(
         help="Accelerator, as named in Epoch's chip dataset, e.g. 'NVIDIA H100 SXM5 80GB' "
              "(the vendor prefix may be left out).")] = None,
-    chips: Annotated[float | None, typer.Option(help="Number of chips.")] = None,
-    hours: Annotated[float | None, typer.Option(help="Wall-clock training hours.")] = None,
-    flop: Annotated[float | None, typer.Option(help="Total training FLOP, e.g. 1e24.")] = None,
-    params: Annotated[float | None, typer.Option(
-        "--params", help="Parameters of a dense transformer (FLOP ≈ 6 × params × tokens).")
-    ] = None,
-    tokens: Annotated[float | None, typer.Option(help="Training tokens.")] = None,
+    chips: Annotated[float | None, ui.num_option(
+        low=0, low_open=True, help="Number of chips.")] = None,
+    hours: Annotated[float | None, ui.num_option(
+        low=0, low_open=True, help="Wall-clock training hours.")] = None,
+    flop: Annotated[float | None, ui.num_option(
+        low=0, low_open=True, help="Total training FLOP, e.g. 1e24.")] = None,
+    params: Annotated[float | None, ui.num_option(
+        "--params", low=0, low_open=True,
+        help="Parameters of a dense transformer (FLOP ≈ 6 × params × tokens).")] = None,
+    tokens: Annotated[float | None, ui.num_option(
+        low=0, low_open=True, help="Training tokens.")] = None,
     precision: Annotated[str | None, typer.Option(
         help="Peak rate to use: fp64, fp32, tf32, fp16/bf16, fp8, int8. [default: fp16, else "
              "tf32, else fp32]")] = None,
-    utilization: Annotated[float | None, typer.Option(
+    utilization: Annotated[float | None, ui.num_option(
+        low=0, high=1, low_open=True,
         help="Fraction of peak achieved. [default: 0.35, range 0.30–0.40 (Epoch AI)]")] = None,
     zone: Annotated[str | None, typer.Option(
         help="Grid zone, country or cloud region for CO2 (needs --chip), e.g. US-CAL-CISO, "
              "France, us-east-1. [default: world average, 475 gCO2e/kWh, IEA's 2019 figure in "
              "Green Algorithms' table; zones: Electricity Maps 2024]")] = None,
-    gco2_per_kwh: Annotated[float | None, typer.Option(
-        "--gco2-per-kwh", help="Grid intensity to use instead of a zone, gCO2e/kWh.")] = None,
+    gco2_per_kwh: Annotated[float | None, ui.num_option(
+        "--gco2-per-kwh", low=0,
+        help="Grid intensity to use instead of a zone, gCO2e/kWh.")] = None,
     direct: Annotated[bool, typer.Option(
         "--direct", help="Direct (combustion) instead of life-cycle intensity.")] = False,
-    pue: Annotated[float | None, typer.Option(
-        help="Data-centre PUE. [default: Green Algorithms' 1.56 for an unknown provider]")
+    pue: Annotated[float | None, ui.num_option(
+        low=1, help="Data-centre PUE. [default: Green Algorithms' 1.56 for an unknown provider]")
     ] = None,
-    overhead: Annotated[float | None, typer.Option(
-        help="Server power overhead × chip TDP. [default: 1.82 (Epoch AI)]")] = None,
+    overhead: Annotated[float | None, ui.num_option(
+        low=1, help="Server power overhead × chip TDP. [default: 1.82 (Epoch AI)]")] = None,
     price_kind: Annotated[str | None, typer.Option(
         help="Cloud price: on-demand, 1y or 3y (committed use). [default: on-demand]")] = None,
-    usd_per_chip_hour: Annotated[float | None, typer.Option(
-        help="Price per chip-hour to use instead of the observed prices.")] = None,
-    dollars_year: Annotated[int | None, typer.Option(
+    usd_per_chip_hour: Annotated[float | None, ui.num_option(
+        low=0, help="Price per chip-hour to use instead of the observed prices.")] = None,
+    dollars_year: Annotated[int | None, ui.num_option(
+        kind=int, low=1900, high=2100,
         help="Express dollars in this year's money (PPI); without a chip, price FLOP at that "
              "year's cloud prices.")] = None,
     compute_optimal: Annotated[bool, typer.Option(
@@ -147,7 +154,8 @@ def estimate(
 
 
 def crosscheck(
-    utilization: Annotated[float | None, typer.Option(
+    utilization: Annotated[float | None, ui.num_option(
+        low=0, high=1, low_open=True,
         help="Utilization for the compute check (and for chip-hours imputed from FLOP). "
              "[default: 0.35]")] = None,
     price_kind: Annotated[str, typer.Option(
