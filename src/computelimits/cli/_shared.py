@@ -319,12 +319,16 @@ SEED_RANGE = {"kind": int, "low": 0}
 WORKERS_RANGE = {"kind": int, "low": 1, "high": 1024}
 
 
-def choice_parser(values: Iterable[str] | Callable[[], Iterable[str]]) -> Callable[[str], str]:
+def choice_parser(values: Iterable[str] | Callable[[], Iterable[str]],
+                  hints: dict[str, str] | None = None) -> Callable[[str], str]:
     """A parser that accepts one of ``values`` (or of what the callable returns, imported
-    only when the option is parsed) and otherwise names the valid ones."""
+    only when the option is parsed) and otherwise names the valid ones (or, for a value in
+    ``hints``, says what to use instead)."""
 
     def parse(text: str) -> str:
         valid = tuple(values() if callable(values) else values)
+        if hints and text in hints:
+            raise typer.BadParameter(hints[text])
         if text not in valid:
             raise typer.BadParameter(f"{text!r} is not one of: {', '.join(valid)}")
         return text
@@ -357,6 +361,8 @@ def _forms() -> tuple[str, ...]:
 
 
 FORM_CHOICES = _forms
+FORM_HINTS = {"site": "the companion site's form (−log10 error on log10 compute) is the "
+                      "polynomial form with the sign flipped — same fit; use 'polynomial'"}
 CLUSTER_CHOICES = ("publication", "model", "source")
 SCALE_CHOICES = ("error", "above-chance")
 FORMAT_CHOICES = ("generic", "computer-progress")
