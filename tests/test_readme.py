@@ -111,7 +111,7 @@ def test_the_parse_check_fails_on_what_a_readme_could_get_wrong():
                 "computelimits fit --benchmark mmlu --no-such-option",
                 "computelimits estimate --chips many",
                 "computelimits data results --benchmark mmlu"):  # --out is required
-        with pytest.raises(Exception, match=r"(?i)option|command|valid|missing"):
+        with pytest.raises(Exception, match=r"(?i)option|command|valid|missing|not a number"):
             _parse(bad)
 
 
