@@ -124,3 +124,103 @@ def test_real_join_over_the_mirror(mirror):
     assert (t["training_flop"].dropna() > 0).all()
     assert np.array_equal(t["match_rule"].notna(), t["training_flop"].notna())
     assert t.attrs["attribution"]
+
+
+# --------------------------------------------- the same answers as the row-by-row join
+
+#: The last commit with the row-by-row join and loaders (issue 13 replaced them).
+BASELINE = "2cb1d29"
+
+
+def _baseline(path: str, name: str):
+    """A module of :data:`BASELINE`, read with ``git show`` (skips where git or the commit
+    is not available, or the module no longer imports)."""
+    import importlib.util
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    try:
+        src = subprocess.run(["git", "-C", str(root), "show", f"{BASELINE}:{path}"],
+                             capture_output=True, text=True, check=True, timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        pytest.skip(f"git or commit {BASELINE} not available")
+    module = importlib.util.module_from_spec(importlib.util.spec_from_loader(name, loader=None))
+    try:
+        exec(compile(src, f"{name}.py", "exec"), module.__dict__)
+    except ImportError as exc:
+        pytest.skip(f"the baseline module no longer imports: {exc}")
+    return module
+
+
+def _same_join(old: J.JoinResult, new: J.JoinResult) -> None:
+    pd.testing.assert_frame_equal(old.table, new.table, check_exact=True)
+    pd.testing.assert_frame_equal(old.report, new.report, check_exact=True)
+    assert old.table.attrs == new.table.attrs
+    for col in old.table.columns:  # object columns: the very same kinds of values
+        if old.table[col].dtype == object:
+            assert [type(v) for v in old.table[col]] == [type(v) for v in new.table[col]], col
+
+
+@pytest.fixture(scope="module")
+def catalog(mirror):
+    from computelimits.data.catalog import Catalog
+
+    return Catalog()
+
+
+@pytest.mark.parametrize("kw", [{}, {"impute": True}, {"impute": False}, {"fill": False}])
+def test_mirror_join_same_as_row_by_row(catalog, kw):
+    old = _baseline("src/computelimits/data/join.py", "old_join")
+    res, comp = catalog.results(), catalog.compute()
+    with catalog.active():
+        _same_join(old.join_compute(res, comp, **kw), J.join_compute(res, comp, **kw))
+
+
+GENERIC = """model,benchmark,metric,value,date,training_flop,compute_kind,setting,origin,publication
+GPT-3 175B (davinci),mmlu,accuracy,43.9%,2020-05-28,3.14e23,,5-shot,Brown et al.,
+GPT-3 175B (davinci),mmlu,accuracy,0.439,2020-05-28,,,0-shot,Leaderboard,
+ResNet-50,imagenet,top1_accuracy,76.1%,2015-12-10,,,,,He et al.
+VGG16,imagenet,top1_error,28.1%,2014,,,,,
+Transformer,wmt14-en-de,bleu,28.4,2017-06,2.3e19,hardware_burden,,Vaswani,
+Unknown Net,mmlu,accuracy,0.3,,,,,,
+"""
+COMPUTER_PROGRESS = """year,title,url,method,gpu,#gpu,tpu,#tpu,time_sec,top1_error,top5_error
+2016,ResNet paper,https://arxiv.org/abs/1512.03385,ResNet-50,Tesla K80,8,,,86400,23.9,7.1
+2017,Big paper,,AmoebaNet-A,,,Cloud TPU v2,100,172800,17.2,3.9
+2014,VGG paper,,VGG16,GeForce GTX Titan Black,4,,,1209600,25.6,8.1
+2012,AlexNet paper,,AlexNet,Unknown GPU,2,,,518400,36.7,15.4
+"""
+
+
+@pytest.mark.parametrize(("layout", "text"), [("generic", GENERIC),
+                                              ("computer-progress", COMPUTER_PROGRESS)])
+@pytest.mark.parametrize(("fill", "impute"), [(True, False), (False, False), (True, True)])
+def test_users_file_join_same_as_row_by_row(catalog, tmp_path, layout, text, fill, impute):
+    """A users' file read and joined as :func:`load_user_file` does, old and new."""
+    from computelimits.data.user_data import load_user_file
+
+    old_uf = _baseline("src/computelimits/data/loaders/user_formats.py", "old_user_formats")
+    old_join = _baseline("src/computelimits/data/join.py", "old_join")
+    path = tmp_path / "mine.csv"
+    path.write_text(text, encoding="utf-8")
+    if layout == "generic":
+        results, compute = old_uf.load_generic(path)
+    else:
+        rates = {k: v for k, v in catalog.peak_table().items() if v.gflops == v.gflops}
+        results, compute = old_uf.load_computer_progress(path, benchmark="imagenet",
+                                                         hardware=rates)
+    if fill or impute:
+        compute = pd.concat([compute, catalog.compute()], ignore_index=True)
+    kw = {"model_versions": None if fill else pd.DataFrame({"model_version": [],
+                                                             "epoch_model": []}),
+          "networks": None if impute else pd.DataFrame({"model_key": [],
+                                                         "flop_per_image": []})}
+    with catalog.active():
+        old = old_join.join_compute(results, compute, impute=impute, fill=fill, **kw)
+    if layout == "generic":  # documented: a blank publication cell takes the origin
+        old.table["publication"] = old.table["publication"].fillna(old.table["origin"])
+    new = load_user_file(path, fmt=layout, benchmark="imagenet" if layout != "generic"
+                         else None, fill=fill, impute=impute, catalog=catalog)
+    _same_join(old, new)
+    assert new.table["match_rule"].notna().any()

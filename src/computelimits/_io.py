@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "FORMULA_TRIGGERS",
     "atomic_path",
     "atomic_save",
     "atomic_write_bytes",
@@ -26,6 +27,7 @@ __all__ = [
     "ensure_folder",
     "output_problem",
     "sidecar_path",
+    "spreadsheet_safe",
     "write_csv",
     "write_csv_with_attribution",
 ]
@@ -127,10 +129,54 @@ def atomic_save(target: str | os.PathLike[str], save: Callable[[Path], object]) 
     return Path(target)
 
 
-def write_csv(df: pd.DataFrame, target: str | os.PathLike[str], **to_csv: Any) -> Path:
+#: First characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection",
+#: https://owasp.org/www-community/attacks/CSV_Injection; ASVS 5.0 requirement 1.2.10 adds
+#: the NUL character).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")
+_PLAIN_NUMBER = r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?"
+
+
+def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with every text cell that starts with a formula trigger (``=``, ``+``, ``-``,
+    ``@``, tab, carriage return, NUL) prefixed by a single quote, which spreadsheets show as
+    text instead of evaluating (the OWASP recommendation against CSV injection, see
+    :data:`FORMULA_TRIGGERS`). Numeric columns are untouched, and so is a text cell that is a
+    plain number ("-5", "+1e3"): a spreadsheet reads it as that number, not a formula. The
+    first characters are compared as one array per column; only the few candidates are
+    looked at one by one."""
+    import re
+
+    import numpy as np
+    import pandas as pd
+
+    plain = re.compile(_PLAIN_NUMBER)
+    out = df
+    for col in df.columns:
+        s = df[col]
+        if s.dtype.kind != "O":  # numbers, booleans, dates: not text
+            continue
+        values = s.to_numpy(dtype=object)
+        first = values.astype("U1")  # "" for an empty string or a leading NUL
+        maybe = np.flatnonzero(np.isin(first, [*FORMULA_TRIGGERS, ""]))
+        risky = [i for i in maybe if isinstance(values[i], str)
+                 and values[i].startswith(FORMULA_TRIGGERS) and not plain.fullmatch(values[i])]
+        if risky:
+            if out is df:
+                out = df.copy()
+            fixed = values.copy()
+            fixed[risky] = ["'" + values[i] for i in risky]
+            out[col] = pd.Series(fixed, index=df.index, dtype=object)
+    return out
+
+
+def write_csv(df: pd.DataFrame, target: str | os.PathLike[str], *, for_spreadsheets: bool = False,
+              **to_csv: Any) -> Path:
     """Write ``df`` as CSV to ``target`` atomically (without the index unless ``index=True``;
-    other keywords go to :meth:`pandas.DataFrame.to_csv`)."""
+    other keywords go to :meth:`pandas.DataFrame.to_csv`). ``for_spreadsheets``: text cells
+    that a spreadsheet would evaluate as formulas are quoted first (:func:`spreadsheet_safe`)."""
     to_csv.setdefault("index", False)
+    if for_spreadsheets:
+        df = spreadsheet_safe(df)
     with atomic_path(target) as tmp:
         df.to_csv(tmp, **to_csv)
     return Path(target)

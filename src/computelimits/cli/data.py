@@ -153,7 +153,8 @@ def data_check(
     ] = None,
     convention: ui.ConventionOpt = "per-chip",
     out: Annotated[Path | None, ui.out_file_option(
-        help="Write the validated results (with compute) as CSV.")] = None,
+        help="Write the validated results (with compute) as CSV; a text cell that starts "
+             "with = + - @ is prefixed with ' so spreadsheets show it as text.")] = None,
     as_json: JsonOpt = False,
     strict: StrictOpt = False,
 ) -> None:

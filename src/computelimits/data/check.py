@@ -54,10 +54,14 @@ def check_file(path: str | Path, *, fmt: str = "generic", benchmark: str | None 
                convention: str = "per-chip", out: str | Path | None = None,
                catalog: Catalog | None = None) -> FileCheck:
     """Read and validate ``path`` (layouts: :mod:`computelimits.data.loaders.user_formats`);
-    with ``out``, write the validated rows (with compute) there as CSV. Bad input raises
-    :class:`~computelimits.errors.InputError` naming the file, row and column."""
+    with ``out``, write the validated rows (with compute) there as CSV, for spreadsheets: a
+    text cell that would be read as a formula (``=``, ``+``, ``-``, ``@`` …) is prefixed
+    with a single quote (:func:`computelimits._io.spreadsheet_safe`), numbers stay numbers.
+    Bad input raises :class:`~computelimits.errors.InputError` naming the file, row and
+    column; a file with many bad cells lists the first
+    :data:`~computelimits.data.loaders.user_formats.MAX_ERRORS` and counts the rest."""
     joined = load_user_file(path, fmt=fmt, benchmark=benchmark, fill=False, impute=False,
                             convention=convention, catalog=catalog)
     if out is not None:
-        out = write_csv(joined.table, out, date_format="%Y-%m-%d")
+        out = write_csv(joined.table, out, date_format="%Y-%m-%d", for_spreadsheets=True)
     return FileCheck(Path(path), fmt, joined.table, out)

@@ -88,42 +88,113 @@ def _blank(v: object) -> bool:
     return v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) or v == ""
 
 
-def _record(row: pd.Series, rule: str, note: str,
-            kinds: dict[tuple[str, str], tuple[str, str]] | None = None) -> dict:
-    kind = row.get("compute_kind")
-    if _blank(kind):
-        kind = "training"
-        over = (kinds or {}).get((str(row["source"]), str(row["model"])))
-        if over is not None:
-            kind = over[0]
-            note = f"{note}; compute is {over[0]}: {over[1]}"
-    precision = row.get("peak_precision")
-    return {
-        "training_flop": row["training_flop"],
-        "training_flop_low": row.get("training_flop_low", np.nan),
-        "training_flop_high": row.get("training_flop_high", np.nan),
-        "compute_model": row["model"],
-        "compute_method": row.get("method"),
-        "compute_confidence": row.get("confidence"),
-        "compute_source": row["source"],
-        "compute_source_file": row.get("source_file"),
-        "compute_source_row": row.get("source_row"),
-        "compute_kind": kind,
-        "compute_origin": "own" if rule == "own-row" else "joined",
-        "peak_precision": None if _blank(precision) else precision,
-        "match_rule": rule,
-        "match_note": note,
-    }
+def _scalars(frame: pd.DataFrame, col: str, default: object = None) -> np.ndarray:
+    """The column's values as the scalars a row of the frame holds (numpy scalars for numpy
+    columns, ``pd.NA`` in masked ones), in an object array; ``default`` everywhere when the
+    column is missing (as ``row.get(col, default)``)."""
+    n = len(frame)
+    out = np.empty(n, dtype=object)
+    if col not in frame.columns:
+        out[:] = [default] * n
+        return out
+    s = frame[col]
+    dtype = s.dtype
+    if isinstance(dtype, pd.api.extensions.ExtensionDtype) and hasattr(dtype, "numpy_dtype") \
+            and not isinstance(dtype, pd.StringDtype):
+        mask = s.isna().to_numpy()
+        fill = False if dtype.numpy_dtype.kind == "b" else 0
+        out[:] = list(s.to_numpy(dtype=dtype.numpy_dtype, na_value=fill))
+        out[mask] = pd.NA
+    elif isinstance(dtype, np.dtype) and dtype.kind not in "OM":
+        out[:] = list(s.to_numpy())
+    elif isinstance(dtype, pd.StringDtype) or dtype.kind == "O":
+        out[:] = s.to_numpy(dtype=object)  # the stored objects, with the dtype's NA
+    else:
+        out[:] = list(s.array)
+    return out
 
 
-def _unique(rows: pd.DataFrame) -> tuple[pd.Series | None, str]:
-    """One compute record, or None with the reason (none / ambiguous)."""
-    rows = rows[rows["training_flop"].notna()]
-    if rows.empty:
+def _text(values: np.ndarray) -> list[str]:
+    """``str`` of each value (a string as it is)."""
+    return [v if type(v) is str else str(v) for v in values]
+
+
+def _blanks(frame: pd.DataFrame, col: str, values: np.ndarray) -> np.ndarray:
+    """Which cells :func:`_blank` would call blank, without a call per row where the
+    column's type allows."""
+    if col in frame.columns and frame[col].dtype.kind in "iufb":
+        return frame[col].isna().to_numpy()
+    if col in frame.columns and isinstance(frame[col].dtype, pd.StringDtype):
+        s = frame[col]
+        return (s.isna() | (s == "")).to_numpy(dtype=bool, na_value=True)
+    return np.fromiter((_blank(v) for v in values), dtype=bool, count=len(values))
+
+
+@dataclass
+class _Records:
+    """The compute records (rows of ``comp``, by position) as the join reads them: the
+    values it copies, and per record its compute_kind (its own, else the hand-checked
+    override for (source, model) with the reason added to the match note, else "training"),
+    peak precision and the notes an own-row match quotes."""
+
+    comp: pd.DataFrame
+    kinds: dict[tuple[str, str], tuple[str, str]]
+
+    def __post_init__(self) -> None:
+        c = self.comp
+        n = len(c)
+        self.cells = {
+            "training_flop": _scalars(c, "training_flop"),
+            "training_flop_low": _scalars(c, "training_flop_low", np.nan),
+            "training_flop_high": _scalars(c, "training_flop_high", np.nan),
+            "compute_model": _scalars(c, "model"),
+            "compute_method": _scalars(c, "method"),
+            "compute_confidence": _scalars(c, "confidence"),
+            "compute_source": _scalars(c, "source"),
+            "compute_source_file": _scalars(c, "source_file"),
+            "compute_source_row": _scalars(c, "source_row"),
+        }
+        kind = _scalars(c, "compute_kind")
+        self.kind = kind.copy()
+        self.more = np.full(n, "", dtype=object)
+        for p in np.flatnonzero(_blanks(c, "compute_kind", kind)):
+            over = self.kinds.get((str(self.cells["compute_source"][p]),
+                                   str(self.cells["compute_model"][p])))
+            self.kind[p] = "training" if over is None else over[0]
+            if over is not None:
+                self.more[p] = f"; compute is {over[0]}: {over[1]}"
+        self.precision = _scalars(c, "peak_precision")
+        self.precision[_blanks(c, "peak_precision", self.precision)] = None
+        notes = _scalars(c, "notes")
+        given = ~_blanks(c, "notes", notes)
+        self.own_note = np.full(n, "", dtype=object)
+        self.own_note[given] = [f" ({x})" for x in notes[given]]
+
+
+def _first_unique(frame: pd.DataFrame, by: list[str]) -> dict:
+    """{group key: (position of its first record, records, distinct training_flop values)}
+    of ``frame`` (rows with a figure) grouped by ``by``; positions are those of ``frame``."""
+    if frame.empty:
+        return {}
+    stats = pd.DataFrame({"pos": frame["_pos"].to_numpy(),
+                          "flop": frame["training_flop"].to_numpy()})
+    for col in by:
+        stats[col] = frame[col].to_numpy()
+    g = stats.groupby(by if len(by) > 1 else by[0], sort=False)
+    agg = pd.DataFrame({"first": g["pos"].first(), "n": g["pos"].size(),
+                        "distinct": g["flop"].nunique()})
+    return {k: (int(f), int(n), int(d)) for k, f, n, d in zip(
+        agg.index, agg["first"], agg["n"], agg["distinct"], strict=True)}
+
+
+def _unique(found: tuple[int, int, int] | None) -> tuple[int | None, str]:
+    """One compute record (its position), or None with the reason (none / ambiguous)."""
+    if found is None:
         return None, "none"
-    if rows["training_flop"].nunique() > 1:
-        return None, f"ambiguous: {len(rows)} records with different compute"
-    return rows.iloc[0], ""
+    first, n, distinct = found
+    if distinct > 1:
+        return None, f"ambiguous: {n} records with different compute"
+    return first, ""
 
 
 def join_compute(results: pd.DataFrame, compute: pd.DataFrame, *,
@@ -132,6 +203,10 @@ def join_compute(results: pd.DataFrame, compute: pd.DataFrame, *,
                  impute: bool | None = None, fill: bool = True,
                  kinds: dict[tuple[str, str], tuple[str, str]] | None = None) -> JoinResult:
     """Attach training compute to each result row (see the module docstring for the rules).
+
+    Works on columns: a row's own figure is found by one lookup of (source, file, row), and
+    the name rules are decided once per distinct (source, model key, model version, model
+    name, ImageNet or not), so time grows linearly with the rows.
 
     Args:
         results, compute: tidy tables (:func:`computelimits.data.tables.results` / ``compute``).
@@ -161,22 +236,24 @@ def join_compute(results: pd.DataFrame, compute: pd.DataFrame, *,
 
         networks = load_networks()
 
-    comp = compute[compute["training_flop"].notna()].copy()
+    comp = compute[compute["training_flop"].notna()].reset_index(drop=True)
     comp["model_key"] = comp["model_key"].fillna("")
+    comp["_pos"] = np.arange(len(comp))
+    records = _Records(comp, kinds)
     epoch = comp[comp["source"] == "epoch-ai-models"]
-    epoch_by_key = {k: g for k, g in epoch.groupby("model_key")}
-    by_source_key = {k: g for k, g in comp.groupby(["source", "model_key"])}
-    own_rows: dict[tuple[str, str, int], pd.Series] = {}
-    has_row = comp["source_row"].notna()
-    for idx in comp.index[has_row]:
-        rec = comp.loc[idx]
-        own_rows.setdefault((str(rec["source"]), str(rec["source_file"]),
-                             int(rec["source_row"])), rec)
-    eci_by_version: dict[str, pd.Series] = {}
+    epoch_by_key = _first_unique(epoch, ["model_key"])
+    by_source_key = _first_unique(comp, ["source", "model_key"])
+    has_row = np.flatnonzero(comp["source_row"].notna().to_numpy())
+    own_keys = list(zip(_text(records.cells["compute_source"][has_row]),
+                        _text(records.cells["compute_source_file"][has_row]),
+                        [int(x) for x in records.cells["compute_source_row"][has_row]],
+                        strict=True))
+    own_rows = dict(zip(reversed(own_keys), reversed(has_row.tolist()), strict=True))  # first
+    eci_by_version: dict[str, int] = {}
     notes = comp["notes"].fillna("")
-    for idx in comp.index[notes.str.contains("model_version=", regex=False)]:
-        vid = notes[idx].split("model_version=", 1)[1].split(";")[0].strip()
-        eci_by_version.setdefault(vid, comp.loc[idx])
+    for pos in np.flatnonzero(notes.str.contains("model_version=", regex=False).to_numpy()):
+        vid = notes.iloc[pos].split("model_version=", 1)[1].split(";")[0].strip()
+        eci_by_version.setdefault(vid, int(pos))
     version_model = ({} if model_versions is None else
                      dict(zip(model_versions["model_version"], model_versions["epoch_model"],
                               strict=False)))
@@ -192,90 +269,152 @@ def join_compute(results: pd.DataFrame, compute: pd.DataFrame, *,
     images = assumptions.get("imagenet_train_images")
     epochs = assumptions.get("imagenet_epochs")
 
-    out = []
-    for _, r in results.iterrows():
-        key = r["model_key"] if isinstance(r["model_key"], str) else ""
-        rec, why = None, []
-        user = _is_user(r["source"])
-        if not _blank(r.get("source_row")):
-            own = own_rows.get((str(r["source"]), str(r.get("source_file")),
-                                int(r["source_row"])))
-            if own is not None:
-                rec = _record(own, "own-row", "the row's own figure"
-                              + (f" ({own['notes']})" if not _blank(own.get("notes")) else ""),
-                              kinds)
-        vid = r.get("model_version")
-        if rec is None and not fill:
+    def by_name(source: object, key: str, vid: object, imagenet: bool, model: object,
+                user: bool) -> tuple:
+        """Rules 1–5 for a row without a figure of its own: ("record", position, rule,
+        note), ("imputed", model key) or ("none", reason)."""
+        why: list[str] = []
+        rec = None
+        if not fill:
             why.append("the row has no compute of its own and name matches are off")
-        elif rec is None and isinstance(vid, str) and vid:
+        elif isinstance(vid, str) and vid:
             if vid in eci_by_version:
-                rec = _record(eci_by_version[vid], "model-version",
-                              f"Epoch model version {vid} (ECI table)", kinds)
+                rec = (eci_by_version[vid], "model-version",
+                       f"Epoch model version {vid} (ECI table)")
             else:
                 name = version_model.get(vid)
                 if isinstance(name, str) and name:
-                    hit, reason = _unique(epoch_by_key.get(model_key(name), epoch.iloc[:0]))
+                    hit, reason = _unique(epoch_by_key.get(model_key(name)))
                     if hit is not None:
-                        rec = _record(hit, "model-version",
-                                      f"Epoch model version {vid} → model {name!r}", kinds)
+                        rec = (hit, "model-version",
+                               f"Epoch model version {vid} → model {name!r}")
                     else:
                         why.append(f"model version {vid} → {name!r}: {reason} in the models "
                                    "table")
                 else:
                     why.append(f"model version {vid} names no Epoch model")
         if rec is None and fill and not user:
-            hit, reason = _unique(by_source_key.get((r["source"], key), comp.iloc[:0]))
+            hit, _ = _unique(by_source_key.get((source, key)))
             if hit is not None:
-                rec = _record(hit, "same-source", f"compute from {r['source']} itself", kinds)
+                rec = (hit, "same-source", f"compute from {source} itself")
         if rec is None and fill and key:
-            hit, reason = _unique(epoch_by_key.get(key, epoch.iloc[:0]))
+            hit, reason = _unique(epoch_by_key.get(key))
             if hit is not None:
-                rec = _record(hit, "exact-key", f"model key {key!r}", kinds)
+                rec = (hit, "exact-key", f"model key {key!r}")
             elif reason != "none":
                 why.append(reason)
-        if rec is None and fill and (r["source"], key) in alias:
-            target, note = alias[(r["source"], key)]
-            hit, reason = _unique(epoch_by_key.get(model_key(target), epoch.iloc[:0]))
+        if rec is None and fill and (source, key) in alias:
+            target, note = alias[(source, key)]
+            hit, reason = _unique(epoch_by_key.get(model_key(target)))
             if hit is not None:
-                rec = _record(hit, "alias", f"alias {r['model']!r} → {target!r}: {note}",
-                              kinds)
+                rec = (hit, "alias", f"alias {model!r} → {target!r}: {note}")
             else:
                 why.append(f"alias target {target!r}: {reason}")
-        may_impute = impute is True or (impute is None and not user)
-        if (rec is None and may_impute and imp is not None and r["benchmark"] == "imagenet"
-                and key in imp):
-            net = imp[key]
-            flop = network_operations_flop(float(net["flop_per_image"]), passes.value,
-                                           images.value, epochs.value)
-            rec = {
-                "training_flop": flop, "training_flop_low": np.nan,
-                "training_flop_high": np.nan, "compute_model": net["model"],
-                "compute_method": "imputed", "compute_confidence": "imputed",
-                "compute_source": "convnet-burden",
-                "compute_source_file": net.get("source_file"),
-                "compute_source_row": net.get("source_row"),
-                "compute_kind": "imputed_operations", "compute_origin": "imputed",
-                "peak_precision": None,
-                "match_rule": "imputed",
-                "match_note": (f"network operations: {net['flop_per_image']:.3g} FLOP/image × "
-                               f"{passes.value:g} passes × {images.value:,.0f} images × "
-                               f"{epochs.value:g} epochs (assumed: {epochs.source})"),
-            }
-        if rec is None:
-            rec = dict.fromkeys(COMPUTE_COLUMNS, None)
-            rec["training_flop"] = np.nan
-            if not why:
-                why.append(f"no compute record with model key {key!r} in the Epoch models "
-                           "table, its ECI table or the source itself, and no alias")
-            if (user and impute is None and imp is not None and r["benchmark"] == "imagenet"
-                    and key in imp):
-                why.append("network operations could be imputed (opt in with impute=True / "
-                           "--impute)")
-            rec["match_note"] = "; ".join(why)
-        out.append(rec)
+        if rec is not None:
+            return ("record", *rec)
+        imputable = imp is not None and imagenet and key in imp
+        if imputable and (impute is True or (impute is None and not user)):
+            return ("imputed", key)
+        if not why:
+            why.append(f"no compute record with model key {key!r} in the Epoch models "
+                       "table, its ECI table or the source itself, and no alias")
+        if user and impute is None and imputable:
+            why.append("network operations could be imputed (opt in with impute=True / "
+                       "--impute)")
+        return ("none", "; ".join(why))
 
-    extra = pd.DataFrame(out, index=results.index, columns=COMPUTE_COLUMNS)
-    table = pd.concat([results, extra], axis=1)
+    n = len(results)
+    source = _scalars(results, "source")
+    keys = np.asarray([k if isinstance(k, str) else "" for k in
+                       _scalars(results, "model_key")], dtype=object)
+    rows_at = _scalars(results, "source_row")
+    blank = _blanks(results, "source_row", rows_at)
+    own = np.fromiter(
+        (-1 if b else own_rows.get((s, f, int(r)), -1) for s, f, r, b in
+         zip(_text(source), _text(_scalars(results, "source_file")), rows_at, blank,
+             strict=True)), dtype=np.int64, count=n)
+    # what each row gets: 0 nothing, 1 a record (at a position), 2 an imputation
+    got = np.where(own >= 0, 1, 0)
+    at = own.copy()
+    rule = np.full(n, "own-row", dtype=object)
+    note = np.full(n, "the row's own figure", dtype=object)
+    imputed_key = np.full(n, None, dtype=object)
+    rest = np.flatnonzero(own < 0)
+    if len(rest):
+        # the name rules depend on these alone: decide them once per distinct combination
+        bench = _scalars(results, "benchmark")[rest]
+        sig = [source[rest], keys[rest], _scalars(results, "model_version")[rest],
+               np.fromiter((isinstance(b, str) and b == "imagenet" for b in bench),
+                           dtype=bool, count=len(rest)),
+               _scalars(results, "model")[rest]]
+        code = np.zeros(len(rest), dtype=np.int64)
+        for col in sig:
+            c, u = pd.factorize(col)
+            code = pd.factorize(code * (len(u) + 1) + (c + 1))[0]
+        _, first = np.unique(code, return_index=True)  # codes are 0, 1, … by first row
+        got_u = np.zeros(len(first), dtype=np.int64)
+        at_u = np.full(len(first), -1, dtype=np.int64)
+        rule_u = np.full(len(first), None, dtype=object)
+        note_u = np.full(len(first), None, dtype=object)
+        key_u = np.full(len(first), None, dtype=object)
+        for k, j in enumerate(first):
+            src = sig[0][j]
+            out = by_name(src, sig[1][j], sig[2][j], bool(sig[3][j]), sig[4][j],
+                          _is_user(src))
+            if out[0] == "record":
+                got_u[k], at_u[k], rule_u[k], note_u[k] = 1, out[1], out[2], out[3]
+            elif out[0] == "imputed":
+                got_u[k], key_u[k] = 2, out[1]
+            else:
+                note_u[k] = out[1]
+        got[rest], at[rest], rule[rest] = got_u[code], at_u[code], rule_u[code]
+        note[rest], imputed_key[rest] = note_u[code], key_u[code]
+
+    extra = {c: np.full(n, None, dtype=object) for c in COMPUTE_COLUMNS}
+    rec = np.flatnonzero(got == 1)
+    if len(rec):
+        pos = at[rec]
+        for col, cells in records.cells.items():
+            extra[col][rec] = cells[pos]
+        extra["compute_kind"][rec] = records.kind[pos]
+        is_own = rule[rec] == "own-row"
+        origin = np.full(len(rec), "joined", dtype=object)
+        origin[is_own] = "own"
+        extra["compute_origin"][rec] = origin
+        extra["peak_precision"][rec] = records.precision[pos]
+        extra["match_rule"][rec] = rule[rec]
+        text = note[rec].copy()
+        text[is_own] = text[is_own] + records.own_note[pos[is_own]]
+        extra["match_note"][rec] = text + records.more[pos]
+    for key in dict.fromkeys(imputed_key[got == 2]):
+        net = imp[key]
+        these = np.flatnonzero((got == 2) & (imputed_key == key))
+        values = {
+            "training_flop": network_operations_flop(float(net["flop_per_image"]),
+                                                     passes.value, images.value,
+                                                     epochs.value),
+            "training_flop_low": np.nan, "training_flop_high": np.nan,
+            "compute_model": net["model"], "compute_method": "imputed",
+            "compute_confidence": "imputed", "compute_source": "convnet-burden",
+            "compute_source_file": net.get("source_file"),
+            "compute_source_row": net.get("source_row"),
+            "compute_kind": "imputed_operations", "compute_origin": "imputed",
+            "peak_precision": None, "match_rule": "imputed",
+            "match_note": (f"network operations: {net['flop_per_image']:.3g} FLOP/image × "
+                           f"{passes.value:g} passes × {images.value:,.0f} images × "
+                           f"{epochs.value:g} epochs (assumed: {epochs.source})"),
+        }
+        for col, v in values.items():
+            extra[col][these] = [v] * len(these)
+    none = np.flatnonzero(got == 0)
+    extra["training_flop"][none] = np.nan
+    extra["match_note"][none] = note[none]
+
+    # column by column from lists, so that each column's type is inferred from its values
+    frame = pd.DataFrame(index=results.index)
+    for col in COMPUTE_COLUMNS:
+        frame[col] = pd.Series(extra.pop(col).tolist(), index=results.index, dtype=None)
+    table = pd.concat([results, frame], axis=1)
     for col in ("training_flop", "training_flop_low", "training_flop_high"):
         table[col] = pd.to_numeric(table[col]).astype(float)
     table.attrs = dict(results.attrs)
@@ -285,15 +424,21 @@ def join_compute(results: pd.DataFrame, compute: pd.DataFrame, *,
 
 
 def _report(table: pd.DataFrame) -> pd.DataFrame:
-    rows = []
-    for bench, g in table.groupby("benchmark", sort=True):
-        row = {"benchmark": bench, "results": len(g),
-               "with_compute": int(g["training_flop"].notna().sum())}
-        for rule in RULES:
-            row[rule] = int((g["match_rule"] == rule).sum())
-        row["unmatched"] = int(g["match_rule"].isna().sum())
-        for kind in KINDS:
-            row[f"kind_{kind}"] = int((g["compute_kind"] == kind).sum())
-        rows.append(row)
+    """Per benchmark (sorted): results, how many with compute, matched by each rule,
+    unmatched, and per compute kind; counted by one grouped sum over flag columns."""
+    flags = pd.DataFrame({"benchmark": table["benchmark"],
+                          "results": np.ones(len(table), dtype=np.int64),
+                          "with_compute": table["training_flop"].notna().to_numpy()})
+    rule = table["match_rule"]
+    for r in RULES:
+        flags[r] = (rule == r).to_numpy(dtype=bool, na_value=False)
+    flags["unmatched"] = rule.isna().to_numpy()
+    for kind in KINDS:
+        flags[f"kind_{kind}"] = (table["compute_kind"] == kind).to_numpy(dtype=bool,
+                                                                         na_value=False)
+    counts = flags.groupby("benchmark", sort=True).sum()
+    rows = [{"benchmark": bench, **{c: int(v) for c, v in zip(counts.columns, values,
+                                                               strict=True)}}
+            for bench, values in zip(counts.index, counts.to_numpy(), strict=True)]
     return pd.DataFrame(rows, columns=["benchmark", "results", "with_compute", *RULES,
                                        "unmatched", *(f"kind_{k}" for k in KINDS)])

@@ -10,6 +10,13 @@
   rules only when ``fill`` is True (the default), each such row marked ``compute_origin`` =
   "joined" with the rule in ``match_rule``;
 * ImageNet network operations are imputed only when ``impute`` is True.
+
+Reading, checking and joining work on columns (time and memory linear in the rows; a
+million-row generic file in seconds, see ``benchmarks/bench_user_files.py``). A file that
+cannot be used is one :class:`~computelimits.errors.InputError` naming it: unreadable, a
+folder, not UTF-8, empty, header only, malformed, or bad cells (row and column named; when
+many cells are bad, the first :data:`~computelimits.data.loaders.user_formats.MAX_ERRORS`
+are listed and the rest counted).
 """
 
 from __future__ import annotations
@@ -30,6 +37,23 @@ __all__ = ["FORMATS", "load_user_file"]
 
 #: Layouts of users' files (see :mod:`computelimits.data.loaders.user_formats`).
 FORMATS = ("generic", "computer-progress")
+
+
+#: Peak memory per byte of a user's CSV while it is read, checked and joined: 1.33 GiB
+#: peak RSS for a 1,000,000-row generic file of 73 MB (benchmarks/bench_user_files.py),
+#: about 19 bytes per byte, rounded up for the written copy of ``data check --out``.
+MEMORY_PER_FILE_BYTE = 25
+
+
+def _check_memory(path: str | Path) -> None:
+    from computelimits.resources import check_memory
+
+    try:
+        size = Path(path).stat().st_size
+    except OSError:
+        return  # the reader names what is wrong with the path
+    check_memory(MEMORY_PER_FILE_BYTE * size, f"reading {path} ({size / 2**20:,.0f} MiB)",
+                 how_to_shrink="split the file", force_hint=False)
 
 
 def load_user_file(path: str | Path, *, fmt: str = "generic", benchmark: str | None = None,
@@ -56,6 +80,7 @@ def load_user_file(path: str | Path, *, fmt: str = "generic", benchmark: str | N
 
     if catalog is None:
         catalog = default_catalog() if strict is None else Catalog(strict=strict)
+    _check_memory(path)
 
     if fmt == "generic":
         results, compute = user_formats.load_generic(path)
@@ -81,7 +106,7 @@ def load_user_file(path: str | Path, *, fmt: str = "generic", benchmark: str | N
         model_versions = pd.DataFrame({"model_version": [], "epoch_model": []})
     if not impute:
         networks = pd.DataFrame({"model_key": [], "flop_per_image": []})
-    with catalog.active():
+    with catalog.active(), user_formats.gc_paused():
         joined = join_compute(results, compute, model_versions=model_versions,
                               networks=networks, impute=impute, fill=fill)
     joined.table.attrs["attribution"] = attribution(joined.table)  # for display only

@@ -1,11 +1,35 @@
 """Users' own data files: the Computer-Progress per-benchmark layout and a generic CSV.
 
 These files are not registered sources: the user names the file. Every cell is converted by
-the strict converters of :mod:`computelimits.data.parse`; a cell that cannot be read is an
-:class:`~computelimits.errors.InputError` naming the file, the data row (1-based, header
-excluded; the line follows in the message) and the column. Exact duplicate rows are dropped
-and counted; rows that repeat a key with different values are errors. Counted repairs and
-skipped rows travel in ``attrs["repairs"]`` of both returned tables.
+the rules of the strict converters of :mod:`computelimits.data.parse`; a cell that cannot be
+read is an :class:`~computelimits.errors.InputError` naming the file, the data row (1-based,
+header excluded; the line follows in the message) and the column. Exact duplicate rows are
+dropped and counted; rows that repeat a key with different values are errors. Counted
+repairs and skipped rows travel in ``attrs["repairs"]`` of both returned tables.
+
+Reading and checking
+--------------------
+
+A file is read a chunk at a time into factorized text columns (each distinct cell text kept
+once) with the rules of :func:`computelimits.data.parse.read_csv`: UTF-8 (a byte-order mark
+dropped), strict CSV quoting, blank lines skipped, empty cells beyond the header dropped, a
+stray carriage return inside a field replaced by a space (counted). Every check then runs
+once per distinct cell and column, so time and memory grow linearly with the rows (a
+million-row generic file is checked in seconds: ``benchmarks/bench_user_files.py``).
+
+A file that cannot be used at all is one error naming it: not found, a folder or otherwise
+unreadable ("cannot be read: …"), not UTF-8 (the byte offset given), empty, header only ("no
+data rows"), a record of the wrong width or broken quoting (row and line given), a field
+over the csv module's limit, a required column missing (the closest names suggested), an
+unknown column, or two columns with one name. Bad cells are collected: one bad cell gives
+its own message (file, row, column, message, line); several give ``N errors:`` and the first
+:data:`MAX_ERRORS` by row, then "… and K more". Checks that depend on a cell (the value on
+its metric and unit, the duplicates on all converted values) are skipped for rows already
+wrong. Messages quote cells with ``repr`` (control characters and right-to-left marks are
+escaped, so a message stays one line) and shorten a cell over 200 characters. Names are
+kept as written: ``<script>``, quotes and control characters are data, escaped by whatever
+displays them; a CSV written for spreadsheets (``data check --out``) quotes text cells that
+start with a formula character (:func:`computelimits._io.spreadsheet_safe`).
 
 Computer-Progress layout (:func:`load_computer_progress`)
 ---------------------------------------------------------
@@ -138,11 +162,12 @@ setting_kind     no       supervised, zero-shot, few-shot, chain-of-thought, fin
                           unknown (default unknown)
 origin           no       paper or leaderboard the score comes from
 publication      no       the publication the model comes from (the cluster unit);
-                          default: ``origin``, else blank
+                          blank or no column: ``origin``, else blank
 ================ ======== ============================================================
 
-Checks: an unknown benchmark, metric, compute_kind or setting_kind is an error naming the
-row and column and listing the allowed values; shares must lie in [0, 1] after conversion
+Checks: two columns with one name are an error; an unknown benchmark, metric,
+compute_kind or setting_kind is an error naming the row and column and listing the allowed
+values; shares must lie in [0, 1] after conversion
 (so an accuracy over 100 % is an error); a ``%`` sign with unit ``fraction`` is an error;
 dates must parse and lie in 1900–2100. One model name with one ``origin`` (blank counts as
 one origin) given two different ``training_flop`` values or dates is an error (a typo);
@@ -155,28 +180,25 @@ with different values are an error naming both rows.
 
 from __future__ import annotations
 
+import codecs
+import contextlib
+import csv
+import gc
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
 
-from computelimits.data.benchmarks import METRICS, error_of, find_benchmark
+from computelimits._io import output_problem
+from computelimits.data.benchmarks import BENCHMARKS, METRICS, error_of, find_benchmark
 from computelimits.data.loaders.computer_progress import Peak
 from computelimits.data.names import model_key
-from computelimits.data.parse import (
-    BLANKS,
-    Repairs,
-    dates,
-    drop_duplicates,
-    fractions,
-    numbers,
-    read_csv,
-    require_columns,
-    text,
-)
+from computelimits.data.parse import _NUM, BLANKS, Repairs, _parse_date, require_columns
 from computelimits.data.schema import conform
 from computelimits.errors import ConfigError, InputError
 from computelimits.formulas import hardware_burden_flop
@@ -185,6 +207,7 @@ __all__ = [
     "COMPUTE_KINDS",
     "CONVENTIONS",
     "GENERIC_COLUMNS",
+    "MAX_ERRORS",
     "SETTING_KINDS",
     "SOURCE_COMPUTER_PROGRESS",
     "SOURCE_GENERIC",
@@ -245,31 +268,383 @@ _TRUE = {"true", "yes", "1", "t", "y"}
 _FALSE = {"false", "no", "0", "f", "n"}
 
 
-# --------------------------------------------------------------------------- helpers
+# ----------------------------------------------------------------- reading, by columns
+
+#: At most this many problems of one file are listed in one error; the rest are counted
+#: ("… and K more").
+MAX_ERRORS = 20
+#: A cell longer than this many characters is shortened when an error message quotes it.
+_SHOWN_CHARS = 200
+_CHUNK_BYTES = 1 << 20  # bytes decoded at a time
+_CHUNK_ROWS = 1 << 16  # records factorized at a time
+_STRAY_CR = re.compile(r"\r(?!\n)")
+_ENCODING = "utf-8-sig"  # as parse.read_csv: UTF-8, a byte-order mark dropped
 
 
-def _fail(df: pd.DataFrame, i: int, column: str, message: str) -> InputError:
-    lines = df.attrs.get("lines")
-    line = f" (line {lines[i]})" if lines is not None and i < len(lines) else ""
-    return InputError(message + line, path=df.attrs.get("path"), row=i + 1, column=column)
+def _q(cell: object) -> str:
+    """``repr`` of a cell for a message; a very long one shortened (its length given)."""
+    if isinstance(cell, str) and len(cell) > _SHOWN_CHARS:
+        return f"{cell[:_SHOWN_CHARS]!r}… ({len(cell):,} characters)"
+    return repr(cell)
 
 
-def _view(df: pd.DataFrame, col: str, cells: list[str]) -> pd.DataFrame:
-    """A one-column frame with the same rows, path, lines and repair tally as ``df``, so that
-    the parse converters can be run on a transformed or partial copy of a column."""
-    tmp = pd.DataFrame({col: cells}, dtype=object)
-    tmp.attrs = df.attrs
-    return tmp
+class _Column:
+    """One column of a users' file, factorized: row ``i`` holds ``cells[codes[i]]`` (the
+    distinct cell texts as written)."""
+
+    __slots__ = ("_stripped", "cells", "codes")
+
+    def __init__(self, codes: np.ndarray, cells: list[str]) -> None:
+        self.codes = codes
+        self.cells = cells
+        self._stripped: tuple[np.ndarray, list[str]] | None = None
+
+    def stripped(self) -> tuple[np.ndarray, list[str]]:
+        """(codes, distinct texts) of the cells without surrounding blanks."""
+        if self._stripped is None:
+            codes, uniq = pd.factorize(np.asarray([c.strip() for c in self.cells],
+                                                  dtype=object))
+            self._stripped = (codes[self.codes], list(uniq))
+        return self._stripped
 
 
-def _cells(df: pd.DataFrame, col: str) -> list[str]:
-    return df[col].fillna("").astype(str).str.strip().tolist()
+@dataclass
+class _Sheet:
+    """A users' CSV file read as factorized text columns (the rules of
+    :func:`computelimits.data.parse.read_csv`, without a frame of Python strings)."""
+
+    path: str
+    header: list[str]
+    columns: list[_Column]
+    lines: np.ndarray  # physical line of each data row
+    repairs: Repairs
+
+    @property
+    def n(self) -> int:
+        return len(self.lines)
+
+    def column(self, name: str) -> _Column:
+        return self.columns[self.header.index(name)]
+
+    def require(self, names: Sequence[str]) -> None:
+        """A missing column is an error listing the closest names found (as parse does)."""
+        frame = pd.DataFrame(columns=pd.Index(self.header, dtype=object))
+        frame.attrs["path"] = self.path
+        require_columns(frame, names)
 
 
-def _whole(df: pd.DataFrame, col: str, values: np.ndarray) -> None:
-    for i, v in enumerate(values):
-        if not np.isnan(v) and v != math.floor(v):
-            raise _fail(df, i, col, f"{df[col].iloc[i]!r} is not a whole number")
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a file's millions of cells are built:
+    those cells hold no cycles, and each collection would walk all of them again (the
+    collector's passes made reading grow faster than linearly with the rows)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _text_lines(fh: BinaryIO, name: str, stray: list[int]) -> Iterator[str]:
+    """The file's physical lines (ends kept), decoded a chunk at a time; a carriage return
+    that does not end a line is replaced by a space and counted in ``stray[0]`` (as
+    :func:`computelimits.data.parse.read_csv` does on the whole text)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    fed = 0  # bytes given to the decoder (after the byte-order mark)
+    first, started, held, partial = True, False, "", ""
+    while True:
+        data = fh.read(max(_CHUNK_BYTES, len(codecs.BOM_UTF8)) if first else _CHUNK_BYTES)
+        final = not data
+        if first and data.startswith(codecs.BOM_UTF8):
+            data = data[len(codecs.BOM_UTF8):]
+        first = False
+        pending = len(decoder.getstate()[0])
+        try:
+            text = decoder.decode(data, final)
+        except UnicodeDecodeError as exc:
+            raise InputError(f"not {_ENCODING} text ({exc.reason} at byte "
+                             f"{fed - pending + exc.start})", path=name) from None
+        fed += len(data)
+        if not started and text:  # a second mark is dropped too, as parse.read_csv does
+            started = True
+            text = text.removeprefix("\ufeff")
+        text = held + text
+        held = ""
+        if not final and text.endswith("\r"):  # may be the first half of "\r\n"
+            held, text = "\r", text[:-1]
+        count = len(_STRAY_CR.findall(text))
+        if count:
+            stray[0] += count
+            text = _STRAY_CR.sub(" ", text)
+        pieces = (partial + text).split("\n")
+        partial = pieces.pop()
+        for piece in pieces:
+            yield piece + "\n"
+        if final:
+            if partial:
+                yield partial
+            return
+
+
+def _read(path: str | Path, *, required: Sequence[str] = ()) -> _Sheet:
+    """Read a users' CSV file as factorized text columns.
+
+    The rules and messages are those of :func:`computelimits.data.parse.read_csv`: UTF-8 (a
+    byte-order mark dropped), strict CSV quoting, blank lines skipped, empty cells beyond the
+    header's width dropped, any other record of the wrong width an error naming its row and
+    line. The file is read a chunk at a time, so memory follows the distinct cells, not the
+    file's size. A file that cannot be opened or read (a folder, no permission, a device
+    error) is an :class:`~computelimits.errors.InputError` naming it.
+    """
+    name = str(path)
+    try:
+        fh = open(path, "rb")  # noqa: SIM115 - closed below
+    except FileNotFoundError:
+        raise InputError("file not found", path=name) from None
+    except OSError as exc:  # a folder, no permission, a device error
+        raise InputError(f"cannot be read: {output_problem(exc)}", path=name) from None
+    stray = [0]
+    maps: list[dict[str, int]] = []
+    parts: list[list[np.ndarray]] = []
+    lines: list[int] = []
+    block: list[list[str]] = []
+
+    def flush() -> None:
+        for j, cells in enumerate(zip(*block, strict=True)):
+            seen = maps[j]
+            add = seen.setdefault
+            parts[j].append(np.asarray([add(c, len(seen)) for c in cells], dtype=np.int32))
+        block.clear()
+
+    try:
+        with fh, gc_paused():
+            reader = csv.reader(_text_lines(fh, name, stray), strict=True)
+            try:
+                header = next(reader)
+            except StopIteration:
+                raise InputError("file is empty", path=name) from None
+            except csv.Error as exc:
+                raise InputError(f"unreadable header ({exc})", path=name) from None
+            if required:  # before the rows: a wrong header fails at once
+                _Sheet(name, header, [], np.zeros(0, dtype=np.int64), Repairs()).require(
+                    required)
+            width = len(header)
+            maps = [{} for _ in header]
+            parts = [[] for _ in header]
+            start = reader.line_num + 1
+            rows = 0
+            while True:
+                try:
+                    rec = next(reader)
+                except StopIteration:
+                    break
+                except csv.Error as exc:
+                    raise InputError(f"malformed CSV near line {reader.line_num} ({exc}); is "
+                                     "the file truncated?", path=name, row=rows + 1) from None
+                line, start = start, reader.line_num + 1
+                if not rec or (not rec[0].strip() and not "".join(rec).strip()):
+                    continue  # a blank line
+                if len(rec) != width:
+                    if len(rec) > width and not "".join(rec[width:]).strip():
+                        rec = rec[:width]  # empty cells beyond the header: spreadsheet residue
+                    else:
+                        raise InputError(
+                            f"has {len(rec)} fields but the header has {width} (line {line}); "
+                            "truncated or misaligned file?", path=name, row=rows + 1)
+                block.append(rec)
+                lines.append(line)
+                rows += 1
+                if len(block) == _CHUNK_ROWS:
+                    flush()
+            if block:
+                flush()
+    except OSError as exc:
+        raise InputError(f"cannot be read: {output_problem(exc)}", path=name) from None
+    repairs = Repairs()
+    repairs.note("stray carriage returns inside fields replaced by spaces", stray[0])
+    columns = [_Column(np.concatenate(p) if p else np.zeros(0, dtype=np.int32), list(m))
+               for p, m in zip(parts, maps, strict=True)]
+    return _Sheet(name, header, columns, np.asarray(lines, dtype=np.int64), repairs)
+
+
+class _Problems:
+    """The problems found in a file's cells: all counted, the first :data:`MAX_ERRORS` by row
+    kept. :meth:`check` raises one :class:`~computelimits.errors.InputError`: the problem
+    itself when there is one (file, row, column, message, line), else the first ones by row
+    and the count of the rest."""
+
+    def __init__(self, sheet: _Sheet) -> None:
+        self.sheet = sheet
+        self.failed = np.zeros(sheet.n, dtype=bool)
+        self.total = 0
+        self._found: list[tuple[np.ndarray, int, str, Callable[[int], str]]] = []
+
+    def add(self, rows: np.ndarray, column: str, message: Callable[[int], str]) -> None:
+        """``rows``: 0-based data rows (ascending) with the problem ``message(row)``."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if len(rows):
+            self.total += len(rows)
+            self.failed[rows] = True
+            self._found.append((rows[:MAX_ERRORS], len(self._found), column, message))
+
+    def check(self) -> None:
+        if not self.total:
+            return
+        first = sorted((int(r), seq, col, msg) for rows, seq, col, msg in self._found
+                       for r in rows)[:MAX_ERRORS]
+        lines = self.sheet.lines
+        if self.total == 1:
+            r, _, col, msg = first[0]
+            raise InputError(f"{msg(r)} (line {lines[r]})", path=self.sheet.path, row=r + 1,
+                             column=col)
+        items = "; ".join(f"row {r + 1}, column {col!r}: {msg(r)} (line {lines[r]})"
+                          for r, _, col, msg in first)
+        more = self.total - len(first)
+        raise InputError(f"{self.total} errors: {items}" + (f"; … and {more} more" if more
+                                                             else ""), path=self.sheet.path)
+
+
+def _distinct(codes: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+    """The distinct codes used by ``rows`` (a boolean mask; all rows when None)."""
+    return np.unique(codes if rows is None else codes[rows])
+
+
+def _report(problems: _Problems, codes: np.ndarray, messages: list[str | None],
+            column: str, rows: np.ndarray | None = None) -> np.ndarray:
+    """Report the rows (within the mask ``rows``) whose distinct cell has a message; returns
+    the mask of those rows."""
+    bad_u = np.fromiter((m is not None for m in messages), dtype=bool, count=len(messages))
+    bad = bad_u[codes] if len(messages) else np.zeros(len(codes), dtype=bool)
+    if rows is not None:
+        bad &= rows
+    problems.add(np.flatnonzero(bad), column, lambda i: messages[codes[i]] or "")
+    return bad
+
+
+def _number_of(cell: str, *, positive: bool = False, nonnegative: bool = False) -> float | str:
+    """One non-blank stripped cell by the rules of :func:`computelimits.data.parse.numbers`:
+    the number, or what is wrong with it."""
+    if not _NUM.match(cell):
+        return f"cannot parse {_q(cell)} as a number"
+    x = float(cell)
+    if not math.isfinite(x):
+        return f"{_q(cell)} is not a finite number"
+    if positive and x <= 0:
+        return f"{_q(cell)} must be positive"
+    if nonnegative and x < 0:
+        return f"{_q(cell)} must not be negative"
+    return x
+
+
+def _fraction_of(cell: str, scale: str) -> tuple[float | str, bool]:
+    """One non-blank stripped cell by the rules of :func:`computelimits.data.parse.fractions`:
+    (the fraction or what is wrong, whether a ``%`` string was converted)."""
+    v = cell
+    percent = scale == "percent"
+    repaired = False
+    if v.endswith("%"):
+        v = v[:-1].strip()
+        percent = True
+        repaired = scale != "percent"
+    if not _NUM.match(v):
+        return f"cannot parse {_q(cell)} as a score", repaired
+    x = float(v) / (100.0 if percent else 1.0)
+    if x < 0:
+        return f"{_q(cell)} is negative", repaired
+    if x > 1.0 + 1e-12:
+        what = "over 100%" if percent else "over 1 (percent without a % sign?)"
+        return f"{_q(cell)} is {what}", repaired
+    return min(x, 1.0), repaired
+
+
+def _numbers(sheet: _Sheet, problems: _Problems, col: str, *, positive: bool = False,
+             nonnegative: bool = False) -> np.ndarray:
+    """A numeric column (blank → NaN); unreadable or out-of-range cells are problems."""
+    codes, cells = sheet.column(col).stripped()
+    values = np.full(len(cells), np.nan)
+    messages: list[str | None] = [None] * len(cells)
+    for j, cell in enumerate(cells):
+        if cell in BLANKS:
+            continue
+        x = _number_of(cell, positive=positive, nonnegative=nonnegative)
+        if isinstance(x, str):
+            messages[j] = x
+        else:
+            values[j] = x
+    _report(problems, codes, messages, col)
+    return values[codes]
+
+
+def _whole(sheet: _Sheet, problems: _Problems, col: str, values: np.ndarray) -> np.ndarray:
+    """Counts and years must be whole numbers (the cell is quoted as written); returns the
+    mask of rows that are not."""
+    bad = ~np.isnan(values) & (values != np.floor(np.where(np.isnan(values), 0, values)))
+    column = sheet.column(col)
+    problems.add(np.flatnonzero(bad), col,
+                 lambda i: f"{_q(column.cells[column.codes[i]])} is not a whole number")
+    return bad
+
+
+def _text(sheet: _Sheet, problems: _Problems | None, col: str) -> np.ndarray:
+    """A text column (stripped; blanks → None). With ``problems``, a blank is a problem."""
+    codes, cells = sheet.column(col).stripped()
+    values = np.asarray([None if c in BLANKS else c for c in cells], dtype=object)
+    if problems is not None:
+        _report(problems, codes, ["blank value where one is required" if v is None else None
+                                  for v in values], col)
+    return values[codes]
+
+
+def _choices(sheet: _Sheet, problems: _Problems, col: str, allowed: Sequence[str],
+             default: str) -> tuple[np.ndarray, np.ndarray]:
+    """An enumerated column (case ignored; blank → ``default``) and which cells were given."""
+    if col not in sheet.header:
+        return np.full(sheet.n, default, dtype=object), np.zeros(sheet.n, dtype=bool)
+    codes, cells = sheet.column(col).stripped()
+    keys: list[str] = []
+    given: list[bool] = []
+    messages: list[str | None] = []
+    for cell in cells:
+        key = cell.casefold()
+        blank = cell in BLANKS
+        keys.append(default if blank else key)
+        given.append(not blank)
+        messages.append(None if blank or key in allowed else
+                        f"unknown {col} {_q(cell)}; allowed: {', '.join(allowed)}")
+    _report(problems, codes, messages, col)
+    return np.asarray(keys, dtype=object)[codes], np.asarray(given, dtype=bool)[codes]
+
+
+def _dates(sheet: _Sheet, problems: _Problems, col: str) -> np.ndarray:
+    """A date column by the rules of :func:`computelimits.data.parse.dates` (1900–2100; the
+    repairs counted per row, in the order they first occur)."""
+    codes, cells = sheet.column(col).stripped()
+    values = np.full(len(cells), np.datetime64("NaT"), dtype="datetime64[us]")
+    messages: list[str | None] = [None] * len(cells)
+    repair_of: list[str | None] = [None] * len(cells)
+    for j, cell in enumerate(cells):
+        if cell in BLANKS:
+            continue
+        d, repair = _parse_date(cell)
+        if d is None:
+            messages[j] = f"cannot parse {_q(cell)} as a date (expected YYYY-MM-DD)"
+        elif not 1900 <= d.year <= 2100:
+            messages[j] = f"date {_q(cell)} is outside 1900..2100"
+        else:
+            values[j] = np.datetime64(d, "us")
+            repair_of[j] = repair
+    _report(problems, codes, messages, col)
+    repaired = {r: j for j, r in enumerate(repair_of) if r}
+    if repaired:
+        kinds = np.asarray([-1 if r is None else list(repaired).index(r) for r in repair_of])
+        per_row = kinds[codes]
+        found = [(int(np.argmax(per_row == k)), r, int(np.sum(per_row == k)))
+                 for k, r in enumerate(repaired)]
+        for _first, r, count in sorted(found):
+            sheet.repairs.note(f"{col}: {r}", count)
+    return values[codes]
 
 
 def _frames_attrs(results: pd.DataFrame, compute: pd.DataFrame, path: str,
@@ -278,6 +653,13 @@ def _frames_attrs(results: pd.DataFrame, compute: pd.DataFrame, path: str,
         out.attrs["repairs"] = repairs
         out.attrs["attribution"] = [f"user file {path}"]
     return conform(results, "results"), conform(compute, "compute")
+
+
+def _keys(values: np.ndarray) -> np.ndarray:
+    """Integer codes of a column for equality tests (None, NaN and NaT are one value)."""
+    if values.dtype.kind == "M":
+        values = values.view(np.int64)
+    return pd.factorize(values, use_na_sentinel=True)[0]
 
 
 def _is_link(cell: str) -> bool:
@@ -290,16 +672,16 @@ def _is_link(cell: str) -> bool:
 # --------------------------------------------------------------- Computer-Progress layout
 
 
-def _resolve(df: pd.DataFrame) -> dict[str, str]:
+def _resolve(sheet: _Sheet) -> dict[str, str]:
     """lower-cased stripped name → actual header; two headers with one name are an error."""
     out: dict[str, str] = {}
-    for col in df.columns:
+    for col in sheet.header:
         key = str(col).strip().casefold()
         if not key:
             continue  # the WMT tables' unnamed framework column
         if key in out:
-            raise InputError(f"two columns are named {key!r} (ignoring case)",
-                             path=df.attrs.get("path"), column=str(col))
+            raise InputError(f"two columns are named {_q(key)} (ignoring case)",
+                             path=sheet.path, column=str(col))
         out[key] = str(col)
     return out
 
@@ -323,29 +705,68 @@ def _validate_hardware(hardware: Mapping[str, Peak | float]) -> dict[str, Peak]:
     return rates
 
 
-def _provenance(df: pd.DataFrame, cols: dict[str, str], model: pd.Series,
-                keep: np.ndarray, repairs: Repairs) -> tuple[list[str | None], list[str]]:
+def _fractions(sheet: _Sheet, problems: _Problems, col: str, scale: str) -> np.ndarray:
+    """A share column as fractions (rules of :func:`computelimits.data.parse.fractions`)."""
+    codes, cells = sheet.column(col).stripped()
+    values = np.full(len(cells), np.nan)
+    messages: list[str | None] = [None] * len(cells)
+    repaired = np.zeros(len(cells), dtype=bool)
+    for j, cell in enumerate(cells):
+        if cell in BLANKS:
+            continue
+        x, repaired[j] = _fraction_of(cell, scale)
+        if isinstance(x, str):
+            messages[j] = x
+        else:
+            values[j] = x
+    _report(problems, codes, messages, col)
+    sheet.repairs.note(f"{col}: percent strings converted to fractions",
+                       int(np.sum(repaired[codes])))
+    return values[codes]
+
+
+def _provenance(sheet: _Sheet, cols: dict[str, str], model: np.ndarray, keep: np.ndarray,
+                repairs: Repairs) -> tuple[np.ndarray, np.ndarray]:
     """Per row: origin (paper title, else link, else None) and publication (origin, else the
-    model name). Fallbacks are counted over the kept rows."""
-    n = len(df)
+    model name). Fallbacks are counted over the kept rows, in the order they first occur."""
+    n = sheet.n
 
-    def cells(key: str) -> list[str]:
+    def cells(key: str) -> tuple[np.ndarray, np.ndarray]:
         if key not in cols:
-            return [""] * n
-        return ["" if c in BLANKS else c for c in _cells(df, cols[key])]
+            return np.full(n, "", dtype=object), np.zeros(n, dtype=bool)
+        codes, uniq = sheet.column(cols[key]).stripped()
+        vals = ["" if c in BLANKS else c for c in uniq]
+        return (np.asarray(vals, dtype=object)[codes],
+                np.asarray([_is_link(c) for c in vals], dtype=bool)[codes])
 
-    title, paper, url = cells("title"), cells("paper"), cells("url")
-    origin: list[str | None] = []
-    publication: list[str] = []
-    for i in range(n):
-        t = next((c for c in (title[i], paper[i]) if c and not _is_link(c)), None)
-        link = next((c for c in (url[i], paper[i], title[i]) if c and _is_link(c)), None)
-        if t is None and keep[i]:
-            repairs.note("publication: no paper title, link used" if link else
-                         "publication: no paper title or link, model name used")
-        origin.append(t or link)
-        publication.append(t or link or str(model.iloc[i]))
+    (title, title_link), (paper, paper_link), (url, url_link) = (
+        cells("title"), cells("paper"), cells("url"))
+    none = np.full(n, None, dtype=object)
+    t = np.where((title != "") & ~title_link, title,
+                 np.where((paper != "") & ~paper_link, paper, none))
+    link = np.where(url_link, url, np.where(paper_link, paper, np.where(title_link, title, none)))
+    no_title = keep & np.equal(t, None)
+    with_link = no_title & ~np.equal(link, None)
+    found = []
+    for mask, what in ((with_link, "publication: no paper title, link used"),
+                       (no_title & ~with_link,
+                        "publication: no paper title or link, model name used")):
+        if mask.any():
+            found.append((int(np.argmax(mask)), what, int(mask.sum())))
+    for _first, what, count in sorted(found):
+        repairs.note(what, count)
+    origin = np.where(np.equal(t, None), link, t)
+    publication = np.where(np.equal(origin, None),
+                           np.asarray([str(m) for m in model], dtype=object), origin)
     return origin, publication
+
+
+def _june15(year: np.ndarray) -> list:
+    """15 June of each year (NaT where the year is missing), as the Computer Progress site
+    dated its rows."""
+    codes, years = pd.factorize(year)
+    stamps = [pd.Timestamp(int(y), 6, 15) for y in years]
+    return [stamps[c] if c >= 0 else pd.NaT for c in codes]
 
 
 def load_computer_progress(path: str | Path, *, benchmark: str,
@@ -376,7 +797,8 @@ def load_computer_progress(path: str | Path, *, benchmark: str,
 
     Raises:
         ConfigError: an unknown benchmark or convention, or a bad hardware rate.
-        InputError: a missing column or a cell that cannot be read (file, row, column).
+        InputError: a missing column or a cell that cannot be read (file, row, column; when
+            several cannot, the first :data:`MAX_ERRORS` by row and the count of the others).
     """
     bench = find_benchmark(benchmark).id
     if convention not in CONVENTIONS:
@@ -384,21 +806,23 @@ def load_computer_progress(path: str | Path, *, benchmark: str,
                           f"got {convention!r}")
     rates = None if hardware is None else _validate_hardware(hardware)
     name = str(path)
-    df = read_csv(path)
-    cols = _resolve(df)
-    if df.empty:
+    sheet = _read(path)
+    cols = _resolve(sheet)
+    if not sheet.n:
         raise InputError("no data rows", path=name)
-    repairs: Repairs = df.attrs["repairs"]
+    repairs = sheet.repairs
+    problems = _Problems(sheet)
+    n = sheet.n
 
     def need(*names: str) -> str:
-        for n in names:
-            if n in cols:
-                return cols[n]
-        require_columns(df, [names[0]])  # raises, with the closest names found
+        for nm in names:
+            if nm in cols:
+                return cols[nm]
+        sheet.require([names[0]])  # raises, with the closest names found
         raise AssertionError  # pragma: no cover
 
     year_col = need("year")
-    model_cols = [cols[n] for n in ("method", "model") if n in cols]
+    model_cols = [cols[c] for c in ("method", "model") if c in cols]
     if len(model_cols) > 1:
         raise InputError("has both 'method' and 'model' columns; keep the one that names "
                          "the model", path=name, column=model_cols[1])
@@ -422,71 +846,78 @@ def load_computer_progress(path: str | Path, *, benchmark: str,
     elif not any(k in cols or f"#{k}" in cols for k in _KINDS):
         need("gpu")
 
-    # exact duplicate records
-    exact = df.duplicated(keep="first")
-    if exact.any():
-        repairs.note("exact duplicate rows dropped", int(exact.sum()))
-    keep = ~exact.to_numpy()
+    # exact duplicate records (every cell as written)
+    exact = pd.DataFrame(dict(enumerate(c.codes for c in sheet.columns))).duplicated(
+        keep="first").to_numpy()
+    repairs.note("exact duplicate rows dropped", int(exact.sum()))
+    keep = ~exact
 
-    model = text(df, model_col, required=True)
-    origin, publication = _provenance(df, cols, model, keep, repairs)
-    year = numbers(df, year_col, positive=True)
-    _whole(df, year_col, year)
-    for i, y in enumerate(year):
-        if not np.isnan(y) and not 1900 <= y <= 2100:
-            raise _fail(df, i, year_col, f"year {y:.0f} is outside 1900..2100")
-    date = [pd.Timestamp(int(y), 6, 15) if not np.isnan(y) else pd.NaT for y in year]
+    model = _text(sheet, problems, model_col)
+    origin, publication = _provenance(sheet, cols, model, keep, repairs)
+    year = _numbers(sheet, problems, year_col, positive=True)
+    odd = ~np.isnan(year) & ~_whole(sheet, problems, year_col, year)
+    odd &= (year < 1900) | (year > 2100)
+    problems.add(np.flatnonzero(odd), year_col,
+                 lambda i: f"year {year[i]:.0f} is outside 1900..2100")
     repairs.note("date: year set to 15 June (as the Computer Progress site did)",
                  int(np.sum(~np.isnan(year) & keep)))
-    time = numbers(df, time_col, positive=True)
-    params = numbers(df, params_col, positive=True) if params_col else np.full(len(df), np.nan)
-    epochs = numbers(df, epochs_col, positive=True) if epochs_col else np.full(len(df), np.nan)
+    time = _numbers(sheet, problems, time_col, positive=True)
+    params = (_numbers(sheet, problems, params_col, positive=True) if params_col
+              else np.full(n, np.nan))
+    epochs = (_numbers(sheet, problems, epochs_col, positive=True) if epochs_col
+              else np.full(n, np.nan))
 
     values: dict[str, np.ndarray] = {}
     for col, metric in metric_cols.items():
         if METRICS[metric].unit == "bleu":
-            v = numbers(df, col, nonnegative=True)
-            over = np.flatnonzero(v > 100)
-            if len(over):
-                raise _fail(df, int(over[0]), col, f"BLEU {df[col].iloc[over[0]]!r} is over 100")
+            v = _numbers(sheet, problems, col, nonnegative=True)
+            column = sheet.column(col)
+            problems.add(np.flatnonzero(v > 100), col, lambda i, c=column: (
+                f"BLEU {_q(c.cells[c.codes[i]])} is over 100"))
             values[col] = v
         else:
-            values[col] = fractions(df, col, scale="percent")
+            values[col] = _fractions(sheet, problems, col, "percent")
+    problems.check()
+    date = _june15(year)
 
-    # conflicting duplicates: same set-up, different scores
-    setup = [c for c in df.columns if c not in metric_cols]
-    kept = df[~exact]
-    clash = kept.duplicated(subset=setup, keep=False)
-    if clash.any():
-        rows = [int(i) for i in kept.index[clash]]
-        first = rows[0]
-        same = [r for r in rows
-                if (kept.loc[r, setup] == kept.loc[first, setup]).all()]
-        raise _fail(df, same[1], next(iter(metric_cols)),
-                    f"same model and set-up as row {first + 1} but different scores")
+    # conflicting duplicates: same set-up (every other cell as written), different scores
+    setup = [sheet.columns[j].codes for j, c in enumerate(sheet.header)
+             if c not in metric_cols]
+    rows = np.flatnonzero(keep)
+    group = pd.DataFrame(dict(enumerate(s[rows] for s in setup))).groupby(
+        list(range(len(setup))), sort=False).ngroup().to_numpy()
+    first_metric = next(iter(metric_cols))
+    told = _clashes(rows, group, second=True)
+    problems.add(np.asarray(sorted(told), dtype=np.int64), first_metric, lambda i: (
+        f"same model and set-up as row {told[i] + 1} but different scores"))
+    problems.check()
 
     # hardware burden
     counts: dict[str, np.ndarray] = {}
-    names: dict[str, list[str]] = {}
+    names: dict[str, np.ndarray] = {}
     for kind in _KINDS:
         ncol = cols.get(kind)
         ccol = cols.get(f"#{kind}")
-        names[kind] = _cells(df, ncol) if ncol else [""] * len(df)
-        if ccol:
-            counts[kind] = numbers(df, ccol, positive=True)
-            _whole(df, ccol, counts[kind])
+        if ncol:
+            codes, uniq = sheet.column(ncol).stripped()
+            names[kind] = np.asarray(["" if c in BLANKS else c for c in uniq],
+                                     dtype=object)[codes]
         else:
-            counts[kind] = np.full(len(df), np.nan)
+            names[kind] = np.full(n, "", dtype=object)
+        if ccol:
+            counts[kind] = _numbers(sheet, problems, ccol, positive=True)
+            _whole(sheet, problems, ccol, counts[kind])
+        else:
+            counts[kind] = np.full(n, np.nan)
     if rates is None:
-        gflops = numbers(df, gflops_col, positive=True)
+        gflops = _numbers(sheet, problems, gflops_col, positive=True)
+    problems.check()
 
     compute_rows = []
-    for i in range(len(df)):
-        if exact.iloc[i]:
-            continue
+    for i in rows:
         used = []
         for kind in _KINDS:
-            nm = names[kind][i] if names[kind][i] not in BLANKS else ""
+            nm = names[kind][i]
             ct = counts[kind][i]
             if nm or not np.isnan(ct):
                 used.append((kind, nm, ct))
@@ -502,7 +933,7 @@ def load_computer_progress(path: str | Path, *, benchmark: str,
         if not np.isnan(epochs[i]):
             note += f"; #epochs {epochs[i]:g}"
         compute_rows.append({
-            "model": model.iloc[i], "model_key": model_key(model.iloc[i]),
+            "model": model[i], "model_key": model_key(model[i]),
             "date": date[i], "training_flop": burden, "method": "hardware",
             "compute_kind": "hardware_burden", "peak_precision": precision,
             "parameters": params[i],
@@ -514,6 +945,7 @@ def load_computer_progress(path: str | Path, *, benchmark: str,
             "source_row": i + 1,
         })
 
+    keys_of = _model_keys(model)
     results_parts = []
     for col, metric in metric_cols.items():
         v = values[col]
@@ -522,14 +954,14 @@ def load_computer_progress(path: str | Path, *, benchmark: str,
         idx = np.flatnonzero(sel)
         results_parts.append(pd.DataFrame({
             "model": model[sel].tolist(),
-            "model_key": [model_key(x) for x in model[sel]],
+            "model_key": keys_of[sel].tolist(),
             "date": [date[j] for j in idx],
             "benchmark": bench, "metric": metric, "value": v[sel],
             "higher_is_better": m.higher_is_better, "unit": m.unit,
             "error": error_of(v[sel], metric),
             "setting": f"Computer-Progress layout, column {col}",
-            "origin": [origin[j] for j in idx],
-            "publication": [publication[j] for j in idx],
+            "origin": origin[sel].tolist(),
+            "publication": publication[sel].tolist(),
             "setting_kind": "supervised",
             "source": SOURCE_COMPUTER_PROGRESS, "source_file": name,
             "source_row": idx + 1,
@@ -632,39 +1064,140 @@ def _burden_from_mapping(rates: dict[str, Peak], convention: str,
 # ---------------------------------------------------------------------------- generic CSV
 
 
-def _bool_cells(df: pd.DataFrame, col: str) -> list[bool | None]:
-    out: list[bool | None] = []
-    for i, cell in enumerate(_cells(df, col)):
-        low = cell.casefold()
-        if cell in BLANKS:
-            out.append(None)
-        elif low in _TRUE:
-            out.append(True)
-        elif low in _FALSE:
-            out.append(False)
-        else:
-            raise _fail(df, i, col, f"expected true or false, found {cell!r}")
-    return out
+def _unique_header(sheet: _Sheet) -> None:
+    seen: set[str] = set()
+    for col in sheet.header:
+        if col in seen:
+            raise InputError(f"two columns are named {_q(col)}", path=sheet.path, column=col)
+        seen.add(col)
 
 
-def _choice_cells(df: pd.DataFrame, col: str, allowed: tuple[str, ...] | list[str],
-                  default: str) -> tuple[list[str], list[bool]]:
-    """Cells of an enumerated column (case ignored); blank → default. Also returns which
-    cells were given."""
-    if col not in df.columns:
-        return [default] * len(df), [False] * len(df)
-    out, given = [], []
-    for i, cell in enumerate(_cells(df, col)):
-        if cell in BLANKS:
-            out.append(default)
-            given.append(False)
+def _benchmark_of(cell: str) -> tuple[str | None, str | None]:
+    """(benchmark id, None) or (None, what is wrong) for one stripped cell."""
+    if cell in BLANKS:
+        return None, "blank benchmark"
+    if len(cell) > _SHOWN_CHARS:  # no id or alias is this long; skip the close-match search
+        return None, f"unknown benchmark {_q(cell)}. Known: {', '.join(BENCHMARKS)}"
+    try:
+        return find_benchmark(cell).id, None
+    except ConfigError as exc:
+        return None, str(exc)
+
+
+def _route(metric: str, unit: str) -> tuple[str, str | None, str | None]:
+    """How a value of ``metric`` with ``unit`` (stripped cell) is read: (converter, None, None)
+    with converter "auto", "fraction", "percent" or "number", or ("", column, problem)."""
+    m = METRICS[metric]
+    low = unit.casefold()
+    if low not in {"", "fraction", "percent", "bleu", "index"}:
+        return "", "unit", f"unknown unit {_q(unit)}; use fraction, percent or bleu"
+    if m.unit == "fraction":
+        if low in {"bleu", "index"}:
+            return "", "unit", f"unit {_q(low)} does not fit metric {m.id}"
+        return low or "auto", None, None
+    if low not in {"", m.unit}:
+        return "", "unit", (f"unit {_q(low)} does not fit metric {m.id} (use {m.unit!r} or "
+                            "leave blank)")
+    return "number", None, None
+
+
+def _generic_values(sheet: _Sheet, problems: _Problems,
+                    metric: np.ndarray) -> np.ndarray:
+    """The ``value`` column read by each row's metric and unit: shares as fractions, BLEU in
+    points, ECI as an index; rows whose metric is unknown are skipped (already a problem)."""
+    n = sheet.n
+    vcodes, vcells = sheet.column("value").stripped()
+    if "unit" in sheet.header:
+        ucodes, ucells = sheet.column("unit").stripped()
+    else:
+        ucodes, ucells = np.zeros(n, dtype=np.int64), [""]
+    known = np.asarray([m is not None for m in metric], dtype=bool)
+    vblank = np.asarray([c in BLANKS for c in vcells], dtype=bool)[vcodes]
+    problems.add(np.flatnonzero(known & vblank), "value",
+                 lambda i: "blank value where a score is required")
+    todo = known & ~vblank
+    # one routing per distinct (metric, unit)
+    mcodes, metrics = pd.factorize(np.where(todo, metric, ""))
+    pair = mcodes.astype(np.int64) * len(ucells) + ucodes
+    pcodes, pairs = pd.factorize(pair)
+    routes, pcols, pmsgs = [], [], []
+    for p in pairs:
+        mc, uc = divmod(int(p), len(ucells))
+        if not metrics[mc]:
+            routes.append("")
+            pcols.append(None)
+            pmsgs.append(None)
             continue
-        key = cell.casefold()
-        if key not in allowed:
-            raise _fail(df, i, col, f"unknown {col} {cell!r}; allowed: {', '.join(allowed)}")
-        out.append(key)
-        given.append(True)
-    return out, given
+        r, c, msg = _route(metrics[mc], ucells[uc])
+        routes.append(r)
+        pcols.append(c)
+        pmsgs.append(msg)
+    route = np.asarray(routes, dtype=object)[pcodes]
+    unit_bad = np.asarray([c is not None for c in pcols], dtype=bool)[pcodes] & todo
+    problems.add(np.flatnonzero(unit_bad), "unit", lambda i: pmsgs[pcodes[i]] or "")
+    todo &= ~unit_bad
+    pct = np.asarray([c.endswith("%") for c in vcells], dtype=bool)[vcodes]
+    sign = todo & (route == "fraction") & pct
+    problems.add(np.flatnonzero(sign), "value",
+                 lambda i: f"{_q(vcells[vcodes[i]])} has a % sign but unit says fraction")
+    todo &= ~sign
+
+    value = np.full(n, np.nan)
+    for scale in ("auto", "fraction", "percent"):
+        rows = todo & (route == scale)
+        if not rows.any():
+            continue
+        got = np.full(len(vcells), np.nan)
+        messages: list[str | None] = [None] * len(vcells)
+        for j in _distinct(vcodes, rows):
+            x, _ = _fraction_of(vcells[j], scale)
+            if isinstance(x, str):
+                messages[j] = x
+            else:
+                got[j] = x
+        _report(problems, vcodes, messages, "value", rows)
+        value = np.where(rows, got[vcodes], value)
+        if scale == "auto":
+            sheet.repairs.note("value: percent strings converted to fractions",
+                               int(np.sum(rows & pct)))
+    rows = todo & (route == "number")
+    if rows.any():
+        got = np.full(len(vcells), np.nan)
+        messages = [None] * len(vcells)
+        for j in _distinct(vcodes, rows):
+            x = _number_of(vcells[j])
+            if isinstance(x, str):
+                messages[j] = x
+            else:
+                got[j] = x
+        bad = _report(problems, vcodes, messages, "value", rows)
+        v = np.where(rows & ~bad, got[vcodes], np.nan)
+        out = (metric == "bleu") & ~np.isnan(v) & ~((v >= 0) & (v <= 100))
+        problems.add(np.flatnonzero(out), "value",
+                     lambda i: f"BLEU {_q(vcells[vcodes[i]])} is outside 0..100")
+        value = np.where(np.isnan(v), value, v)
+    return value
+
+
+def _higher_is_better(sheet: _Sheet, problems: _Problems, metric: np.ndarray) -> None:
+    """``higher_is_better`` cells must read as true/false and agree with the metric."""
+    codes, cells = sheet.column("higher_is_better").stripped()
+    flags: list[bool | None] = []
+    messages: list[str | None] = []
+    for cell in cells:
+        low = cell.casefold()
+        flags.append(None if cell in BLANKS else True if low in _TRUE else
+                     False if low in _FALSE else None)
+        messages.append(None if cell in BLANKS or low in _TRUE or low in _FALSE else
+                        f"expected true or false, found {_q(cell)}")
+    _report(problems, codes, messages, "higher_is_better")
+    expected = {m: METRICS[m].higher_is_better for m in METRICS}
+    given = np.asarray(flags, dtype=object)[codes]
+    wrong = np.fromiter((g is not None and m is not None and g != expected[m]
+                         for g, m in zip(given, metric, strict=True)), dtype=bool,
+                        count=sheet.n)
+    problems.add(np.flatnonzero(wrong), "higher_is_better",
+                 lambda i: f"metric {metric[i]} has higher_is_better = {expected[metric[i]]}")
 
 
 def load_generic(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -675,157 +1208,158 @@ def load_generic(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     that has ``training_flop`` (FLOP; ``source_row`` = that row; ``compute_kind`` from the
     file, default "training", method "reported" for it).
 
+    The file is read and checked column by column (memory and time linear in its rows).
+
     Raises:
-        InputError: naming file, row and column for any cell that cannot be used.
+        InputError: naming file, row and column for a cell that cannot be used; when several
+            cannot, the first :data:`MAX_ERRORS` by row and the count of the others.
     """
     name = str(path)
-    df = read_csv(path, required=GENERIC_REQUIRED)
-    if df.empty:
+    sheet = _read(path, required=GENERIC_REQUIRED)
+    if not sheet.n:
         raise InputError("no data rows", path=name)
-    unknown = [c for c in df.columns if c not in GENERIC_COLUMNS]
+    unknown = [c for c in sheet.header if c not in GENERIC_COLUMNS]
     if unknown:
         raise InputError(f"unknown columns {unknown}; the columns are "
                          f"{', '.join(GENERIC_COLUMNS)}", path=name, column=str(unknown[0]))
-    repairs: Repairs = df.attrs["repairs"]
-    n = len(df)
+    _unique_header(sheet)
+    repairs = sheet.repairs
+    problems = _Problems(sheet)
+    n = sheet.n
+    have = set(sheet.header)
 
-    model = text(df, "model", required=True)
-    benchmark: list[str] = []
-    for i, cell in enumerate(_cells(df, "benchmark")):
-        if cell in BLANKS:
-            raise _fail(df, i, "benchmark", "blank benchmark")
-        try:
-            benchmark.append(find_benchmark(cell).id)
-        except ConfigError as exc:
-            raise _fail(df, i, "benchmark", str(exc)) from None
-    metric: list[str] = []
-    for i, cell in enumerate(_cells(df, "metric")):
-        key = cell.casefold()
-        if key not in METRICS:
-            raise _fail(df, i, "metric", f"unknown metric {cell!r}; known: "
-                        f"{', '.join(METRICS)}")
-        metric.append(key)
-    units = _cells(df, "unit") if "unit" in df.columns else [""] * n
-    raw = _cells(df, "value")
-
-    # route each value to the converter its metric and unit call for
-    groups: dict[str, list[str]] = {"auto": [""] * n, "fraction": [""] * n,
-                                    "percent": [""] * n, "number": [""] * n}
-    for i in range(n):
-        cell, unit, m = raw[i], units[i].casefold(), METRICS[metric[i]]
-        if cell in BLANKS:
-            raise _fail(df, i, "value", "blank value where a score is required")
-        if unit not in {"", "fraction", "percent", "bleu", "index"}:
-            raise _fail(df, i, "unit", f"unknown unit {units[i]!r}; use fraction, percent "
-                        "or bleu")
-        if m.unit == "fraction":
-            if unit in {"bleu", "index"}:
-                raise _fail(df, i, "unit", f"unit {unit!r} does not fit metric {m.id}")
-            if unit == "fraction" and cell.endswith("%"):
-                raise _fail(df, i, "value", f"{cell!r} has a % sign but unit says fraction")
-            groups[unit or "auto"][i] = cell
-        else:
-            want = m.unit  # "bleu" or "index"
-            if unit not in {"", want}:
-                raise _fail(df, i, "unit", f"unit {unit!r} does not fit metric {m.id} "
-                            f"(use {want!r} or leave blank)")
-            groups["number"][i] = cell
-    value = np.full(n, np.nan)
-    for scale in ("auto", "fraction", "percent"):
-        v = fractions(_view(df, "value", groups[scale]), "value", scale=scale)
-        value = np.where(np.isnan(v), value, v)
-    v = numbers(_view(df, "value", groups["number"]), "value")
-    for i in np.flatnonzero(~np.isnan(v)):
-        if metric[i] == "bleu" and not 0 <= v[i] <= 100:
-            raise _fail(df, int(i), "value", f"BLEU {raw[i]!r} is outside 0..100")
-    value = np.where(np.isnan(v), value, v)
-
-    if "higher_is_better" in df.columns:
-        for i, hib in enumerate(_bool_cells(df, "higher_is_better")):
-            if hib is not None and hib != METRICS[metric[i]].higher_is_better:
-                raise _fail(df, i, "higher_is_better",
-                            f"metric {metric[i]} has higher_is_better = "
-                            f"{METRICS[metric[i]].higher_is_better}")
-    date = dates(df, "date") if "date" in df.columns else pd.Series([pd.NaT] * n)
-    flop = (numbers(df, "training_flop", positive=True) if "training_flop" in df.columns
-            else np.full(n, np.nan))
-    compute_kind, kind_given = _choice_cells(df, "compute_kind", list(COMPUTE_KINDS),
-                                             "training")
-    setting_kind, _ = _choice_cells(df, "setting_kind", SETTING_KINDS, "unknown")
-    setting = text(df, "setting") if "setting" in df.columns else [None] * n
-    origin = list(text(df, "origin")) if "origin" in df.columns else [None] * n
-    publication = list(text(df, "publication")) if "publication" in df.columns else [None] * n
-    publication = [p if p is not None else o for p, o in zip(publication, origin, strict=True)]
+    model = _text(sheet, problems, "model")
+    codes, cells = sheet.column("benchmark").stripped()
+    found = [_benchmark_of(c) for c in cells]
+    _report(problems, codes, [msg for _, msg in found], "benchmark")
+    benchmark = np.asarray([b for b, _ in found], dtype=object)[codes]
+    codes, cells = sheet.column("metric").stripped()
+    keys = [c.casefold() for c in cells]
+    _report(problems, codes, [None if k in METRICS else
+                              f"unknown metric {_q(c)}; known: {', '.join(METRICS)}"
+                              for k, c in zip(keys, cells, strict=True)], "metric")
+    metric = np.asarray([k if k in METRICS else None for k in keys],
+                        dtype=object)[codes]
+    value = _generic_values(sheet, problems, metric)
+    if "higher_is_better" in have:
+        _higher_is_better(sheet, problems, metric)
+    date = (_dates(sheet, problems, "date") if "date" in have
+            else np.full(n, np.datetime64("NaT"), dtype="datetime64[us]"))
+    flop = (_numbers(sheet, problems, "training_flop", positive=True)
+            if "training_flop" in have else np.full(n, np.nan))
+    compute_kind, kind_given = _choices(sheet, problems, "compute_kind", list(COMPUTE_KINDS),
+                                        "training")
+    setting_kind, _ = _choices(sheet, problems, "setting_kind", SETTING_KINDS, "unknown")
+    none = np.full(n, None, dtype=object)
+    setting = _text(sheet, None, "setting") if "setting" in have else none
+    origin = _text(sheet, None, "origin") if "origin" in have else none
+    publication = _text(sheet, None, "publication") if "publication" in have else none
+    publication = np.where(np.equal(publication, None), origin, publication)
+    problems.check()
 
     # duplicates are judged on converted values rounded to 12 decimals, so that "43.9%" and
     # "0.439" are the same score
-    canon = pd.DataFrame({
-        "model": model.tolist(), "benchmark": benchmark, "metric": metric,
-        "value_key": np.round(value, 12),
-        "setting": list(setting), "origin": origin, "date": list(date),
-        "training_flop": flop, "compute_kind": compute_kind, "kind_given": kind_given,
-        "setting_kind": setting_kind, "publication": publication,
-    })
-    canon.attrs = df.attrs
-    canon = drop_duplicates(canon, ["model", "benchmark", "metric", "setting", "origin"],
-                            what="result rows")
-    rows = canon.index.to_numpy()
+    mk = _keys(model)
+    key = [mk, _keys(benchmark), _keys(metric), _keys(setting), _keys(origin)]
+    everything = pd.DataFrame(dict(enumerate(
+        [*key, _keys(np.round(value, 12)), _keys(date), _keys(flop), _keys(compute_kind),
+         kind_given, _keys(setting_kind), _keys(publication)])))
+    exact = everything.duplicated().to_numpy()
+    repairs.note("exact duplicate result rows dropped", int(exact.sum()))
+    rows = np.flatnonzero(~exact)
+    keyed = pd.DataFrame(dict(enumerate(k[rows] for k in key)))
+    group = keyed.groupby(list(keyed.columns), sort=False).ngroup().to_numpy()
+    told = _clashes(rows, group)
+    problems.add(np.asarray(sorted(told), dtype=np.int64), "model", lambda i: (
+        f"duplicate of row {told[i] + 1} on {_DUP_KEY} with different values"))
+    problems.check()
 
     # one compute row per file row with training_flop; within one model name and origin the
     # figure and the date must agree (a typo otherwise), across origins they may differ
-    compute_rows: list[dict] = []
-    first: dict[tuple[str, str | None], dict] = {}
-    for i in rows:
-        f = canon.at[i, "training_flop"]
-        if np.isnan(f):
-            if canon.at[i, "kind_given"]:
-                repairs.note("compute_kind without training_flop: ignored")
-            continue
-        m = canon.at[i, "model"]
-        o = canon.at[i, "origin"]
-        d = canon.at[i, "date"]
-        kind = canon.at[i, "compute_kind"]
-        row = {
-            "model": m, "model_key": model_key(m), "date": d, "training_flop": f,
-            "method": COMPUTE_KINDS[kind], "compute_kind": kind,
-            "notes": f"training_flop from the user's file (compute_kind {kind})",
-            "source": SOURCE_GENERIC, "source_file": name, "source_row": int(i) + 1,
-        }
-        compute_rows.append(row)
-        prev = first.setdefault((m, o), row)
-        if prev is row:
-            continue
-        where = f"on row {prev['source_row']} (same model and origin {o!r})"
-        if prev["training_flop"] != f:
-            raise _fail(df, int(i), "training_flop",
-                        f"model {m!r} has training_flop {prev['training_flop']:g} {where}")
-        if pd.notna(d) and pd.notna(prev["date"]) and d != prev["date"]:
-            raise _fail(df, int(i), "date",
-                        f"model {m!r} has date {prev['date']:%Y-%m-%d} {where}")
+    with_flop = rows[~np.isnan(flop[rows])]
+    repairs.note("compute_kind without training_flop: ignored",
+                 int(np.sum(np.isnan(flop[rows]) & kind_given[rows])))
+    _agree(problems, model, origin, flop, date, with_flop)
+    problems.check()
+    del sheet, problems  # the cells as written are no longer needed
+
+    keys_of = _model_keys(model)
     v = value[rows]
-    err = np.full(len(canon), np.nan)
-    for m in set(canon["metric"]):
-        sel = (canon["metric"] == m).to_numpy()
+    m_rows = metric[rows]
+    err = np.full(len(rows), np.nan)
+    for m in dict.fromkeys(m_rows):
+        sel = m_rows == m
         err[sel] = error_of(v[sel], m)
     results = pd.DataFrame({
-        "model": canon["model"].to_numpy(),
-        "model_key": [model_key(x) for x in canon["model"]],
-        "date": canon["date"].to_numpy(),
-        "benchmark": canon["benchmark"].to_numpy(),
-        "metric": canon["metric"].to_numpy(),
-        "value": v,
-        "higher_is_better": [METRICS[m].higher_is_better for m in canon["metric"]],
-        "unit": [METRICS[m].unit for m in canon["metric"]],
-        "error": err,
-        "setting": canon["setting"].to_numpy(),
-        "origin": canon["origin"].to_numpy(),
-        "publication": canon["publication"].to_numpy(),
-        "setting_kind": canon["setting_kind"].to_numpy(),
-        "source": SOURCE_GENERIC, "source_file": name,
-        "source_row": rows + 1,
+        "model": model[rows], "model_key": keys_of[rows], "date": date[rows],
+        "benchmark": benchmark[rows], "metric": m_rows, "value": v,
+        "higher_is_better": [METRICS[m].higher_is_better for m in m_rows],
+        "unit": [METRICS[m].unit for m in m_rows], "error": err,
+        "setting": setting[rows], "origin": origin[rows], "publication": publication[rows],
+        "setting_kind": setting_kind[rows],
+        "source": SOURCE_GENERIC, "source_file": name, "source_row": rows + 1,
     })
-    compute = pd.DataFrame(compute_rows,
-                           columns=["model", "model_key", "date", "training_flop", "method",
-                                    "compute_kind", "notes", "source", "source_file",
-                                    "source_row"])
+    kinds = compute_kind[with_flop]
+    compute = pd.DataFrame({
+        "model": model[with_flop], "model_key": keys_of[with_flop], "date": date[with_flop],
+        "training_flop": flop[with_flop],
+        "method": [COMPUTE_KINDS[k] for k in kinds], "compute_kind": kinds,
+        "notes": [_GENERIC_NOTES[k] for k in kinds],
+        "source": SOURCE_GENERIC, "source_file": name, "source_row": with_flop + 1,
+    }, columns=["model", "model_key", "date", "training_flop", "method", "compute_kind",
+                "notes", "source", "source_file", "source_row"])
     return _frames_attrs(results, compute, name, repairs)
+
+
+_DUP_KEY = ["model", "benchmark", "metric", "setting", "origin"]
+_GENERIC_NOTES = {k: f"training_flop from the user's file (compute_kind {k})"
+                  for k in COMPUTE_KINDS}
+
+
+def _clashes(rows: np.ndarray, group: np.ndarray, *, second: bool = False) -> dict[int, int]:
+    """Rows (0-based, ascending) that share a ``group``: {the group's last row (its second
+    with ``second``): the group's first row} for every group of more than one row."""
+    clash = np.bincount(group)[group] > 1 if len(group) else np.zeros(0, dtype=bool)
+    if not clash.any():
+        return {}
+    g = group[clash]
+    r = rows[clash]
+    order = np.argsort(g, kind="stable")
+    g, r = g[order], r[order]
+    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    ends = np.r_[starts[1:], len(g)]
+    at = r[starts + 1] if second else r[ends - 1]
+    return dict(zip(at.tolist(), r[starts].tolist(), strict=True))
+
+
+def _agree(problems: _Problems, model: np.ndarray, origin: np.ndarray, flop: np.ndarray,
+           date: np.ndarray, rows: np.ndarray) -> None:
+    """Rows of one model name and origin must give the same training_flop and date as the
+    first of them."""
+    if not len(rows):
+        return
+    group = pd.DataFrame({"m": _keys(model)[rows], "o": _keys(origin)[rows]}).groupby(
+        ["m", "o"], sort=False).ngroup().to_numpy()
+    _, first_at = np.unique(group, return_index=True)
+    prev = rows[first_at[group]]
+    f, pf = flop[rows], flop[prev]
+    d, pd_ = date[rows], date[prev]
+    bad_flop = f != pf
+    bad_date = ~bad_flop & ~np.isnat(d) & ~np.isnat(pd_) & (d != pd_)
+    prev_of = dict(zip(rows.tolist(), prev.tolist(), strict=True))
+
+    def where(i: int) -> str:
+        p = prev_of[i]
+        return f"on row {p + 1} (same model and origin {_q(origin[p])})"
+
+    problems.add(rows[bad_flop], "training_flop", lambda i: (
+        f"model {_q(model[i])} has training_flop {flop[prev_of[i]]:g} {where(i)}"))
+    problems.add(rows[bad_date], "date", lambda i: (
+        f"model {_q(model[i])} has date {pd.Timestamp(date[prev_of[i]]):%Y-%m-%d} {where(i)}"))
+
+
+def _model_keys(model: np.ndarray) -> np.ndarray:
+    """:func:`~computelimits.data.names.model_key` of each name, computed once per name."""
+    codes, names = pd.factorize(model)
+    keys = np.asarray([*(model_key(x) for x in names), ""], dtype=object)
+    return keys[codes]  # a missing name (code -1) has the key of None, ""
