@@ -85,6 +85,9 @@ def one_line_errors(fn: F) -> F:
             where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
             raise fail(f"{where}{output_problem(exc)}") from None
         except Exception as exc:
+            if _interrupted(exc):  # Ctrl-C inside compiled code surfaces as SystemError
+                err_console.print("interrupted", style="yellow", highlight=False)
+                raise typer.Exit(code=130) from None
             if os.environ.get("COMPUTELIMITS_DEBUG", "").strip() in {"1", "true", "yes"}:
                 raise
             path = _write_traceback()
@@ -95,6 +98,17 @@ def one_line_errors(fn: F) -> F:
             raise typer.Exit(code=1) from None
 
     return verb  # type: ignore[return-value]
+
+
+def _interrupted(exc: BaseException) -> bool:
+    """Whether ``exc`` was caused by Ctrl-C (a KeyboardInterrupt in its chain)."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def _write_traceback() -> str:
