@@ -25,6 +25,11 @@ def _private_cache(tmp_path_factory):
     that no test reads what an earlier session or the user's own runs left behind;
     within the session the caches are shared, as a user's successive commands share them."""
     folder = tmp_path_factory.mktemp("cache")
+    # the README's command sets a relative mirror (../shared/data); tests that change the
+    # working folder must still find it
+    data = os.environ.get("COMPUTELIMITS_DATA", "").strip()
+    if data and Path(data).is_dir():
+        os.environ["COMPUTELIMITS_DATA"] = str(Path(data).absolute())
     old = os.environ.get("COMPUTELIMITS_CACHE")
     os.environ["COMPUTELIMITS_CACHE"] = str(folder)
     yield folder
@@ -151,4 +156,7 @@ def modified_mirror(mirror, tmp_path, monkeypatch):
     monkeypatch.setenv("COMPUTELIMITS_DATA", str(copy))
     monkeypatch.setenv("COMPUTELIMITS_CACHE", str(tmp_path / "cache"))
     monkeypatch.delenv("COMPUTELIMITS_STRICT", raising=False)
+    from computelimits.data import fetch
+
+    monkeypatch.setattr(fetch, "_notified", set())  # the notice is once per process
     return changed

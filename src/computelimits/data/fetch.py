@@ -99,7 +99,7 @@ def _checked_mirror(path: Path, origin: str) -> Path:
     """``path`` if it is a folder; else a ConfigError saying what it is instead (a mirror
     that silently does not exist would make every file look missing)."""
     if path.is_dir():
-        return path
+        return path.absolute()  # a relative setting means the folder it named when read
     what = ("is a file, not a folder" if path.is_file() else
             "does not exist" if not path.exists() else "is not a folder")
     raise ConfigError(f"the data mirror {path} ({origin}) {what}: point it at a folder "
