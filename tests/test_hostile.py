@@ -171,10 +171,20 @@ def test_an_os_error_is_one_line(mirror, invoke, monkeypatch):
                           "/some/file.csv: permission denied")
 
 
-def test_markup_in_values_is_printed_as_written(mirror, invoke, tmp_path):
-    out = invoke("data", "info", "epoch-hardware")
+def test_markup_in_values_is_printed_as_written(mirror, invoke):
+    """Text in square brackets is data, not terminal markup: data info keeps each file's
+    state, and the consoles print a markup-like name as written."""
+    out = invoke("data", "info", "epoch-benchmarks")
     assert out.returncode == 0
-    assert "epoch-hardware" in out.stdout
+    assert "[mirror, differs from pin]" in out.stdout and "[mirror]" in out.stdout
+    from rich.console import Console
+
+    from computelimits.cli import _shared
+
+    for console in (_shared.console, _shared.err_console):
+        probe = Console(file=__import__("io").StringIO(), markup=console._markup, width=200)
+        probe.print("[bold red]HIDDEN[/] w[red]x.csv")
+        assert probe.file.getvalue().strip() == "[bold red]HIDDEN[/] w[red]x.csv"
 
 
 OUTPUTS = [

@@ -432,35 +432,45 @@ BootOpt = Annotated[int, num_option(help="Bootstrap resamples.", **BOOT_RANGE)]
 SeedOpt = Annotated[int, num_option(help="Bootstrap seed.", **SEED_RANGE)]
 
 
-def _writable_file(value: Path | None) -> Path | None:
-    """``--out FILE`` checked when parsed: a bad path fails before any work."""
-    if value is not None:
-        from computelimits._io import check_writable
+def _writable(folder: bool) -> Callable[[Path | None], Path | None]:
+    """A callback checking ``--out`` when parsed (a file, or a folder with ``folder``), so
+    that a bad path fails before any work (:func:`computelimits._io.check_writable`)."""
 
-        try:
-            check_writable(value)
-        except ComputeLimitsError as exc:
-            raise typer.BadParameter(str(exc)) from None
-    return value
+    def check(value: Path | None) -> Path | None:
+        if value is not None:
+            from computelimits._io import check_writable
 
+            try:
+                check_writable(value, folder=folder)
+            except ComputeLimitsError as exc:
+                raise typer.BadParameter(str(exc)) from None
+        return value
 
-def _writable_folder(value: Path | None) -> Path | None:
-    """``--out FOLDER`` checked when parsed (see :func:`_writable_file`)."""
-    if value is not None:
-        from computelimits._io import check_writable
-
-        try:
-            check_writable(value, folder=True)
-        except ComputeLimitsError as exc:
-            raise typer.BadParameter(str(exc)) from None
-    return value
+    return check
 
 
 def out_file_option(help: str, **kwargs: Any) -> Any:
     """``--out/-o`` naming a file to write, checked at parse time."""
-    return typer.Option("--out", "-o", help=help, callback=_writable_file, **kwargs)
+    return typer.Option("--out", "-o", help=help, callback=_writable(folder=False), **kwargs)
 
 
 def out_folder_option(help: str, **kwargs: Any) -> Any:
     """``--out/-o`` naming a folder to write into, checked at parse time."""
-    return typer.Option("--out", "-o", help=help, callback=_writable_folder, **kwargs)
+    return typer.Option("--out", "-o", help=help, callback=_writable(folder=True), **kwargs)
+
+
+#: A theory run estimated past this many minutes says so before it starts ("warn when a
+#: run will take more than a few minutes"); a setting, not a measured constant.
+LONG_RUN_MINUTES = 3
+
+
+def notice_long_run(cfg: Any, workers: int, what: str = "this run") -> None:
+    """Print a notice when the theory run ``cfg`` on ``workers`` processes is estimated
+    (:func:`computelimits.theory.experiment.estimated_seconds`) past
+    :data:`LONG_RUN_MINUTES`."""
+    from computelimits.theory.experiment import estimated_seconds
+
+    minutes = estimated_seconds(cfg) / 60 / max(1, min(workers, cfg.reps))
+    if minutes > LONG_RUN_MINUTES:
+        err_console.print(f"notice: {what} will take about {minutes:,.0f} minutes "
+                          "(estimate from its sizes)", style="yellow", highlight=False)

@@ -52,18 +52,12 @@ def reproduce(
     from computelimits.report.build import reproduce as run
     from computelimits.theory import TheoryConfig
     from computelimits.theory.cache import cache_file
-    from computelimits.theory.experiment import estimated_seconds
 
     cfg = TheoryConfig.quick(seed=seed) if quick else TheoryConfig(seed=seed)
     if no_cache or not cache_file(cfg).is_file():
-        import os
+        from computelimits.parallel import worker_count
 
-        minutes = estimated_seconds(cfg) / 60 / max(1, min(workers or os.cpu_count() or 1,
-                                                           cfg.reps))
-        if minutes > 3:
-            ui.err_console.print(f"notice: the theory experiment will take about "
-                                 f"{minutes:,.0f} minutes (estimate from its sizes)",
-                                 style="yellow", highlight=False)
+        ui.notice_long_run(cfg, worker_count(workers), "the theory experiment")
     progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(),
                         MofNCompleteColumn(), TimeElapsedColumn(), console=ui.err_console,
                         disable=not ui.err_console.is_terminal)

@@ -105,14 +105,12 @@ def simulate(
         changes["n_grid"] = grid
     cfg = base.replace(**changes)
     from computelimits.outfolder import OutputFolder
-    from computelimits.theory.experiment import estimated_seconds, preflight
+    from computelimits.theory.experiment import preflight
 
     n_workers = preflight(cfg, workers=workers, scheduler=scheduler, force=force)
     folder = OutputFolder(out, force=force).check()  # refuse a bad --out before the work
-    minutes = estimated_seconds(cfg) / 60 / max(1, min(n_workers, cfg.reps))
-    if minutes > 3 and not scheduler:
-        ui.err_console.print(f"notice: this run will take about {minutes:,.0f} minutes "
-                             "(estimate from its sizes)", style="yellow", highlight=False)
+    if not scheduler:
+        ui.notice_long_run(cfg, n_workers)
     with Progress(
         TextColumn("[bold]replications"), BarColumn(), MofNCompleteColumn(),
         TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
