@@ -5,6 +5,7 @@ One module per verb group; this one assembles them in the order ``--help`` lists
 * :mod:`.theory` — ``simulate``
 * :mod:`.compute` — ``estimate``, ``crosscheck``
 * :mod:`.scaling` — ``fit``, ``extrapolate``, ``trends``, ``backtest``
+* :mod:`.progress` — ``progress`` (the rate of algorithmic progress across benchmarks)
 * :mod:`.report` — ``reproduce``
 * :mod:`.data` — ``data list/info/fetch/results/check``
 
@@ -17,7 +18,7 @@ from typing import Annotated
 import typer
 
 from computelimits import __version__
-from computelimits.cli import _shared, compute, data, report, scaling, theory
+from computelimits.cli import _shared, compute, data, progress, report, scaling, theory
 
 __all__ = ["app"]
 
@@ -49,6 +50,7 @@ def main(
 
 
 for _verb in (theory.simulate, compute.estimate, compute.crosscheck, scaling.fit,
-              scaling.extrapolate, report.reproduce, scaling.trends, scaling.backtest):
+              scaling.extrapolate, report.reproduce, scaling.trends, scaling.backtest,
+              progress.progress):
     app.command()(_verb)
 app.add_typer(data.app, name="data")

@@ -24,6 +24,15 @@ from computelimits.cli._shared import (
 )
 from computelimits.errors import ConfigError
 
+
+def model_choices() -> tuple[str, ...]:
+    """``extrapolate --model``: the nested choice, the registered models that answer the
+    outlook's questions, or the paper's compute-only fit (imported when parsed)."""
+    from computelimits.scaling.evaluation.registry import candidates
+
+    return ("auto", *(c.replace("_", "-") for c in candidates()), "compute-only")
+
+
 __all__ = ["backtest", "extrapolate", "fit", "trends"]
 
 
@@ -153,10 +162,14 @@ def extrapolate(
         "--frontier", help="Frontier question: the best error expected at --date if "
                            "frontier compute keeps growing at its measured rate.")] = False,
     model: Annotated[str, typer.Option(
-        parser=ui.choice_parser(("time", "compute-only")),
-        help="'time': error on compute and date, intervals calibrated out of sample (the "
-             "default, chosen by backtests); 'compute-only': the paper's fit on compute "
-             "alone, with modern and paper-convention costs.")] = "time",
+        parser=ui.choice_parser(model_choices),
+        help="'auto': the time-aware model the nested rolling-origin evaluation chooses "
+             "(chosen on earlier cutoffs, scored on later ones); 'time': error on compute and "
+             "date with the benchmark's own rate of algorithmic progress; 'hybrid': its own "
+             "rate where identified, else the shared one; 'pooled': the shared rate; "
+             "'compute-only': the paper's fit on compute alone, with modern and "
+             "paper-convention costs. Intervals of the time-aware models are calibrated out "
+             "of sample per horizon.")] = "auto",
     data_file: DataOpt = None,
     fmt: FormatOpt = "generic",
     form: Annotated[str, typer.Option(parser=ui.choice_parser(ui.FORM_CHOICES, ui.FORM_HINTS),
@@ -192,9 +205,10 @@ def extrapolate(
     compute-only --budget 1e9
     """
     # the options that need no data are checked before anything is imported or read
-    if model not in ("time", "compute-only"):
-        raise ConfigError(f"--model must be 'time' or 'compute-only', got {model!r}")
-    if model == "time" and budget is not None:
+    if model not in model_choices():
+        raise ConfigError(f"--model must be one of {', '.join(model_choices())}, got "
+                          f"{model!r}")
+    if model != "compute-only" and budget is not None:
         raise ConfigError("--budget applies to --model compute-only; the time model prices "
                           "the target by buy date")
     if model == "compute-only" and (target_error is None or date or compute is not None
@@ -208,12 +222,13 @@ def extrapolate(
     catalog = ui.catalog_for(strict)
     joined, benchmark = results_input(data_file, benchmark, fmt=fmt, impute=impute,
                                       fill=not no_fill, convention=convention, catalog=catalog)
-    if model == "time":
+    if model != "compute-only":
         from computelimits.scaling import outlook
 
         o = outlook(benchmark, target_error=target_error, date=date, compute=compute,
                     frontier=frontier, joined=joined, select=select,
-                    n_boot=min(n_boot, 4000), seed=seed, zone=zone, catalog=catalog)
+                    n_boot=min(n_boot, 4000), seed=seed, zone=zone, catalog=catalog,
+                    model=model)
         _print_outlook(o, as_json)
         return
     from computelimits.scaling import extrapolate as run
@@ -507,39 +522,79 @@ def backtest(
 
 
 def _print_rolling(ev, as_json: bool) -> None:
-    """The rolling-origin evaluation: coverage, error and skill per benchmark and model."""
+    """The rolling-origin evaluation: coverage, error and skill per benchmark and model, the
+    pooled figures per horizon bin (per prediction and per distinct result, with the
+    intervals' width) and the nested choice of the default model."""
     from rich.table import Table
+
+    from computelimits._json import json_safe
 
     summary = ev.summary
     if as_json:
-        clean = summary.astype(object).where(summary.notna(), None)
-        ui.echo_json(clean.to_dict(orient="records"))
+        choices = ev.choices
+        ui.echo_json(json_safe({
+            "summary": summary.astype(object).where(summary.notna(), None).to_dict(
+                orient="records"),
+            "choices": choices.astype(object).where(choices.notna(), None).to_dict(
+                orient="records") if len(choices) else [],
+            "default_model": ev.default_model,
+            "lookahead_free": ev.predictions.attrs.get("lookahead_free", False)}))
         return
-    t = Table(title="rolling-origin backtest: every later result (95% intervals; errors in "
-                    "orders of magnitude of compute)")
-    for col in ("benchmark", "model", "predictions", "cutoffs", "forward coverage",
+    shown = ["nested", "time", "compute_only", "naive"]
+    t = Table(title="rolling-origin backtest: every later result, all horizons (95% intervals; "
+                    "errors in orders of magnitude of compute)")
+    for col in ("benchmark", "model", "predictions", "results", "forward coverage",
                 "inverse coverage", "inverse median |error|", "skill vs compute-only",
                 "skill vs naive", "not identified"):
         t.add_column(col, justify="left" if col in ("benchmark", "model") else "right")
-    rows = summary[(summary["target"] == "all")
-                   & summary["model"].isin(["time", "compute_only", "naive"])]
+    rows = summary[(summary["target"] == "all") & (summary["horizon"] == "all")
+                   & summary["model"].isin(shown)]
     for r in rows.to_dict(orient="records"):
         t.add_row(str(r["benchmark"]), str(r["model"]), str(r["predictions"]),
-                  str(r["cutoffs"]), _num(r["forward_coverage"]), _num(r["inverse_coverage"]),
-                  _num(r["inverse_medae_oom"]), _num(r["skill_vs_compute_only"]),
-                  _num(r["skill_vs_naive"]), _num(r["not_identified"], ".0%"))
+                  str(r["distinct_results"]), _num(r["forward_coverage"]),
+                  _num(r["inverse_coverage"]), _num(r["inverse_medae_oom"]),
+                  _num(r["skill_vs_compute_only"]), _num(r["skill_vs_naive"]),
+                  _num(r["not_identified"], ".0%"))
     ui.console.print(t)
-    best = summary[(summary["target"] == "new_best")
-                   & summary["benchmark"].str.startswith("pooled")]
+    pool = next((b for b in summary["benchmark"] if str(b).startswith("pooled")), None)
+    h = summary[(summary["benchmark"] == pool) & (summary["target"] == "all")
+                & (summary["horizon"] != "all") & summary["model"].isin(shown)]
+    if len(h):
+        t = Table(title=f"{pool}, by horizon (years from the last training result): "
+                        "coverage per prediction/per distinct result; inverse median |error| "
+                        "and median 95% interval width (orders of magnitude); skill vs "
+                        "compute-only")
+        for col in ("horizon", "model", "n/results", "fwd cov", "inv cov", "|err|",
+                    "width", "skill"):
+            t.add_column(col, justify="left" if col in ("horizon", "model") else "right")
+        for r in h.sort_values(["horizon", "model"]).to_dict(orient="records"):
+            t.add_row(str(r["horizon"]), str(r["model"]).replace("compute_only", "c-only"),
+                      f"{r['predictions']}/{r['distinct_results']}",
+                      f"{_num(r['forward_coverage'])}/{_num(r['forward_coverage_distinct'])}",
+                      f"{_num(r['inverse_coverage'])}/{_num(r['inverse_coverage_distinct'])}",
+                      _num(r["inverse_medae_oom"]), _num(r["width_median_oom"]),
+                      _num(r["skill_vs_compute_only"]))
+        ui.console.print(t)
+    best = summary[(summary["target"] == "new_best") & (summary["horizon"] == "all")
+                   & (summary["benchmark"] == pool) & summary["model"].isin(shown)]
     for r in best.to_dict(orient="records"):
         ui.console.print(f"new bests only ({r['benchmark']}), {r['model']}: "
                          f"{r['predictions']} predictions, inverse median |error| "
                          f"{_num(r['inverse_medae_oom'])}, bias {_num(r['inverse_bias_oom'])} "
                          "orders (new bests are selected to be lucky for their compute)",
                          highlight=False, markup=False)
-    ui.console.print("time: error on compute and date, conformal intervals calibrated on the "
-                     "pooled out-of-sample residuals; compute_only: the paper's fit; naive: "
-                     "the last record's compute grown at the results' compute growth rate. "
-                     "Skill = 1 − median |error| / the baseline's.", highlight=False,
-                     markup=False)
+    d = ev.default_model or {}
+    if d:
+        ui.console.print(f"default model (what extrapolate uses): {d.get('model')} — "
+                         f"{d.get('reason', '')}; nested: at each cutoff the model chosen from "
+                         "outcomes observed before it", highlight=False, markup=False)
+    if not ev.predictions.attrs.get("lookahead_free", False):
+        ui.console.print("note: the compute kind and setting were chosen on the whole table "
+                         "(regression rows given), not before each cutoff", style="yellow",
+                         highlight=False, markup=False)
+    ui.console.print("time: error on compute and date, conformal intervals calibrated per "
+                     "horizon on the pooled out-of-sample errors; compute_only: the paper's "
+                     "fit; naive: the last record's compute grown at the results' compute "
+                     "growth rate. Skill = 1 − median |error| / the baseline's.",
+                     highlight=False, markup=False)
     ui.print_sources(ev.sources)

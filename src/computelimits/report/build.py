@@ -292,9 +292,13 @@ def _empirical(tables: _Tables, figs: Path, *, n_boot: int, seed: int,
     ext = tables.write("extrapolations", fx.extrapolations) if len(ext) else ext
     ctx["sections"]["extrapolation"] = {"table": ext}
     pooled = tables.write("forecast_evaluation_pooled", fx.pooled)
+    by_horizon = tables.write("forecast_evaluation_by_horizon", fx.by_horizon)
+    tables.write("forecast_model_choices", fx.choices)
     ctx["sections"]["forecasts"] = {"evaluation": evaluation, "pooled": pooled,
                                     "published": published, "rates": fx.rates,
-                                    "outlooks": outlooks, "pool_name": fx.pool_name}
+                                    "outlooks": outlooks, "pool_name": fx.pool_name,
+                                    "by_horizon": by_horizon,
+                                    "default_model": fx.default_model}
 
     # what the study found, written from the tables above
     from computelimits.report.findings import GROUPS, findings

@@ -7,8 +7,10 @@ stays cheap (no pandas, statsmodels or matplotlib)::
 
 Modules: :mod:`.dataset` (regression rows), :mod:`.fit` (:class:`ScalingFit`),
 :mod:`.extrapolation` (:func:`extrapolate`), :mod:`.forecast` (:class:`Forecast`),
-:mod:`.outlooks` (:func:`outlook`), :mod:`.pooled` (:class:`PooledProgress`), :mod:`.costs`
-(:func:`cost_over_time`), :mod:`.backtests` and :mod:`.calibrate` (out-of-sample checks),
+:mod:`.outlooks` (:func:`outlook`), :mod:`.pooled` (:class:`PooledProgress`),
+:mod:`.heterogeneity` (:class:`ProgressHeterogeneity`: how much benchmarks disagree about
+that rate), :mod:`.costs`
+(:func:`cost_over_time`), :mod:`.backtests` and :mod:`.evaluation` (out-of-sample checks),
 :mod:`.sources` (do the data sources agree?), :mod:`.study` (the per-benchmark analysis of the
 report). No module shares its name with a function the package exports (the modules once
 named ``extrapolate``, ``outlook`` and ``backtest`` are ``extrapolation``, ``outlooks`` and
@@ -22,12 +24,12 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from computelimits.scaling.backtests import BacktestResult, backtest, calibration
-    from computelimits.scaling.calibrate import evaluate, rolling_origin, summarize
     from computelimits.scaling.compute_growth import compute_trend, era_fits, eras, select_models
     from computelimits.scaling.compute_vs_hardware import TrendReport, trend_report
     from computelimits.scaling.costs import CostOverTime, cost_over_time
     from computelimits.scaling.dataset import Selection, benchmark_data, frontier
     from computelimits.scaling.dates import decimal_year
+    from computelimits.scaling.evaluation import evaluate, rolling_origin, summarize
     from computelimits.scaling.extrapolation import (
         Extrapolation,
         extrapolate,
@@ -38,6 +40,11 @@ if TYPE_CHECKING:
     from computelimits.scaling.forecast import Forecast
     from computelimits.scaling.forms import FORMS
     from computelimits.scaling.hardware_series import hardware_fits, hardware_trends
+    from computelimits.scaling.heterogeneity import (
+        ProgressHeterogeneity,
+        progress_heterogeneity,
+        reference_rows,
+    )
     from computelimits.scaling.loglinear import TrendFit, fit_trend, fits_table
     from computelimits.scaling.outlooks import Outlook, outlook, reference_datasets
     from computelimits.scaling.pooled import (
@@ -82,9 +89,12 @@ _EXPORTS = {
     "compare_published": "computelimits.scaling.pooled",
     "per_benchmark_rates": "computelimits.scaling.pooled",
     "PUBLISHED_RATES": "computelimits.scaling.pooled",
-    "evaluate": "computelimits.scaling.calibrate",
-    "rolling_origin": "computelimits.scaling.calibrate",
-    "summarize": "computelimits.scaling.calibrate",
+    "ProgressHeterogeneity": "computelimits.scaling.heterogeneity",
+    "progress_heterogeneity": "computelimits.scaling.heterogeneity",
+    "reference_rows": "computelimits.scaling.heterogeneity",
+    "evaluate": "computelimits.scaling.evaluation",
+    "rolling_origin": "computelimits.scaling.evaluation",
+    "summarize": "computelimits.scaling.evaluation",
     # backtests
     "backtest": "computelimits.scaling.backtests",
     "BacktestResult": "computelimits.scaling.backtests",
@@ -122,6 +132,7 @@ __all__ = [
     "ForecastStudy",
     "Outlook",
     "PooledProgress",
+    "ProgressHeterogeneity",
     "ScalingFit",
     "Selection",
     "SourceCheck",
@@ -151,7 +162,9 @@ __all__ = [
     "outlook",
     "per_benchmark_rates",
     "price_performance_growth",
+    "progress_heterogeneity",
     "reference_datasets",
+    "reference_rows",
     "rolling_origin",
     "run_study",
     "select_models",

@@ -56,11 +56,18 @@ from computelimits.errors import ConfigError
 from computelimits.results import Summary
 from computelimits.scaling.fit import YEAR0, ScalingFit
 from computelimits.scaling.forms import FORMS
+from computelimits.scaling.horizon import HorizonQuantiles
 
-__all__ = ["INTERVALS", "MIN_CALIBRATION", "MIN_FIT", "Forecast", "conformal_quantile"]
+__all__ = ["INTERVALS", "MIN_CALIBRATION", "MIN_FIT", "UNCALIBRATED_REACH", "Forecast",
+           "conformal_quantile",
+           "pool_calibration"]
 
 #: Interval methods.
 INTERVALS = ("conformal", "bootstrap")
+
+#: Years after the last result up to which an interval without out-of-sample calibration
+#: is left as it is; beyond, it is widened in proportion to the horizon (:mod:`.horizon`).
+UNCALIBRATED_REACH = 1.0
 
 #: Fewest rows in a conformal calibration set, and in the fit that precedes it.
 MIN_CALIBRATION = 5
@@ -89,8 +96,11 @@ def conformal_quantile(errors: np.ndarray, alpha: float) -> float:
 
 @dataclass
 class _Residuals:
+    """Normalised out-of-sample errors of the inner refits, with their horizons (years)."""
+
     forward: np.ndarray
     inverse: np.ndarray
+    horizon: np.ndarray
     n_fit: int
 
 
@@ -111,9 +121,9 @@ class Forecast:
     """
 
     def __init__(self, form: str = "polynomial", *, interval: str = "conformal",
-                 alpha: float = 0.05, calibration_share: float = 0.3, n_boot: int = 2000,
+                 alpha: float = 0.05, calibration_share: float = 0.6, n_boot: int = 2000,
                  seed: int = 0, rate: float | None = None,
-                 rate_draws: np.ndarray | None = None) -> None:
+                 rate_draws: np.ndarray | None = None, n_origins: int = 5) -> None:
         if interval not in INTERVALS:
             raise ConfigError(f"interval must be one of {', '.join(INTERVALS)}, got "
                               f"{interval!r}")
@@ -130,6 +140,9 @@ class Forecast:
         self.seed = seed
         self.rate = rate
         self.rate_draws_in = rate_draws
+        if not (isinstance(n_origins, int) and n_origins >= 1):
+            raise ConfigError(f"n_origins must be a positive integer, got {n_origins!r}")
+        self.n_origins = n_origins
 
     # -- fitting --------------------------------------------------------------------------
     def _fit_line(self, data: pd.DataFrame, n_boot: int) -> ScalingFit:
@@ -211,34 +224,81 @@ class Forecast:
             if self.residuals_ is None:
                 self.interval_used_ = "bootstrap"
         if self.residuals_ is not None:
-            self.q_forward_ = conformal_quantile(self.residuals_.forward, self.alpha)
-            self.q_inverse_ = conformal_quantile(self.residuals_.inverse, self.alpha)
+            self.calibrate([self.residuals_])
         return self
 
-    def _calibration_residuals(self, rows: pd.DataFrame) -> _Residuals | None:
+    def _origins(self, rows: pd.DataFrame) -> list[float]:
+        """Inner cutoffs (decimal years) of the calibration: at ``n_origins`` evenly spaced
+        row positions from the share 1 − ``calibration_share`` of the rows to 80% of them,
+        each leaving at least :data:`MIN_FIT` rows before it and :data:`MIN_CALIBRATION`
+        after it."""
         n = len(rows)
-        m = max(MIN_CALIBRATION, round(self.calibration_share * n))
-        if n - m < MIN_FIT:
-            return None
-        early, late = rows.iloc[: n - m], rows.iloc[n - m:]
-        early.attrs = rows.attrs
-        try:
-            line = self._fit_line(early.reset_index(drop=True), 0)
-        except ConfigError:
-            return None
+        year = rows["year"].to_numpy(float)
+        lo = max(MIN_FIT, round((1 - self.calibration_share) * n))
+        hi = min(n - MIN_CALIBRATION, max(lo, round(0.8 * n)))
+        if hi < lo:
+            return []
+        pos = sorted({round(float(p)) for p in np.linspace(lo, hi, self.n_origins)})
+        out = []
+        for p in pos:
+            cut = float(year[p])
+            if (year < cut).sum() >= MIN_FIT and (year >= cut).sum() >= 1 and cut not in out:
+                out.append(cut)
+        return out
+
+    def _calibration_residuals(self, rows: pd.DataFrame) -> _Residuals | None:
+        """Out-of-sample scores of the model refitted before each inner cutoff
+        (:meth:`_origins`) on every row on or after it, with their horizons (years from the
+        inner fit's last result to the row's date)."""
         f = FORMS[self.form]
-        a, b, c = self._abc(line.params_)
-        x = late["log10_flop"].to_numpy(float)
-        t = late["year"].to_numpy(float) - YEAR0
-        y = f.transform(late["error"].to_numpy(float))
-        # normalised by the inner fit's predictive scale (Lei et al. 2018, "Distribution-free
-        # predictive inference for regression", JASA 113: locally weighted conformal), so
-        # that the calibrated multiple carries over to predictions further from the data
-        scale = self._scale(self._scale_state(line, early), self._rows_design(x, t))
-        forward = (y - (a + b * x + c * t)) / scale
-        inverse = ((x - (y - a - c * t) / b) / (scale / abs(b)) if b != 0
-                   else np.full_like(x, np.inf))
-        return _Residuals(forward=forward, inverse=inverse, n_fit=len(early))
+        year_all = rows["year"].to_numpy(float)
+        fwd, inv, hor, n_fit = [], [], [], []
+        for cut in self._origins(rows):
+            early = rows[year_all < cut].reset_index(drop=True)
+            late = rows[year_all >= cut]
+            early.attrs = rows.attrs
+            try:
+                line = self._fit_line(early, 0)
+            except ConfigError:
+                continue
+            a, b, c = self._abc(line.params_)
+            x = late["log10_flop"].to_numpy(float)
+            t = late["year"].to_numpy(float) - YEAR0
+            y = f.transform(late["error"].to_numpy(float))
+            # normalised by the inner fit's predictive scale (Lei et al. 2018: locally
+            # weighted conformal), so that the calibrated multiple carries over to
+            # predictions further from the data in compute and in time
+            scale = self._scale(self._scale_state(line, early), self._rows_design(x, t))
+            fwd.append((y - (a + b * x + c * t)) / scale)
+            inv.append((x - (y - a - c * t) / b) / (scale / abs(b)) if b != 0
+                       else np.full_like(x, np.inf))
+            hor.append(late["year"].to_numpy(float) - float(early["year"].max()))
+            n_fit.append(len(early))
+        if not fwd:
+            return None
+        return _Residuals(forward=np.concatenate(fwd), inverse=np.concatenate(inv),
+                          horizon=np.concatenate(hor), n_fit=min(n_fit))
+
+    def calibrate(self, residuals: list[_Residuals]) -> None:
+        """Set the half-width multiples per horizon from out-of-sample scores (this
+        forecast's own, or those of several forecasts pooled: :func:`pool_calibration`)."""
+        fwd = np.concatenate([r.forward for r in residuals])
+        inv = np.concatenate([r.inverse for r in residuals])
+        hor = np.concatenate([r.horizon for r in residuals])
+        self.q_forward_ = HorizonQuantiles.from_scores(fwd, hor, self.alpha)
+        self.q_inverse_ = HorizonQuantiles.from_scores(inv, hor, self.alpha)
+
+    def uncalibrated_widening(self, year: float | np.ndarray) -> np.ndarray:
+        """Factor applied to an in-sample (bootstrap or normal-theory) interval, which has
+        no out-of-sample evidence at any horizon: 1 up to :data:`UNCALIBRATED_REACH` years
+        after the last result, then in proportion to the horizon (the rule of
+        :mod:`.horizon` beyond the evidence)."""
+        return np.maximum(self.horizon(year) / UNCALIBRATED_REACH, 1.0)
+
+    def horizon(self, year: float | np.ndarray) -> np.ndarray:
+        """Years from the fit's last result to ``year`` (0 for dates before it)."""
+        self._check()
+        return np.maximum(np.asarray(year, float) - self.last_year_, 0.0)
 
     # -- results --------------------------------------------------------------------------
     def _check(self) -> None:
@@ -335,20 +395,22 @@ class Forecast:
         a, b, c = self.abc_
         y = a + b * x + c * t
         if self.interval_used_ == "conformal":
-            half = self.q_forward_ * self._scale(self.scale_state_, self._rows_design(x, t))
+            q = self.q_forward_.at(self.horizon(np.asarray(year, float)))
+            half = q * self._scale(self.scale_state_, self._rows_design(x, t))
             return y, y - half, y + half
+        w = self.uncalibrated_widening(np.asarray(year, float))
         boot = self._boot_abc()
         if len(boot) == 0:  # no bootstrap: the normal-theory predictive interval
             half = self._t_quantile() * self._scale(self.scale_state_,
                                                     self._rows_design(x, t))
-            return y, y - half, y + half
+            return y, y - half * w, y + half * w
         rng = np.random.default_rng(self.seed + 2)
         noise = rng.choice(self.fit_.resid_scaled_, size=len(boot))
         lines = (boot[:, :1] + boot[:, 1:2] * x[None, :] + boot[:, 2:3] * t[None, :]
                  + noise[:, None])
         lo, hi = np.percentile(lines, [100 * self.alpha / 2, 100 * (1 - self.alpha / 2)],
                                axis=0)
-        return y, lo, hi
+        return y, y - (y - lo) * w, y + (hi - y) * w
 
     def forward(self, compute: float | np.ndarray, year: float) -> pd.DataFrame:
         """Error expected for models of ``compute`` FLOP released at decimal ``year``:
@@ -381,29 +443,40 @@ class Forecast:
             s_y = float(self._scale(self.scale_state_,
                                     self._rows_design(np.array([x]),
                                                       np.array([self._t(year)])))[0])
-            half = self.q_inverse_ * s_y / abs(b)
+            h = float(self.horizon(year))
+            half = float(self.q_inverse_.at(h)[0]) * s_y / abs(b)
             return {"log10_compute": float(x), "log10_compute_ci_low": float(x - half),
-                    "log10_compute_ci_high": float(x + half), "interval": "conformal"}
+                    "log10_compute_ci_high": float(x + half), "interval": "conformal",
+                    "horizon_years": h, "interval_basis": self.q_inverse_.basis(h),
+                    "horizon_evidence": self.q_inverse_.evidence(h)}
+        h = float(self.horizon(year))
+        w = float(self.uncalibrated_widening(year))
+        basis = ("in-sample interval (no out-of-sample calibration)" if w == 1 else
+                 f"in-sample interval with no out-of-sample calibration, {h:.1f} years "
+                 f"beyond the data: widened ×{w:.2f} (in proportion to the horizon beyond "
+                 f"{UNCALIBRATED_REACH:g} year)")
+        extra = {"horizon_years": h, "interval_basis": basis, "horizon_evidence": False}
         if len(self._boot_abc()) == 0:
             s_y = float(self._scale(self.scale_state_,
                                     self._rows_design(np.array([x]),
                                                       np.array([self._t(year)])))[0])
-            half = self._t_quantile() * s_y / abs(b)
+            half = self._t_quantile() * s_y / abs(b) * w
             return {"log10_compute": float(x), "log10_compute_ci_low": float(x - half),
-                    "log10_compute_ci_high": float(x + half), "interval": "normal theory"}
+                    "log10_compute_ci_high": float(x + half), "interval": "normal theory",
+                    **extra}
         if self.rate is not None:
             # the line is fitted on x + rate·t: invert it there, then shift back
             r = self.fit_.log10_compute_for(error, alpha=self.alpha)
             shift = self.rate * self._t(year)
-            return {"log10_compute": float(x),
-                    "log10_compute_ci_low": r.get("log10_compute_pred_ci_low", math.nan) - shift,
-                    "log10_compute_ci_high": r.get("log10_compute_pred_ci_high", math.nan)
-                    - shift, "interval": "bootstrap"}
-        r = self.fit_.log10_compute_for(error, year=year, alpha=self.alpha)
-        return {"log10_compute": r["log10_compute"],
-                "log10_compute_ci_low": r.get("log10_compute_pred_ci_low", math.nan),
-                "log10_compute_ci_high": r.get("log10_compute_pred_ci_high", math.nan),
-                "interval": "bootstrap"}
+            lo = r.get("log10_compute_pred_ci_low", math.nan) - shift
+            hi = r.get("log10_compute_pred_ci_high", math.nan) - shift
+        else:
+            r = self.fit_.log10_compute_for(error, year=year, alpha=self.alpha)
+            lo = r.get("log10_compute_pred_ci_low", math.nan)
+            hi = r.get("log10_compute_pred_ci_high", math.nan)
+        return {"log10_compute": float(x), "log10_compute_ci_low": float(x - (x - lo) * w),
+                "log10_compute_ci_high": float(x + (hi - x) * w), "interval": "bootstrap",
+                **extra}
 
     def frontier(self, year: float, growth: float, *, start_log10_flop: float | None = None,
                  start_year: float | None = None) -> dict[str, Any]:
@@ -433,8 +506,11 @@ class Forecast:
              "interval": self.interval_used_, "alpha": self.alpha,
              "last_year": self.last_year_}
         if self.residuals_ is not None:
-            d.update(q_forward=self.q_forward_, q_inverse=self.q_inverse_,
-                     n_calibration=len(self.residuals_.forward))
+            d.update(q_forward=self.q_forward_.q[0], q_inverse=self.q_inverse_.q[0],
+                     q_forward_by_horizon=self.q_forward_.to_dict(),
+                     q_inverse_by_horizon=self.q_inverse_.to_dict(),
+                     horizon_reach_years=self.q_inverse_.reach,
+                     n_calibration=int(sum(self.q_forward_.n)))
         return d
 
     def summary(self) -> Summary:
@@ -449,12 +525,31 @@ class Forecast:
                  f"halves every {d['halving_months']:.1f} months",
                  f"intervals: {d['interval']}"]
         if "q_forward" in d:
-            lines.append(f"  conformal multiples of the predictive scale from "
-                         f"{d['n_calibration']} later results: {d['q_forward']:.2f} (forward), "
-                         f"{d['q_inverse']:.2f} (inverse)")
+            per = ", ".join(f"{lab} {q:.2f}{'' if c else '*'}" for lab, q, c in zip(
+                self.q_inverse_.to_dict()["bins"], self.q_inverse_.q,
+                self.q_inverse_.calibrated, strict=True))
+            lines.append(f"  conformal multiples of the predictive scale by horizon, from "
+                         f"{d['n_calibration']} out-of-sample errors: {per} (* no evidence "
+                         f"that far ahead: widened in proportion to the horizon beyond "
+                         f"{self.q_inverse_.reach:.1f} years)")
         return Summary(title, lines, self.to_frame().reset_index())
 
     def _repr_html_(self) -> str:
         if not hasattr(self, "fit_"):
             return "<p>Forecast, not fitted</p>"
         return self.summary()._repr_html_()
+
+
+def pool_calibration(forecasts: list[Forecast]) -> None:
+    """Give every conformal forecast the half-width multiples per horizon calibrated on the
+    normalised out-of-sample scores of all of them together (more scores: the conformal rank
+    exists at 95% in more horizon bins and the tails are seen)."""
+    res = [f.residuals_ for f in forecasts if getattr(f, "residuals_", None) is not None]
+    if not res:
+        return
+    n = sum(len(r.forward) for r in res)
+    for f in forecasts:
+        if f.interval == "conformal":  # those too short for scores of their own too
+            f.calibrate(res)
+            f.interval_used_ = "conformal"
+            f.calibration_pooled_ = n

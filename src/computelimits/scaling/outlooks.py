@@ -1,10 +1,12 @@
 """The question users bring: what will the next points of accuracy cost, and how far can the
 answer be trusted?
 
-:func:`outlook` fits the time-aware :class:`~.forecast.Forecast` to one benchmark (the
-default chosen by the rolling-origin evaluation in :mod:`.calibrate`: the benchmark's own rate
-of algorithmic progress, conformal intervals calibrated on the pooled out-of-sample residuals
-of the reference benchmarks) and answers, each with a 95% interval:
+:func:`outlook` fits a time-aware :class:`~.forecast.Forecast` to one benchmark — the model
+(``model``: one of the candidates of :mod:`.evaluation.registry`; "auto", the default, is the
+one the nested rolling-origin evaluation chooses on every outcome observed so far,
+:func:`.evaluation.nested.choose_now`), conformal intervals calibrated per horizon on the
+pooled out-of-sample errors of the reference benchmarks (:mod:`.horizon`) — and answers, each
+with a 95% interval:
 
 1. **inverse** — the compute needed for a target error at a date (today by default);
 2. **forward** — the error a model of a given compute released at a date will reach;
@@ -14,9 +16,13 @@ of the reference benchmarks) and answers, each with a 95% interval:
 For the inverse question it prices the target bought at the date and one and two years later
 (:func:`.costs.cost_over_time`: Monte Carlo through the fit's bootstrap draws, its rate of
 algorithmic progress and every cost assumption's range), and attaches the rolling-origin
-evaluation of the same model on the same benchmark and pooled (coverage of its intervals,
-median error of its inverse predictions) with a sentence on how far to trust it. Where the
-compute slope is not identified, it gives no compute, dollar or CO2 figure.
+evaluation of the same model on the same benchmark, at the horizon of the question (coverage
+of its intervals, median error of its inverse predictions), with a sentence on how far to
+trust it; a benchmark that was never backtested says so (the pooled figures of other
+benchmarks are not its trust). Where the compute slope is not identified, it gives no
+compute, dollar or CO2 figure; where compute and date are too collinear on the benchmark's
+results to be told apart (:data:`COLLINEAR_R`), it says so and gives the compute-only answer
+beside, with its caveat.
 
 Intervals are named ``<quantity>_ci_low`` / ``<quantity>_ci_high`` (:mod:`computelimits.results`):
 ``log10_compute_ci_low`` of the inverse answer, ``error_ci_low`` of the forward and frontier
@@ -27,6 +33,7 @@ the caller passes them (``joined``, ``data``).
 
 from __future__ import annotations
 
+import contextlib
 import math
 from dataclasses import asdict, dataclass, field
 from datetime import date as _date
@@ -39,13 +46,21 @@ from computelimits.errors import ConfigError
 from computelimits.results import Summary
 from computelimits.scaling._catalog import resolve_catalog
 from computelimits.scaling.dataset import benchmark_data, decimal_year
-from computelimits.scaling.forecast import Forecast
+from computelimits.scaling.evaluation.nested import PRIOR_DEFAULT
+from computelimits.scaling.evaluation.registry import CutoffContext, candidates, get_model
+from computelimits.scaling.forecast import Forecast, pool_calibration
+from computelimits.scaling.horizon import HORIZON_LABELS, horizon_bin
 
 if TYPE_CHECKING:
     from computelimits.data.catalog import Catalog
 
-__all__ = ["MAX_INTERVAL_OOM", "Outlook", "frontier_growth", "outlook", "reference_datasets",
-           "trust_from", "trust_sentence"]
+__all__ = ["COLLINEAR_R", "MAX_INTERVAL_OOM", "Outlook", "frontier_growth", "outlook",
+           "reference_datasets", "trust_from", "trust_sentence"]
+
+#: |correlation| of log10 compute and date at or above which the two are not separately
+#: identified on a benchmark's results (a reporting threshold of this package: at 0.9 the
+#: variance of each coefficient is inflated more than five-fold, VIF = 1/(1 − r²)).
+COLLINEAR_R = 0.9
 
 #: Reference benchmarks whose out-of-sample residuals calibrate the intervals together.
 REFERENCE_MIN_RESULTS = 20
@@ -80,6 +95,8 @@ class Outlook:
     selection_lines: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    compute_only: dict[str, Any] | None = None
+    choice: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         from computelimits._json import json_safe
@@ -148,8 +165,7 @@ class Outlook:
                  "compute and date")
         lines = list(self.selection_lines)
         if not self.identified:
-            lines.append("compute does not explain this benchmark: no compute, dollar or CO2 "
-                         "figure")
+            lines.append(_not_identified_line(self.compute_only))
         else:
             lines.append(f"algorithmic progress: {fc['rate_oom_per_year']:.2f} orders of "
                          f"magnitude per year [{fc['rate_ci_low']:.2f}, "
@@ -175,6 +191,11 @@ class Outlook:
             lines.append(f"bought {r['buy_year']:.1f}: 10^{r['log10_flop_median']:.1f} FLOP, "
                          f"${r['usd_median']:.3g} [{r['usd_ci_low']:.3g}, "
                          f"{r['usd_ci_high']:.3g}], {r['co2_kg_median'] / 1e3:.3g} t CO2e")
+        if self.compute_only and self.compute_only.get("log10_compute") is not None:
+            c = self.compute_only
+            lines.append(f"compute-only answer: 10^{c['log10_compute']:.1f} FLOP "
+                         f"[10^{c['log10_compute_ci_low']:.1f}, "
+                         f"10^{c['log10_compute_ci_high']:.1f}] — {c['caveat']}")
         if self.trust:
             lines.append(f"trust: {self.trust['sentence']}")
         return Summary(title, lines, self.to_frame(),
@@ -202,37 +223,43 @@ def reference_datasets(joined: pd.DataFrame, *, exclude: str | None = None,
                        select: dict[str, Any] | None = None) -> dict[str, pd.DataFrame]:
     """Regression rows of every benchmark in ``joined`` with at least ``min_results`` dated
     results of one compute kind (the reference set for pooled calibration)."""
-    from computelimits.scaling.calibrate import datasets_with_history
+    from computelimits.scaling.evaluation import datasets_with_history
 
     return datasets_with_history(joined, select=select, min_results=min_results,
                                  exclude=exclude)
 
 
-def trust_sentence(own: dict[str, Any] | None, pooled: dict[str, Any] | None) -> str:
-    """One sentence from the rolling-origin statistics of the model used."""
-    def part(s: dict[str, Any], what: str) -> str:
-        cov = s.get("forward_coverage")
-        med = s.get("inverse_medae_oom")
-        bits = [f"{s['predictions']} out-of-sample predictions over {s['cutoffs']} cutoffs"]
-        if cov is not None and np.isfinite(cov):
-            bits.append(f"95% intervals covered {cov:.0%} of later results")
-        if med is not None and np.isfinite(med):
-            bits.append(f"inverse predictions were off by {med:.2f} orders of magnitude "
-                        "(median)")
-        return f"{what}: " + ", ".join(bits)
+def _not_identified_line(compute_only: dict[str, Any] | None) -> str:
+    if compute_only and compute_only.get("collinear"):
+        return (f"compute and date are not separately identified on these results "
+                f"(correlation of log10 compute and date {compute_only['corr']:.2f}): no "
+                "compute, dollar or CO2 figure from the time model")
+    return "compute does not explain this benchmark: no compute, dollar or CO2 figure"
 
-    parts = []
-    if own:
-        parts.append(part(own, "on this benchmark"))
-    if pooled:
-        parts.append(part(pooled, "pooled over the reference benchmarks"))
-    if not parts:
+
+def trust_sentence(own: dict[str, Any] | None, pooled: dict[str, Any] | None = None, *,
+                   horizon: str | None = None) -> str:
+    """One sentence from the rolling-origin statistics of the model used on this benchmark
+    (``own``; at the question's horizon bin when ``horizon`` names one). ``pooled`` is
+    context only: a benchmark with no backtest of its own is said to be untested."""
+    where = f" {horizon.replace('y', ' years').replace('-', '–')} ahead" if horizon else ""
+    if not own:
+        if pooled:
+            return ("This benchmark was never backtested (too few dated results, or none "
+                    f"that far ahead{where}): its intervals rest on the calibration pooled "
+                    "over the reference benchmarks; treat them as untested here.")
         return ("not enough dated history to check this forecast out of sample: treat it as "
                 "untested")
+    cov = own.get("forward_coverage")
+    med = own.get("inverse_medae_oom")
+    bits = [f"{own['predictions']} out-of-sample predictions of "
+            f"{own.get('distinct_results', own['predictions'])} later results over "
+            f"{own['cutoffs']} cutoffs{where}"]
+    if cov is not None and np.isfinite(cov):
+        bits.append(f"95% intervals covered {cov:.0%} of them")
+    if med is not None and np.isfinite(med):
+        bits.append(f"inverse predictions were off by {med:.2f} orders of magnitude (median)")
     verdict = []
-    ref = own or pooled or {}
-    cov = ref.get("forward_coverage")
-    med = ref.get("inverse_medae_oom")
     lo, hi = TRUST_COVERAGE
     if cov is not None and np.isfinite(cov):
         if cov < lo:
@@ -246,19 +273,36 @@ def trust_sentence(own: dict[str, Any] | None, pooled: dict[str, Any] | None) ->
     if not verdict and cov is not None and np.isfinite(cov) and med is not None \
             and np.isfinite(med):
         verdict.append("the intervals can be read at face value")
-    verdict = "".join(f"; {v}" for v in verdict)
-    return "In backtests " + "; ".join(parts) + verdict + "."
+    return ("In backtests on this benchmark: " + ", ".join(bits)
+            + "".join(f"; {v}" for v in verdict) + ".")
 
 
-def trust_from(summary: pd.DataFrame, bench: str, model: str = "time") -> dict[str, Any]:
+def trust_from(summary: pd.DataFrame, bench: str, model: str = "time",
+               horizon: str | None = None) -> dict[str, Any]:
     """The trust figures of ``model`` for ``bench`` and the pool, from a
-    :func:`.calibrate.summarize` table."""
+    :func:`.evaluation.summarize` table — at the horizon bin ``horizon`` (a label of
+    :data:`~.horizon.HORIZON_LABELS`) where the benchmark was backtested that far, else
+    over every horizon with the bin named as missing."""
     s = summary[(summary["target"] == "all") & (summary["model"] == model)]
-    s = s.set_index("benchmark")
-    own = s.loc[bench].to_dict() if bench in s.index else None
-    pool = next((b for b in s.index if str(b).startswith("pooled")), None)
-    pooled = s.loc[pool].to_dict() if pool is not None else None
-    return {"benchmark": own, "pooled": pooled, "sentence": trust_sentence(own, pooled)}
+    if "horizon" in s:
+        at = s[s["horizon"] == horizon] if horizon else s.iloc[0:0]
+        every = s[s["horizon"] == "all"]
+    else:
+        at, every = s.iloc[0:0], s
+    at, every = at.set_index("benchmark"), every.set_index("benchmark")
+    pool = next((b for b in every.index if str(b).startswith("pooled")), None)
+    pooled = every.loc[pool].to_dict() if pool is not None else None
+    if bench in at.index:
+        own = at.loc[bench].to_dict()
+        return {"benchmark": own, "pooled": pooled, "horizon": horizon,
+                "sentence": trust_sentence(own, pooled, horizon=horizon)}
+    own = every.loc[bench].to_dict() if bench in every.index else None
+    sentence = trust_sentence(own, pooled)
+    if own and horizon:
+        sentence += (f" No backtest of this benchmark reached {horizon} ahead: the figures "
+                     "are for nearer horizons.")
+    return {"benchmark": own, "pooled": pooled, "horizon": "all" if own else None,
+            "sentence": sentence}
 
 
 def _fits(d: pd.DataFrame) -> bool:
@@ -288,19 +332,6 @@ def _shared(refs: dict[str, pd.DataFrame], data: pd.DataFrame, *, n_boot: int,
     return float(pp.gamma_), np.asarray(pp.boot_gamma_, float)
 
 
-def _trust(bench: str, refs: dict[str, pd.DataFrame], data: pd.DataFrame, *,
-           seed: int, model: str = "time") -> dict[str, Any] | None:
-    from computelimits.scaling.calibrate import rolling_origin, summarize
-
-    sets = dict(refs)
-    sets[bench] = data
-    pred = rolling_origin(sets, n_boot=0 if model == "time" else 200, seed=seed,
-                          pooled=model != "time", models=(model,))
-    if pred.empty:
-        return None
-    return trust_from(summarize(pred), bench, model)
-
-
 def frontier_growth(*, n_boot: int = 2000, seed: int = 0,
                     catalog: Catalog | None = None) -> tuple[float, np.ndarray, str]:
     """(orders of magnitude per year, bootstrap draws, source) of the training compute of
@@ -326,6 +357,7 @@ def outlook(benchmark: str | None = None, *, target_error: float | None = None,
             shared_rate: tuple[float, np.ndarray] | None = None,
             max_interval_oom: float = MAX_INTERVAL_OOM,
             reference_forecasts: dict[str, dict[str, Forecast]] | None = None,
+            model: str = "auto", default_model: dict[str, Any] | None = None,
             catalog: Catalog | None = None) -> Outlook:
     """Answer the three questions for one benchmark (see the module docstring).
 
@@ -342,22 +374,26 @@ def outlook(benchmark: str | None = None, *, target_error: float | None = None,
         trust: attach the rolling-origin evaluation.
         references: regression rows of the benchmarks whose residuals calibrate the
             intervals together (default: :func:`reference_datasets` of ``joined``).
-        evaluation: a :func:`.calibrate.summarize` table to take the trust figures from
-            (default: run the rolling-origin evaluation of the time model).
+        evaluation: a :func:`.evaluation.summarize` table to take the trust figures from
+            (default: run the rolling-origin evaluation of the candidate models).
         n_draws: Monte Carlo draws of the costs.
         shared_rate: (rate, bootstrap draws) shared by the reference benchmarks, used where
             the benchmark's own rate is not identified (default: fitted on the references
             and this benchmark with :class:`.pooled.PooledProgress`).
         max_interval_oom: widest inverse interval (orders of magnitude) still answered with
             a central figure and costs (:data:`MAX_INTERVAL_OOM`).
-        reference_forecasts: forecasts of the references already fitted, benchmark →
-            Forecast under "own" (their own rates) and "shared" (the shared rate), e.g. when a
-            report asks about many benchmarks (this benchmark's entry is skipped).
+        reference_forecasts: forecasts of the references already fitted (without
+            bootstrap), model name → benchmark → Forecast, e.g. when a report asks about
+            many benchmarks (this benchmark's entry is skipped).
+        model: a candidate model of :mod:`.evaluation.registry` ("time", "hybrid",
+            "pooled"), or "auto": the one the nested rolling-origin evaluation chooses
+            (``default_model``, else evaluated here). "time" falls back to "hybrid" where
+            the benchmark's own rate is not identified, and says so.
+        default_model: the choice of :func:`.evaluation.nested.choose_now` (a dict with
+            ``model`` and ``reason``) already made, e.g. by a report.
         catalog: where the data, prices, chips and grid come from (None: the
             environment's).
     """
-    from computelimits.scaling.calibrate import pool_calibration
-
     if target_error is None and compute is None and not frontier:
         raise ConfigError("ask at least one question: a target error, a compute or the "
                           "frontier")
@@ -373,7 +409,6 @@ def outlook(benchmark: str | None = None, *, target_error: float | None = None,
         data = benchmark_data(benchmark, joined=joined, **(select or {}))
     sel = data.attrs["selection"]
     bench = sel.benchmark
-    fc = Forecast(n_boot=n_boot, seed=seed).fit(data)
     refs: dict[str, pd.DataFrame] = {}
     if references is not None:
         refs = {b: d for b, d in references.items() if b != bench}
@@ -381,31 +416,58 @@ def outlook(benchmark: str | None = None, *, target_error: float | None = None,
         refs = reference_datasets(joined, exclude=bench,
                                   select={k: v for k, v in (select or {}).items()
                                           if k in ("scale",)})
-    given = {k: [f for b, f in v.items() if b != bench]
-             for k, v in (reference_forecasts or {}).items()}
-    others = given.get("own")
-    if others is None:
-        others = [Forecast(n_boot=0, seed=seed).fit(d) for d in refs.values() if _fits(d)]
     notes: list[str] = []
-    model = "time"
-    if not fc.rate_identified_:
+    choice = None
+    run = None  # (summary, default) of the evaluation run here, when one is run
+    if model == "auto":
+        if default_model is None and (trust or evaluation is None):
+            run = _evaluation(bench, refs, data, joined=joined, select=select, seed=seed)
+            default_model = run[1] if run else None
+        choice = default_model or {"model": PRIOR_DEFAULT, "scored": "none", "n": 0,
+                                   "reason": "no evaluation: the prior default"}
+        model = str(choice["model"])
+        notes.append(f"model {model}: chosen by the nested rolling-origin evaluation "
+                     f"({choice.get('reason', '')})")
+    spec = get_model(model)
+    if choice is not None and spec.needs_shared_rate and shared_rate is None:
+        shared_rate = _shared(refs, data, n_boot=min(n_boot, 2000), seed=seed)
+        if shared_rate is None:
+            notes.append(f"the {model} model needs a rate shared by other benchmarks and none "
+                         f"is identified here: the {PRIOR_DEFAULT} model is used")
+            model, spec = PRIOR_DEFAULT, get_model(PRIOR_DEFAULT)
+    if not spec.candidate:
+        raise ConfigError(f"the {model} model does not answer outlook questions; choose one "
+                          f"of {', '.join(candidates())} or auto")
+    if shared_rate is None and spec.needs_shared_rate:
+        shared_rate = _shared(refs, data, n_boot=min(n_boot, 2000), seed=seed)
+    ctx = CutoffContext(alpha=0.05, n_boot=n_boot, seed=seed,
+                        shared_rate=shared_rate[0] if shared_rate else None,
+                        shared_draws=shared_rate[1] if shared_rate else None)
+    fc = spec.forecast(data, ctx)
+    if model == "time" and not fc.rate_identified_:
+        # the benchmark's own rate is noise: the hybrid model (also evaluated) takes the
+        # shared rate instead
         lo, hi = fc.rate_conf_int()
         if shared_rate is None:
             shared_rate = _shared(refs, data, n_boot=min(n_boot, 2000), seed=seed)
         if shared_rate is not None:
             notes.append(f"this benchmark's own rate of algorithmic progress is not identified "
                          f"(interval [{lo:.2f}, {hi:.2f}] orders of magnitude per year includes "
-                         f"zero): the rate shared by the reference benchmarks, "
-                         f"{shared_rate[0]:.2f} per year, is used")
-            fc = Forecast(n_boot=n_boot, seed=seed, rate=shared_rate[0],
-                          rate_draws=shared_rate[1]).fit(data)
-            model = "hybrid"
-            others = given.get("shared")
-            if others is None:
-                others = [Forecast(n_boot=0, seed=seed, rate=shared_rate[0]).fit(d)
-                          for d in refs.values() if _fits(d)]
-    if fc.residuals_ is not None:
-        pool_calibration([fc, *[o for o in others if o.residuals_ is not None]])
+                         f"zero): the hybrid model uses the rate shared by the reference "
+                         f"benchmarks, {shared_rate[0]:.2f} per year")
+            model, spec = "hybrid", get_model("hybrid")
+            ctx.shared_rate, ctx.shared_draws = shared_rate
+            fc = spec.forecast(data, ctx)
+    ref_ctx = CutoffContext(alpha=0.05, n_boot=0, seed=seed, shared_rate=ctx.shared_rate,
+                            shared_draws=ctx.shared_draws)
+    others = [f for b, f in (reference_forecasts or {}).get(model, {}).items() if b != bench]
+    if not others:
+        for d in refs.values():
+            if _fits(d):
+                with contextlib.suppress(ConfigError):
+                    others.append(spec.fit(d, ref_ctx).forecast)
+    if fc.interval == "conformal":
+        pool_calibration([fc, *[o for o in others if o.interval == "conformal"]])
     if fc.n_undated_:
         notes.append(f"{fc.n_undated_} undated results left out (the model needs a date)")
     if fc.interval_used_ != "conformal":
@@ -415,16 +477,18 @@ def outlook(benchmark: str | None = None, *, target_error: float | None = None,
                   selection_lines=sel.lines(), notes=notes,
                   sources=list(data.attrs.get("attribution", [])))
     if getattr(fc, "calibration_pooled_", None):
-        notes.append(f"intervals calibrated on {fc.calibration_pooled_} out-of-sample "
-                     f"residuals of {len(others) + 1} benchmarks")
+        notes.append(f"intervals calibrated per horizon on {fc.calibration_pooled_} "
+                     f"out-of-sample errors of {len(others) + 1} benchmarks")
+    out.choice = choice
     chance = sel.chance_error if sel.scale == "error" else 1.0
     scale = sel.chance_error if sel.scale == "above-chance" else 1.0
+    horizon = max(year - fc.last_year_, 0.0)
     if year > fc.last_year_ + 0.01:
-        notes.append(f"the date lies {year - fc.last_year_:.1f} years after the last result: "
-                     "the rate of algorithmic progress is extrapolated that far")
+        notes.append(f"the date lies {horizon:.1f} years after the last result: the rate of "
+                     "algorithmic progress is extrapolated that far")
     if not fc.identified_:
-        notes.append("compute does not explain this benchmark: no compute, dollar or CO2 "
-                     "figure")
+        out.compute_only = _compute_only(data, target_error, scale, n_boot=n_boot, seed=seed)
+        notes.append(_not_identified_line(out.compute_only))
     if compute is not None and fc.identified_:
         row = fc.forward(compute, year).iloc[0]
         out.forward = {"compute": float(compute), "error": float(row["error"]) * scale,
@@ -460,12 +524,72 @@ def outlook(benchmark: str | None = None, *, target_error: float | None = None,
         notes.append("no rate of algorithmic progress is identified: no answer away from the "
                      "data's dates")
         out.inverse = out.frontier = out.costs = None
-    if trust and evaluation is not None:
-        out.trust = trust_from(evaluation, bench, model)
-    elif trust:
-        out.trust = _trust(bench, refs, data, seed=seed, model=model)
+    hbin = HORIZON_LABELS[int(horizon_bin(horizon))]
+    if trust:
+        table = evaluation if evaluation is not None else (run[0] if run else None)
+        if table is None:
+            run = _evaluation(bench, refs, data, joined=joined, select=select, seed=seed)
+            table = run[0] if run else None
+        out.trust = (trust_from(table, bench, model, horizon=hbin) if table is not None
+                     and len(table) else
+                     {"benchmark": None, "pooled": None, "horizon": None,
+                      "sentence": trust_sentence(None, None)})
     out.forecast["model"] = model
+    out.forecast["horizon_years"] = horizon
     return out
+
+
+def _compute_only(data: pd.DataFrame, target_error: float | None, scale: float, *,
+                  n_boot: int, seed: int) -> dict[str, Any]:
+    """Whether compute and date are collinear on the rows, and where they are, the
+    compute-only answer (the paper's fit) with its caveat."""
+    from computelimits.scaling.fit import ScalingFit
+
+    d = data[data["year"].notna()]
+    x, t = d["log10_flop"].to_numpy(float), d["year"].to_numpy(float)
+    corr = (float(np.corrcoef(x, t)[0, 1]) if len(d) > 2 and np.ptp(x) > 0 and np.ptp(t) > 0
+            else math.nan)
+    out: dict[str, Any] = {"corr": corr, "collinear": bool(abs(corr) >= COLLINEAR_R)}
+    if not out["collinear"] or target_error is None:
+        return out
+    try:
+        co = ScalingFit(n_boot=min(n_boot, 2000), seed=seed).fit(data)
+    except ConfigError:
+        return out
+    if not co.identified_ or not 0 < target_error / scale < co.chance_:
+        return out
+    r = co.log10_compute_for(target_error / scale)
+    out.update(log10_compute=r["log10_compute"],
+               log10_compute_ci_low=r.get("log10_compute_pred_ci_low", math.nan),
+               log10_compute_ci_high=r.get("log10_compute_pred_ci_high", math.nan),
+               caveat="the paper's fit on compute alone credits compute with the "
+                      "algorithmic progress of the same years, so it overstates what "
+                      "compute buys; its intervals are in-sample")
+    return out
+
+
+def _evaluation(bench: str, refs: dict[str, pd.DataFrame], data: pd.DataFrame, *,
+                joined: pd.DataFrame | None, select: dict[str, Any] | None, seed: int
+                ) -> tuple[pd.DataFrame, dict[str, Any] | None] | None:
+    """The rolling-origin evaluation of the candidate models on the references and this
+    benchmark: (summary table, the default chosen on every outcome so far)."""
+    from computelimits.scaling.evaluation import evaluate
+    from computelimits.scaling.evaluation.runs import MIN_RESULTS_USER
+
+    sets = dict(refs)
+    sets[bench] = data
+    rows = None
+    if joined is not None and set(sets) <= set(joined["benchmark"].astype(str)):
+        rows = joined  # choices made before each cutoff
+    sel = {k: v for k, v in (select or {}).items() if v is not None}
+    try:
+        pred, summary = evaluate(rows, datasets=sets, select=sel, n_boot=100, seed=seed,
+                                 models=candidates(), min_results=MIN_RESULTS_USER)
+    except ConfigError:
+        return None
+    if pred.empty:
+        return None
+    return summary, pred.attrs.get("default_now")
 
 
 def _costs(fc: Forecast, error: float, year: float, kind: str, *, chip: str | None,
@@ -490,20 +614,40 @@ def _costs(fc: Forecast, error: float, year: float, kind: str, *, chip: str | No
     before = h0 < 0
     if before:  # a date before the prices: price it at the observed prices, not backwards
         h0 = 0.0
-    # compute needed at the start of the price year; the cost model moves it by years_ahead
+    # compute needed at the start of the price year; the cost model moves it by years_ahead.
+    # Per buy date, the draws are widened about their median so that their 95% range is at
+    # least the forecast's interval calibrated at that date's horizon (:mod:`.horizon`)
     x0 = x_t + rate * h0
-    res = cost_over_time(x0, progress_rate=rate, kind=kind if kind in (
-        "training", "hardware_burden", "imputed_operations") else "training",
-        years_ahead=tuple(h0 + h for h in years_ahead), price_year=price_year,
-        chip=chip or DEFAULT_CHIP, zone=zone, seed=seed, n_draws=n_draws, catalog=cat,
-        keep_draws=False)
-    d = res.to_dict()
+    mid = float(np.median(x0))
+    d: dict[str, Any] = {}
+    widen = []
+    for h in years_ahead:
+        buy = year + h
+        at = x_t - rate * h  # the line draws at the buy date
+        lo_b, hi_b = np.percentile(at, [2.5, 97.5])
+        inv = fc.inverse(error, buy)
+        want = inv["log10_compute_ci_high"] - inv["log10_compute_ci_low"]
+        k = float(want / (hi_b - lo_b)) if hi_b > lo_b and np.isfinite(want) else 1.0
+        k = max(k, 1.0)
+        widen.append(k)
+        res = cost_over_time(mid + (x0 - mid) * k, progress_rate=rate, kind=kind if kind in (
+            "training", "hardware_burden", "imputed_operations") else "training",
+            years_ahead=(h0 + h,), price_year=price_year,
+            chip=chip or DEFAULT_CHIP, zone=zone, seed=seed, n_draws=n_draws, catalog=cat,
+            keep_draws=False)
+        part = res.to_dict()
+        if not d:
+            d = part
+        else:
+            d["table"] = [*d["table"], *part["table"]]
     if before:
         for r in d["table"]:
             r["buy_year"] = year + r["years_ahead"]
+    d["widening_by_buy_date"] = widen
     lead = "the date precedes the observed prices: its compute is priced at them; "
     d["note"] = (lead if before else "") + (
         f"prices observed in {price_year}, moved to each buy date along the measured "
         "FLOP-per-dollar trend; compute moved along the fit's rate of algorithmic progress "
-        "(paired bootstrap draws)")
+        "(paired bootstrap draws), its spread widened at each buy date to the interval "
+        "calibrated at that horizon (×" + ", ×".join(f"{k:.2f}" for k in widen) + ")")
     return d

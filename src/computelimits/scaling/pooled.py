@@ -73,6 +73,7 @@ import math
 import time
 import warnings
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -80,6 +81,9 @@ from scipy import optimize, stats
 
 from computelimits.errors import ConfigError
 from computelimits.results import Summary
+
+if TYPE_CHECKING:
+    from computelimits.scaling.heterogeneity import ProgressHeterogeneity
 
 __all__ = ["GRID_STEP", "MIN_DATED", "PUBLISHED_RATES", "GammaAtBoundWarning",
            "PooledProgress", "PublishedRate", "compare_published", "halving_months",
@@ -613,10 +617,17 @@ PUBLISHED_RATES: tuple[PublishedRate, ...] = (
 
 
 def compare_published(fit: PooledProgress, *, alpha: float = 0.05,
-                      method: str = "bootstrap") -> pd.DataFrame:
+                      method: str = "bootstrap",
+                      heterogeneity: ProgressHeterogeneity | None = None) -> pd.DataFrame:
     """This fit's halving time (months) and interval beside :data:`PUBLISHED_RATES`; columns
     name, domain, halving_months, halving_months_ci_low, halving_months_ci_high, gamma (orders
-    of magnitude per year), interval_note, citation."""
+    of magnitude per year), interval_note, citation.
+
+    ``heterogeneity``: a fitted
+    :class:`~computelimits.scaling.heterogeneity.ProgressHeterogeneity` (intervals at its own
+    level) adds two rows — its random-effects rate with its interval, and the prediction
+    interval for a new benchmark's own rate — and a column ``in_prediction_interval``: whether
+    a published rate lies inside that prediction interval (None on this package's rows)."""
     fit._check()
     if method == "bootstrap" and not len(fit.boot_gamma_):
         method = "profile"
@@ -636,4 +647,26 @@ def compare_published(fit: PooledProgress, *, alpha: float = 0.05,
                      for r in PUBLISHED_RATES]
     cols = ["name", "domain", "halving_months", "halving_months_ci_low",
             "halving_months_ci_high", "gamma", "interval_note", "citation"]
-    return pd.DataFrame(rows)[cols]
+    if heterogeneity is None:
+        return pd.DataFrame(rows)[cols]
+    h = heterogeneity
+    level = f"{100 * (1 - h.alpha):g}%"
+    re_lo, re_hi = h.gamma_re_ci_
+    p_lo, p_hi = h.pi_
+    where = "computelimits.scaling.heterogeneity.ProgressHeterogeneity"
+    extra = [{"name": "random effects (mean rate)", "domain": ours["domain"],
+              "halving_months": float(halving_months(h.gamma_re_)),
+              "halving_months_ci_low": float(halving_months(re_hi)),
+              "halving_months_ci_high": float(halving_months(re_lo)), "gamma": h.gamma_re_,
+              "interval_note": f"{level} Hartung–Knapp interval, Paule–Mandel τ²",
+              "citation": where},
+             {"name": "a new benchmark's own rate", "domain": ours["domain"],
+              "halving_months": float(halving_months(h.gamma_re_)),
+              "halving_months_ci_low": float(halving_months(p_hi)),
+              "halving_months_ci_high": float(halving_months(p_lo)), "gamma": h.gamma_re_,
+              "interval_note": f"{level} prediction interval (Higgins, Thompson & "
+                               "Spiegelhalter 2009)", "citation": where}]
+    for r in rows[1:]:
+        r["in_prediction_interval"] = (bool(p_lo <= r["gamma"] <= p_hi)
+                                       if math.isfinite(p_lo) else None)
+    return pd.DataFrame(rows[:1] + extra + rows[1:])[[*cols, "in_prediction_interval"]]

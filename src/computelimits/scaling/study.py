@@ -34,6 +34,7 @@ from computelimits.scaling.fit import ScalingFit
 
 if TYPE_CHECKING:
     from computelimits.data.catalog import Catalog
+    from computelimits.scaling.forecast import Forecast
 
 __all__ = ["FIT_COLUMNS", "FORMS_FITTED", "MIN_RESULTS", "BenchmarkFits", "DataOverview",
            "ForecastStudy", "Study", "backtest_table", "benchmark_datasets", "data_overview",
@@ -53,11 +54,10 @@ FIT_COLUMNS = ["benchmark", "form", "compute_kind", "setting", "n", "n_by_kind",
                "chance_error", "polynomial_degree", "halving_multiple",
                "halving_multiple_ci_low", "halving_multiple_ci_high"]
 
-#: Models whose rolling-origin evaluation the report shows.
-REPORT_MODELS = ("time", "hybrid", "compute_only", "naive")
+#: Models whose rolling-origin evaluation the report shows (``nested``: the default chosen
+#: at each cutoff from earlier outcomes only, :mod:`.evaluation.nested`).
+REPORT_MODELS = ("nested", "time", "hybrid", "pooled", "compute_only", "naive")
 
-#: Sources of language-model results: their benchmarks share one rate of progress.
-LANGUAGE_SOURCES = ("epoch-benchmarks", "epoch-open-model-trends")
 
 Progress = Callable[[str, str], None]
 
@@ -338,9 +338,13 @@ def backtest_table(joined: pd.DataFrame | None = None, *, n_boot: int = 2000, se
 class ForecastStudy:
     """Forecasts with time, checked out of sample.
 
-    ``evaluation``: rolling-origin statistics per benchmark, target and model (the report's
-    models); ``summary``: the full :func:`~computelimits.scaling.calibrate.summarize` table;
-    ``pooled``: the pooled row per model (target "all"); ``pool_name``: its benchmark label;
+    ``evaluation``: rolling-origin statistics per benchmark, target, model and horizon bin
+    (the report's models); ``summary``: the full :func:`~computelimits.scaling.evaluation.summarize`
+    table; ``pooled``: the pooled row per model (target "all", every horizon); ``by_horizon``:
+    the pooled rows per horizon bin of the nested default and the baselines; ``choices``:
+    the model the nested evaluation chose at each cutoff; ``default_model``: its choice on
+    every outcome observed so far (the default of ``extrapolate``); ``pool_name``: the
+    pool's benchmark label;
     ``published``: the shared rate of algorithmic progress beside published estimates;
     ``rates``: the pooled fit per benchmark (:meth:`PooledProgress.to_frame`); ``outlooks``:
     per benchmark the compute, dollars and CO2 of halving today's best error, now and one and
@@ -355,6 +359,9 @@ class ForecastStudy:
     rates: pd.DataFrame
     outlooks: pd.DataFrame
     extrapolations: pd.DataFrame
+    by_horizon: pd.DataFrame = field(default_factory=pd.DataFrame)
+    choices: pd.DataFrame = field(default_factory=pd.DataFrame)
+    default_model: dict[str, Any] = field(default_factory=dict)
 
     def to_frame(self) -> pd.DataFrame:
         """The outlooks, one row per benchmark (a copy)."""
@@ -372,8 +379,9 @@ def forecasts(joined: pd.DataFrame | None = None, extrapolated: pd.DataFrame | N
     ``extrapolated``: the table of :func:`extrapolations`, returned with the compute-only
     model's backtest figures beside it. ``datasets``: the default regression rows already
     built (:func:`benchmark_datasets`)."""
-    from computelimits.scaling.calibrate import evaluate
-    from computelimits.scaling.forecast import Forecast
+    from computelimits.scaling.evaluation import evaluate
+    from computelimits.scaling.evaluation.registry import CutoffContext, candidates, get_model
+    from computelimits.scaling.evaluation.runs import LANGUAGE_SOURCES
     from computelimits.scaling.outlooks import (
         REFERENCE_MIN_RESULTS,
         outlook,
@@ -382,23 +390,31 @@ def forecasts(joined: pd.DataFrame | None = None, extrapolated: pd.DataFrame | N
     from computelimits.scaling.pooled import PooledProgress, compare_published
 
     cat = resolve_catalog(catalog)
+    if joined is None:
+        joined = cat.joined().table
     if datasets is None:
         datasets = benchmark_datasets(joined, catalog=cat)
     refs = {b: d for b, d in datasets.items()
             if d["year"].notna().sum() >= REFERENCE_MIN_RESULTS}
-    # the models the report shows (the shared-rate-only and bootstrap-interval variants are
-    # compared in `computelimits backtest`)
-    _, summary = evaluate(datasets=refs, n_boot=min(n_boot, 300), seed=seed,
-                          models=REPORT_MODELS)
+    # every registered model but the bootstrap-interval variant (compared in `computelimits
+    # backtest`); the choices of kind and setting are made before each cutoff from `joined`
+    pred, summary = evaluate(joined, datasets=refs, n_boot=min(n_boot, 300), seed=seed,
+                             models=tuple(m for m in REPORT_MODELS if m != "nested"))
+    default_now = pred.attrs.get("default_now")
+    choices = pred.attrs.get("choices", pd.DataFrame())
     keep = summary[summary["model"].isin(list(REPORT_MODELS))]
-    cols = ["benchmark", "target", "model", "predictions", "cutoffs", "not_identified",
-            "forward_coverage", "inverse_coverage", "forward_medae", "inverse_medae_oom",
-            "inverse_bias_oom", "skill_vs_compute_only", "skill_vs_naive"]
+    cols = ["benchmark", "target", "model", "horizon", "predictions", "distinct_results",
+            "cutoffs", "not_identified", "forward_coverage", "forward_coverage_distinct",
+            "inverse_predictions", "inverse_coverage", "inverse_coverage_distinct",
+            "forward_medae", "inverse_medae_oom", "inverse_medae_oom_distinct",
+            "inverse_bias_oom", "width_median_oom", "skill_vs_compute_only", "skill_vs_naive"]
     evaluation = keep[cols].reset_index(drop=True)
     pool_name = next((b for b in summary["benchmark"] if str(b).startswith("pooled")),
                      "pooled")
-    pooled_all = evaluation[(evaluation["benchmark"] == pool_name)
-                            & (evaluation["target"] == "all")].set_index("model")
+    pooled_rows = evaluation[(evaluation["benchmark"] == pool_name)
+                             & (evaluation["target"] == "all")]
+    pooled_all = pooled_rows[pooled_rows["horizon"] == "all"].set_index("model")
+    by_horizon = pooled_rows[pooled_rows["model"].isin(["nested", "compute_only", "naive"])]
     lang = [b for b, d in refs.items() if d["source"].astype(str).isin(LANGUAGE_SOURCES).any()]
     rates, published, shared = pd.DataFrame(), pd.DataFrame(), None
     if lang:
@@ -409,11 +425,19 @@ def forecasts(joined: pd.DataFrame | None = None, extrapolated: pd.DataFrame | N
         if not pp.at_bound_:
             shared = (float(pp.gamma_), np.asarray(pp.boot_gamma_, float))
     usable = {b: d for b, d in refs.items() if d["year"].notna().sum() >= 8}
-    ref_fc: dict[str, dict[str, Forecast]] = {"own": {b: Forecast(n_boot=0, seed=seed).fit(d)
-                                                      for b, d in usable.items()}}
-    if shared is not None:
-        ref_fc["shared"] = {b: Forecast(n_boot=0, seed=seed, rate=shared[0]).fit(d)
-                            for b, d in usable.items()}
+    ctx = CutoffContext(n_boot=0, seed=seed, shared_rate=shared[0] if shared else None,
+                        shared_draws=shared[1] if shared else None)
+    ref_fc: dict[str, dict[str, Forecast]] = {}
+    for m in candidates():
+        spec = get_model(m)
+        if spec.needs_shared_rate and shared is None:
+            continue
+        ref_fc[m] = {}
+        for b, d in usable.items():
+            try:
+                ref_fc[m][b] = spec.fit(d, ctx).forecast
+            except ComputeLimitsError:
+                continue
     out_rows = []
     for bench, data in refs.items():
         best = _best_error(data)
@@ -422,7 +446,7 @@ def forecasts(joined: pd.DataFrame | None = None, extrapolated: pd.DataFrame | N
             o = outlook(data=data, target_error=target, references=refs,
                         evaluation=summary, n_boot=min(n_boot, 2000), seed=seed,
                         n_draws=2000, shared_rate=shared, reference_forecasts=ref_fc,
-                        catalog=cat)
+                        default_model=default_now, catalog=cat)
         except ComputeLimitsError as exc:
             out_rows.append({"benchmark": bench, "target_error": target, "note": str(exc)})
             continue
@@ -445,7 +469,7 @@ def forecasts(joined: pd.DataFrame | None = None, extrapolated: pd.DataFrame | N
                 row[f"usd_{label}_ci_low"] = r["usd_ci_low"]
                 row[f"usd_{label}_ci_high"] = r["usd_ci_high"]
                 row[f"co2_kg_{label}"] = r["co2_kg_median"]
-        t = o.trust or trust_from(summary, bench)
+        t = o.trust or trust_from(summary, bench, str(fc.get("model")))
         own = t["benchmark"] or {}
         row.update(backtest_forward_coverage=own.get("forward_coverage"),
                    backtest_inverse_medae_oom=own.get("inverse_medae_oom"),
@@ -454,7 +478,8 @@ def forecasts(joined: pd.DataFrame | None = None, extrapolated: pd.DataFrame | N
     outlooks = pd.DataFrame(out_rows)
     # the compute-only extrapolations get the same check, from the same evaluation
     ext = pd.DataFrame() if extrapolated is None else extrapolated.copy()
-    co = summary[(summary["target"] == "all") & (summary["model"] == "compute_only")]
+    co = summary[(summary["target"] == "all") & (summary["model"] == "compute_only")
+                 & (summary["horizon"] == "all")]
     co = co.set_index("benchmark")
     if len(ext) and "benchmark" in ext:
         ext["backtest_forward_coverage"] = [co["forward_coverage"].get(b)
@@ -464,7 +489,8 @@ def forecasts(joined: pd.DataFrame | None = None, extrapolated: pd.DataFrame | N
     return ForecastStudy(evaluation=evaluation, summary=summary,
                          pooled=pooled_all.reset_index(), pool_name=pool_name,
                          published=published, rates=rates, outlooks=outlooks,
-                         extrapolations=ext)
+                         extrapolations=ext, by_horizon=by_horizon.reset_index(drop=True),
+                         choices=choices, default_model=default_now or {})
 
 
 # -- all of it ----------------------------------------------------------------------------------
@@ -487,7 +513,9 @@ class Study:
                "left_out": f.left_out, "source_statements": f.statements,
                "extrapolations": fx.extrapolations, "backtests": self.backtests,
                "forecast_evaluation": fx.evaluation, "forecasts": fx.outlooks,
-               "forecast_evaluation_pooled": fx.pooled}
+               "forecast_evaluation_pooled": fx.pooled,
+               "forecast_evaluation_by_horizon": fx.by_horizon,
+               "forecast_model_choices": fx.choices}
         if len(fx.published):
             out["algorithmic_progress"] = fx.published
         return out

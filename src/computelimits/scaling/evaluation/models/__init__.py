@@ -1,0 +1,1 @@
+"""One module per registered forecast model (:mod:`..registry`)."""

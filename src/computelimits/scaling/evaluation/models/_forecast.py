@@ -1,0 +1,45 @@
+"""The predictions of a :class:`~computelimits.scaling.forecast.Forecast` on later results:
+the code the time models share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from computelimits.scaling.evaluation.registry import Predicted
+from computelimits.scaling.fit import YEAR0
+from computelimits.scaling.forecast import Forecast
+from computelimits.scaling.forms import FORMS
+
+
+@dataclass
+class FittedForecast:
+    """A fitted :class:`Forecast` as a fitted evaluation model."""
+
+    forecast: Forecast
+
+    @property
+    def identified(self) -> bool:
+        return bool(self.forecast.identified_)
+
+    @property
+    def interval(self) -> str:
+        return self.forecast.interval_used_
+
+    def predict(self, after: pd.DataFrame) -> Predicted:
+        fc = self.forecast
+        x = after["log10_flop"].to_numpy(float)
+        year = after["year"].to_numpy(float)
+        e = after["error"].to_numpy(float)
+        y = FORMS[fc.form].transform(e)
+        a, b, c = fc.abc_
+        py, ly, hy = fc.forward_transformed(x, year)
+        px = (y - a - c * (year - YEAR0)) / b
+        lx, hx = np.full(len(after), np.nan), np.full(len(after), np.nan)
+        for i in range(len(after)):
+            if 0 < e[i] < fc.chance_:
+                r = fc.inverse(float(e[i]), float(year[i]))
+                lx[i], hx[i] = r["log10_compute_ci_low"], r["log10_compute_ci_high"]
+        return Predicted(py, ly, hy, px, lx, hx)

@@ -1,0 +1,48 @@
+"""``hybrid``: the benchmark's own rate of algorithmic progress where its bootstrap interval
+lies wholly above zero, else the rate shared by all benchmarks (conformal intervals per
+horizon either way)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from computelimits.scaling.evaluation.models._forecast import FittedForecast
+from computelimits.scaling.evaluation.registry import CutoffContext, ForecastModel
+from computelimits.scaling.forecast import Forecast
+
+
+def hybrid_forecast(train: pd.DataFrame, shared_rate: float | None, *,
+                    shared_draws: np.ndarray | None = None, form: str = "polynomial",
+                    alpha: float = 0.05, n_boot: int = 300, seed: int = 0) -> Forecast:
+    """The benchmark's own rate where its bootstrap interval lies wholly above zero, else
+    the shared rate. ``rate_choice_`` says which."""
+    own = Forecast(form, alpha=alpha, n_boot=max(n_boot, 100), seed=seed).fit(train)
+    lo, _ = own.rate_conf_int()
+    if (own.identified_ and math.isfinite(lo) and lo > 0) or shared_rate is None \
+            or not math.isfinite(shared_rate):
+        own.rate_choice_ = "own (interval above zero)" if lo > 0 else "own (no shared rate)"
+        return own
+    fc = Forecast(form, alpha=alpha, n_boot=n_boot, seed=seed, rate=shared_rate,
+                  rate_draws=shared_draws).fit(train)
+    fc.rate_choice_ = "shared (the benchmark's own rate is not identified)"
+    return fc
+
+
+class Model(ForecastModel):
+    name = "hybrid"
+    description = ("the benchmark's own rate where its interval lies above zero, else the "
+                   "shared rate")
+    needs_shared_rate = True
+    calibrated_together = True
+    candidate = True
+
+    def forecast(self, data: pd.DataFrame, context: CutoffContext) -> Forecast:
+        return hybrid_forecast(data, context.shared_rate, shared_draws=context.shared_draws,
+                               form=context.form, alpha=context.alpha,
+                               n_boot=context.n_boot, seed=context.seed)
+
+    def fit(self, train: pd.DataFrame, context: CutoffContext) -> FittedForecast:
+        return FittedForecast(self.forecast(train, context))

@@ -1,0 +1,195 @@
+"""How well forecasts held on later results (``computelimits backtest``), on the bundled data
+or on a user's joined table: the rolling-origin evaluation of every registered model
+(:mod:`.rolling`), the nested choice of the default (:mod:`.nested`) and the scores per
+horizon and per distinct result (:mod:`.scores`) — or compute-only backtests at given cutoffs
+(:func:`~computelimits.scaling.backtests.calibration`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from computelimits.data.benchmarks import find_benchmark
+from computelimits.errors import ConfigError
+from computelimits.results import Summary
+from computelimits.scaling._catalog import resolve_catalog
+from computelimits.scaling.backtests import LANGUAGE_BENCHMARKS, calibration
+from computelimits.scaling.evaluation.nested import choose_now, nested_choice
+from computelimits.scaling.evaluation.registry import MODELS, candidates
+from computelimits.scaling.evaluation.rolling import rolling_origin
+from computelimits.scaling.evaluation.scores import summarize
+
+if TYPE_CHECKING:
+    from computelimits.data.catalog import Catalog
+
+__all__ = ["LANGUAGE_SOURCES", "MIN_RESULTS_BUNDLED", "MIN_RESULTS_USER", "RollingEvaluation",
+           "cutoff_backtests", "datasets_with_history", "evaluate", "rolling_evaluation"]
+
+#: Dated results a benchmark needs to be evaluated: in the bundled data, and in a user's
+#: file (which is usually smaller and about one benchmark).
+MIN_RESULTS_BUNDLED = 20
+MIN_RESULTS_USER = 12
+
+#: Sources of language-model results: the benchmarks they feed form the pool of the goals.
+LANGUAGE_SOURCES = ("epoch-benchmarks", "epoch-open-model-trends")
+
+
+def datasets_with_history(joined: pd.DataFrame, *, benchmarks: list[str] | None = None,
+                          select: dict | None = None, min_results: int = 20,
+                          exclude: str | None = None) -> dict[str, pd.DataFrame]:
+    """Regression rows (:func:`.dataset.benchmark_data`) of every benchmark in ``joined``
+    (or ``benchmarks``, but ``exclude``) with at least ``min_results`` dated results."""
+    from computelimits.scaling.dataset import benchmark_data
+
+    out = {}
+    for b in benchmarks or sorted(set(joined["benchmark"].dropna())):
+        if b == exclude:
+            continue
+        try:
+            d = benchmark_data(b, joined=joined, **(select or {}))
+        except ConfigError:
+            continue
+        if d["year"].notna().sum() >= min_results:
+            out[b] = d
+    return out
+
+
+def evaluate(joined: pd.DataFrame | None = None, *, benchmarks: list[str] | None = None,
+             select: dict | None = None, min_results: int = 20, n_boot: int = 300,
+             seed: int = 0, form: str = "polynomial",
+             models: tuple[str, ...] = MODELS,
+             datasets: dict[str, pd.DataFrame] | None = None,
+             catalog: Catalog | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rolling-origin evaluation of every benchmark in ``joined`` (or ``benchmarks``) with at
+    least ``min_results`` dated results: (per-prediction rows, :func:`.scores.summarize`
+    table with ``pooled`` = the language-model benchmarks where there are any, else all).
+
+    The prediction rows include the ``nested`` model (the default chosen at each cutoff from
+    earlier outcomes only, :mod:`.nested`); ``attrs["choices"]`` holds the choice per cutoff
+    and ``attrs["default_now"]`` the choice on every outcome observed so far.
+
+    ``joined``: results joined with compute (default: ``catalog``'s joined table); its rows
+    let every data-driven choice be made before each cutoff. ``datasets``: regression rows
+    already built (benchmark → :func:`.dataset.benchmark_data` rows), used for the grid and,
+    without ``joined``, as they are (choices made on the whole table)."""
+    if datasets is not None:
+        datasets = {b: d for b, d in datasets.items()
+                    if (benchmarks is None or b in benchmarks)
+                    and d["year"].notna().sum() >= min_results}
+    else:
+        if joined is None:
+            joined = resolve_catalog(catalog).joined().table
+        datasets = datasets_with_history(joined, benchmarks=benchmarks, select=select,
+                                         min_results=min_results)
+    if not datasets:
+        raise ConfigError(f"no benchmark has {min_results} dated results to evaluate "
+                          "forecasts on")
+    sel = {k: v for k, v in (select or {}).items() if v is not None}
+    pred = rolling_origin(datasets, n_boot=n_boot, seed=seed, form=form, models=models,
+                          joined=joined, select=sel)
+    lang = tuple(b for b, d in datasets.items()
+                 if d["source"].astype(str).isin(LANGUAGE_SOURCES).any())
+    pool = lang or None
+    cands = tuple(c for c in candidates() if c in models)
+    nested, choices = nested_choice(pred, cands, pool=pool) if cands else (None, None)
+    full = pd.concat([pred, nested], ignore_index=True) if nested is not None and len(
+        nested) else pred
+    full.attrs = {"lookahead_free": pred.attrs.get("lookahead_free", False),
+                  "choices": choices if choices is not None else pd.DataFrame(),
+                  "default_now": choose_now(pred, cands, pool=pool) if cands else None}
+    summary = summarize(full, pool=pool,
+                        pooled_name="pooled (language models)" if lang else "pooled")
+    return full, summary
+
+
+@dataclass
+class RollingEvaluation:
+    """Result of :func:`rolling_evaluation`: one row per prediction (``predictions``), the
+    :func:`~computelimits.scaling.calibrate.summarize` table (``summary``) and the
+    attribution lines of the data (``sources``)."""
+
+    predictions: pd.DataFrame
+    summary: pd.DataFrame
+    sources: list[str] = field(default_factory=list)
+
+    @property
+    def choices(self) -> pd.DataFrame:
+        """The nested choice of the default model per cutoff (:mod:`.nested`)."""
+        return self.predictions.attrs.get("choices", pd.DataFrame())
+
+    @property
+    def default_model(self) -> dict[str, Any] | None:
+        """The default chosen on every outcome observed so far."""
+        return self.predictions.attrs.get("default_now")
+
+    def by_horizon(self, model: str = "nested", benchmark: str | None = None
+                   ) -> pd.DataFrame:
+        """The scores of ``model`` per horizon bin (every later result), pooled unless
+        ``benchmark`` is given."""
+        s = self.summary
+        if s.empty:
+            return s
+        pool = benchmark or next((b for b in s["benchmark"] if str(b).startswith("pooled")),
+                                 None)
+        return s[(s["benchmark"] == pool) & (s["model"] == model)
+                 & (s["target"] == "all")].reset_index(drop=True)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The summary table: coverage, error and skill per benchmark, model and target."""
+        return self.summary.copy()
+
+    def describe(self) -> Summary:
+        """The summary as a :class:`~computelimits.results.Summary` (text, frame, HTML)."""
+        n = len(self.predictions)
+        return Summary("Rolling-origin evaluation",
+                       [f"{n} predictions of later results, "
+                        f"{self.summary['benchmark'].nunique()} benchmarks"],
+                       self.to_frame(), notes=list(self.sources))
+
+    def _repr_html_(self) -> str:
+        return self.describe().as_html()
+
+
+def rolling_evaluation(joined: pd.DataFrame | None = None, *,
+                       benchmarks: Sequence[str] | None = None,
+                       select: dict[str, Any] | None = None, n_boot: int = 1000,
+                       seed: int = 0, form: str = "polynomial",
+                       catalog: Catalog | None = None) -> RollingEvaluation:
+    """The rolling-origin evaluation of every registered model on every benchmark (or
+    ``benchmarks``) with enough dated results (:data:`MIN_RESULTS_BUNDLED`, or
+    :data:`MIN_RESULTS_USER` for a user's ``joined`` table). ``joined`` None: the bundled
+    results joined with compute, from ``catalog``."""
+    for b in benchmarks or ():  # a name that is no benchmark: the close names, at once
+        find_benchmark(b)
+    if joined is None:
+        joined = resolve_catalog(catalog).joined().table
+        min_results = MIN_RESULTS_BUNDLED
+    else:
+        min_results = MIN_RESULTS_USER
+    pred, summary = evaluate(joined, benchmarks=list(benchmarks) if benchmarks else None,
+                             select=select, n_boot=n_boot, seed=seed, form=form,
+                             min_results=min_results)
+    return RollingEvaluation(pred, summary, list(joined.attrs.get("attribution", [])))
+
+
+def cutoff_backtests(cutoffs: Sequence[str | date], benchmarks: Sequence[str] | None = None,
+                     *, joined: pd.DataFrame | None = None, form: str = "polynomial",
+                     cluster: str = "publication", select: dict[str, Any] | None = None,
+                     n_boot: int = 2000, seed: int = 0,
+                     catalog: Catalog | None = None) -> pd.DataFrame:
+    """One row per (benchmark, cutoff): the compute-only fit before the cutoff scored on the
+    new bests after it (:func:`~computelimits.scaling.backtests.calibration`). Benchmarks
+    default to those of a user's ``joined`` table, else the language-model benchmarks."""
+    if benchmarks:
+        benches = list(benchmarks)
+    elif joined is not None:
+        benches = sorted(set(joined["benchmark"]))
+    else:
+        benches = list(LANGUAGE_BENCHMARKS)
+    return calibration(benches, list(cutoffs), form=form, n_boot=n_boot, seed=seed,
+                       joined=joined, cluster=cluster, select=select, catalog=catalog)

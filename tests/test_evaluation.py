@@ -1,0 +1,168 @@
+"""The evaluation package: every registered model runs through the rolling origin, intervals
+widen with the horizon where errors grow with it, the nested choice never sees what it is
+scored on, and the data-driven choices are made before each cutoff."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from computelimits.scaling.evaluation import (
+    MODELS,
+    get_model,
+    nested_choice,
+    rolling_origin,
+    summarize,
+)
+from computelimits.scaling.evaluation.nested import choose
+from computelimits.scaling.fit import YEAR0
+from computelimits.scaling.horizon import HORIZON_LABELS, HorizonQuantiles, horizon_bin
+
+
+def panel(rng, n=90, slope=-0.1, rate=0.4, sd=0.03, drift=0.0, start=2016.0, years=7.0,
+          benchmark="b0", setting=None):
+    """Results with log10 error = −0.3 + slope·(log10 C − 22 + rate·(year − 2015)) + w(year)
+    + noise, where w is a random walk of ``drift`` (log10 error per √year): the relation
+    drifts, so errors grow with the horizon."""
+    year = np.sort(rng.uniform(start, start + years, n))
+    x = 20 + 0.5 * (year - start) + rng.uniform(-1.5, 1.5, n)
+    steps = rng.normal(0, drift * np.sqrt(np.diff(np.concatenate([[start], year]))))
+    w = np.cumsum(steps)
+    y = -0.3 + slope * (x - 22 + rate * (year - YEAR0)) + w + rng.normal(0, sd, n)
+    dates = pd.to_datetime([f"{int(v)}-01-01" for v in year]) + pd.to_timedelta(
+        (year % 1) * 365, "D")
+    return pd.DataFrame({"benchmark": benchmark, "error": 10 ** y, "log10_flop": x,
+                         "year": year, "date": dates, "cluster": [f"p{i}" for i in range(n)],
+                         "model": [f"{benchmark}-m{i}" for i in range(n)],
+                         "source_file": f"{benchmark}.csv", "source_row": np.arange(n) + 2})
+
+
+def test_every_registered_model_runs_through_the_rolling_origin():
+    rng = np.random.default_rng(0)
+    data = {f"b{k}": panel(rng, n=50, benchmark=f"b{k}") for k in range(3)}
+    pred = rolling_origin(data, n_boot=50, step_months=12, models=MODELS)
+    assert set(pred["model"]) == set(MODELS)
+    for m in MODELS:
+        spec = get_model(m)
+        assert spec.name == m and spec.description
+        rows = pred[pred["model"] == m]
+        assert len(rows) and rows["result_id"].notna().all()
+        assert rows["horizon_bin"].isin(HORIZON_LABELS).all()
+    # the horizon is years from the last training result
+    r = pred.iloc[0]
+    assert r["horizon_years"] >= 0
+    with pytest.raises(Exception, match="unknown forecast model"):
+        get_model("nosuch")
+
+
+def test_intervals_widen_with_the_horizon_and_hold_where_errors_grow():
+    """A planted drift makes later results harder to predict: per-horizon calibration keeps
+    the coverage in every bin and gives wider intervals further ahead."""
+    rng = np.random.default_rng(7)
+    data = {f"b{k}": panel(rng, n=110, benchmark=f"b{k}", drift=0.04, sd=0.02, years=8.0)
+            for k in range(5)}
+    pred = rolling_origin(data, n_boot=0, step_months=6, models=("time",))
+    s = summarize(pred)
+    s = s[(s["benchmark"] == "pooled") & (s["target"] == "all")].set_index("horizon")
+    for lab in ("0-1y", "1-2y", "2-3y"):
+        assert 0.85 <= s.loc[lab, "forward_coverage"] <= 1.0, lab
+    assert s.loc["2-3y", "width_median_oom"] > s.loc["0-1y", "width_median_oom"]
+    # without the horizon the single quantile of the nearest bin would have been too narrow
+    near = pred[(pred["horizon_bin"] == "2-3y")]
+    half = (near["pred_y_ci_high"] - near["pred_y_ci_low"]) / 2
+    ratio = half.median() / ((pred[pred["horizon_bin"] == "0-1y"]["pred_y_ci_high"]
+                              - pred[pred["horizon_bin"] == "0-1y"]["pred_y_ci_low"]) / 2
+                             ).median()
+    assert ratio > 1.2
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.floats(0, 6), st.floats(-5, 5)), min_size=0, max_size=200))
+def test_horizon_multiples_never_fall_with_the_horizon(pairs):
+    h = np.array([p[0] for p in pairs])
+    s = np.array([p[1] for p in pairs])
+    q = HorizonQuantiles.from_scores(s, h, 0.05)
+    grid = np.linspace(0, 12, 49)
+    v = q.at(grid)
+    with np.errstate(invalid="ignore"):
+        assert np.all(np.diff(v) >= -1e-12) or np.all(np.isinf(v))
+    if math.isfinite(q.base):
+        # beyond the evidence the rule is linear in the horizon
+        far = q.at(np.array([2 * max(q.reach, 1.0), 4 * max(q.reach, 1.0)]))
+        assert far[1] == pytest.approx(2 * far[0])
+    assert list(horizon_bin(np.array([0.0, 0.99, 1.0, 2.5, 9.0]))) == [0, 0, 1, 2, 3]
+
+
+def test_horizon_basis_says_when_there_is_no_evidence():
+    rng = np.random.default_rng(1)
+    q = HorizonQuantiles.from_scores(rng.normal(size=100), rng.uniform(0, 0.9, 100), 0.05)
+    assert q.calibrated == [True, False, False, False]
+    assert "calibrated on 100" in q.basis(0.5)
+    assert "no out-of-sample evidence" in q.basis(3.0)
+    assert q.at(np.array([3.0]))[0] == pytest.approx(3 * q.q[0])
+    assert math.isinf(HorizonQuantiles.from_scores(np.array([1.0]), np.array([0.1]),
+                                                   0.05).at(0.5)[0])
+
+
+def _fake_predictions(rng):
+    """Two models over quarterly cutoffs: 'good' has narrow, covering intervals; 'bad' is
+    wide."""
+    rows = []
+    cutoffs = pd.date_range("2020-01-01", "2023-10-01", freq="QS")
+    for c in cutoffs:
+        cy = c.year + (c.day_of_year - 1) / 365
+        for i in range(30):
+            year = cy + rng.uniform(0, 2)
+            actual = rng.normal()
+            for m, half in (("good", 2.0), ("bad", 6.0)):
+                rows.append({"benchmark": "b", "cutoff": c.date().isoformat(), "model": m,
+                             "result_id": f"r{c.date()}-{i}", "year": year,
+                             "pred_x_ci_low": -half, "pred_x_ci_high": half, "actual_x": actual,
+                             "pred_y_ci_low": -half, "pred_y_ci_high": half,
+                             "actual_y": actual})
+    return pd.DataFrame(rows)
+
+
+def test_the_nested_choice_never_sees_the_cutoffs_it_is_scored_on():
+    rng = np.random.default_rng(3)
+    pred = _fake_predictions(rng)
+    _, choices = nested_choice(pred, ("good", "bad"))
+    assert choices["chosen_model"].iloc[0] == "good"  # prior default absent: first candidate
+    later = choices[choices["scored"] != "none"]
+    assert len(later) and (later["chosen_model"] == "good").all()
+    # rewrite everything at and after a cutoff k so that 'good' becomes terrible: the choices
+    # up to k are unchanged (they read only outcomes observed before them)
+    k = "2022-01-01"
+    ky = 2022.0
+    spoiled = pred.copy()
+    late = (spoiled["cutoff"] >= k) | (spoiled["year"] >= ky)
+    spoiled.loc[late & (spoiled["model"] == "good"), "actual_x"] = 100.0
+    _, after = nested_choice(spoiled, ("good", "bad"))
+    upto = choices["cutoff"] <= k
+    assert after[upto]["chosen_model"].tolist() == choices[upto]["chosen_model"].tolist()
+    assert (after["chosen_model"].iloc[-1]) == "bad"  # and later ones react
+    assert choose(pred.iloc[0:0], ("good", "bad"))["scored"] == "none"
+
+
+def test_choices_of_setting_are_made_before_each_cutoff():
+    """Early results are mostly 'few-shot', later ones mostly 'zero-shot': at an early
+    cutoff the evaluation must fit and score few-shot results, which the whole table's
+    majority would not choose."""
+    from computelimits.scaling.evaluation.rolling import _Chooser
+
+    rng = np.random.default_rng(5)
+    d = panel(rng, n=80)
+    d["setting_kind"] = np.where(np.arange(80) < 30, "few-shot", "zero-shot")
+    d.loc[d.index[:30:3], "setting_kind"] = "zero-shot"  # a minority early
+    joined = d.assign(metric="accuracy", training_flop=10 ** d["log10_flop"],
+                      compute_kind="training", source="user-test", benchmark="mmlu")
+    ch = _Chooser("mmlu", joined, {})
+    early = ch.at(pd.Timestamp(d["date"].iloc[25]))
+    late = ch.at(pd.Timestamp(d["date"].iloc[79]))
+    assert early.attrs["selection"].setting == "few-shot"
+    assert late.attrs["selection"].setting == "zero-shot"
