@@ -28,7 +28,7 @@ CP_ROWS = [
     "2018,Paper B,Net B,,,TPU-Y,4,CPU-Z,2,720200,1000,,,20.1,,,",
     # no time_sec: results but no compute
     "2017,Paper C,Net C,GPU-X,2,,,,,20000,,,,30,10,2~3 weeks,",
-    # processor not in the hardware mapping
+    # processor in no hardware table: the row's own hw_gflops is used (precision as given)
     "2019,Paper D,Net D,GPU-Q,1,,,,,5000,60,,,35.5,12.25,,",
 ]
 HARDWARE = {"GPU-X": 1e4, "TPU-Y": 1.8e5, "CPU-Z": 100.0}
@@ -53,8 +53,8 @@ def test_computer_progress_with_hardware_mapping(tmp_path):
     assert a1["source_row"] == 1
     assert a1["publication"] == "Paper A" and a1["setting_kind"] == "supervised"
     assert results["setting_kind"].eq("supervised").all()
-    assert compute["model"].tolist() == ["Net A", "Net B"]
-    assert compute["source_row"].tolist() == [1, 2]  # the file's data rows, as in results
+    assert compute["model"].tolist() == ["Net A", "Net B", "Net D"]
+    assert compute["source_row"].tolist() == [1, 2, 4]  # the file's data rows, as in results
     assert compute["compute_kind"].eq("hardware_burden").all()
     a = compute.iloc[0]
     assert a["training_flop"] == pytest.approx(2.88e17)
@@ -62,14 +62,17 @@ def test_computer_progress_with_hardware_mapping(tmp_path):
     assert a["parameters"] == 25_600_000 and a["hardware"] == "8 × GPU-X"
     assert "hardware mapping" in a["notes"] and "#epochs 90" in a["notes"]
     assert "per-chip" in a["notes"] and "10000 GFLOP/s per chip (fp32)" in a["notes"]
-    # bare numbers in the mapping are FP32 rates of single-chip units
-    assert compute["peak_precision"].eq("fp32").all()
+    # bare numbers in the mapping are FP32 rates of single-chip units; Net D's rate is its own
+    assert compute["peak_precision"].tolist() == ["fp32", "fp32", "as given"]
+    d = compute.iloc[2]
+    assert d["training_flop"] == pytest.approx(5000e9 * 60) and "unchecked" in d["notes"]
     b = compute.iloc[1]
     assert b["training_flop"] == pytest.approx((4 * 1.8e5 + 2 * 100) * 1e9 * 1000)
     assert b["chip_count"] == 4  # CPUs are not accelerator chips
     rep = compute.attrs["repairs"]
     assert rep["row without compute: no time_sec"] == 1
-    assert rep["row without compute: no peak rate for 'GPU-Q' in the hardware mapping"] == 1
+    assert rep["gpu 'GPU-Q' is in no hardware table: the row's own hw_gflops used (precision "
+               "as given) (row 4)"] == 1
     assert rep["date: year set to 15 June (as the Computer Progress site did)"] == 4
 
 
@@ -121,7 +124,7 @@ def _cp_error(tmp_path, rows=CP_ROWS, head=CP_HEAD, **kw):
     (0, ",24.7,", ",24.7.1,", "top1_error"),   # unparseable score
     (0, "2016,", "2016.5,", "year"),           # odd year
     (0, "2016,", "16th,", "year"),
-    (1, ",Net B,", ",,", "method"),            # blank model
+    (1, "Paper B,Net B", ",", "method"),       # blank model and no title or link to name it
 ])
 def test_computer_progress_malformed_cells(tmp_path, index, old, new, column):
     rows = list(CP_ROWS)
@@ -144,8 +147,9 @@ def test_computer_progress_malformed_structure(tmp_path):
     assert "both 'method' and 'model'" in msg
     msg = _cp_error(tmp_path, benchmark="conll2003")
     assert "column 'top1_error'" in msg and "does not belong to benchmark conll2003" in msg
-    msg = _cp_error(tmp_path, rows=[*CP_ROWS, CP_ROWS[0].replace(",24.7,", ",25.0,")])
-    assert "row 5" in msg and "same model and set-up as row 1" in msg  # conflicting duplicate
+    msg = _cp_error(tmp_path, rows=[*CP_ROWS, CP_ROWS[0].replace(",24.7,", ",25.0,")],
+                    duplicates="error")
+    assert "row 5" in msg and "same model and paper as row 1" in msg  # conflicting duplicate
     assert "no data rows" in _cp_error(tmp_path, rows=[])
 
 
@@ -225,11 +229,17 @@ def test_generic_duplicates(tmp_path):
     assert len(results) == 5
     conflict = G_ROWS[0].replace("43.9%", "45.0%")
     with pytest.raises(InputError, match=r"row 6.*duplicate of row 1"):
-        load_generic(_write(tmp_path, G_HEAD, [*G_ROWS, conflict]))
+        load_generic(_write(tmp_path, G_HEAD, [*G_ROWS, conflict]), duplicates="error")
+    # by default both stay, as separate results, and a notice names them
+    results, _ = load_generic(_write(tmp_path, G_HEAD, [*G_ROWS, conflict]))
+    assert len(results) == 6
+    assert any(k.startswith("rows of one model, benchmark, metric, setting and origin with "
+                            "different values: kept as separate results") and "rows 1, 6" in k
+               for k in results.attrs["repairs"])
 
 
 @pytest.mark.parametrize(("index", "old", "new", "column", "text"), [
-    (0, "MMLU", "MMLU-Pro", "benchmark", "Known: imagenet"),     # unknown benchmark
+    (0, "MMLU", "MMUL", "benchmark", "did you mean mmlu?"),      # a typo of a known one
     (0, ",accuracy,", ",acc,", "metric", "known: accuracy"),     # unknown metric
     (0, "43.9%", "143.9%", "value", "over 100%"),                # accuracy over 100 %
     (1, "0.789", "78.9", "value", "over 1"),                     # percent as a fraction

@@ -91,7 +91,7 @@ EXTRAPOLATE = [
     (["--benchmark", "hellaswag", "--date", "2022-02-30"], "is not a calendar date"),
     (["--benchmark", "hellaswag", "--compute", "-1e24"], "'--compute': -1e+24 is out"),
     (["--benchmark", "hellaswag", "--target-error", "0.1", "--model", "bogus"],
-     "'bogus' is not one of: auto, hybrid, pooled, time, compute-only"),
+     "'bogus' is not one of: auto, hybrid, pooled, time"),
 ]
 
 TRENDS = [

@@ -68,7 +68,7 @@ def test_extrapolate_time_model_answers_three_questions(mirror, invoke):
 @pytest.mark.parametrize(("args", "message"), [
     (["--target-error", "0.1", "--budget", "1e9"], "compute-only"),
     (["--target-error", "0.1", "--model", "bogus"],
-     "'bogus' is not one of: auto, hybrid, pooled, time, compute-only"),
+     "'bogus' is not one of: auto, hybrid, pooled, time"),
     (["--compute", "1e25", "--model", "compute-only"], "answers --target-error only"),
     (["--target-error", "0.1", "--impute"], "apply to --data files only"),
 ])

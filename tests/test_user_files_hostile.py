@@ -16,8 +16,8 @@ import pandas as pd
 import pytest
 
 from computelimits._io import FORMULA_TRIGGERS, spreadsheet_safe, write_csv
+from computelimits.data import csvfile
 from computelimits.data.check import check_file
-from computelimits.data.loaders import user_formats
 from computelimits.data.loaders.user_formats import (
     MAX_ERRORS,
     load_computer_progress,
@@ -46,7 +46,7 @@ def _error(path, **kw) -> str:
         if "benchmark" in kw:
             load_computer_progress(path, **kw)
         else:
-            load_generic(path)
+            load_generic(path, **kw)
     msg = str(exc.value)
     assert "\n" not in msg and str(path) in msg
     return msg
@@ -69,7 +69,7 @@ def test_a_file_without_permission(tmp_path, monkeypatch):
         raise PermissionError(errno.EACCES, "Permission denied", str(path))
 
     # as root the file's mode would not stop the read; refuse at the open itself
-    monkeypatch.setattr(user_formats, "open", refuse, raising=False)
+    monkeypatch.setattr(csvfile, "open", refuse, raising=False)
     assert _error(path) == f"{path}: cannot be read: permission denied"
 
 
@@ -91,7 +91,7 @@ def test_unusable_files_name_the_file(tmp_path, content, expected):
 
 
 def test_non_utf8_offset_counts_from_the_start_across_chunks(tmp_path, monkeypatch):
-    monkeypatch.setattr(user_formats, "_CHUNK_BYTES", 16)
+    monkeypatch.setattr(csvfile, "_CHUNK_BYTES", 16)
     body = "é,mmlu,accuracy,0.5\n" * 5
     raw = (HEAD + "\n" + body).encode() + b"\xe9x\n"
     path = _write(tmp_path, b"\xef\xbb\xbf" + raw)  # with a byte-order mark
@@ -125,7 +125,7 @@ def test_duplicated_header_names(tmp_path):
 def test_conflicting_rows_with_a_blank_setting(tmp_path):
     # one key (model, benchmark, metric, blank setting, blank origin), two scores
     path = _write(tmp_path, f"{HEAD},setting\nA,mmlu,accuracy,0.5,\nA,mmlu,accuracy,0.6,\n")
-    assert _error(path) == (
+    assert _error(path, duplicates="error") == (
         f"{path}, row 2, column 'model': duplicate of row 1 on ['model', 'benchmark', "
         "'metric', 'setting', 'origin'] with different values (line 3)")
 
@@ -133,7 +133,7 @@ def test_conflicting_rows_with_a_blank_setting(tmp_path):
 def test_several_conflicts_are_all_named(tmp_path):
     rows = ["A,mmlu,accuracy,0.5", "B,mmlu,accuracy,0.5", "A,mmlu,accuracy,0.6",
             "B,mmlu,accuracy,0.7", "A,mmlu,accuracy,0.8"]
-    msg = _error(_write(tmp_path, HEAD + "\n" + "\n".join(rows) + "\n"))
+    msg = _error(_write(tmp_path, HEAD + "\n" + "\n".join(rows) + "\n"), duplicates="error")
     assert msg.split(": ", 1)[1].startswith("2 errors: ")
     assert "row 4, column 'model': duplicate of row 2" in msg
     assert "row 5, column 'model': duplicate of row 1" in msg
@@ -142,8 +142,9 @@ def test_several_conflicts_are_all_named(tmp_path):
 def test_computer_progress_conflicting_scores(tmp_path):
     rows = [CP_ROW, CP_ROW.replace("24.7", "25.0"), CP_ROW.replace("24.7", "26.0")]
     msg = _error(_write(tmp_path, CP_HEAD + "\n" + "\n".join(rows) + "\n"),
-                 benchmark="imagenet")
-    assert "row 2, column 'top1_error': same model and set-up as row 1" in msg
+                 benchmark="imagenet", duplicates="error")
+    # rows with one message are one group
+    assert "rows 2, 3, column 'top1_error': same model and paper as row 1" in msg
 
 
 # ------------------------------------------------------------------------- capped errors
@@ -162,7 +163,7 @@ def test_many_bad_cells_are_capped_and_counted(tmp_path):
 
 def test_errors_are_listed_by_row_across_columns(tmp_path):
     rows = ["A,mmlu,acc,0.5",          # row 1: metric
-            "B,nowhere,accuracy,0.5",  # row 2: benchmark
+            "B,mmul,accuracy,0.5",     # row 2: benchmark (a typo of mmlu)
             "C,mmlu,accuracy,abc"]     # row 3: value
     msg = _error(_write(tmp_path, HEAD + "\n" + "\n".join(rows) + "\n"))
     assert msg.index("row 1, column 'metric'") < msg.index("row 2, column 'benchmark'") \

@@ -381,6 +381,7 @@ CLUSTER_CHOICES = ("publication", "model", "source")
 SCALE_CHOICES = ("error", "above-chance")
 FORMAT_CHOICES = ("generic", "computer-progress")
 CONVENTION_CHOICES = ("per-chip", "paper")
+DUPLICATES_CHOICES = ("all", "first", "best", "error")
 
 
 # options several verbs share
@@ -428,6 +429,18 @@ ConventionOpt = Annotated[str, typer.Option(
     help="Hardware burden of computer-progress files: 'per-chip' "
                                 "(counts are chips; a TPU device's rate / its chips) or "
                                 "'paper' (the Computer Progress seeder's count × table rate).")]
+ChanceErrorOpt = Annotated[float | None, num_option(
+    "--chance-error", low=0, high=1, low_open=True,
+    help="For your own file (--data, data check): the chance (guessing) error of its "
+         "benchmarks of your own where their rows give no chance_error (e.g. 0.75 for four "
+         "answer options; 1: none). It also declares an id close to a known one (mmul ~ "
+         "mmlu) a new benchmark.")]
+DuplicatesOpt = Annotated[str, typer.Option(
+    "--duplicates", parser=choice_parser(DUPLICATES_CHOICES),
+    help="For your own file (--data, data check): rows of one model and paper (generic: "
+         "model, benchmark, metric, "
+         "setting and origin) with different scores: 'all' keeps them as separate results, "
+         "'first' or 'best' keeps one, 'error' refuses the file. Each is named in a notice.")]
 BootOpt = Annotated[int, num_option(help="Bootstrap resamples.", **BOOT_RANGE)]
 SeedOpt = Annotated[int, num_option(help="Bootstrap seed.", **SEED_RANGE)]
 

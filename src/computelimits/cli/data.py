@@ -141,32 +141,54 @@ def data_results(
     ui.print_sources(x.attribution)
 
 
-@app.command("check")
+_CHECK_HELP = """Validate your own results file with the same checks as the bundled sources;
+hardware burden (processors × peak rate × time) is computed for computer-progress files from
+the Computer Progress hardware tables (and Epoch AI's chip table), each row with its own
+compute.
+
+Example: computelimits data check my_results.csv --out results/checked.csv
+
+Example: computelimits data check my_coco.csv --format computer-progress --benchmark coco
+
+Rules: a benchmark id the package does not know is a benchmark of your own (its chance level
+from a chance_error column or --chance-error; without one, fits use the error scale); an id
+one or two letters from a known one (mmul) is refused as a typo unless a chance level says it
+is new. A blank model name takes the paper title (or link). Rows of one model and paper with
+different scores stay separate results (--duplicates). Repairs and notices name their rows.
+See the README's section on your own results files.
+
+"""
+
+
+def _check_help() -> str:
+    from computelimits.data.userfiles.columns import columns_help
+
+    return _CHECK_HELP + columns_help()
+
+
+@app.command("check", help=_check_help())
 def data_check(
     file: Annotated[Path, typer.Argument(help="Your CSV file.")],
     fmt: Annotated[str, typer.Option(
-        "--format", help="'generic' (documented in computelimits.data.loaders.user_formats) "
-                         "or 'computer-progress' (the Computer Progress per-benchmark layout).")
-    ] = "generic",
+        "--format", parser=ui.choice_parser(ui.FORMAT_CHOICES),
+        help="'generic' (one result per row) or 'computer-progress' (the Computer Progress "
+             "per-benchmark layout); the columns of each are listed above.")] = "generic",
     benchmark: Annotated[str | None, typer.Option(
         help="Benchmark id of a computer-progress file (e.g. imagenet, coco, squad1.1).")
     ] = None,
     convention: ui.ConventionOpt = "per-chip",
+    chance_error: ui.ChanceErrorOpt = None,
+    duplicates: ui.DuplicatesOpt = "all",
     out: Annotated[Path | None, ui.out_file_option(
         help="Write the validated results (with compute) as CSV; a text cell that starts "
              "with = + - @ is prefixed with ' so spreadsheets show it as text.")] = None,
     as_json: JsonOpt = False,
     strict: StrictOpt = False,
 ) -> None:
-    """Validate your own results file with the same checks as the bundled sources; hardware
-    burden (processors × peak rate × time) is computed for computer-progress files from the
-    Computer Progress hardware tables.
-
-    Example: computelimits data check my_results.csv --out results/checked.csv
-    """
     from computelimits.data.check import check_file
 
-    checked = check_file(file, fmt=fmt, benchmark=benchmark, convention=convention, out=out,
+    checked = check_file(file, fmt=fmt, benchmark=benchmark, convention=convention,
+                         chance_error=chance_error, duplicates=duplicates, out=out,
                          catalog=ui.catalog_for(strict))
     summary = checked.to_dict()
     if as_json:
@@ -179,6 +201,6 @@ def data_check(
                      + (" (" + ", ".join(f"{k} {n}" for k, n in kinds.items()) + ")"
                         if kinds else ""), highlight=False, markup=False)
     for what, n in sorted(summary["repairs"].items()):
-        ui.console.print(f"  repaired: {n} × {what}", highlight=False)
+        ui.console.print(f"  repaired: {n} × {what}", highlight=False, markup=False)
     if out is not None:
         ui.console.print(f"wrote {out}", highlight=False)

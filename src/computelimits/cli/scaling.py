@@ -9,9 +9,11 @@ import typer
 from computelimits.cli import _shared as ui
 from computelimits.cli._shared import (
     BenchOpt,
+    ChanceErrorOpt,
     ClusterOpt,
     ConventionOpt,
     DataOpt,
+    DuplicatesOpt,
     FormatOpt,
     ImputeOpt,
     JsonOpt,
@@ -78,6 +80,8 @@ def fit(
     impute: ImputeOpt = False,
     no_fill: NoFillOpt = False,
     convention: ConventionOpt = "per-chip",
+    chance_error: ChanceErrorOpt = None,
+    duplicates: DuplicatesOpt = "all",
     n_boot: Annotated[int, ui.num_option(
         help="Cluster-bootstrap resamples.", **ui.BOOT_RANGE)] = 10_000,
     seed: ui.SeedOpt = 0,
@@ -106,7 +110,9 @@ def fit(
         ScalingFit(f_, cov=cov)
     catalog = ui.catalog_for(strict)
     joined, benchmark = results_input(data_file, benchmark, fmt=fmt, impute=impute,
-                                      fill=not no_fill, convention=convention, catalog=catalog)
+                                      fill=not no_fill, convention=convention,
+                                      chance_error=chance_error, duplicates=duplicates,
+                                      catalog=catalog)
     c = compare_forms(benchmark, forms=forms, joined=joined, cov=cov, cluster=cluster,
                       kind=kind, precision=precision, setting=setting, scale=scale,
                       imputed=not no_imputed, frontier_only=frontier_only,
@@ -182,6 +188,8 @@ def extrapolate(
     impute: ImputeOpt = False,
     no_fill: NoFillOpt = False,
     convention: ConventionOpt = "per-chip",
+    chance_error: ChanceErrorOpt = None,
+    duplicates: DuplicatesOpt = "all",
     budget: Annotated[float | None, ui.num_option(
         low=0, low_open=True,
         help="Budget in US dollars: the year the run becomes affordable on the measured "
@@ -221,7 +229,9 @@ def extrapolate(
               "cluster": cluster}
     catalog = ui.catalog_for(strict)
     joined, benchmark = results_input(data_file, benchmark, fmt=fmt, impute=impute,
-                                      fill=not no_fill, convention=convention, catalog=catalog)
+                                      fill=not no_fill, convention=convention,
+                                      chance_error=chance_error, duplicates=duplicates,
+                                      catalog=catalog)
     if model != "compute-only":
         from computelimits.scaling import outlook
 
@@ -454,6 +464,8 @@ def backtest(
     impute: ImputeOpt = False,
     no_fill: NoFillOpt = False,
     convention: ConventionOpt = "per-chip",
+    chance_error: ChanceErrorOpt = None,
+    duplicates: DuplicatesOpt = "all",
     n_boot: Annotated[int, ui.num_option(
         help="Cluster-bootstrap resamples.", **ui.BOOT_RANGE)] = 2000,
     seed: ui.SeedOpt = 0,
@@ -476,7 +488,8 @@ def backtest(
     catalog = ui.catalog_for(strict)
     one = benchmark[0] if benchmark and len(benchmark) == 1 else None
     joined, _ = results_input(data_file, one, fmt=fmt, impute=impute, fill=not no_fill,
-                              convention=convention, need_benchmark=False, one=False,
+                              convention=convention, chance_error=chance_error,
+                              duplicates=duplicates, need_benchmark=False, one=False,
                               catalog=catalog)
     select = {"kind": kind, "precision": precision, "setting": setting, "scale": scale}
     if not cutoff:

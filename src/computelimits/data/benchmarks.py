@@ -3,6 +3,16 @@
 Error follows DESIGN.md: e = 1 − accuracy (or 1 − F1, 1 − exact match, 1 − AP for COCO's
 average precision), e = error rate for metrics that are errors already, e = 1 − BLEU/100 for
 BLEU (as Thompson et al. did).
+
+**Benchmarks of a user's own.** A user's generic file may name a benchmark the package does
+not know (``my-reasoning-bench``). Reading such a file registers the id
+(:func:`own_benchmark`) for the rest of the process, so that :func:`find_benchmark` and
+everything built on it (fits, extrapolations, backtests) know it; its chance level and the
+direction of its metric travel with the file's rows (``chance_error``, ``higher_is_better``),
+not with the registration. An id that is a likely typo of a known one (:func:`near_miss`:
+one edit from a known id or alias of at most five letters, two from a longer one, ignoring
+case and separators) is refused with a "did you mean" hint unless the user says the
+benchmark is new by giving its chance level.
 """
 
 from __future__ import annotations
@@ -13,7 +23,8 @@ import numpy as np
 
 from computelimits.errors import ConfigError
 
-__all__ = ["BENCHMARKS", "METRICS", "Benchmark", "error_of", "find_benchmark"]
+__all__ = ["BENCHMARKS", "METRICS", "Benchmark", "error_of", "find_benchmark", "near_miss",
+           "own_benchmark", "own_benchmarks"]
 
 
 @dataclass(frozen=True)
@@ -21,6 +32,8 @@ class Benchmark:
     id: str
     title: str
     aliases: tuple[str, ...] = ()
+    #: a benchmark of the user's own (named by a file the process read), not the package's
+    own: bool = False
 
 
 @dataclass(frozen=True)
@@ -86,20 +99,92 @@ BENCHMARKS: dict[str, Benchmark] = {b.id: b for b in [
 ]}
 
 
-def find_benchmark(name: str) -> Benchmark:
-    """Look a benchmark up by id or alias (case and separators ignored)."""
-    def norm(s: str) -> str:
-        return "".join(ch for ch in s.casefold() if ch.isalnum())
+def _norm(s: str) -> str:
+    return "".join(ch for ch in s.casefold() if ch.isalnum())
 
-    want = norm(name)
+
+#: Benchmarks of the user's own read in this process: normalized id → Benchmark.
+_OWN: dict[str, Benchmark] = {}
+
+
+def _known(name: str) -> Benchmark | None:
+    want = _norm(name)
     for b in BENCHMARKS.values():
-        if want == norm(b.id) or want in {norm(a) for a in b.aliases}:
+        if want == _norm(b.id) or want in {_norm(a) for a in b.aliases}:
             return b
+    return None
+
+
+def find_benchmark(name: str) -> Benchmark:
+    """Look a benchmark up by id or alias (case and separators ignored), then among the
+    benchmarks of the user's own read in this process (:func:`own_benchmark`)."""
+    b = _known(name)
+    if b is not None:
+        return b
+    own = _OWN.get(_norm(name))
+    if own is not None:
+        return own
     from difflib import get_close_matches
 
     close = get_close_matches(name.casefold(), list(BENCHMARKS), n=3)
     hint = f" Did you mean {', '.join(close)}?" if close else ""
     raise ConfigError(f"unknown benchmark {name!r}.{hint} Known: {', '.join(BENCHMARKS)}")
+
+
+def own_benchmark(name: str) -> Benchmark:
+    """Register ``name`` as a benchmark of the user's own (idempotent; the first spelling of
+    a normalized id is kept) and return it. A known id or alias returns the known benchmark."""
+    known = _known(name)
+    if known is not None:
+        return known
+    key = _norm(name)
+    if key not in _OWN:
+        _OWN[key] = Benchmark(name, f"{name} (a benchmark of your own)", own=True)
+    return _OWN[key]
+
+
+def own_benchmarks() -> list[Benchmark]:
+    """The benchmarks of the user's own registered in this process."""
+    return list(_OWN.values())
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    """Optimal-string-alignment distance of ``a`` and ``b`` (a transposition counts one),
+    or ``limit + 1`` once it exceeds ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+def near_miss(name: str) -> str | None:
+    """The known benchmark id that ``name`` (not itself known) is a likely typo of: within
+    one edit (insertion, deletion, substitution or swap of neighbours) of a known id or
+    alias of at most five letters and digits, two of a longer one, case and separators
+    ignored ("mmul" → "mmlu", "hellaswg" → "hellaswag"); else None."""
+    want = _norm(name)
+    if not want or _known(name) is not None:
+        return None
+    best: tuple[int, str] | None = None
+    for b in BENCHMARKS.values():
+        for spelling in (b.id, *b.aliases):
+            known = _norm(spelling)
+            limit = 1 if len(known) <= 5 else 2
+            d = _distance(want, known, limit)
+            if d <= limit and (best is None or d < best[0]):
+                best = (d, b.id)
+    return None if best is None else best[1]
 
 
 def error_of(value: np.ndarray, metric: str) -> np.ndarray:

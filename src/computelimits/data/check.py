@@ -51,17 +51,21 @@ class FileCheck:
 
 
 def check_file(path: str | Path, *, fmt: str = "generic", benchmark: str | None = None,
-               convention: str = "per-chip", out: str | Path | None = None,
+               convention: str = "per-chip", chance_error: float | None = None,
+               duplicates: str = "all", out: str | Path | None = None,
                catalog: Catalog | None = None) -> FileCheck:
-    """Read and validate ``path`` (layouts: :mod:`computelimits.data.loaders.user_formats`);
+    """Read and validate ``path`` (layouts: :mod:`computelimits.data.userfiles`; ``chance_error``
+    and ``duplicates`` as :func:`~computelimits.data.user_data.load_user_file` reads them);
     with ``out``, write the validated rows (with compute) there as CSV, for spreadsheets: a
     text cell that would be read as a formula (``=``, ``+``, ``-``, ``@`` …) is prefixed
     with a single quote (:func:`computelimits._io.spreadsheet_safe`), numbers stay numbers.
     Bad input raises :class:`~computelimits.errors.InputError` naming the file, row and
     column; a file with many bad cells lists the first
-    :data:`~computelimits.data.loaders.user_formats.MAX_ERRORS` and counts the rest."""
+    :data:`~computelimits.data.userfiles.MAX_ERRORS` (rows with one message together) and
+    counts the rest."""
     joined = load_user_file(path, fmt=fmt, benchmark=benchmark, fill=False, impute=False,
-                            convention=convention, catalog=catalog)
+                            convention=convention, chance_error=chance_error,
+                            duplicates=duplicates, catalog=catalog)
     if out is not None:
         out = write_csv(joined.table, out, date_format="%Y-%m-%d", for_spreadsheets=True)
     return FileCheck(Path(path), fmt, joined.table, out)

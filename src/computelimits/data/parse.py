@@ -11,9 +11,7 @@ only where the caller says blanks are allowed.
 
 from __future__ import annotations
 
-import csv
 import difflib
-import io
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -23,6 +21,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from computelimits._io import output_problem
+from computelimits.data import csvfile
 from computelimits.errors import InputError
 
 __all__ = [
@@ -76,12 +76,16 @@ def read_csv(path: str | Path, *, skip_lines: int = 0, encoding: str = "utf-8-si
              ) -> pd.DataFrame:
     """Read a CSV file as text cells, checking that every record has the header's width.
 
+    The reading rules (decoding, quoting, blank lines, records of the wrong width) are those
+    of :mod:`computelimits.data.csvfile`, the one reader shared with users' files.
+
     Args:
         path: the file (also used in error messages).
         skip_lines: physical lines before the header (Green Algorithms files have one).
-        encoding: text encoding; the default drops a UTF-8 byte-order mark.
+        encoding: text encoding; the default (UTF-8, a byte-order mark dropped) is read a
+            chunk at a time, another is decoded whole.
         required: columns that must be present (a missing one is an error that lists the
-            closest names found, e.g. a renamed column).
+            closest names found, e.g. a renamed column), checked before the rows are read.
         text_data: parse this text instead of reading ``path``.
         label: name to use in messages instead of ``path``.
         repair_row: for a record whose width differs from the header's, called with
@@ -92,73 +96,51 @@ def read_csv(path: str | Path, *, skip_lines: int = 0, encoding: str = "utf-8-si
     ``attrs["lines"]`` (physical line of each record) are set for error messages.
     """
     name = label or str(path)
-    try:
-        if text_data is not None:
-            raw = text_data
-        else:
+    stray = [0]
+
+    def check(header: list[str]) -> None:
+        if required:
+            frame = pd.DataFrame(columns=pd.Index(header, dtype=object))
+            frame.attrs["path"] = name
+            require_columns(frame, required)
+
+    def read(source) -> tuple[list[str], list[list[str]], list[int], dict[str, int]]:
+        table = csvfile.records(csvfile.text_lines(source, name, stray), name,
+                                skip_lines=skip_lines, repair_row=repair_row, required=check)
+        rows: list[list[str]] = []
+        lines: list[int] = []
+        for line, rec in table.rows:
+            rows.append(rec)
+            lines.append(line)
+        return table.header, rows, lines, table.repairs
+
+    if text_data is not None:
+        header, rows, lines, fixed = read(text_data)
+    elif encoding.replace("_", "-").casefold() in ("utf-8-sig", "utf8-sig"):
+        fh = csvfile.open_binary(path, name)
+        try:
+            with fh:
+                header, rows, lines, fixed = read(fh)
+        except OSError as exc:
+            raise InputError(f"cannot be read: {output_problem(exc)}", path=name) from None
+    else:
+        try:
             with open(path, encoding=encoding, newline="") as fh:
                 raw = fh.read()
-    except FileNotFoundError:
-        raise InputError("file not found", path=name) from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not {encoding} text ({exc.reason} at byte {exc.start})",
-                         path=name) from None
-    if raw.startswith("\ufeff"):
-        raw = raw[1:]
+        except FileNotFoundError:
+            raise InputError("file not found", path=name) from None
+        except UnicodeDecodeError as exc:
+            raise InputError(f"not {encoding} text ({exc.reason} at byte {exc.start})",
+                             path=name) from None
+        header, rows, lines, fixed = read(raw)
     repairs = Repairs()
-    stray = len(re.findall(r"\r(?!\n)", raw))
-    if stray:
-        # a bare carriage return inside an unquoted field (e.g. one chip name in Epoch's
-        # chip dataset) would split its record in two
-        raw = re.sub(r"\r(?!\n)", " ", raw)
-        repairs.note("stray carriage returns inside fields replaced by spaces", stray)
-    buf = io.StringIO(raw, newline="")
-    for _ in range(skip_lines):
-        buf.readline()
-    reader = csv.reader(buf, strict=True)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise InputError("file is empty", path=name) from None
-    except csv.Error as exc:
-        raise InputError(f"unreadable header ({exc})", path=name) from None
-    header = [h for h in header]
-    width = len(header)
-    rows: list[list[str]] = []
-    lines: list[int] = []
-    start = reader.line_num + 1 + skip_lines
-    while True:
-        try:
-            rec = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            raise InputError(f"malformed CSV near line {reader.line_num + skip_lines} ({exc}); "
-                             "is the file truncated?", path=name, row=len(rows) + 1) from None
-        line = start
-        start = reader.line_num + 1 + skip_lines
-        if not rec or all(not c.strip() for c in rec):
-            continue  # blank line (several upstream files end with one)
-        if len(rec) != width:
-            # Trailing empty cells beyond the header are harmless spreadsheet residue.
-            fixed = repair_row(len(rows) + 1, rec) if repair_row else None
-            if len(rec) > width and all(not c.strip() for c in rec[width:]):
-                rec = rec[:width]
-            elif fixed is not None and len(fixed[0]) == width:
-                rec = fixed[0]
-                repairs.note(fixed[1])
-            else:
-                raise InputError(
-                    f"has {len(rec)} fields but the header has {width} (line {line}); "
-                    "truncated or misaligned file?", path=name, row=len(rows) + 1)
-        rows.append(rec)
-        lines.append(line)
+    repairs.note(csvfile.STRAY_CR_REPAIR, stray[0])
+    for what, n in fixed.items():
+        repairs.note(what, n)
     df = pd.DataFrame(rows, columns=header, dtype=object)
     df.attrs["path"] = name
     df.attrs["lines"] = np.asarray(lines)  # an array: pandas deep-copies attrs often
     df.attrs["repairs"] = repairs
-    if required:
-        require_columns(df, required)
     return df
 
 

@@ -21,6 +21,9 @@ RESULTS = {
     "higher_is_better": ("boolean", "True when larger values are better"),
     "unit": ("string", "fraction | bleu"),
     "error": ("float64", "error in (0, 1): 1 − accuracy, 1 − F1, 1 − BLEU/100"),
+    "chance_error": ("float64", "chance error of a benchmark of the user's own as the user's "
+                     "file gives it (column chance_error or --chance-error); blank: the "
+                     "packaged table computelimits/data/chance.csv, or none given"),
     "setting": ("string", "shots, harness or other evaluation notes"),
     "origin": ("string", "paper, report or leaderboard the score comes from"),
     "publication": ("string", "the publication the evaluated model comes from (paper title, "

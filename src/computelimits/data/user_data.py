@@ -1,7 +1,7 @@
 """A user's own results file, read and joined with compute in one step.
 
 :func:`load_user_file` reads a file in one of the layouts of
-:mod:`computelimits.data.loaders.user_formats` and joins it
+:mod:`computelimits.data.userfiles` and joins it
 (:func:`computelimits.data.join.join_compute`) so that:
 
 * a row's own figure (a hardware burden computed from its processors, count and time, or the
@@ -15,8 +15,8 @@ Reading, checking and joining work on columns (time and memory linear in the row
 million-row generic file in seconds, see ``benchmarks/bench_user_files.py``). A file that
 cannot be used is one :class:`~computelimits.errors.InputError` naming it: unreadable, a
 folder, not UTF-8, empty, header only, malformed, or bad cells (row and column named; when
-many cells are bad, the first :data:`~computelimits.data.loaders.user_formats.MAX_ERRORS`
-are listed and the rest counted).
+many cells are bad, the first :data:`~computelimits.data.userfiles.MAX_ERRORS` are listed
+(rows with one message together) and the rest counted).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = ["FORMATS", "load_user_file"]
 
-#: Layouts of users' files (see :mod:`computelimits.data.loaders.user_formats`).
+#: Layouts of users' files (see :mod:`computelimits.data.userfiles`).
 FORMATS = ("generic", "computer-progress")
 
 
@@ -56,8 +56,21 @@ def _check_memory(path: str | Path) -> None:
                  how_to_shrink="split the file", force_hint=False)
 
 
+def _chips(catalog: Catalog) -> tuple[pd.DataFrame | None, str | None]:
+    """Epoch AI's chip table for processor names the Computer Progress tables lack, or
+    (None, why) where it cannot be read: the names are then matched to those tables only,
+    and the file's repairs say so."""
+    from computelimits.errors import InputError
+
+    try:
+        return catalog.chips(), None
+    except InputError as exc:
+        return None, str(exc)
+
+
 def load_user_file(path: str | Path, *, fmt: str = "generic", benchmark: str | None = None,
                    fill: bool = True, impute: bool = False, convention: str = "per-chip",
+                   chance_error: float | None = None, duplicates: str = "all",
                    strict: bool | None = None, catalog: Catalog | None = None) -> JoinResult:
     """Read ``path`` and join it with compute (see the module docstring).
 
@@ -70,26 +83,39 @@ def load_user_file(path: str | Path, *, fmt: str = "generic", benchmark: str | N
         convention: hardware-burden convention of computer-progress files, "per-chip"
             (counts are chips; a TPU device's rate divided by its chips) or "paper" (the
             Computer Progress seeder: count × the table's rate as written).
+        chance_error: the chance error of a generic file's benchmarks of the user's own where
+            their rows give none (``--chance-error``).
+        duplicates: rows of one model and paper (generic: model, benchmark, metric, setting
+            and origin) with different values: "all" (default), "first", "best" or "error".
         strict: refuse modified mirror files (see :mod:`computelimits.data.fetch`); used
             only when no ``catalog`` is given.
         catalog: where the bundled compute and hardware tables come from (default: the
             environment's, or ``Catalog(strict=strict)``).
     """
+    from computelimits.data import userfiles
     from computelimits.data.catalog import Catalog, default_catalog
-    from computelimits.data.loaders import user_formats
 
     if catalog is None:
         catalog = default_catalog() if strict is None else Catalog(strict=strict)
     _check_memory(path)
 
     if fmt == "generic":
-        results, compute = user_formats.load_generic(path)
+        results, compute = userfiles.load_generic(path, chance_error=chance_error,
+                                                  duplicates=duplicates)
     elif fmt == "computer-progress":
         if not benchmark:
             raise ConfigError("a computer-progress file needs its benchmark (--benchmark)")
+        if chance_error is not None:
+            raise ConfigError("--chance-error applies to generic files (a benchmark of your "
+                              "own); a computer-progress file is about a package benchmark")
         rates = {k: v for k, v in catalog.peak_table().items() if v.gflops == v.gflops}
-        results, compute = user_formats.load_computer_progress(
-            path, benchmark=benchmark, hardware=rates, convention=convention)
+        chips, why = _chips(catalog)
+        results, compute = userfiles.load_computer_progress(
+            path, benchmark=benchmark, hardware=rates, convention=convention,
+            chips=chips, duplicates=duplicates)
+        if why is not None:
+            results.attrs["repairs"].note("Epoch AI's chip table not read (processor names "
+                                          f"matched to the Computer Progress tables only): {why}")
     else:
         raise ConfigError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
     if benchmark is not None and fmt == "generic":
@@ -106,7 +132,7 @@ def load_user_file(path: str | Path, *, fmt: str = "generic", benchmark: str | N
         model_versions = pd.DataFrame({"model_version": [], "epoch_model": []})
     if not impute:
         networks = pd.DataFrame({"model_key": [], "flop_per_image": []})
-    with catalog.active(), user_formats.gc_paused():
+    with catalog.active(), userfiles.gc_paused():
         joined = join_compute(results, compute, model_versions=model_versions,
                               networks=networks, impute=impute, fill=fill)
     joined.table.attrs["attribution"] = attribution(joined.table)  # for display only

@@ -22,7 +22,10 @@ Choices, each overridable:
   ``setting="all"`` keeps every setting.
 * **chance**: results at or above the benchmark's chance error
   (:func:`computelimits.data.chance.chance_error`) carry no information about compute and are
-  left out; ``scale="above-chance"`` fits error / chance error instead of the error.
+  left out; ``scale="above-chance"`` fits error / chance error instead of the error. A
+  benchmark of the user's own takes the chance error its file gives (the rows'
+  ``chance_error``); without one the selection says so, the error scale is used and only an
+  error of 1 counts as at chance.
 * **clusters are publications** (paper, arXiv id, or model family where no paper is known;
   :data:`CLUSTERS`), never the data source that collected the score.
 
@@ -159,6 +162,50 @@ def _choose(values: pd.Series, want: str | None, what: str, left: Counter,
     return keep, want
 
 
+def _benchmark(name: str, joined: pd.DataFrame | None):
+    """The benchmark ``name`` names: a known one, one of the user's own read in this process,
+    or one of the user's own that the rows of a user's ``joined`` table name (a table read
+    elsewhere)."""
+    from computelimits.data.benchmarks import Benchmark
+
+    try:
+        return find_benchmark(name)
+    except ConfigError:
+        if joined is None or "source" not in joined.columns:
+            raise
+        bench = joined["benchmark"].astype("string")
+        user = joined["source"].astype("string").str.startswith("user-").fillna(False)
+        if bool(((bench == name) & user).any()):
+            return Benchmark(name, f"{name} (a benchmark of your own)", own=True)
+        raise
+
+
+def _own_levels(bench: str, df: pd.DataFrame) -> dict:
+    """Chance level per metric of a benchmark of the user's own, from its rows'
+    ``chance_error`` (one value per metric), or error 1 with a basis saying there is none."""
+    from computelimits.data.chance import ChanceLevel
+
+    given = (df["chance_error"] if "chance_error" in df.columns
+             else pd.Series(np.nan, index=df.index)).astype(float)
+    files = sorted(set(df.get("source_file", pd.Series(dtype=object)).dropna().astype(str)))
+    where = f"your file {', '.join(files)}" if files else "your file"
+    out = {}
+    for m, values in given.groupby(df["metric"].astype(str), sort=False):
+        v = values.dropna()
+        if len(v) and v.nunique() > 1:
+            raise ConfigError(f"{bench} {m}: the rows give {v.nunique()} different chance "
+                              "errors; one per benchmark and metric")
+        if len(v):
+            out[m] = ChanceLevel(bench, m, float(v.iloc[0]), "chance error of your own "
+                                 "benchmark as given", where)
+        else:
+            out[m] = ChanceLevel(bench, m, 1.0, (
+                f"no chance level given for your benchmark {bench} (a chance_error column or "
+                "--chance-error): the error scale is used, and only an error of 1 counts as "
+                "at chance"), "")
+    return out
+
+
 def benchmark_data(benchmark: str, *, metrics: tuple[str, ...] | None = None,
                    cluster: str = "publication", kind: str | None = None,
                    precision: str | None = None, setting: str | None = None,
@@ -196,13 +243,13 @@ def benchmark_data(benchmark: str, *, metrics: tuple[str, ...] | None = None,
     from computelimits.data.chance import chance_error
     from computelimits.data.compute_kinds import FIT_KINDS, KINDS
 
-    b = find_benchmark(benchmark)
     if cluster not in CLUSTERS:
         raise ConfigError(f"cluster must be one of {', '.join(CLUSTERS)}, got {cluster!r}")
     if scale not in SCALES:
         raise ConfigError(f"scale must be one of {', '.join(SCALES)}, got {scale!r}")
     if kind is not None and kind != "all" and kind not in KINDS:
         raise ConfigError(f"kind must be one of {', '.join(KINDS)} or 'all', got {kind!r}")
+    b = _benchmark(benchmark, joined)  # before the data are read: a bad name fails at once
     joined = _joined_for(joined, catalog)
     df = joined[(joined["benchmark"] == b.id).to_numpy()].copy()
     # attrs are deep-copied by every pandas operation: carry none until the end
@@ -231,7 +278,12 @@ def benchmark_data(benchmark: str, *, metrics: tuple[str, ...] | None = None,
 
     # chance level per metric (the metric family shares one)
     metric = df["metric"].astype(str)
-    levels = {m: chance_error(b.id, m) for m in metric.unique()}
+    if b.own:
+        levels = _own_levels(b.id, df)
+        if all(c.source == "" for c in levels.values()) and scale == "above-chance":
+            scale = "error"  # no chance level to divide by: said in the basis
+    else:
+        levels = {m: chance_error(b.id, m) for m in metric.unique()}
     df["chance_error"] = metric.map({m: c.error for m, c in levels.items()}).to_numpy(float)
     level = min(levels.values(), key=lambda c: c.error)
     bad = (df["error"] <= 0) | (df["error"] > 1)

@@ -102,6 +102,8 @@ class _Residuals:
     inverse: np.ndarray
     horizon: np.ndarray
     n_fit: int
+    rows: np.ndarray | None = None  # position of the scored row (a row scored from several
+    # inner cutoffs appears several times)
 
 
 class Forecast:
@@ -118,12 +120,16 @@ class Forecast:
             shared rate of :class:`~.pooled.PooledProgress`: the benchmark then only fits
             y = a + b·(log10 C + rate·(year − 2015)). None: the benchmark's own rate.
         rate_draws: draws of that fixed rate (its uncertainty), for ``rate_conf_int``.
+        n_origins: inner cutoffs of the out-of-sample calibration (:meth:`_origins`).
+        local_scale: in a pooled calibration, scale the intervals by the benchmark's own
+            out-of-sample error rather than the pool's (:func:`pool_calibration`).
     """
 
     def __init__(self, form: str = "polynomial", *, interval: str = "conformal",
                  alpha: float = 0.05, calibration_share: float = 0.6, n_boot: int = 2000,
                  seed: int = 0, rate: float | None = None,
-                 rate_draws: np.ndarray | None = None, n_origins: int = 5) -> None:
+                 rate_draws: np.ndarray | None = None, n_origins: int = 5,
+                 local_scale: bool = False) -> None:
         if interval not in INTERVALS:
             raise ConfigError(f"interval must be one of {', '.join(INTERVALS)}, got "
                               f"{interval!r}")
@@ -143,6 +149,7 @@ class Forecast:
         if not (isinstance(n_origins, int) and n_origins >= 1):
             raise ConfigError(f"n_origins must be a positive integer, got {n_origins!r}")
         self.n_origins = n_origins
+        self.local_scale = bool(local_scale)
 
     # -- fitting --------------------------------------------------------------------------
     def _fit_line(self, data: pd.DataFrame, n_boot: int) -> ScalingFit:
@@ -218,6 +225,7 @@ class Forecast:
         self.chance_ = self.fit_.chance_
         self.last_year_ = float(rows["year"].max())
         self.interval_used_ = self.interval
+        self.score_scale_ = 1.0  # set by pool_calibration
         self.residuals_: _Residuals | None = None
         if self.interval == "conformal":
             self.residuals_ = self._calibration_residuals(rows)
@@ -252,7 +260,7 @@ class Forecast:
         inner fit's last result to the row's date)."""
         f = FORMS[self.form]
         year_all = rows["year"].to_numpy(float)
-        fwd, inv, hor, n_fit = [], [], [], []
+        fwd, inv, hor, n_fit, pos = [], [], [], [], []
         for cut in self._origins(rows):
             early = rows[year_all < cut].reset_index(drop=True)
             late = rows[year_all >= cut]
@@ -273,11 +281,13 @@ class Forecast:
             inv.append((x - (y - a - c * t) / b) / (scale / abs(b)) if b != 0
                        else np.full_like(x, np.inf))
             hor.append(late["year"].to_numpy(float) - float(early["year"].max()))
+            pos.append(np.flatnonzero(year_all >= cut))
             n_fit.append(len(early))
         if not fwd:
             return None
         return _Residuals(forward=np.concatenate(fwd), inverse=np.concatenate(inv),
-                          horizon=np.concatenate(hor), n_fit=min(n_fit))
+                          horizon=np.concatenate(hor), n_fit=min(n_fit),
+                          rows=np.concatenate(pos))
 
     def calibrate(self, residuals: list[_Residuals]) -> None:
         """Set the half-width multiples per horizon from out-of-sample scores (this
@@ -395,7 +405,7 @@ class Forecast:
         a, b, c = self.abc_
         y = a + b * x + c * t
         if self.interval_used_ == "conformal":
-            q = self.q_forward_.at(self.horizon(np.asarray(year, float)))
+            q = self.q_forward_.at(self.horizon(np.asarray(year, float))) * self.score_scale_
             half = q * self._scale(self.scale_state_, self._rows_design(x, t))
             return y, y - half, y + half
         w = self.uncalibrated_widening(np.asarray(year, float))
@@ -444,7 +454,7 @@ class Forecast:
                                     self._rows_design(np.array([x]),
                                                       np.array([self._t(year)])))[0])
             h = float(self.horizon(year))
-            half = float(self.q_inverse_.at(h)[0]) * s_y / abs(b)
+            half = float(self.q_inverse_.at(h)[0]) * self.score_scale_ * s_y / abs(b)
             return {"log10_compute": float(x), "log10_compute_ci_low": float(x - half),
                     "log10_compute_ci_high": float(x + half), "interval": "conformal",
                     "horizon_years": h, "interval_basis": self.q_inverse_.basis(h),
@@ -507,6 +517,7 @@ class Forecast:
              "last_year": self.last_year_}
         if self.residuals_ is not None:
             d.update(q_forward=self.q_forward_.q[0], q_inverse=self.q_inverse_.q[0],
+                     score_scale=self.score_scale_,
                      q_forward_by_horizon=self.q_forward_.to_dict(),
                      q_inverse_by_horizon=self.q_inverse_.to_dict(),
                      horizon_reach_years=self.q_inverse_.reach,
@@ -542,14 +553,74 @@ class Forecast:
 
 def pool_calibration(forecasts: list[Forecast]) -> None:
     """Give every conformal forecast the half-width multiples per horizon calibrated on the
-    normalised out-of-sample scores of all of them together (more scores: the conformal rank
-    exists at 95% in more horizon bins and the tails are seen)."""
+    out-of-sample scores of all of them together (more scores: the conformal rank exists at
+    95% in more horizon bins and the tails are seen).
+
+    The scores are divided by a scale before they are pooled and the half-widths multiplied
+    by it (``score_scale_``): the pool's root mean square score for every forecast, or, for
+    forecasts made with ``local_scale=True``, the benchmark's own, shrunk towards the pool's
+    by empirical Bayes (:func:`_shrunk_scales`) — benchmarks drift by different amounts,
+    so one pooled quantile is too wide for the stable ones and too narrow for the drifting
+    ones (a locally weighted conformal score, Lei et al. 2018 §5.2, with the local scale
+    estimated on earlier out-of-sample errors). Which of the two holds better is for the
+    rolling-origin evaluation to say (the ``time`` and ``time_local`` models)."""
     res = [f.residuals_ for f in forecasts if getattr(f, "residuals_", None) is not None]
     if not res:
         return
     n = sum(len(r.forward) for r in res)
+    local = any(f.local_scale for f in forecasts)
+    scales = _shrunk_scales([f.residuals_ for f in forecasts
+                             if getattr(f, "residuals_", None) is not None], local=local)
+    pooled_scale = scales.pop(None)
+    scaled = []
+    for f in forecasts:
+        r = getattr(f, "residuals_", None)
+        own = scales.get(id(r), pooled_scale) if r is not None else pooled_scale
+        f.score_scale_ = own if f.local_scale else pooled_scale
+        if r is not None:
+            scaled.append(_Residuals(forward=r.forward / f.score_scale_,
+                                     inverse=r.inverse / f.score_scale_, horizon=r.horizon,
+                                     n_fit=r.n_fit, rows=r.rows))
+    res = scaled
     for f in forecasts:
         if f.interval == "conformal":  # those too short for scores of their own too
             f.calibrate(res)
             f.interval_used_ = "conformal"
             f.calibration_pooled_ = n
+
+
+def _shrunk_scales(res: list[_Residuals], *, local: bool = True
+                   ) -> dict[int | None, float]:
+    """Each calibration set's out-of-sample scale (root mean square of its forward scores),
+    shrunk on the log scale towards the pool's by empirical Bayes: the weight of its own
+    scale is τ² / (τ² + v), where v = (κ − 1)/m is the sampling variance of a log mean
+    square from m distinct scored results with kurtosis κ, and τ² the variance of the log
+    scales between calibration sets beyond that noise (method of moments, floored at 0; as
+    in DerSimonian & Laird 1986). Where the sets do not differ beyond noise (τ² = 0) every
+    set takes the pooled scale. Key None: the pooled scale."""
+    logs, var, keys = [], [], []
+    allv = np.concatenate([r.forward[np.isfinite(r.forward)] for r in res]) if res else \
+        np.array([])
+    pooled = math.sqrt(float(np.mean(allv ** 2))) if len(allv) else 1.0
+    for r in res:
+        v = r.forward[np.isfinite(r.forward)]
+        if len(v) < 2:
+            continue
+        m = len(np.unique(r.rows)) if r.rows is not None else len(v)
+        ms = float(np.mean(v ** 2))
+        kurt = float(np.mean(v ** 4) / ms ** 2) if ms > 0 else 3.0
+        if ms <= 0:
+            continue
+        logs.append(math.log(ms))
+        var.append(max(kurt - 1.0, 2.0) / max(m, 1))
+        keys.append(id(r))
+    out: dict[int | None, float] = {None: pooled}
+    if len(logs) < 2 or not local:
+        return out
+    lg, vv = np.array(logs), np.array(var)
+    tau2 = max(0.0, float(np.var(lg, ddof=1) - np.mean(vv)))
+    centre = math.log(pooled ** 2)
+    for key, x, v in zip(keys, lg, vv, strict=True):
+        w = tau2 / (tau2 + v) if tau2 > 0 else 0.0
+        out[key] = math.sqrt(math.exp(w * x + (1 - w) * centre))
+    return out

@@ -37,6 +37,7 @@ MODEL_MODULES: dict[str, str] = {
     "hybrid": "computelimits.scaling.evaluation.models.hybrid",
     "pooled": "computelimits.scaling.evaluation.models.pooled",
     "time": "computelimits.scaling.evaluation.models.time",
+    "time_local": "computelimits.scaling.evaluation.models.time_local",
     "time_bootstrap": "computelimits.scaling.evaluation.models.time_bootstrap",
     "compute_only": "computelimits.scaling.evaluation.models.compute_only",
     "naive": "computelimits.scaling.evaluation.models.naive",
