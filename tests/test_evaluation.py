@@ -166,3 +166,44 @@ def test_choices_of_setting_are_made_before_each_cutoff():
     late = ch.at(pd.Timestamp(d["date"].iloc[79]))
     assert early.attrs["selection"].setting == "few-shot"
     assert late.attrs["selection"].setting == "zero-shot"
+
+
+def test_a_planted_level_shift_of_the_newest_results_is_found_and_widens_the_answer():
+    from computelimits.scaling.shift import level_shift
+
+    rng = np.random.default_rng(11)
+    d = panel(rng, n=80, sd=0.02)
+    newest = d["year"] > d["year"].max() - 0.5
+    shifted = d.copy()
+    shifted.loc[newest, "error"] = shifted.loc[newest, "error"] * 10 ** 0.15
+    r = level_shift(shifted, window_years=0.5)
+    assert r["tested"] and r["detected"] and r["shift"] == pytest.approx(0.15, abs=0.05)
+    # without a shift the test rarely fires (independent noise: about alpha of the time)
+    fired = sum(level_shift(panel(np.random.default_rng(s), n=80, sd=0.02),
+                            window_years=0.5)["detected"] for s in range(20))
+    assert fired <= 3
+    assert not level_shift(d.head(5))["tested"]
+
+
+def test_outlook_says_so_and_widens_when_the_newest_results_moved():
+    from computelimits.scaling.dataset import Selection
+    from computelimits.scaling.outlooks import outlook
+
+    rng = np.random.default_rng(12)
+    d = panel(rng, n=80, sd=0.02)
+    d["chance_error"] = 0.75
+    sel = Selection(benchmark="b0", kind="training", precision=None, setting=None,
+                    scale="error", chance_error=0.75, chance_basis="test", n=len(d))
+    d.attrs = {"selection": sel, "attribution": []}
+    base = outlook(data=d, target_error=0.2, date="2023-06-01", n_boot=200, n_draws=200,
+                   trust=False, model="time", costs=False)
+    moved = d.copy()
+    newest = moved["year"] > moved["year"].max() - 0.25
+    moved.loc[newest, "error"] = moved.loc[newest, "error"] * 10 ** 0.2
+    moved.attrs = d.attrs
+    o = outlook(data=moved, target_error=0.2, date="2023-06-01", n_boot=200, n_draws=200,
+                trust=False, model="time", costs=False)
+    assert o.forecast["level_shift"]["detected"]
+    assert any("sit off the curve" in n for n in o.notes)
+    assert o.inverse["widened_for_shift_oom"] > 0
+    assert not base.forecast["level_shift"]["detected"]

@@ -79,6 +79,19 @@ def data_info(
         say(ui.bold("feeds table ", t, ":", at=1), highlight=False)
         for c, d in cols.items():
             say(f"  {c}  ({d})", highlight=False)
+    settings = info.get("settings")
+    if settings and settings["counts"]:
+        from rich.table import Table
+
+        kinds = sorted({k for row in settings["counts"].values() for k in row})
+        t = Table(title="results per evaluation setting")
+        t.add_column("benchmark")
+        for k in kinds:
+            t.add_column(k, justify="right")
+        for b, row in settings["counts"].items():
+            t.add_row(b, *(str(row.get(k, "")) for k in kinds))
+        say(t)
+        say(f"rule: {settings['rule']}", highlight=False, markup=False)
 
 
 @app.command("fetch")

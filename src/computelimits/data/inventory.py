@@ -11,11 +11,12 @@ import pandas as pd
 from computelimits.data.fetch import file_status
 from computelimits.data.registry import SOURCES, get_source
 from computelimits.data.schema import SCHEMAS
+from computelimits.errors import ComputeLimitsError
 
 if TYPE_CHECKING:
     from computelimits.data.catalog import Catalog
 
-__all__ = ["date_range", "describe_source", "list_sources"]
+__all__ = ["SETTING_RULE", "date_range", "describe_source", "list_sources", "setting_counts"]
 
 
 def _catalog(catalog: Catalog | None) -> Catalog:
@@ -83,4 +84,33 @@ def describe_source(name: str, catalog: Catalog | None = None) -> dict[str, Any]
     return {"source": src.name, "title": src.title, "licence": src.licence,
             "attribution": src.attribution, "provenance": src.provenance,
             "share_alike": src.share_alike, "notes": src.notes, "files": files,
-            "feeds": list(src.feeds), "columns": tables}
+            "feeds": list(src.feeds), "columns": tables,
+            "settings": setting_counts(name, cat) if "results" in src.feeds else None}
+
+
+#: How ``setting_kind`` is read from a source's cells (the rule of
+#: :func:`computelimits.data.loaders.epoch_benchmarks.epoch_setting_kind` and
+#: :func:`~computelimits.data.loaders.epoch_benchmarks.setting_kind`, shared by the results
+#: loaders); a fit holds one setting, by default the most common (``--setting``).
+SETTING_RULE = ("setting_kind from every field the source gives (Epoch: Shots, Notes and the "
+                "run table; others: their setting text), first rule that applies: CoT or "
+                "chain-of-thought → chain-of-thought; fine-tuned → fine-tuned; Shots 0 → "
+                "zero-shot; Shots n ≥ 1 or few → few-shot; text naming zero- or few-shot "
+                "alone → that; anything else → unknown (its own level, never mixed in: a fit "
+                "holds one setting, the most common unless --setting says which)")
+
+
+def setting_counts(name: str, catalog: Catalog | None = None) -> dict[str, Any] | None:
+    """Rows per benchmark and evaluation setting kind of a results source (None when its
+    files are missing): ``{"rule": SETTING_RULE, "counts": {benchmark: {setting: n}}}``."""
+    cat = _catalog(catalog)
+    try:
+        df = cat.source_table(name)
+    except ComputeLimitsError:
+        return None
+    if "setting_kind" not in df or "benchmark" not in df:
+        return None
+    kinds = df["setting_kind"].fillna("unknown").astype(str)
+    table = pd.crosstab(df["benchmark"].astype(str), kinds)
+    counts = {b: {k: int(v) for k, v in row.items() if v} for b, row in table.iterrows()}
+    return {"rule": SETTING_RULE, "counts": counts}

@@ -49,7 +49,9 @@ from computelimits.scaling.dataset import benchmark_data, decimal_year
 from computelimits.scaling.evaluation.nested import PRIOR_DEFAULT
 from computelimits.scaling.evaluation.registry import CutoffContext, candidates, get_model
 from computelimits.scaling.forecast import Forecast, pool_calibration
+from computelimits.scaling.forms import FORMS
 from computelimits.scaling.horizon import HORIZON_LABELS, horizon_bin
+from computelimits.scaling.shift import level_shift
 
 if TYPE_CHECKING:
     from computelimits.data.catalog import Catalog
@@ -468,6 +470,14 @@ def outlook(benchmark: str | None = None, *, target_error: float | None = None,
                     others.append(spec.fit(d, ref_ctx).forecast)
     if fc.interval == "conformal":
         pool_calibration([fc, *[o for o in others if o.interval == "conformal"]])
+    shift = level_shift(fc.data_, form=fc.form)
+    widen_y = abs(shift["shift"]) if shift.get("detected") else 0.0
+    if widen_y:
+        notes.append(f"the newest results ({shift['m']} dated after "
+                     f"{shift['window']:.2f}) sit off the curve fitted to the earlier ones: "
+                     f"shift {shift['shift']:+.3f} in {fc.form} units (Chow predictive test "
+                     f"F = {shift['f']:.2f} on {shift['df'][0]} and {shift['df'][1]} df, "
+                     f"p = {shift['pvalue']:.2g}); the intervals are widened by the shift")
     if fc.n_undated_:
         notes.append(f"{fc.n_undated_} undated results left out (the model needs a date)")
     if fc.interval_used_ != "conformal":
@@ -489,11 +499,18 @@ def outlook(benchmark: str | None = None, *, target_error: float | None = None,
     if not fc.identified_:
         out.compute_only = _compute_only(data, target_error, scale, n_boot=n_boot, seed=seed)
         notes.append(_not_identified_line(out.compute_only))
+    out.forecast["level_shift"] = shift
     if compute is not None and fc.identified_:
         row = fc.forward(compute, year).iloc[0]
+        lo_e, hi_e = float(row["error_ci_low"]), float(row["error_ci_high"])
+        if widen_y:  # widen in the form's units, then back to errors (never above chance)
+            f_ = FORMS[fc.form]
+            _, ly, hy = fc.forward_transformed(np.array([math.log10(compute)]),
+                                               np.array([year]))
+            lo_e = float(min(f_.inverse(ly - widen_y)[0], fc.chance_))
+            hi_e = float(min(f_.inverse(hy + widen_y)[0], fc.chance_))
         out.forward = {"compute": float(compute), "error": float(row["error"]) * scale,
-                       "error_ci_low": float(row["error_ci_low"]) * scale,
-                       "error_ci_high": float(row["error_ci_high"]) * scale}
+                       "error_ci_low": lo_e * scale, "error_ci_high": hi_e * scale}
     if frontier and fc.identified_:
         g, _, gsrc = frontier_growth(n_boot=200, seed=seed, catalog=cat)
         fr = fc.frontier(year, g)
@@ -506,6 +523,11 @@ def outlook(benchmark: str | None = None, *, target_error: float | None = None,
                               f"chance error {chance:g}")
         if fc.identified_:
             inv = fc.inverse(target_error / scale, year)
+            if widen_y:  # a level shift of the newest results: that much more uncertain
+                dx = widen_y / abs(fc.abc_[1])
+                inv.update(log10_compute_ci_low=inv["log10_compute_ci_low"] - dx,
+                           log10_compute_ci_high=inv["log10_compute_ci_high"] + dx,
+                           widened_for_shift_oom=dx)
             out.inverse = {"target_error": target_error, **inv,
                            "orders_beyond_data": inv["log10_compute"]
                            - float(data["log10_flop"].max()), "determined": True}

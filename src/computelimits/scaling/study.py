@@ -56,7 +56,8 @@ FIT_COLUMNS = ["benchmark", "form", "compute_kind", "setting", "n", "n_by_kind",
 
 #: Models whose rolling-origin evaluation the report shows (``nested``: the default chosen
 #: at each cutoff from earlier outcomes only, :mod:`.evaluation.nested`).
-REPORT_MODELS = ("nested", "time", "hybrid", "pooled", "compute_only", "naive")
+REPORT_MODELS = ("nested", "time", "time_logit", "time_local", "hybrid", "pooled",
+                 "compute_only", "naive")
 
 
 Progress = Callable[[str, str], None]
@@ -382,6 +383,7 @@ def forecasts(joined: pd.DataFrame | None = None, extrapolated: pd.DataFrame | N
     from computelimits.scaling.evaluation import evaluate
     from computelimits.scaling.evaluation.registry import CutoffContext, candidates, get_model
     from computelimits.scaling.evaluation.runs import LANGUAGE_SOURCES
+    from computelimits.scaling.heterogeneity import ProgressHeterogeneity
     from computelimits.scaling.outlooks import (
         REFERENCE_MIN_RESULTS,
         outlook,
@@ -414,13 +416,19 @@ def forecasts(joined: pd.DataFrame | None = None, extrapolated: pd.DataFrame | N
     pooled_rows = evaluation[(evaluation["benchmark"] == pool_name)
                              & (evaluation["target"] == "all")]
     pooled_all = pooled_rows[pooled_rows["horizon"] == "all"].set_index("model")
-    by_horizon = pooled_rows[pooled_rows["model"].isin(["nested", "compute_only", "naive"])]
+    by_horizon = pooled_rows[pooled_rows["model"].isin(["nested", "time", "compute_only",
+                                                          "naive"])]
     lang = [b for b, d in refs.items() if d["source"].astype(str).isin(LANGUAGE_SOURCES).any()]
     rates, published, shared = pd.DataFrame(), pd.DataFrame(), None
     if lang:
         rows = pd.concat([refs[b] for b in lang], ignore_index=True)
         pp = PooledProgress(n_boot=min(n_boot, 2000), seed=seed).fit(rows)
-        published = compare_published(pp)
+        try:  # the benchmarks disagree: the published rates beside the prediction interval
+            het = ProgressHeterogeneity(n_boot=max(min(n_boot, 2000), 100), seed=seed).fit(
+                rows)
+        except ComputeLimitsError:
+            het = None
+        published = compare_published(pp, heterogeneity=het)
         rates = pp.to_frame()
         if not pp.at_bound_:
             shared = (float(pp.gamma_), np.asarray(pp.boot_gamma_, float))

@@ -6,7 +6,8 @@ models (:func:`.registry.candidates`) the one whose earlier predictions scored b
 before k. The score is the mean interval score of the 95% inverse interval (orders of
 magnitude of compute; Gneiting & Raftery 2007, :func:`.scores.interval_score`) over the
 predictions every candidate made; where fewer than :data:`MIN_MATURED` such predictions exist,
-the forward interval's score is used; where neither has enough, the prior default
+the forward interval's score is used (only among candidates whose forward predictions share
+one unit: log10 error or logit error); where neither has enough, the prior default
 (:data:`PRIOR_DEFAULT`) is kept and the choice says so. The ``nested`` model's predictions
 at cutoff k are those of the model chosen at k — its coverage and errors are the honest
 figures of "the default model", because the choice never saw the results it is scored on
@@ -47,6 +48,8 @@ def _score(rows: pd.DataFrame, candidates: tuple[str, ...], alpha: float
                                  ("forward", "pred_y_ci_low", "pred_y_ci_high", "actual_y")):
         r = rows[rows["model"].isin(candidates)]
         r = r[r[lo].notna() & r[hi].notna()]
+        if what == "forward" and "units" in r and r["units"].nunique() > 1:
+            continue  # forward errors in different units (forms, scales) do not compare
         key = ["benchmark", "cutoff", "result_id"]
         counts = r.groupby(key)["model"].nunique()
         common = counts[counts == len(candidates)].index

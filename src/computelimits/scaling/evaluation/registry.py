@@ -38,6 +38,7 @@ MODEL_MODULES: dict[str, str] = {
     "pooled": "computelimits.scaling.evaluation.models.pooled",
     "time": "computelimits.scaling.evaluation.models.time",
     "time_local": "computelimits.scaling.evaluation.models.time_local",
+    "time_logit": "computelimits.scaling.evaluation.models.time_logit",
     "time_bootstrap": "computelimits.scaling.evaluation.models.time_bootstrap",
     "compute_only": "computelimits.scaling.evaluation.models.compute_only",
     "naive": "computelimits.scaling.evaluation.models.naive",
@@ -76,6 +77,8 @@ class Predicted:
     px: np.ndarray
     lx: np.ndarray
     hx: np.ndarray
+    y: np.ndarray | None = None  # the actual transformed error in the model's own units
+    units: str | None = None  # what py and y measure, e.g. "log10 error"
 
 
 class FittedModel(Protocol):
@@ -122,3 +125,4 @@ def get_model(name: str) -> ForecastModel:
 def candidates() -> tuple[str, ...]:
     """The models the nested evaluation may choose as the default."""
     return tuple(m for m in MODELS if get_model(m).candidate)
+

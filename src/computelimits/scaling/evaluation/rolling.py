@@ -60,8 +60,8 @@ MIN_TRAIN = 12
 
 COLUMNS = ["benchmark", "cutoff", "model", "n_train", "identified", "interval", "row",
            "result_id", "year", "horizon_years", "horizon_bin", "new_best", "compute_kind",
-           "setting", "actual_y", "pred_y", "pred_y_ci_low", "pred_y_ci_high", "in_forward",
-           "actual_x", "pred_x", "pred_x_ci_low", "pred_x_ci_high", "in_inverse",
+           "setting", "units", "actual_y", "pred_y", "pred_y_ci_low", "pred_y_ci_high",
+           "in_forward", "actual_x", "pred_x", "pred_x_ci_low", "pred_x_ci_high", "in_inverse",
            "forward_error", "inverse_error_oom", "width_oom"]
 
 #: The columns the evaluation reads (the rest of the regression rows is dropped before the
@@ -172,7 +172,7 @@ def _emit(rows: list[dict], bench: str, cutoff: pd.Timestamp, model: str, train:
           sel: Any) -> None:
     x = after["log10_flop"].to_numpy(float)
     year = after["year"].to_numpy(float)
-    y = FORMS[form].transform(after["error"].to_numpy(float))
+    y = p.y if p.y is not None else FORMS[form].transform(after["error"].to_numpy(float))
     last = float(train["year"].max())
     h = year - last
     hb = horizon_bin(h)
@@ -188,6 +188,7 @@ def _emit(rows: list[dict], bench: str, cutoff: pd.Timestamp, model: str, train:
             "horizon_years": float(h[i]),
             "horizon_bin": HORIZON_LABELS[hb[i]] if hb[i] >= 0 else None,
             "new_best": bool(new_best[i]), "compute_kind": kind, "setting": setting,
+            "units": p.units,
             "actual_y": float(y[i]), "pred_y": float(p.py[i]),
             "pred_y_ci_low": float(p.ly[i]), "pred_y_ci_high": float(p.hy[i]),
             "in_forward": (bool(p.ly[i] <= y[i] <= p.hy[i]) if np.isfinite(p.ly[i])

@@ -42,4 +42,6 @@ class FittedForecast:
             if 0 < e[i] < fc.chance_:
                 r = fc.inverse(float(e[i]), float(year[i]))
                 lx[i], hx[i] = r["log10_compute_ci_low"], r["log10_compute_ci_high"]
-        return Predicted(py, ly, hy, px, lx, hx)
+        units = {"polynomial": "log10 error", "exponential": "error",
+                 "logit": "logit error"}.get(fc.form, fc.form)
+        return Predicted(py, ly, hy, px, lx, hx, y=y, units=units)

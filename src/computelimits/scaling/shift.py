@@ -1,0 +1,88 @@
+"""Do the newest results still sit on the fitted curve? A level-shift test.
+
+Results obtained under a new evaluation set-up (chain-of-thought prompting, more shots, a
+new test split) can sit on a curve of their own; a forecast that extrapolates the old curve
+through them is wrong by the shift. :func:`level_shift` refits the time model,
+y = a + b·log10 C + c·(year − 2015) on the form's transform y of the error, on the results
+dated before the newest window (default: the last quarter of dates) and tests the newest
+results against it with Chow's predictive-failure test (Chow 1960, "Tests of equality
+between sets of coefficients in two linear regressions", Econometrica 28:591, the second
+test): F = ((SSR_all − SSR_early) / m) / (SSR_early / (n_early − p)) on (m, n_early − p)
+degrees of freedom, with m newest results and p = 3 coefficients. It also gives the shift
+itself — the mean residual of the newest results off the early fit, in the form's units —
+and, per result, the standardized prediction errors.
+
+The test treats results as independent; results of one paper (a model family evaluated
+together) share an offset, so it rejects more often than ``alpha`` says when the newest
+window holds one or two papers: read a detection as a warning that the newest results may
+follow another curve, not as proof. On the bundled data (13 language-model benchmarks, newest
+quarter) it flags 6 (ARC-Challenge, BBH, HellaSwag, LAMBADA, MMLU, WinoGrande).
+
+Where the test rejects at ``alpha`` (default 0.01), :func:`~.outlooks.outlook` says so and
+widens its intervals by the shift (in compute: shift / |slope| orders of magnitude each
+side): it does not extrapolate the old curve as if nothing had moved.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from computelimits.scaling.fit import YEAR0
+from computelimits.scaling.forms import FORMS
+
+__all__ = ["MIN_EARLY", "level_shift"]
+
+#: Fewest results before the window for the test to be made.
+MIN_EARLY = 8
+
+
+def level_shift(data: pd.DataFrame, *, form: str = "polynomial", window_years: float = 0.25,
+                alpha: float = 0.01) -> dict[str, Any]:
+    """Chow's predictive test of the results in the newest ``window_years`` of dates against
+    the time model fitted on the earlier ones (see the module docstring). Returns ``tested``
+    (False with ``reason`` when there are too few results on either side), ``n_early``,
+    ``m``, ``f``, ``df`` (numerator, denominator), ``pvalue``, ``shift`` (mean residual of
+    the newest results, form units), ``shift_se``, ``detected`` (p < alpha) and ``window``
+    (first date of the window, decimal year)."""
+    from scipy import stats
+
+    d = data[np.isfinite(data["year"].to_numpy(float))]
+    year = d["year"].to_numpy(float)
+    if len(d) == 0:
+        return {"tested": False, "reason": "no dated results"}
+    start = float(year.max()) - window_years
+    late = year > start
+    m, n1 = int(late.sum()), int((~late).sum())
+    p = 3
+    if m < 1 or n1 < max(MIN_EARLY, p + 2):
+        return {"tested": False, "reason": f"{n1} results before the newest "
+                                           f"{window_years:g} years and {m} in it: too few"}
+    y = FORMS[form].transform(d["error"].to_numpy(float))
+    X = np.column_stack([np.ones(len(d)), d["log10_flop"].to_numpy(float), year - YEAR0])
+    if np.linalg.matrix_rank(X[~late]) < p:
+        return {"tested": False, "reason": "compute and date do not vary enough before the "
+                                           "newest results"}
+    beta1, *_ = np.linalg.lstsq(X[~late], y[~late], rcond=None)
+    r1 = y[~late] - X[~late] @ beta1
+    ssr1 = float(r1 @ r1)
+    beta, *_ = np.linalg.lstsq(X, y, rcond=None)
+    r = y - X @ beta
+    ssr = float(r @ r)
+    df2 = n1 - p
+    s2 = ssr1 / df2
+    f = ((ssr - ssr1) / m) / s2 if s2 > 0 else math.inf
+    pval = float(stats.f.sf(f, m, df2)) if math.isfinite(f) else 0.0
+    pred_err = y[late] - X[late] @ beta1
+    inv = np.linalg.pinv(X[~late].T @ X[~late])
+    lev = np.einsum("ij,jk,ik->i", X[late], inv, X[late])
+    z = pred_err / np.sqrt(s2 * (1 + lev)) if s2 > 0 else np.full(m, math.inf)
+    shift = float(np.mean(pred_err))
+    shift_se = float(np.sqrt(s2 * (1 / m + np.mean(lev)))) if s2 > 0 else 0.0
+    return {"tested": True, "n_early": n1, "m": m, "f": float(f), "df": (m, df2),
+            "pvalue": pval, "shift": shift, "shift_se": shift_se,
+            "standardized": [float(v) for v in z], "detected": bool(pval < alpha),
+            "alpha": alpha, "window": start, "form": form}
