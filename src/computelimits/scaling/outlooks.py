@@ -445,6 +445,7 @@ def outlook(benchmark: str | None = None, *, target_error: float | None = None,
     ctx = CutoffContext(alpha=0.05, n_boot=n_boot, seed=seed,
                         shared_rate=shared_rate[0] if shared_rate else None,
                         shared_draws=shared_rate[1] if shared_rate else None)
+    spec.prepare({**refs, bench: data}, ctx)
     fc = spec.forecast(data, ctx)
     if model == "time" and not fc.rate_identified_:
         # the benchmark's own rate is noise: the hybrid model (also evaluated) takes the
@@ -461,7 +462,7 @@ def outlook(benchmark: str | None = None, *, target_error: float | None = None,
             ctx.shared_rate, ctx.shared_draws = shared_rate
             fc = spec.forecast(data, ctx)
     ref_ctx = CutoffContext(alpha=0.05, n_boot=0, seed=seed, shared_rate=ctx.shared_rate,
-                            shared_draws=ctx.shared_draws)
+                            shared_draws=ctx.shared_draws, extra=ctx.extra)
     others = [f for b, f in (reference_forecasts or {}).get(model, {}).items() if b != bench]
     if not others:
         for d in refs.values():

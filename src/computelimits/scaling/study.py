@@ -30,6 +30,7 @@ from computelimits.errors import ComputeLimitsError
 from computelimits.results import Summary
 from computelimits.scaling._catalog import resolve_catalog
 from computelimits.scaling.dataset import benchmark_data
+from computelimits.scaling.evaluation.registry import MODELS
 from computelimits.scaling.fit import ScalingFit
 
 if TYPE_CHECKING:
@@ -56,8 +57,7 @@ FIT_COLUMNS = ["benchmark", "form", "compute_kind", "setting", "n", "n_by_kind",
 
 #: Models whose rolling-origin evaluation the report shows (``nested``: the default chosen
 #: at each cutoff from earlier outcomes only, :mod:`.evaluation.nested`).
-REPORT_MODELS = ("nested", "time", "time_logit", "time_local", "hybrid", "pooled",
-                 "compute_only", "naive")
+REPORT_MODELS = ("nested", *(m for m in MODELS if m != "time_bootstrap"))
 
 
 Progress = Callable[[str, str], None]
@@ -441,6 +441,7 @@ def forecasts(joined: pd.DataFrame | None = None, extrapolated: pd.DataFrame | N
         if spec.needs_shared_rate and shared is None:
             continue
         ref_fc[m] = {}
+        spec.prepare(usable, ctx)
         for b, d in usable.items():
             try:
                 ref_fc[m][b] = spec.fit(d, ctx).forecast

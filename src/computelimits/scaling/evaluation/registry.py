@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from computelimits.errors import ConfigError
 
@@ -39,6 +39,7 @@ MODEL_MODULES: dict[str, str] = {
     "time": "computelimits.scaling.evaluation.models.time",
     "time_local": "computelimits.scaling.evaluation.models.time_local",
     "time_logit": "computelimits.scaling.evaluation.models.time_logit",
+    "time_shrunk": "computelimits.scaling.evaluation.models.time_shrunk",
     "time_bootstrap": "computelimits.scaling.evaluation.models.time_bootstrap",
     "compute_only": "computelimits.scaling.evaluation.models.compute_only",
     "naive": "computelimits.scaling.evaluation.models.naive",
@@ -63,6 +64,7 @@ class CutoffContext:
     seed: int = 0
     shared_rate: float | None = None
     shared_draws: np.ndarray | None = field(default=None, repr=False)
+    extra: dict[str, Any] = field(default_factory=dict, repr=False)  # set by prepare()
 
 
 @dataclass
@@ -104,6 +106,11 @@ class ForecastModel:
     needs_shared_rate: ClassVar[bool] = False
     calibrated_together: ClassVar[bool] = False
     candidate: ClassVar[bool] = False
+
+    def prepare(self, trains: dict[str, pd.DataFrame], context: CutoffContext) -> None:
+        """Called once per cutoff (and by ``outlook``) with every benchmark's training rows,
+        before ``fit``: a model that borrows strength across benchmarks stores what it
+        learns in ``context.extra`` (default: nothing)."""
 
     def fit(self, train: pd.DataFrame, context: CutoffContext) -> FittedModel:
         raise NotImplementedError

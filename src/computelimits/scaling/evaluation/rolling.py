@@ -248,6 +248,7 @@ def rolling_origin(datasets: dict[str, pd.DataFrame], *, form: str = "polynomial
     for cut in sorted(grids):
         work = []
         trains_all = []
+        trains_by = {}
         for bench in slim:
             data = choosers[bench].at(cut) if choosers else slim[bench]
             if data is None:
@@ -256,12 +257,15 @@ def rolling_origin(datasets: dict[str, pd.DataFrame], *, form: str = "polynomial
             train, after, _ = split(dated, cut)
             train.attrs = data.attrs
             trains_all.append(train)
+            trains_by[bench] = train
             if bench in grids[cut] and len(train) >= min_train and not after.empty:
                 work.append((bench, train, after, data.attrs.get("selection")))
         if not work:
             continue
         ctx = CutoffContext(cutoff=cut, form=form, alpha=alpha, n_boot=n_boot, seed=seed,
                             shared_rate=shared_rate_before(trains_all) if need_rate else None)
+        for spec in specs.values():
+            spec.prepare(trains_by, ctx)
         fitted: dict[str, dict[str, Any]] = {m: {} for m in specs}
         for bench, train, _, _ in work:
             for m, spec in specs.items():

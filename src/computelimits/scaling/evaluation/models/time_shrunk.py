@@ -1,0 +1,113 @@
+"""``time_shrunk``: each benchmark's own rate of algorithmic progress shrunk towards the mean
+of all benchmarks' rates by how much the benchmarks disagree — partial pooling, between the
+``time`` model (each its own rate) and the ``pooled`` one (one rate for all).
+
+At a cutoff every benchmark's rate c/b of y = a + b·log10 C + c·(year − 2015) is estimated
+with its cluster-robust standard error (delta method); the between-benchmark variance τ² and
+the mean μ follow DerSimonian & Laird (1986, Controlled Clinical Trials 7:177); the
+benchmark's rate is then the posterior mean (r_k/s_k² + μ/τ²)/(1/s_k² + 1/τ²) — its own rate
+where it is precise and the benchmarks disagree, the mean where it is noisy or they agree
+(the empirical-Bayes estimate of a normal random-effects model; Efron & Morris 1975). The
+line is then fitted with that rate held fixed, conformal intervals per horizon as for
+``time``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from computelimits.errors import ConfigError
+from computelimits.scaling.evaluation.models._forecast import FittedForecast
+from computelimits.scaling.evaluation.registry import CutoffContext, ForecastModel
+from computelimits.scaling.fit import YEAR0
+from computelimits.scaling.forecast import MIN_FIT, Forecast
+from computelimits.scaling.forms import FORMS
+
+#: Key of the shrunk rates in ``CutoffContext.extra``.
+KEY = "time_shrunk"
+
+
+def rate_and_se(rows: pd.DataFrame, form: str = "polynomial") -> tuple[float, float]:
+    """(c/b, its standard error) of the OLS line y = a + b·log10 C + c·(year − 2015) with
+    a cluster-robust (CR1, by ``cluster``) covariance and the delta method; NaNs where the
+    line cannot be fitted or the compute slope is not negative."""
+    d = rows[np.isfinite(rows["year"].to_numpy(float))]
+    if len(d) < MIN_FIT:
+        return math.nan, math.nan
+    X = np.column_stack([np.ones(len(d)), d["log10_flop"].to_numpy(float),
+                         d["year"].to_numpy(float) - YEAR0])
+    y = FORMS[form].transform(d["error"].to_numpy(float))
+    if np.linalg.matrix_rank(X) < 3:
+        return math.nan, math.nan
+    xtx_inv = np.linalg.inv(X.T @ X)
+    beta = xtx_inv @ X.T @ y
+    resid = y - X @ beta
+    groups = pd.factorize(d["cluster"].astype(str))[0] if "cluster" in d else np.arange(len(d))
+    g = int(groups.max()) + 1
+    n, p = X.shape
+    if g < 3:
+        return math.nan, math.nan
+    sums = np.array([np.bincount(groups, weights=X[:, j] * resid, minlength=g)
+                     for j in range(p)]).T
+    cov = xtx_inv @ (sums.T @ sums) @ xtx_inv * (g / (g - 1)) * ((n - 1) / (n - p))
+    b, c = float(beta[1]), float(beta[2])
+    if not b < 0:
+        return math.nan, math.nan
+    grad = np.array([0.0, -c / b ** 2, 1.0 / b])
+    var = float(grad @ cov @ grad)
+    return c / b, math.sqrt(var) if var > 0 else math.nan
+
+
+def shrink(rates: dict[str, tuple[float, float]]) -> dict[str, float]:
+    """Posterior-mean rates under the DerSimonian–Laird random-effects model (see the module
+    docstring); benchmarks whose own rate is not estimable take the mean."""
+    ok = {k: v for k, v in rates.items() if math.isfinite(v[0]) and math.isfinite(v[1])
+          and v[1] > 0}
+    if len(ok) < 2:
+        return {}
+    r = np.array([v[0] for v in ok.values()])
+    s2 = np.array([v[1] ** 2 for v in ok.values()])
+    w = 1 / s2
+    mu_fe = float(np.sum(w * r) / np.sum(w))
+    q = float(np.sum(w * (r - mu_fe) ** 2))
+    tau2 = max(0.0, (q - (len(r) - 1)) / (np.sum(w) - np.sum(w ** 2) / np.sum(w)))
+    ws = 1 / (s2 + tau2)
+    mu = float(np.sum(ws * r) / np.sum(ws))
+    out = {}
+    for k in rates:
+        if k in ok and tau2 > 0:
+            rk, sk2 = ok[k][0], ok[k][1] ** 2
+            out[k] = float((rk / sk2 + mu / tau2) / (1 / sk2 + 1 / tau2))
+        else:
+            out[k] = mu
+    return out
+
+
+class Model(ForecastModel):
+    name = "time_shrunk"
+    description = ("the benchmark's own rate shrunk towards the mean of all benchmarks' "
+                   "rates by how much they disagree (partial pooling)")
+    calibrated_together = True
+    candidate = True
+
+    def prepare(self, trains: dict[str, pd.DataFrame], context: CutoffContext) -> None:
+        context.extra[KEY] = shrink({b: rate_and_se(t, context.form)
+                                     for b, t in trains.items()})
+
+    def _make(self, data: pd.DataFrame, context: CutoffContext, n_boot: int) -> Forecast:
+        rates = context.extra.get(KEY) or {}
+        bench = str(data["benchmark"].iloc[0]) if "benchmark" in data and len(data) else ""
+        rate = rates.get(bench)
+        if rate is None or not math.isfinite(rate):
+            raise ConfigError("no shrunk rate for this benchmark at this cutoff")
+        return Forecast(context.form, alpha=context.alpha, n_boot=n_boot, seed=context.seed,
+                        rate=rate)
+
+    def forecast(self, data: pd.DataFrame, context: CutoffContext) -> Forecast:
+        return self._make(data, context, context.n_boot).fit(data)
+
+    def fit(self, train: pd.DataFrame, context: CutoffContext) -> FittedForecast:
+        return FittedForecast(self._make(train, context, 0).fit(train))
