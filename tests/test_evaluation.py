@@ -207,3 +207,18 @@ def test_outlook_says_so_and_widens_when_the_newest_results_moved():
     assert any("sit off the curve" in n for n in o.notes)
     assert o.inverse["widened_for_shift_oom"] > 0
     assert not base.forecast["level_shift"]["detected"]
+
+
+def test_the_default_is_trusted_as_the_nested_evaluation_scored_it(mirror):
+    """`auto` answers with today's choice but quotes the figures of the nested default (the
+    model chosen at each cutoff from earlier outcomes); an explicit model quotes its own."""
+    from computelimits.scaling.outlooks import outlook
+
+    auto = outlook("hellaswag", target_error=0.1, date="2024-06-01", n_boot=200,
+                   n_draws=200, costs=False)
+    assert auto.choice and auto.forecast["model"] == auto.choice["model"]
+    assert auto.trust["model"] == "nested" and "the default" in auto.trust["sentence"]
+    assert auto.trust["horizon"] in ("0-1y", "all")
+    own = outlook("hellaswag", target_error=0.1, date="2024-06-01", n_boot=200,
+                  n_draws=200, costs=False, model="time")
+    assert own.trust["model"] in ("time", "hybrid") and own.choice is None

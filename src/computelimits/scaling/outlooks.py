@@ -553,10 +553,20 @@ def outlook(benchmark: str | None = None, *, target_error: float | None = None,
         if table is None:
             run = _evaluation(bench, refs, data, joined=joined, select=select, seed=seed)
             table = run[0] if run else None
-        out.trust = (trust_from(table, bench, model, horizon=hbin) if table is not None
+        # the default ("auto") is scored as the nested evaluation scored it: the model chosen
+        # at each cutoff from earlier outcomes, not the model chosen today in hindsight
+        judged = ("nested" if choice is not None and table is not None and len(table)
+                  and (table["model"] == "nested").any() and model == choice.get("model")
+                  else model)
+        out.trust = (trust_from(table, bench, judged, horizon=hbin) if table is not None
                      and len(table) else
                      {"benchmark": None, "pooled": None, "horizon": None,
                       "sentence": trust_sentence(None, None)})
+        out.trust["model"] = judged
+        if judged == "nested":
+            out.trust["sentence"] = out.trust["sentence"].replace(
+                "In backtests on this benchmark", "In backtests of the default (the model "
+                "chosen at each cutoff from earlier outcomes) on this benchmark", 1)
     out.forecast["model"] = model
     out.forecast["horizon_years"] = horizon
     return out
