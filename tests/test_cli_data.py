@@ -97,7 +97,7 @@ def test_data_results_with_compute_writes_csv_and_attribution(mirror, invoke, tm
     assert {"training_flop", "match_rule", "match_note", "error"} <= set(df.columns)
     assert (df["benchmark"] == "imagenet").all()
     side = Path(payload["attribution_file"])
-    assert side == tmp_path / "imagenet.attribution.txt"
+    assert side == tmp_path / "imagenet.csv.attribution.txt"  # FILE.attribution.txt
     text = side.read_text()
     assert "Papers with Code" in text and "convnet-burden" in text
     assert text.splitlines() == payload["attribution"]

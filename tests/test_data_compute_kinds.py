@@ -26,8 +26,8 @@ EXPECTED = {
 def test_kinds_and_fit_kinds():
     assert set(K.FIT_KINDS) == {"training", "hardware_burden", "imputed_operations"}
     assert set(K.FIT_KINDS) < set(K.KINDS)
-    assert {"includes_search", "other_dataset", "other_purpose"} == set(K.KINDS) - set(
-        K.FIT_KINDS)
+    assert {"includes_search", "other_dataset", "other_purpose", "ensemble"} == set(
+        K.KINDS) - set(K.FIT_KINDS)
     assert all(isinstance(v, str) and "FLOP" in v for v in K.KINDS.values())
 
 

@@ -206,8 +206,11 @@ def test_an_unreadable_mirror_file_is_named(tmp_path, monkeypatch):
         F.locate("epoch-hardware", "chip_dataset.csv", download=False)
 
 
-def test_the_strict_refusal_and_the_notice_say_how_to_proceed(tmp_path, monkeypatch):
-    root = _mirror_with(tmp_path, lambda p: p.write_text("a,b\n1,2\n"))
+def test_the_strict_refusal_and_the_notice_say_how_to_proceed(mirror, tmp_path, monkeypatch):
+    # the same table with another final line break: another sha256 (issue 20: a file that is
+    # not the same table is refused, see test_hardening_issue20.py)
+    data = (mirror / "epoch-hardware" / "chip_dataset.csv").read_bytes()
+    root = _mirror_with(tmp_path, lambda p: p.write_bytes(data + b"\n"))
     monkeypatch.setenv(F.ENV_MIRROR, str(root))
     with pytest.raises(InputError, match=r"remove it and run `computelimits data fetch "
                                          r"epoch-hardware`, or run without --strict"):

@@ -254,7 +254,8 @@ def test_generic_duplicates(tmp_path):
     (0, "3.14e23", "-3.14e23", "training_flop", "must be positive"),  # negative compute
     (4, "1e18", "0", "training_flop", "must be positive"),              # zero compute
     (1, "3.14e23", "3.15e23", "training_flop", "has training_flop"),    # same model+origin
-    (0, "2020-05-28", "28/05/2020", "date", "cannot parse"),           # odd date
+    (0, "2020-05-28", "28.05.2020", "date", "cannot parse"),           # odd date
+    # (issue 20: 28/05/2020 is read day first, as the 28 shows; test_hardening_issue20.py)
     (3, "2015-12-10", "1815-12-10", "date", "outside"),
     (1, "2020-05-28", "2020-06-01", "date", "has date"),                # conflicting date
     (3, "ResNet-50", "", "model", "blank"),

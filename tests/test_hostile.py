@@ -197,7 +197,7 @@ OUTPUTS = [
     (["data", "check", "data.csv", "--out", "adir"], "is a folder"),
     (["backtest", "--benchmark", "hellaswag", "--cutoff", "2022-01-01", "--out", "adir"],
      "is a folder"),
-    (["simulate", "--quick", "--out", "afile"], "afile: is a file; --out names a folder"),
+    (["simulate", "--quick", "--out", "afile"], "afile: is a file, not a folder"),
     (["simulate", "--quick", "--out", "afile/sub"], "afile: is a file, not a folder"),
     (["simulate", "--quick", "--out", "userdir"], "holds files computelimits did not write"),
 ]

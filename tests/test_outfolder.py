@@ -38,11 +38,18 @@ def test_a_new_folder_gets_the_files_and_the_marker(tmp_path):
 
 
 def test_a_folder_this_tool_wrote_is_replaced_whole(tmp_path):
-    out = _run(tmp_path / "report", "1")
-    (out / "stale.txt").write_text("from the first run")
-    _run(out, "2")
+    out = tmp_path / "report"
+    with OutputFolder(out) as folder:
+        _write(folder.staging, "1", files=("a.txt", "sub/b.txt", "stale.txt"))
+        folder.commit()
+    _run(out, "2")  # a file of the first run that the second does not write: gone
     assert (out / "a.txt").read_text() == "2" and not (out / "stale.txt").exists()
     assert _hidden(tmp_path) == []
+    # issue 20: a user's file added to it (or a result file changed) is never removed
+    (out / "my_analysis.txt").write_text("mine")
+    with pytest.raises(OutputError, match=r"did not write \(my_analysis\.txt\)"):
+        _run(out, "3")
+    assert (out / "my_analysis.txt").read_text() == "mine"
 
 
 def test_a_users_folder_is_refused_and_kept(tmp_path):

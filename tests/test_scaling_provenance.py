@@ -330,7 +330,7 @@ def test_cli_rolling_backtest_on_a_users_file(tmp_path):
     time = next(r for r in rows if r["benchmark"] == "mmlu" and r["model"] == "time"
                 and r["target"] == "all")
     assert time["predictions"] > 0 and 0 <= time["forward_coverage"] <= 1
-    assert out.is_file() and out.with_name("bt.predictions.csv").is_file()
+    assert out.is_file() and out.with_name("bt.csv.predictions.csv").is_file()
 
 
 def test_cli_control_year_leaves_undated_results_out_and_says_so(tmp_path):

@@ -68,8 +68,11 @@ def test_a_file_without_permission(tmp_path, monkeypatch):
     def refuse(*_a, **_k):
         raise PermissionError(errno.EACCES, "Permission denied", str(path))
 
-    # as root the file's mode would not stop the read; refuse at the open itself
-    monkeypatch.setattr(csvfile, "open", refuse, raising=False)
+    # as root the file's mode would not stop the read; refuse at the open itself (issue 20:
+    # files are opened by computelimits._io.open_regular, which refuses FIFOs and devices)
+    from computelimits import _io
+
+    monkeypatch.setattr(_io, "open_regular", refuse)
     assert _error(path) == f"{path}: cannot be read: permission denied"
 
 

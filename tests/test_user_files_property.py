@@ -271,7 +271,8 @@ CHANGED = ("unknown benchmark", "unknown metric", "blank value where one is requ
 CHANGED_REPAIRS = ("row without compute: no peak rate for", "processor ", "gpu ", "tpu ",
                    "cpu ", "rows of one ", "method: blank", "model: blank",
                    "row without compute: gpu ", "row without compute: tpu ",
-                   "row without compute: cpu ")
+                   "row without compute: cpu ", "date: DD/MM/YYYY", "date: MM/DD/YYYY",
+                   "date: M/D/YYYY", "date: slash dates")
 
 
 def _repairs(table: pd.DataFrame) -> list:
@@ -288,9 +289,20 @@ def _same_tables(old: pd.DataFrame, new: pd.DataFrame) -> None:
     assert old.attrs["attribution"] == new.attrs["attribution"]
 
 
+#: Files that issue 20 refuses (or reads) where the baseline read (or refused) them: a
+#: training_flop below 1 FLOP, a percent column of fractions, slash dates read by the way a
+#: cell shows (28/05/2020 day first) or refused when none does.
+ISSUE20 = ("below 1 FLOP", "every score of this column is ≤ 1", "slash dates",
+           "'28/05/2020'", "'5/28/2020'")
+
+
 def _same_as_old(old_fn, new_fn, path, generic: bool, **kw) -> None:
     o_kind, old = _outcome(old_fn, path, **kw)
     n_kind, new = _outcome(new_fn, path, **kw)
+    if (n_kind == "error" and any(c in new for c in ISSUE20)) or (
+            o_kind == "error" and any(c in old for c in ISSUE20)):
+        assert n_kind in ("error", "table"), (old, new)
+        return
     if o_kind == "crash":  # e.g. IndexError on a blank setting: now an input error
         assert n_kind in ("error", "table"), (old, new)
         return

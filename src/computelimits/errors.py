@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-__all__ = ["ComputeLimitsError", "ConfigError", "InputError", "OutputError", "ResourceError"]
+__all__ = ["ArgumentTypeError", "ComputeLimitsError", "ConfigError", "InputError",
+           "OutputError", "ResourceError"]
 
 
 class ComputeLimitsError(Exception):
@@ -11,6 +12,13 @@ class ComputeLimitsError(Exception):
 
 class ConfigError(ComputeLimitsError, ValueError):
     """An option or configuration value is out of range or inconsistent."""
+
+
+class ArgumentTypeError(ComputeLimitsError, TypeError):
+    """An argument of the Python API is of the wrong kind (a list where a DataFrame goes, a
+    name where a configuration object goes, 2.5 resamples); the message says what it takes.
+    (A value of the right kind out of its range is a :class:`ConfigError`; a table that
+    lacks rows or columns is an :class:`InputError`.)"""
 
 
 class InputError(ComputeLimitsError, ValueError):

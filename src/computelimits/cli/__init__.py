@@ -6,6 +6,7 @@ One module per verb group; this one assembles them in the order ``--help`` lists
 * :mod:`.compute` — ``estimate``, ``crosscheck``
 * :mod:`.scaling` — ``fit``, ``extrapolate``, ``trends``, ``backtest``
 * :mod:`.progress` — ``progress`` (the rate of algorithmic progress across benchmarks)
+* :mod:`.paper` — ``paper`` (the paper's table of benchmarks on open data)
 * :mod:`.report` — ``reproduce``
 * :mod:`.data` — ``data list/info/fetch/results/check``
 
@@ -18,7 +19,7 @@ from typing import Annotated
 import typer
 
 from computelimits import __version__
-from computelimits.cli import _shared, compute, data, progress, report, scaling, theory
+from computelimits.cli import _shared, compute, data, paper, progress, report, scaling, theory
 
 __all__ = ["app"]
 
@@ -51,6 +52,6 @@ def main(
 
 for _verb in (theory.simulate, compute.estimate, compute.crosscheck, scaling.fit,
               scaling.extrapolate, report.reproduce, scaling.trends, scaling.backtest,
-              progress.progress):
+              progress.progress, paper.paper):
     app.command()(_verb)
 app.add_typer(data.app, name="data")

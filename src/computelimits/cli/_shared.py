@@ -34,8 +34,36 @@ F = TypeVar("F", bound=Callable[..., Any])
 #: markup from the strings printed (tables included): the values in them come from users'
 #: files, options and data (a model named "[bold red]x[/]" or a chip "[/x]" is printed as
 #: written); styles are given with ``style=`` or :func:`bold`.
-console = Console(markup=False)
-err_console = Console(stderr=True, markup=False)
+#: Narrowest console a table is drawn in: ``COLUMNS=0`` (or 5) would make rich print
+#: nothing at all, or one character a line.
+MIN_WIDTH = 40
+
+
+class _Console(Console):
+    """A rich console whose closed pipe (``| head``) ends the command quietly with code 141
+    (rich's own exits with 1, the code of a bug here)."""
+
+    def on_broken_pipe(self) -> None:
+        import sys
+
+        self.quiet = True
+        with _suppressed():
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        raise SystemExit(141)
+
+
+def make_console(**kwargs: Any) -> Console:
+    """A rich console (no markup read) at least :data:`MIN_WIDTH` columns wide."""
+    kwargs.setdefault("markup", False)
+    out = _Console(**kwargs)
+    if out.width < MIN_WIDTH:
+        out.width = max(MIN_WIDTH, 80 if not out.is_terminal else MIN_WIDTH)
+    return out
+
+
+console = make_console()
+err_console = make_console(stderr=True)
 
 
 def bold(*parts: object, at: int = 0) -> Text:
@@ -44,10 +72,17 @@ def bold(*parts: object, at: int = 0) -> Text:
                            for i, p in enumerate(parts)))
 
 
+def say_error(*parts: Any) -> None:
+    """``error: PARTS`` as one line on stderr; a stderr that cannot be written (a full disk,
+    a closed pipe) loses the line, never the exit code."""
+    with _suppressed():  # ValueError: a closed stream
+        err_console.print(Text.assemble(("error:", "bold red"), " ", *parts),
+                          highlight=False, soft_wrap=True)
+
+
 def fail(message: object) -> typer.Exit:
     """Print ``error: MESSAGE`` as one line on stderr; the exit (code 2) to raise."""
-    err_console.print(Text.assemble(("error:", "bold red"), " ", str(message)),
-                      highlight=False, soft_wrap=True)
+    say_error(str(message))
     return typer.Exit(code=2)
 
 
@@ -67,7 +102,8 @@ def one_line_errors(fn: F) -> F:
     @functools.wraps(fn)
     def verb(*args: Any, **kwargs: Any) -> Any:
         try:
-            return fn(*args, **kwargs)
+            with _output_rules():
+                return fn(*args, **kwargs)
         except ComputeLimitsError as exc:
             raise fail(exc) from None
         except (typer.Exit, typer.Abort, TyperException):  # the parser's own
@@ -80,6 +116,10 @@ def one_line_errors(fn: F) -> F:
                        "use smaller sizes (fewer features, samples, replications or "
                        "bootstrap draws)") from None
         except OSError as exc:
+            import errno
+
+            if exc.errno == errno.EPIPE:  # the reader of stdout went away: quietly
+                raise
             from computelimits._io import output_problem
 
             where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
@@ -91,10 +131,8 @@ def one_line_errors(fn: F) -> F:
             if os.environ.get("COMPUTELIMITS_DEBUG", "").strip() in {"1", "true", "yes"}:
                 raise
             path = _write_traceback()
-            err_console.print(Text.assemble(
-                ("error:", "bold red"), f" unexpected {type(exc).__name__}: {exc} — a bug; "
-                f"the full traceback is in {path} (please include it in a report)"),
-                highlight=False, soft_wrap=True)
+            say_error(f"unexpected {type(exc).__name__}: {exc} — a bug; the full traceback "
+                      f"is in {path} (please include it in a report)")
             raise typer.Exit(code=1) from None
 
     return verb  # type: ignore[return-value]
@@ -166,7 +204,14 @@ _UNESCAPED_DEFAULT = re.compile(r"(?<!\\)\[default")
 
 class _Command(TyperCommand):
     """A verb whose help lists flags without a value type and shows the defaults its options'
-    help states (:func:`_tidy_help`)."""
+    help states (:func:`_tidy_help`), and that has ``--force`` wherever it has ``--out``
+    (:func:`_force_option`: one output rule on every verb)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        names = {p.name for p in self.params}
+        if "out" in names and "force" not in names:
+            self.params.append(_force_option())
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         _tidy_help(self.get_params(ctx), self.rich_markup_mode)
@@ -184,10 +229,39 @@ class _Group(TyperGroup):
         super().format_help(ctx, formatter)
 
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        """Run the command line and exit with its code. Besides the parser's errors (one
+        line, code 2), the streams: a standard output or error that cannot encode a
+        character (``PYTHONIOENCODING=ascii``) writes it escaped; a closed standard output
+        (``>&-``) is an error before any work (the answer would be lost); one that cannot be
+        written (``> /dev/full``, ``--help`` included) is an error, code 2; a reader that
+        went away (``| head``) ends the command quietly (code 141, as SIGPIPE would); a
+        standard error that cannot be written loses its lines, not the exit code."""
         if not standalone_mode:
             return super().main(*args, standalone_mode=False, **kwargs)
         import sys
 
+        _tolerant_streams()
+        if sys.stdout is None:
+            say_error("standard output is closed, so the answer would be lost; redirect it "
+                      "(to a file, or to /dev/null) instead of closing it")
+            sys.exit(2)
+        columns = os.environ.get("COLUMNS", "").strip()
+        if columns.isdigit() and int(columns) < MIN_WIDTH:  # the help's console reads it
+            os.environ["COLUMNS"] = str(MIN_WIDTH if int(columns) else 80)
+        was_null = _stdout_is_devnull()
+        try:
+            code = self._main(*args, **kwargs)
+            sys.stdout.flush()
+        except OSError as exc:
+            code = _stream_failed(exc)
+        except SystemExit as exc:  # rich's and click's own answer to a closed pipe is 1
+            code = exc.code
+            if code == 1 and ((not was_null and _stdout_is_devnull())
+                              or type(sys.stdout).__name__ == "PacifyFlushWrapper"):
+                code = 141
+        sys.exit(code)
+
+    def _main(self, *args: Any, **kwargs: Any) -> int:
         from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 
         try:
@@ -196,22 +270,72 @@ class _Group(TyperGroup):
             from typer import rich_utils
 
             rich_utils.rich_format_error(exc)
-            sys.exit(exc.exit_code)
+            return exc.exit_code
         except UsageError as exc:
             verb = exc.ctx.command_path if exc.ctx is not None else "computelimits"
-            err_console.print(Text.assemble(
-                ("error:", "bold red"), " ", " ".join(exc.format_message().split()),
-                f" (see `{verb} --help`)"), highlight=False, soft_wrap=True)
-            sys.exit(2)
+            say_error(" ".join(exc.format_message().split()), f" (see `{verb} --help`)")
+            return 2
         except ClickException as exc:
-            err_console.print(Text.assemble(("error:", "bold red"), " ",
-                                            " ".join(exc.format_message().split())),
-                              highlight=False, soft_wrap=True)
-            sys.exit(exc.exit_code)
+            say_error(" ".join(exc.format_message().split()))
+            return exc.exit_code
         except typer.Abort:
-            err_console.print("aborted", style="yellow", highlight=False)
-            sys.exit(1)
-        sys.exit(rv if isinstance(rv, int) else 0)
+            with _suppressed():
+                err_console.print("aborted", style="yellow", highlight=False)
+            return 1
+        return rv if isinstance(rv, int) else 0
+
+
+def _suppressed() -> Any:
+    import contextlib
+
+    return contextlib.suppress(OSError, ValueError)
+
+
+def _stdout_is_devnull() -> bool:
+    """Whether file descriptor 1 is the null device (where rich and click send the output
+    once its reader has gone)."""
+    import stat
+
+    try:
+        fd, null = os.fstat(1), os.stat(os.devnull)
+    except OSError:
+        return False
+    return stat.S_ISCHR(fd.st_mode) and fd.st_rdev == null.st_rdev
+
+
+def _tolerant_streams() -> None:
+    """Standard output and error that cannot encode every character (an ASCII locale,
+    ``PYTHONIOENCODING=ascii``) write the others escaped (``\\u2026``), not a traceback."""
+    import codecs
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None)
+        if not encoding:
+            continue
+        try:
+            if codecs.lookup(encoding).name != "utf-8":
+                stream.reconfigure(errors="backslashreplace")
+        except (LookupError, AttributeError, ValueError, OSError):
+            pass
+
+
+def _stream_failed(exc: OSError) -> int:
+    """The exit code for a standard output that could not be written (and the one line
+    saying so); the stream is replaced so that the interpreter's last flush is quiet."""
+    import errno
+    import sys
+
+    with _suppressed():
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives until the exit
+    if exc.errno == errno.EPIPE:
+        with _suppressed():
+            os.dup2(sys.stdout.fileno(), 1)
+        return 141
+    from computelimits._io import output_problem
+
+    say_error(f"cannot write the output: {output_problem(exc)}")
+    return 2
 
 
 class App(typer.Typer):
@@ -382,6 +506,126 @@ SCALE_CHOICES = ("error", "above-chance")
 FORMAT_CHOICES = ("generic", "computer-progress")
 CONVENTION_CHOICES = ("per-chip", "paper")
 DUPLICATES_CHOICES = ("all", "first", "best", "error")
+DATE_FORMAT_CHOICES = ("DD/MM/YYYY", "MM/DD/YYYY")
+
+
+# ---------------------------------------------------------------------- outputs and inputs
+# What the options of an invocation register for the output rule (in ``ctx.meta``, which
+# every context of one command line shares): the --out paths, the input files, --force.
+_OUTS = "computelimits.outs"
+_INPUTS = "computelimits.inputs"
+_FORCE = "computelimits.force"
+
+FORCE_HELP = ("Replace an existing --out file (or write into an --out folder that holds "
+              "other files, removing nothing). Never the command's input, a file in the "
+              "data mirror or the cache, or a file tracked by git.")
+
+
+def _force_option() -> Any:
+    """``--force`` for a verb that writes ``--out`` and has no ``--force`` of its own: a flag
+    that records itself for the output rule (the verb's function does not take it)."""
+    probe = typer.Typer()
+
+    @probe.command()
+    def _probe(force: Annotated[bool, typer.Option("--force", help=FORCE_HELP)] = False
+               ) -> None:  # pragma: no cover - never called
+        pass
+
+    param = typer.main.get_command(probe).params[0]
+    param.expose_value = False
+
+    def record(ctx: Any, _param: Any, value: Any) -> Any:
+        ctx.meta[_FORCE] = bool(value)
+        return value
+
+    param.callback = record
+    return param
+
+
+def _writable(folder: bool, extra: tuple[str, ...] = ()) -> Callable[..., Path | None]:
+    """A callback checking ``--out`` when parsed (a file, or a folder with ``folder``), so
+    that a bad path fails before any work: ``~`` expanded, a dangling symlink, a folder
+    where a file goes, no permission, the data mirror, the cache or a git-tracked file
+    (:func:`computelimits._io.guard_output`). What depends on other options (an existing
+    file and ``--force``, the input files) is checked once they are all parsed, before the
+    verb runs (:func:`_output_rules`). ``extra``: with a file, the kinds of the files that
+    travel with it (``"attribution.txt"``); with a folder, the names of the files the verb
+    writes into it."""
+
+    def check(ctx: typer.Context, value: Path | None) -> Path | None:
+        if value is None:
+            return None
+        from computelimits._io import expand_out, guard_folder, guard_output
+
+        try:
+            path = expand_out(value)
+            if folder:
+                guard_folder(path, inputs=())
+            else:
+                guard_output(path, force=True, inputs=(), sidecars=extra)
+        except ComputeLimitsError as exc:
+            raise typer.BadParameter(str(exc)) from None
+        ctx.meta.setdefault(_OUTS, []).append((path, folder, extra))
+        return path
+
+    return check
+
+
+def _input(ctx: typer.Context, value: Path | None) -> Path | None:
+    """Register an input file of the invocation: outputs never write over it."""
+    if value is not None:
+        from computelimits._io import expand_out
+
+        try:
+            value = expand_out(value)
+        except ComputeLimitsError as exc:
+            raise typer.BadParameter(str(exc)) from None
+        ctx.meta.setdefault(_INPUTS, []).append(value)
+    return value
+
+
+def _output_rules() -> Any:
+    """Check every ``--out`` of the invocation against the options parsed with it (an
+    existing file needs ``--force``; an input file is never written) and return the block in
+    which the package's writers apply the same rules (:func:`computelimits._io.output_rules`).
+    Outside a command line (a verb called as a function), nothing."""
+    import contextlib
+
+    from typer._click.globals import get_current_context
+
+    ctx = get_current_context(silent=True)
+    if ctx is None:
+        return contextlib.nullcontext()
+    from computelimits._io import guard_folder, guard_output, output_rules
+
+    meta = ctx.meta
+    force = bool(ctx.params.get("force") or meta.get(_FORCE))
+    inputs = list(meta.get(_INPUTS, ()))
+    for path, folder, extra in meta.get(_OUTS, ()):
+        if folder:
+            guard_folder(path, inputs=inputs, files=extra, force=force)
+        else:
+            guard_output(path, force=force, inputs=inputs, sidecars=extra)
+    return output_rules(force=force, inputs=inputs)
+
+
+def out_file_option(help: str, *, sidecars: Iterable[str] = (), **kwargs: Any) -> Any:
+    """``--out/-o`` naming a file to write, checked at parse time by the output rule
+    (``sidecars``: kinds of the files written beside it, ``FILE.KIND``, checked too)."""
+    return typer.Option("--out", "-o", help=help,
+                        callback=_writable(folder=False, extra=tuple(sidecars)), **kwargs)
+
+
+def out_folder_option(help: str, *, files: Iterable[str] = (), **kwargs: Any) -> Any:
+    """``--out/-o`` naming a folder to write into, checked at parse time by the output rule
+    (``files``: the names the verb writes in it, each checked as a file output)."""
+    return typer.Option("--out", "-o", help=help,
+                        callback=_writable(folder=True, extra=tuple(files)), **kwargs)
+
+
+def input_argument(help: str, **kwargs: Any) -> Any:
+    """A file argument the verb reads (never written by its outputs)."""
+    return typer.Argument(help=help, callback=_input, **kwargs)
 
 
 # options several verbs share
@@ -392,10 +636,11 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JS
 # which data, which compute, which results: the verbs that fit
 BenchOpt = Annotated[str | None, typer.Option(
     help="Benchmark id, e.g. imagenet, mmlu, gsm8k, coco, squad1.1 (with --data: the file's "
-         "benchmark; required for --format computer-progress).")]
+         "benchmark; required for a file in the computer-progress format).")]
 DataOpt = Annotated[Path | None, typer.Option(
-    "--data", help="Your own results file instead of the bundled data (see `computelimits "
-                   "data check`); rows keep their own compute.")]
+    "--data", callback=_input,
+    help="Your own results file instead of the bundled data (see `computelimits "
+         "data check`); rows keep their own compute.")]
 FormatOpt = Annotated[str, typer.Option(
     "--format", parser=choice_parser(FORMAT_CHOICES),
     help="Layout of --data: 'generic' or 'computer-progress'.")]
@@ -441,35 +686,36 @@ DuplicatesOpt = Annotated[str, typer.Option(
          "model, benchmark, metric, "
          "setting and origin) with different scores: 'all' keeps them as separate results, "
          "'first' or 'best' keeps one, 'error' refuses the file. Each is named in a notice.")]
+DateFormatOpt = Annotated[str | None, typer.Option(
+    "--date-format", parser=choice_parser(DATE_FORMAT_CHOICES),
+    help="For your own file (--data, data check): how its slash dates are written, "
+         "DD/MM/YYYY or MM/DD/YYYY. Without it a date column read either way (03/04/2018, "
+         "every day ≤ 12) is refused; one that a cell decides (15/01/2018) is read that way, "
+         "with a notice.")]
+PercentOpt = Annotated[bool | None, typer.Option(
+    "--percent/--fraction",
+    help="For a computer-progress file (--data, data check): its score columns are percent "
+         "(43.9) or fractions (0.439). Without either, percent, and a column whose values "
+         "are all ≤ 1 is refused (fractions 100× too small otherwise).")]
 BootOpt = Annotated[int, num_option(help="Bootstrap resamples.", **BOOT_RANGE)]
 SeedOpt = Annotated[int, num_option(help="Bootstrap seed.", **SEED_RANGE)]
 
 
-def _writable(folder: bool) -> Callable[[Path | None], Path | None]:
-    """A callback checking ``--out`` when parsed (a file, or a folder with ``folder``), so
-    that a bad path fails before any work (:func:`computelimits._io.check_writable`)."""
-
-    def check(value: Path | None) -> Path | None:
-        if value is not None:
-            from computelimits._io import check_writable
-
-            try:
-                check_writable(value, folder=folder)
-            except ComputeLimitsError as exc:
-                raise typer.BadParameter(str(exc)) from None
-        return value
-
-    return check
+def capped_boot(n_boot: int, cap: int, what: str) -> int:
+    """``n_boot`` at most ``cap``; a value over it is capped with a notice saying so (an
+    option is never changed silently)."""
+    if n_boot <= cap:
+        return n_boot
+    with _suppressed():
+        err_console.print(f"notice: --n-boot {n_boot:,} capped at {cap:,} for {what}",
+                          style="yellow", highlight=False)
+    return cap
 
 
-def out_file_option(help: str, **kwargs: Any) -> Any:
-    """``--out/-o`` naming a file to write, checked at parse time."""
-    return typer.Option("--out", "-o", help=help, callback=_writable(folder=False), **kwargs)
-
-
-def out_folder_option(help: str, **kwargs: Any) -> Any:
-    """``--out/-o`` naming a folder to write into, checked at parse time."""
-    return typer.Option("--out", "-o", help=help, callback=_writable(folder=True), **kwargs)
+def score_scale(percent: bool | None) -> str | None:
+    """``--percent/--fraction`` as the reader's ``score_scale``: "percent", "fraction" or
+    None (neither given)."""
+    return None if percent is None else ("percent" if percent else "fraction")
 
 
 #: A theory run estimated past this many minutes says so before it starts ("warn when a

@@ -1,6 +1,5 @@
 """``computelimits estimate`` and ``computelimits crosscheck``: what training costs."""
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -195,7 +194,7 @@ def crosscheck(
     if out is not None:
         write_csv(cc.to_frame(), out)
     if as_json:
-        typer.echo(json.dumps(cc.to_dict(), indent=2))
+        ui.echo_json(cc.to_dict())
         return
     labels = {"cost": f"cost, cloud {cc.price_kind}", "cost_amortized": "cost, amortized"}
     table = Table(title="estimate / reported (Epoch AI models table)")

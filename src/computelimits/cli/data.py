@@ -1,6 +1,5 @@
 """``computelimits data list/info/fetch/results/check``: the open data."""
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -32,7 +31,7 @@ def data_list(as_json: JsonOpt = False, strict: StrictOpt = False) -> None:
 
     records = list_sources(ui.catalog_for(strict))
     if as_json:
-        typer.echo(json.dumps(records, indent=2))
+        ui.echo_json(records)
         return
     table = Table(title="data sources (computelimits data info SOURCE for provenance)")
     for col in ("source", "licence", "files", "rows", "dates", "where"):
@@ -56,8 +55,9 @@ def data_info(
     from computelimits.data.inventory import describe_source
 
     info = describe_source(source, ui.catalog_for(False))
+    burden = _burden_lines(info) if info["source"] == "epoch-ai-models" else []
     if as_json:
-        typer.echo(json.dumps(info, indent=2))
+        ui.echo_json(info)
         return
     say = ui.console.print
     say(ui.bold(info["source"], f": {info['title']}"), highlight=False)
@@ -92,6 +92,24 @@ def data_info(
             t.add_row(b, *(str(row.get(k, "")) for k in kinds))
         say(t)
         say(f"rule: {settings['rule']}", highlight=False, markup=False)
+    for line in burden:
+        say(line, highlight=False, markup=False)
+
+
+def _burden_lines(info: dict) -> list[str]:
+    """The paper's hardware burden of Epoch's models and the utilization their training
+    compute implies (:func:`computelimits.compute.utilization.implied_utilization`), added
+    to ``info`` as ``hardware_burden``; no lines when the hardware data are missing."""
+    from computelimits.compute.utilization import implied_utilization
+    from computelimits.errors import ComputeLimitsError
+
+    try:
+        u = implied_utilization(catalog=ui.catalog_for(False))
+    except ComputeLimitsError as exc:
+        info["hardware_burden"] = {"error": str(exc)}
+        return [f"hardware burden: not computed ({exc})"]
+    info["hardware_burden"] = u.to_dict()
+    return [*u.lines(), f"rule: {u.rule}"]
 
 
 @app.command("fetch")
@@ -120,7 +138,10 @@ def data_fetch(
 def data_results(
     benchmark: Annotated[str, typer.Option(help="Benchmark id, e.g. imagenet, mmlu, "
                                                 "wmt2014-en-de, conll2003.")],
-    out: Annotated[Path, ui.out_file_option(help="CSV file to write.")],
+    out: Annotated[Path, ui.out_file_option(
+        help="CSV file to write; its attribution lines go to OUT.attribution.txt beside it "
+             "(an existing file is replaced only with --force).",
+        sidecars=("attribution.txt",))],
     with_compute: Annotated[bool, typer.Option(
         "--with-compute", help="Join each result with the training compute of its model.")
     ] = False,
@@ -128,7 +149,8 @@ def data_results(
     strict: StrictOpt = False,
 ) -> None:
     """Write one benchmark's results (optionally joined with training compute) to a CSV file,
-    with its attribution lines beside it in FILE.attribution.txt.
+    with its attribution lines beside it in FILE.attribution.txt (results/mmlu.csv →
+    results/mmlu.csv.attribution.txt).
 
     Example: computelimits data results --benchmark mmlu --with-compute --out results/mmlu.csv
     """
@@ -137,7 +159,7 @@ def data_results(
     x = export_results(benchmark, out, with_compute=with_compute,
                        catalog=ui.catalog_for(strict))
     if as_json:
-        typer.echo(json.dumps(x.to_dict(), indent=2))
+        ui.echo_json(x.to_dict())
         return
     ui.console.print(f"wrote {len(x.table)} results to {x.out} (attribution: "
                      f"{x.attribution_file})", highlight=False)
@@ -181,7 +203,7 @@ def _check_help() -> str:
 
 @app.command("check", help=_check_help())
 def data_check(
-    file: Annotated[Path, typer.Argument(help="Your CSV file.")],
+    file: Annotated[Path, ui.input_argument(help="Your CSV file.")],
     fmt: Annotated[str, typer.Option(
         "--format", parser=ui.choice_parser(ui.FORMAT_CHOICES),
         help="'generic' (one result per row) or 'computer-progress' (the Computer Progress "
@@ -192,9 +214,12 @@ def data_check(
     convention: ui.ConventionOpt = "per-chip",
     chance_error: ui.ChanceErrorOpt = None,
     duplicates: ui.DuplicatesOpt = "all",
+    date_format: ui.DateFormatOpt = None,
+    percent: ui.PercentOpt = None,
     out: Annotated[Path | None, ui.out_file_option(
         help="Write the validated results (with compute) as CSV; a text cell that starts "
-             "with = + - @ is prefixed with ' so spreadsheets show it as text.")] = None,
+             "with = + - @ is prefixed with ' so spreadsheets show it as text. Never the "
+             "checked file itself; an existing file only with --force.")] = None,
     as_json: JsonOpt = False,
     strict: StrictOpt = False,
 ) -> None:
@@ -202,10 +227,11 @@ def data_check(
 
     checked = check_file(file, fmt=fmt, benchmark=benchmark, convention=convention,
                          chance_error=chance_error, duplicates=duplicates, out=out,
+                         date_format=date_format, score_scale=ui.score_scale(percent),
                          catalog=ui.catalog_for(strict))
     summary = checked.to_dict()
     if as_json:
-        typer.echo(json.dumps(summary, indent=2))
+        ui.echo_json(summary)
         return
     kinds = summary["compute_kinds"]
     ui.console.print(f"{file}: {summary['results']} valid results "

@@ -12,7 +12,9 @@ __all__ = ["reproduce"]
 
 
 def reproduce(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the report.")] = Path(
+    out: Annotated[Path, ui.out_folder_option(
+        help="Folder for the report, replaced whole when every file in it is one this tool "
+             "wrote (unchanged); a folder with other files is refused, naming them.")] = Path(
         "results/report"),
     quick: Annotated[bool, typer.Option(
         "--quick", help="Small theory grid and 1,000 bootstrap draws (under 20 s on 2 cores).")

@@ -82,6 +82,8 @@ def fit(
     convention: ConventionOpt = "per-chip",
     chance_error: ChanceErrorOpt = None,
     duplicates: DuplicatesOpt = "all",
+    date_format: ui.DateFormatOpt = None,
+    percent: ui.PercentOpt = None,
     n_boot: Annotated[int, ui.num_option(
         help="Cluster-bootstrap resamples.", **ui.BOOT_RANGE)] = 10_000,
     seed: ui.SeedOpt = 0,
@@ -112,7 +114,8 @@ def fit(
     joined, benchmark = results_input(data_file, benchmark, fmt=fmt, impute=impute,
                                       fill=not no_fill, convention=convention,
                                       chance_error=chance_error, duplicates=duplicates,
-                                      catalog=catalog)
+                                      date_format=date_format,
+                                      score_scale=ui.score_scale(percent), catalog=catalog)
     c = compare_forms(benchmark, forms=forms, joined=joined, cov=cov, cluster=cluster,
                       kind=kind, precision=precision, setting=setting, scale=scale,
                       imputed=not no_imputed, frontier_only=frontier_only,
@@ -190,6 +193,8 @@ def extrapolate(
     convention: ConventionOpt = "per-chip",
     chance_error: ChanceErrorOpt = None,
     duplicates: DuplicatesOpt = "all",
+    date_format: ui.DateFormatOpt = None,
+    percent: ui.PercentOpt = None,
     budget: Annotated[float | None, ui.num_option(
         low=0, low_open=True,
         help="Budget in US dollars: the year the run becomes affordable on the measured "
@@ -231,13 +236,15 @@ def extrapolate(
     joined, benchmark = results_input(data_file, benchmark, fmt=fmt, impute=impute,
                                       fill=not no_fill, convention=convention,
                                       chance_error=chance_error, duplicates=duplicates,
-                                      catalog=catalog)
+                                      date_format=date_format,
+                                      score_scale=ui.score_scale(percent), catalog=catalog)
     if model != "compute-only":
         from computelimits.scaling import outlook
 
         o = outlook(benchmark, target_error=target_error, date=date, compute=compute,
                     frontier=frontier, joined=joined, select=select,
-                    n_boot=min(n_boot, 4000), seed=seed, zone=zone, catalog=catalog,
+                    n_boot=ui.capped_boot(n_boot, 4000, "the time-aware models"), seed=seed,
+                    zone=zone, catalog=catalog,
                     model=model)
         _print_outlook(o, as_json)
         return
@@ -386,7 +393,9 @@ def _print_outlook(o, as_json: bool) -> None:
 
 def trends(
     out: Annotated[Path | None, ui.out_folder_option(
-        help="Folder for trends.csv, shares.csv and figure.png/.svg.")] = None,
+        help="Folder for trends.csv, shares.csv and figure.png/.svg (one of these that "
+             "exists is replaced only with --force).",
+        files=("trends.csv", "shares.csv", "figure.png", "figure.svg"))] = None,
     start: Annotated[int, ui.num_option(kind=int, low=1950, high=2100,
                                         help="First year of the common period.")] = 2012,
     end: Annotated[int, ui.num_option(kind=int, low=1950, high=2100,
@@ -466,11 +475,14 @@ def backtest(
     convention: ConventionOpt = "per-chip",
     chance_error: ChanceErrorOpt = None,
     duplicates: DuplicatesOpt = "all",
+    date_format: ui.DateFormatOpt = None,
+    percent: ui.PercentOpt = None,
     n_boot: Annotated[int, ui.num_option(
         help="Cluster-bootstrap resamples.", **ui.BOOT_RANGE)] = 2000,
     seed: ui.SeedOpt = 0,
     out: Annotated[Path | None, ui.out_file_option(
-        help="Write the calibration table (and per-result rows) as CSV.")] = None,
+        help="Write the calibration table as CSV (and, without --cutoff, the per-result rows "
+             "to OUT.predictions.csv beside it).", sidecars=("predictions.csv",))] = None,
     as_json: JsonOpt = False,
     strict: StrictOpt = False,
 ) -> None:
@@ -489,15 +501,16 @@ def backtest(
     one = benchmark[0] if benchmark and len(benchmark) == 1 else None
     joined, _ = results_input(data_file, one, fmt=fmt, impute=impute, fill=not no_fill,
                               convention=convention, chance_error=chance_error,
-                              duplicates=duplicates, need_benchmark=False, one=False,
-                              catalog=catalog)
+                              duplicates=duplicates, date_format=date_format,
+                              score_scale=ui.score_scale(percent), need_benchmark=False,
+                              one=False, catalog=catalog)
     select = {"kind": kind, "precision": precision, "setting": setting, "scale": scale}
     if not cutoff:
         from computelimits.scaling.evaluation import rolling_evaluation
 
         ev = rolling_evaluation(joined, benchmarks=benchmark,
                                 select={**select, "cluster": cluster},
-                                n_boot=min(n_boot, 1000), seed=seed, form=form, catalog=catalog)
+                                n_boot=n_boot, seed=seed, form=form, catalog=catalog)
         if out is not None:
             write_csv(ev.summary, out)
             write_csv(ev.predictions, sidecar_path(out, "predictions", ".csv"))

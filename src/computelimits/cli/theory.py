@@ -12,9 +12,10 @@ __all__ = ["simulate"]
 
 
 def simulate(
-    out: Annotated[Path, typer.Option(
-        "--out", "-o", help="Folder for runs.csv, summary.csv, config.json, figure.png/.svg."
-    )] = Path("results/theory"),
+    out: Annotated[Path, ui.out_folder_option(
+        help="Folder for runs.csv, summary.csv, config.json, figure.png/.svg, replaced whole "
+             "when every file in it is one this tool wrote (unchanged); a folder with other "
+             "files is refused, naming them.")] = Path("results/theory"),
     p: Annotated[int | None, ui.num_option(
         "--p", kind=int, low=2, help="Candidate features. \\[default: 1000]")] = None,
     k: Annotated[int | None, ui.num_option(

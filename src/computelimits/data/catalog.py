@@ -16,8 +16,10 @@ Tables are parsed once per catalog. Parsed tables also persist between processes
 user cache folder (``<cache>/parsed/``), keyed by the sha256 of every registered data file
 present, strictness, the package version and a hash of the data layer's own source files —
 so a changed file, another mirror, ``--strict`` or a code change parses afresh
-(``persist=False`` turns this off). Callers get copies: changing a returned frame never
-changes what the catalog holds.
+(``persist=False`` turns this off). An entry carries the sha256 of its content and its key;
+one that fails either, does not unpickle to the kind of table asked for, or is not a regular
+file (a FIFO, a device) is parsed afresh and replaced, never an error. Callers get copies:
+changing a returned frame never changes what the catalog holds.
 
 The compute, scaling and report layers take a catalog as an argument and never import a
 loader (``catalog=None`` means :func:`default_catalog`).
@@ -119,7 +121,7 @@ class Catalog:
         hit = self._memo.get(key)
         if hit is None:
             with self.active():
-                hit = self._load_persisted(key, build)
+                hit = self._load_persisted(key, build, pd.DataFrame)
             self._memo[key] = hit
         out = hit.copy()
         out.attrs = copy.deepcopy(hit.attrs)
@@ -144,18 +146,13 @@ class Catalog:
         fp = self._memo["__fingerprint__"] = h.hexdigest()
         return fp
 
-    def _load_persisted(self, key: Any, build: Callable[[], T]) -> T:
+    def _load_persisted(self, key: Any, build: Callable[[], T], kind: type) -> T:
         if not self.persist:
             return build()
         name = hashlib.sha256(repr(key).encode()).hexdigest()[:16]
         path = self.cache / "parsed" / f"{name}-{self._fingerprint()[:24]}.pkl"
-        entry = None
-        try:
-            with path.open("rb") as fh:
-                entry = pickle.load(fh)
-        except Exception:  # a missing or unreadable cache entry is rebuilt
-            entry = None
-        if isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[1], list):
+        entry = _read_entry(path, repr(key), kind)
+        if entry is not None:
             frame, files = entry
             # the files it was parsed from are located again (cheap: checksums are
             # remembered) so that strict mode and the modified-mirror notice still apply
@@ -164,16 +161,19 @@ class Catalog:
             return frame
         with recording() as files:
             frame = build()
-        self._save(path, (frame, list(files)))
+        self._save(path, (repr(key), frame, list(files)))
         return frame
 
     @staticmethod
-    def _save(path: Path, entry: tuple[Any, list[tuple[str, str]]]) -> None:
+    def _save(path: Path, entry: tuple[str, Any, list[tuple[str, str]]]) -> None:
         from computelimits._io import atomic_write_bytes
 
         with contextlib.suppress(OSError, pickle.PicklingError):
             path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write_bytes(path, pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
+            if path.is_symlink() or (path.exists() and not path.is_file()):
+                path.unlink()  # a link or a FIFO in its place: replaced, not followed
+            payload = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
+            atomic_write_bytes(path, _MAGIC + hashlib.sha256(payload).digest() + payload)
             # entries of the same table for older data or code are stale: remove them
             stem = path.name.split("-")[0]
             for old in path.parent.glob(f"{stem}-*.pkl"):
@@ -256,13 +256,16 @@ class Catalog:
         from computelimits.data.join import JoinResult, join_compute
 
         def build() -> JoinResult:
-            return join_compute(self.results(), self.compute(), impute=impute)
+            models = self.models()
+            return join_compute(self.results(), self.compute(), impute=impute,
+                                burdens=self.hardware_burdens(),
+                                arxiv=_arxiv_models(models))
 
         key = ("joined", impute)
         res = self._memo.get(key)
         if res is None:
             with self.active():
-                res = self._memo[key] = self._load_persisted(key, build)
+                res = self._memo[key] = self._load_persisted(key, build, JoinResult)
 
         table = res.table.copy()
         table.attrs = copy.deepcopy(res.table.attrs)
@@ -307,6 +310,14 @@ class Catalog:
 
         return self._frame(("models",), epoch_models.load_models)
 
+    def hardware_burdens(self) -> pd.DataFrame:
+        """The paper's hardware burden of every Epoch model that gives training hardware,
+        quantity and time (:func:`computelimits.data.burden.burden_table`)."""
+        from computelimits.data.burden import burden_table
+
+        return self._frame(("hardware_burdens",),
+                           lambda: burden_table(self.models(), self.chips()))
+
     def microprocessor_trends(self) -> pd.DataFrame:
         """Rupp's microprocessor trend data (``microprocessor-trends``)."""
         from computelimits.data.loaders import microprocessor
@@ -332,6 +343,35 @@ class Catalog:
         from computelimits.data.credits import attribution
 
         return attribution(data)
+
+
+#: First bytes of a parsed-table entry (then the sha256 of the pickle, then the pickle).
+_MAGIC = b"computelimits-parsed-2\n"
+
+
+def _read_entry(path: Path, key: str, kind: type) -> tuple[Any, list[tuple[str, str]]] | None:
+    """(table, files it was parsed from) of the entry at ``path``, or None when it is
+    missing, not a regular file, changed since it was written (checksum), another key's or
+    not a ``kind`` (then it is parsed afresh and replaced)."""
+    from computelimits._io import open_regular
+
+    try:
+        with open_regular(path) as fh:
+            data = fh.read()
+    except OSError:
+        return None
+    head, digest, payload = data[:len(_MAGIC)], data[len(_MAGIC):len(_MAGIC) + 32], \
+        data[len(_MAGIC) + 32:]
+    if head != _MAGIC or hashlib.sha256(payload).digest() != digest:
+        return None
+    try:
+        entry = pickle.loads(payload)
+    except Exception:  # written by this code and checked, but never an error
+        return None
+    if not (isinstance(entry, tuple) and len(entry) == 3 and entry[0] == key
+            and isinstance(entry[1], kind) and isinstance(entry[2], list)):
+        return None
+    return entry[1], entry[2]
 
 
 _DEFAULT: dict[tuple, Catalog] = {}
@@ -364,6 +404,16 @@ def default_catalog() -> Catalog:
         cat = _DEFAULT[key] = Catalog(settings.mirror, settings.cache, settings.strict,
                                       download=settings.download)
     return cat
+
+
+def _arxiv_models(models: pd.DataFrame) -> dict[str, tuple[str, ...]]:
+    """{arXiv id: Epoch model names whose Link holds it} of Epoch's wide models frame."""
+    out: dict[str, list[str]] = {}
+    for name, ids in zip(models["model"], models["arxiv_ids"], strict=True):
+        if isinstance(ids, str):
+            for i in ids.split(";"):
+                out.setdefault(i, []).append(str(name))
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def _code_hash() -> str:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from computelimits._io import write_csv
+from computelimits._io import guard_output, write_csv
 from computelimits.data.user_data import load_user_file
 
 if TYPE_CHECKING:
@@ -53,19 +53,27 @@ class FileCheck:
 def check_file(path: str | Path, *, fmt: str = "generic", benchmark: str | None = None,
                convention: str = "per-chip", chance_error: float | None = None,
                duplicates: str = "all", out: str | Path | None = None,
+               date_format: str | None = None, score_scale: str | None = None,
                catalog: Catalog | None = None) -> FileCheck:
     """Read and validate ``path`` (layouts: :mod:`computelimits.data.userfiles`; ``chance_error``
-    and ``duplicates`` as :func:`~computelimits.data.user_data.load_user_file` reads them);
-    with ``out``, write the validated rows (with compute) there as CSV, for spreadsheets: a
-    text cell that would be read as a formula (``=``, ``+``, ``-``, ``@`` …) is prefixed
-    with a single quote (:func:`computelimits._io.spreadsheet_safe`), numbers stay numbers.
+    ``duplicates``, ``date_format`` and ``score_scale`` as
+    :func:`~computelimits.data.user_data.load_user_file` reads them); with ``out`` (never
+    ``path`` itself, nor a file of the mirror, the cache or a git checkout:
+    :func:`computelimits._io.guard_output`), write the validated rows (with compute) there
+    as CSV, for spreadsheets: a text cell that would be read as a formula (``=``, ``+``,
+    ``-``, ``@`` …) is prefixed with a single quote
+    (:func:`computelimits._io.spreadsheet_safe`), numbers stay numbers.
     Bad input raises :class:`~computelimits.errors.InputError` naming the file, row and
     column; a file with many bad cells lists the first
     :data:`~computelimits.data.userfiles.MAX_ERRORS` (rows with one message together) and
     counts the rest."""
+    if out is not None:  # before the work: a refused output costs no reading
+        guard_output(out, inputs=(path,))
     joined = load_user_file(path, fmt=fmt, benchmark=benchmark, fill=False, impute=False,
                             convention=convention, chance_error=chance_error,
-                            duplicates=duplicates, catalog=catalog)
+                            duplicates=duplicates, date_format=date_format,
+                            score_scale=score_scale, catalog=catalog)
     if out is not None:
+        guard_output(out, inputs=(path,))
         out = write_csv(joined.table, out, date_format="%Y-%m-%d", for_spreadsheets=True)
     return FileCheck(Path(path), fmt, joined.table, out)

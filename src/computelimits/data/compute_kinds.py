@@ -11,7 +11,10 @@ includes neural architecture search (MnasNet-A3, AmoebaNet-A, PNASNet-5), a run 
 dataset (Xception: the JFT run, while the ImageNet result is the ImageNet-trained network), or an
 estimate made for another purpose. Those records are listed, one per row, in
 ``compute_kinds.csv`` (shipped with the package), each checked by hand against the record's
-Epoch notes, with a verbatim excerpt of the note in ``epoch_note``.
+Epoch notes, with a verbatim excerpt of the note in ``epoch_note``. The kind ``ensemble``
+belongs to a result, not to a record (a leaderboard's ensemble joined to the record of one of
+its members): the hand-checked joins of ``join_checks.csv``
+(:mod:`computelimits.data.join_checks`) give it.
 
 Compute data: Epoch AI, 'Data on AI Models', epoch.ai/data/ai-models, CC BY 4.0 (the excerpts
 in ``compute_kinds.csv`` are quoted from it).
@@ -63,6 +66,9 @@ KINDS: dict[str, str] = {
                       "pre-training + fine-tuning of a different variant, FLOP"),
     "other_purpose": ("an estimate made for something else than the model's training run, FLOP: "
                       "e.g. a whole project, a fine-tuning run only, an inference budget"),
+    "ensemble": ("the training compute of one member, FLOP, for a result of an ensemble that "
+                 "combines several models' predictions: the ensemble's own compute is several "
+                 "training runs (how many is rarely stated), so the figure understates it"),
 }
 
 #: Kinds that can be regressed on; the others are never fitted by default.

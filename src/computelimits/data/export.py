@@ -47,8 +47,9 @@ class ResultsExport:
 def export_results(benchmark: str, out: str | Path, *, with_compute: bool = False,
                    catalog: Catalog | None = None) -> ResultsExport:
     """Write ``benchmark``'s results (with ``with_compute``: joined with the training compute
-    of their models, :func:`~computelimits.data.join.join_compute`) to ``out`` and their
-    attribution lines to ``OUT_STEM.attribution.txt``."""
+    of their models and, beside it, their hardware burden where Epoch gives the hardware,
+    :func:`~computelimits.data.join.join_compute`) to ``out`` and their
+    attribution lines to ``OUT.attribution.txt`` beside it (``mmlu.csv.attribution.txt``)."""
     from computelimits.data.catalog import default_catalog
 
     cat = default_catalog() if catalog is None else catalog
@@ -57,7 +58,7 @@ def export_results(benchmark: str, out: str | Path, *, with_compute: bool = Fals
     report = None
     if with_compute:
         with cat.active():
-            joined = join_compute(table, cat.compute())
+            joined = join_compute(table, cat.compute(), burdens=cat.hardware_burdens())
         table, report = joined.table, joined.report
     lines = attribution(table)
     out, side = write_csv_with_attribution(table, out, lines, date_format="%Y-%m-%d")

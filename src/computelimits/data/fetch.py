@@ -4,7 +4,9 @@ Order of search for a file of source S at path P:
 
 1. ``$COMPUTELIMITS_DATA/S/P`` (a mirror laid out like ``shared/data``). A mirror file whose
    sha256 differs from the pin is used with a one-line notice naming it; strict mode
-   (``strict=True`` or ``COMPUTELIMITS_STRICT=1``) refuses it.
+   (``strict=True`` or ``COMPUTELIMITS_STRICT=1``) refuses it. One whose sha256 is not the
+   shared mirror's documented copy either must be shown to hold the table its name says —
+   its header and its rows (:mod:`computelimits.data.identity`) — or it is refused.
 2. The user cache (``$COMPUTELIMITS_CACHE`` or pooch's OS cache folder), verified against the pin.
 3. A download of the pinned URL with pooch into the cache; a checksum mismatch is an error and
    the downloaded file is not kept.
@@ -34,10 +36,13 @@ ENV_STRICT = "COMPUTELIMITS_STRICT"
 
 _notified: set[str] = set()
 _digests: dict[tuple[str, float, int], str] = {}
+_verified: dict[tuple[str, str, str], str | None] = {}
 
 
 def _default_notice(message: str) -> None:
-    print(f"computelimits: notice: {message}", file=sys.stderr)
+    # a stderr that cannot be written (a full disk) loses the notice, not the run
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        print(f"computelimits: notice: {message}", file=sys.stderr)
 
 
 #: Called with each one-line notice (replace it to route notices elsewhere).
@@ -219,6 +224,8 @@ def locate(source: str | Source, path: str, *, strict: bool | None = None,
                     "(strict mode refuses modified mirror files; replace it with the pinned "
                     f"file, e.g. remove it and run `computelimits data fetch {src.name}`, or "
                     "run without --strict to use it with a notice)", path=str(candidate))
+            if digest != f.mirror_sha256:
+                _check_identity(src, f, candidate, digest)
             if src.name not in _notified:
                 _notified.add(src.name)
                 notice(_mirror_notice(src, mirror))
@@ -260,6 +267,25 @@ def _usable(path: Path) -> bool:
         raise InputError(f"cannot be read: {exc.strerror or exc}", path=str(path)) from None
     what = "a folder" if path.is_dir() else "not a regular file"
     raise InputError(f"is {what}, where a data file is expected", path=str(path))
+
+
+def _check_identity(src: Source, f: DataFile, path: Path, digest: str) -> None:
+    """Refuse a modified mirror file that cannot be shown to be the table its name says
+    (:func:`computelimits.data.identity.verify`; remembered per checksum)."""
+    from computelimits.data.identity import verify
+
+    key = (src.name, f.path, digest)
+    if key not in _verified:
+        try:
+            _verified[key] = verify(src.name, f.path, path)
+        except OSError as exc:
+            raise InputError(f"cannot be read: {exc.strerror or exc}", path=str(path)) from None
+    why = _verified[key]
+    if why is not None:
+        raise InputError(
+            f"differs from its pinned sha256 and is not shown to be {src.name}/{f.path}: "
+            f"{why}; refused (put the pinned file back, e.g. remove it and run "
+            f"`computelimits data fetch {src.name}`)", path=str(path))
 
 
 def _readable_sha256(path: Path) -> str:

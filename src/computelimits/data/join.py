@@ -18,14 +18,33 @@ that applies wins and is recorded in ``match_rule``:
 3. ``exact-key``: the result's model key (:func:`computelimits.data.names.model_key`) equals
    the key of exactly one model in the Epoch models table (or several with the same compute).
 4. ``alias``: ``computelimits/data/aliases.csv`` names the Epoch model for this source's name.
-5. ``imputed`` (ImageNet only): the model is a convnet-burden network; network operations =
+5. ``arxiv`` (sources whose every join is checked by hand,
+   :data:`computelimits.data.join_checks.CHECKED_SOURCES`: the SQuAD leaderboard): the row's
+   publication is "arXiv:<id>" and the ``Link`` of exactly one Epoch models-table record with
+   compute (or several with the same compute) holds that id.
+6. ``imputed`` (ImageNet only): the model is a convnet-burden network; network operations =
    2 FLOP/MAC × MACs per image × 3 passes × training images × epochs, with the assumptions of
    :mod:`computelimits.assumptions` stated in ``match_note``. On by default for the bundled
    sources, opt-in (``impute=True``) for users' files.
 
 Nothing else matches: no substring or similarity matching. Rows that match nothing keep NaN
-compute and a reason in ``match_note``. Rules 1–4 can be switched off (``fill=False``) so that
+compute and a reason in ``match_note``. Rules 1–5 can be switched off (``fill=False``) so that
 only rows' own figures are used.
+
+**Checked joins.** A name or arXiv match (rules 3–5) of a (source, model, publication) listed
+in ``join_checks.csv`` (:mod:`computelimits.data.join_checks`) takes the verdict of a reading by
+hand, where the record found is the one the table names: ``wrong`` refuses the join (the row
+keeps no compute, and the note says why); ``right`` sets the row's compute kind (``training``,
+the record's own kind, or ``ensemble`` for an ensemble joined to one member's record).
+
+**Hardware burden beside training FLOP.** With ``burdens`` (the paper's hardware burden per
+Epoch model, :func:`computelimits.data.burden.burden_table`), a row joined by name (rules 1–5)
+to a training figure also carries the burden of that Epoch model — the model-version's Epoch
+model for rule 1, else the record's model, by model key — in ``hardware_burden_flop``,
+``hardware_burden_precision`` and ``hardware_burden_note``. The row's own compute columns are
+unchanged: a fit on ``kind="hardware_burden"``
+(:func:`computelimits.scaling.dataset.benchmark_data`) uses the burden instead. A row's own
+figure (rule 0) never gets one.
 
 Every matched row says what its figure measures and where it came from:
 
@@ -47,19 +66,27 @@ import numpy as np
 import pandas as pd
 
 from computelimits import assumptions
-from computelimits.data.compute_kinds import KINDS
+from computelimits.data.compute_kinds import FIT_KINDS, KINDS
 from computelimits.data.credits import attribution
 from computelimits.data.names import aliases, model_key
 from computelimits.formulas import network_operations_flop
 
 __all__ = ["RULES", "JoinResult", "join_compute"]
 
-RULES = ("own-row", "model-version", "same-source", "exact-key", "alias", "imputed")
+RULES = ("own-row", "model-version", "same-source", "exact-key", "alias", "arxiv", "imputed")
+
+#: Rules that match by name or id (a hand-checked verdict may apply to them).
+NAME_RULES = ("exact-key", "alias", "arxiv")
+
+#: What an ``ensemble`` figure is, in the match note of every such row.
+ENSEMBLE_NOTE = ("an ensemble's compute is several training runs; the figure is one "
+                 "member's")
 
 COMPUTE_COLUMNS = ["training_flop", "training_flop_low", "training_flop_high", "compute_model",
                    "compute_method", "compute_confidence", "compute_source",
                    "compute_source_file", "compute_source_row", "compute_kind",
-                   "compute_origin", "peak_precision", "match_rule", "match_note"]
+                   "compute_origin", "peak_precision", "match_rule", "match_note",
+                   "hardware_burden_flop", "hardware_burden_precision", "hardware_burden_note"]
 
 #: ``source`` prefix of rows read from users' own files.
 USER_PREFIX = "user-"
@@ -201,7 +228,10 @@ def join_compute(results: pd.DataFrame, compute: pd.DataFrame, *,
                  model_versions: pd.DataFrame | None = None,
                  networks: pd.DataFrame | None = None,
                  impute: bool | None = None, fill: bool = True,
-                 kinds: dict[tuple[str, str], tuple[str, str]] | None = None) -> JoinResult:
+                 kinds: dict[tuple[str, str], tuple[str, str]] | None = None,
+                 checks: dict[tuple[str, str, str], tuple[str, str, str, str]] | None = None,
+                 arxiv: dict[str, tuple[str, ...]] | None = None,
+                 burdens: pd.DataFrame | None = None) -> JoinResult:
     """Attach training compute to each result row (see the module docstring for the rules).
 
     Works on columns: a row's own figure is found by one lookup of (source, file, row), and
@@ -220,6 +250,14 @@ def join_compute(results: pd.DataFrame, compute: pd.DataFrame, *,
         kinds: (source, model) → (compute_kind, reason) of compute records that are not the
             evaluated model's training run; default: the hand-checked table
             :func:`computelimits.data.compute_kinds.overrides`.
+        checks: (source, model, publication or "") → (epoch_model, verdict, compute_kind,
+            reason) of joins checked by hand; default:
+            :func:`computelimits.data.join_checks.index` ({} turns the verdicts off).
+        arxiv: arXiv id → names of the Epoch models-table records whose link holds it (rule
+            5); loaded from the Epoch models table when None and a row of a checked source
+            has an arXiv publication.
+        burdens: the hardware burden per Epoch model
+            (:func:`computelimits.data.burden.burden_table`); None: no burden columns filled.
     """
     if kinds is None:
         from computelimits.data.compute_kinds import overrides
@@ -231,6 +269,26 @@ def join_compute(results: pd.DataFrame, compute: pd.DataFrame, *,
         from computelimits.data.loaders.epoch_benchmarks import model_versions as mv
 
         model_versions = mv()
+    if checks is None:
+        from computelimits.data.join_checks import index as check_index
+
+        checks = check_index()
+    from computelimits.data.join_checks import CHECKED_SOURCES, verdict
+
+    publication = _scalars(results, "publication")
+    if arxiv is None and fill and any(
+            isinstance(src, str) and src in CHECKED_SOURCES and isinstance(pub, str)
+            and pub.startswith("arXiv:")
+            for src, pub in zip(_scalars(results, "source"), publication, strict=True)):
+        from computelimits.data.loaders.epoch_models import load_models
+
+        found: dict[str, list[str]] = {}
+        m = load_models()
+        for name, ids in zip(m["model"], m["arxiv_ids"], strict=True):
+            for i in (ids.split(";") if isinstance(ids, str) else ()):
+                found.setdefault(i, []).append(str(name))
+        arxiv = {k: tuple(v) for k, v in found.items()}
+    arxiv = arxiv or {}
     if networks is None and impute is not False:
         from computelimits.data.loaders.convnet_burden import load_networks
 
@@ -270,8 +328,8 @@ def join_compute(results: pd.DataFrame, compute: pd.DataFrame, *,
     epochs = assumptions.get("imagenet_epochs")
 
     def by_name(source: object, key: str, vid: object, imagenet: bool, model: object,
-                user: bool) -> tuple:
-        """Rules 1–5 for a row without a figure of its own: ("record", position, rule,
+                user: bool, pub: object) -> tuple:
+        """Rules 1–6 for a row without a figure of its own: ("record", position, rule,
         note), ("imputed", model key) or ("none", reason)."""
         why: list[str] = []
         rec = None
@@ -310,6 +368,20 @@ def join_compute(results: pd.DataFrame, compute: pd.DataFrame, *,
                 rec = (hit, "alias", f"alias {model!r} → {target!r}: {note}")
             else:
                 why.append(f"alias target {target!r}: {reason}")
+        if (rec is None and fill and source in CHECKED_SOURCES and isinstance(pub, str)
+                and pub.startswith("arXiv:")):
+            aid = pub.removeprefix("arXiv:")
+            hits = {}
+            for name in arxiv.get(aid, ()):
+                h, _ = _unique(epoch_by_key.get(model_key(name)))
+                if h is not None:
+                    hits[h] = name
+            flops = {float(comp["training_flop"].iat[h]) for h in hits}
+            if len(flops) == 1:
+                h, name = next(iter(hits.items()))
+                rec = (h, "arxiv", f"arXiv {aid} is the link of Epoch's {name!r}")
+            elif len(flops) > 1:
+                why.append(f"arXiv {aid}: {len(hits)} Epoch records with different compute")
         if rec is not None:
             return ("record", *rec)
         imputable = imp is not None and imagenet and key in imp
@@ -339,6 +411,7 @@ def join_compute(results: pd.DataFrame, compute: pd.DataFrame, *,
     rule = np.full(n, "own-row", dtype=object)
     note = np.full(n, "the row's own figure", dtype=object)
     imputed_key = np.full(n, None, dtype=object)
+    checked_kind = np.full(n, None, dtype=object)  # a hand-checked kind; its note is in note
     rest = np.flatnonzero(own < 0)
     if len(rest):
         # the name rules depend on these alone: decide them once per distinct combination
@@ -346,7 +419,7 @@ def join_compute(results: pd.DataFrame, compute: pd.DataFrame, *,
         sig = [source[rest], keys[rest], _scalars(results, "model_version")[rest],
                np.fromiter((isinstance(b, str) and b == "imagenet" for b in bench),
                            dtype=bool, count=len(rest)),
-               _scalars(results, "model")[rest]]
+               _scalars(results, "model")[rest], publication[rest]]
         code = np.zeros(len(rest), dtype=np.int64)
         for col in sig:
             c, u = pd.factorize(col)
@@ -357,10 +430,14 @@ def join_compute(results: pd.DataFrame, compute: pd.DataFrame, *,
         rule_u = np.full(len(first), None, dtype=object)
         note_u = np.full(len(first), None, dtype=object)
         key_u = np.full(len(first), None, dtype=object)
+        kind_u = np.full(len(first), None, dtype=object)
         for k, j in enumerate(first):
             src = sig[0][j]
             out = by_name(src, sig[1][j], sig[2][j], bool(sig[3][j]), sig[4][j],
-                          _is_user(src))
+                          _is_user(src), sig[5][j])
+            if out[0] == "record" and out[2] in NAME_RULES:
+                out, kind_u[k] = _checked(out, verdict(checks, src, sig[4][j], sig[5][j]),
+                                          records, int(out[1]))
             if out[0] == "record":
                 got_u[k], at_u[k], rule_u[k], note_u[k] = 1, out[1], out[2], out[3]
             elif out[0] == "imputed":
@@ -369,6 +446,7 @@ def join_compute(results: pd.DataFrame, compute: pd.DataFrame, *,
                 note_u[k] = out[1]
         got[rest], at[rest], rule[rest] = got_u[code], at_u[code], rule_u[code]
         note[rest], imputed_key[rest] = note_u[code], key_u[code]
+        checked_kind[rest] = kind_u[code]
 
     extra = {c: np.full(n, None, dtype=object) for c in COMPUTE_COLUMNS}
     rec = np.flatnonzero(got == 1)
@@ -376,7 +454,9 @@ def join_compute(results: pd.DataFrame, compute: pd.DataFrame, *,
         pos = at[rec]
         for col, cells in records.cells.items():
             extra[col][rec] = cells[pos]
-        extra["compute_kind"][rec] = records.kind[pos]
+        checked = checked_kind[rec]
+        is_checked = np.fromiter((c is not None for c in checked), dtype=bool, count=len(rec))
+        extra["compute_kind"][rec] = np.where(is_checked, checked, records.kind[pos])
         is_own = rule[rec] == "own-row"
         origin = np.full(len(rec), "joined", dtype=object)
         origin[is_own] = "own"
@@ -385,7 +465,10 @@ def join_compute(results: pd.DataFrame, compute: pd.DataFrame, *,
         extra["match_rule"][rec] = rule[rec]
         text = note[rec].copy()
         text[is_own] = text[is_own] + records.own_note[pos[is_own]]
-        extra["match_note"][rec] = text + records.more[pos]
+        # a checked row's note already says what its figure is
+        extra["match_note"][rec] = np.where(is_checked, text, text + records.more[pos])
+        if burdens is not None:
+            _attach_burdens(extra, rec, rule, results, burdens, version_model)
     for key in dict.fromkeys(imputed_key[got == 2]):
         net = imp[key]
         these = np.flatnonzero((got == 2) & (imputed_key == key))
@@ -415,12 +498,67 @@ def join_compute(results: pd.DataFrame, compute: pd.DataFrame, *,
     for col in COMPUTE_COLUMNS:
         frame[col] = pd.Series(extra.pop(col).tolist(), index=results.index, dtype=None)
     table = pd.concat([results, frame], axis=1)
-    for col in ("training_flop", "training_flop_low", "training_flop_high"):
+    for col in ("training_flop", "training_flop_low", "training_flop_high",
+                "hardware_burden_flop"):
         table[col] = pd.to_numeric(table[col]).astype(float)
     table.attrs = dict(results.attrs)
     # attribution from the sources the rows name (computelimits.data.credits), for display
     table.attrs["attribution"] = attribution(table)
     return JoinResult(table, _report(table))
+
+
+def _checked(out: tuple, check: tuple[str, str, str, str] | None, records: _Records,
+             pos: int) -> tuple[tuple, str | None]:
+    """A name match ``out`` = ("record", position, rule, note) after the hand-checked
+    verdict ``check`` = (epoch_model, verdict, compute_kind, reason), which applies when the
+    record found is the one it names: (the match or ("none", why), the row's compute kind or
+    None when no verdict applied)."""
+    if check is None:
+        return out, None
+    target, verdict, kind, reason = check
+    found = str(records.cells["compute_model"][pos])
+    if found != target:
+        return out, None
+    _, _, rule, note = out
+    if verdict == "wrong":
+        return ("none", f"{rule} match to {target!r} checked by hand and refused: {reason}"), None
+    own_kind = str(records.kind[pos])
+    text = f"{note}; checked by hand: {reason.rstrip('.')}"
+    if kind == own_kind:
+        text += records.more[pos]
+    elif kind == "ensemble":
+        text += f"; compute is ensemble: {ENSEMBLE_NOTE}"
+    elif kind not in FIT_KINDS:
+        text += f"; compute is {kind}: {reason}"
+    return ("record", pos, rule, text), kind
+
+
+def _attach_burdens(extra: dict[str, np.ndarray], rec: np.ndarray, rule: np.ndarray,
+                    results: pd.DataFrame, burdens: pd.DataFrame, version_model: dict) -> None:
+    """Fill the hardware-burden columns of rows joined by name to a training figure (the
+    module docstring says which Epoch model's burden)."""
+    ok = burdens[burdens["hardware_burden_flop"].notna()]
+    by_key = {}
+    for key, flop, prec, note, name in zip(ok["model_key"], ok["hardware_burden_flop"],
+                                           ok["peak_precision"], ok["note"], ok["model"],
+                                           strict=True):
+        by_key.setdefault(key, (float(flop), prec, note, name))
+    vids = _scalars(results, "model_version")
+    for i in rec:
+        if rule[i] == "own-row" or extra["compute_kind"][i] != "training":
+            continue
+        names = []
+        if rule[i] == "model-version" and isinstance(vids[i], str):
+            names.append(version_model.get(vids[i]))
+        names.append(extra["compute_model"][i])
+        hit = next((by_key[model_key(x)] for x in names
+                    if isinstance(x, str) and model_key(x) in by_key), None)
+        if hit is None:
+            continue
+        flop, prec, note, name = hit
+        extra["hardware_burden_flop"][i] = flop
+        extra["hardware_burden_precision"][i] = prec
+        extra["hardware_burden_note"][i] = f"Epoch model {name!r}: {note}"
 
 
 def _report(table: pd.DataFrame) -> pd.DataFrame:

@@ -96,7 +96,7 @@ def read_csv(path: str | Path, *, skip_lines: int = 0, encoding: str = "utf-8-si
     ``attrs["lines"]`` (physical line of each record) are set for error messages.
     """
     name = label or str(path)
-    stray = [0]
+    stray = [0, 0]
 
     def check(header: list[str]) -> None:
         if required:
@@ -134,7 +134,8 @@ def read_csv(path: str | Path, *, skip_lines: int = 0, encoding: str = "utf-8-si
                              path=name) from None
         header, rows, lines, fixed = read(raw)
     repairs = Repairs()
-    repairs.note(csvfile.STRAY_CR_REPAIR, stray[0])
+    for what, n in csvfile.reading_notes(stray):
+        repairs.note(what, n)
     for what, n in fixed.items():
         repairs.note(what, n)
     df = pd.DataFrame(rows, columns=header, dtype=object)

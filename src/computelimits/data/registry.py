@@ -367,6 +367,47 @@ _add(Source(
     feeds=("results",),
 ))
 
+_SQUAD_EXPLORER = ("rajpurkar/SQuAD-explorer", "eee5fdbf62f8613a7812b03419e6b29617b74fd1")
+_SQUAD_PWC = ("paperswithcode/sota-extractor", "e6374da129cedab1736e97883bfbcddb7ddd2a72")
+
+_add(Source(
+    name="squad-leaderboard",
+    title="SQuAD 1.1 leaderboard: test-set exact match and F1 with submission dates "
+          "(SQuAD-explorer and Papers with Code sota-extractor exports)",
+    licence="MIT (SQuAD-explorer export); Apache-2.0 (sota-extractor export)",
+    licence_id="MIT + Apache-2.0",
+    attribution=("Rajpurkar et al., SQuAD leaderboard, github.com/rajpurkar/SQuAD-explorer "
+                 "(MIT); Papers with Code, sota-extractor, "
+                 "github.com/paperswithcode/sota-extractor (Apache-2.0). Dataset: Rajpurkar, "
+                 "Zhang, Lopyrev & Liang, 'SQuAD: 100,000+ Questions for Machine "
+                 "Comprehension of Text', EMNLP 2016, arXiv:1606.05250."),
+    provenance=(f"github.com/{_SQUAD_EXPLORER[0]} @ {_SQUAD_EXPLORER[1]}, out-v1.1.json "
+                f"({_gh(*_SQUAD_EXPLORER, 'out-v1.1.json')}); github.com/{_SQUAD_PWC[0]} @ "
+                f"{_SQUAD_PWC[1]}, data/tasks/squad.json, dataset SQuAD1.1 "
+                f"({_gh(*_SQUAD_PWC, 'data/tasks/squad.json')}); both converted to CSV for "
+                "the shared mirror with the values unchanged"),
+    files=(
+        DataFile("squad_explorer_v1.1.csv", None, None,
+                 "2f42765072886b585b1ab7e3d6043c9cd194b4ee6c5aa064a7dac1c095e3f72a",
+                 "a CSV conversion (entry, submitted, description, exact_match, f1, public) "
+                 "of out-v1.1.json, pinned upstream at "
+                 f"{_gh(*_SQUAD_EXPLORER, 'out-v1.1.json')}, made for the shared mirror; no "
+                 "upstream file has this layout. Supply it by placing the shared mirror's "
+                 "squad-leaderboard/squad_explorer_v1.1.csv under $COMPUTELIMITS_DATA."),
+        DataFile("pwc_sota_extractor_squad1.1.csv", None, None,
+                 "5392a6513a70d64719f7081908d4ccc6f47a0ca255138879cd1a2db93ae2770f",
+                 "a CSV conversion of the SQuAD1.1 dataset of data/tasks/squad.json, pinned "
+                 f"upstream at {_gh(*_SQUAD_PWC, 'data/tasks/squad.json')}, made for the "
+                 "shared mirror; no upstream file has this layout. Supply it by placing the "
+                 "shared mirror's squad-leaderboard/pwc_sota_extractor_squad1.1.csv under "
+                 "$COMPUTELIMITS_DATA."),
+    ),
+    feeds=("results",),
+    notes=("Two exports of one leaderboard, reconciled into one result per entry "
+           "(computelimits.data.loaders.squad_leaderboard); no compute: joined by name and "
+           "arXiv id, every join checked by hand (computelimits/data/join_checks.csv)."),
+))
+
 _add(Source(
     name="mlco2-impact",
     title="ML CO2 Impact calculator data (Lacoste et al. 2019): GPU power and cloud-region carbon",

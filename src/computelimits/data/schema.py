@@ -49,7 +49,7 @@ COMPUTE = {
     "method": ("string", "operation counting | hardware | reported | imputed | other (source's)"),
     "compute_kind": ("string", "what the figure measures (computelimits.data.compute_kinds): "
                      "training | hardware_burden | imputed_operations | includes_search | "
-                     "other_dataset | other_purpose"),
+                     "other_dataset | other_purpose | ensemble"),
     "peak_precision": ("string", "precision of the peak rate behind a hardware burden: fp32 | "
                        "tf32 | fp16 | bf16 | mixed | as given (a file's own rate, unchecked)"),
     "confidence": ("string", "source's confidence label"),

@@ -30,6 +30,7 @@ def _loaders(table: str) -> list[tuple[str, Callable[..., pd.DataFrame]]]:
         nlp_progress,
         open_model_trends,
         pwc_imagenet,
+        squad_leaderboard,
     )
 
     def epoch_results(strict: bool | None = None) -> pd.DataFrame:
@@ -46,6 +47,7 @@ def _loaders(table: str) -> list[tuple[str, Callable[..., pd.DataFrame]]]:
             ("pwc-imagenet-2019", pwc_imagenet.load_results),
             ("convnet-burden", convnet_burden.load_results),
             ("nlp-progress", nlp_progress.load_results),
+            ("squad-leaderboard", squad_leaderboard.load_results),
         ],
         "compute": [
             ("epoch-ai-models", epoch_models.load_compute),
@@ -145,6 +147,7 @@ def parse_source_table(name: str) -> pd.DataFrame:
         nlp_progress,
         open_model_trends,
         pwc_imagenet,
+        squad_leaderboard,
     )
 
     main: dict[str, Callable[..., pd.DataFrame]] = {
@@ -158,6 +161,7 @@ def parse_source_table(name: str) -> pd.DataFrame:
         "convnet-burden": convnet_burden.load_networks,
         "pwc-imagenet-2019": pwc_imagenet.load_leaderboard,
         "nlp-progress": nlp_progress.load_results,
+        "squad-leaderboard": squad_leaderboard.load_leaderboard,
         "mlco2-impact": mlco2.load_grid,
         "green-algorithms": green_algorithms.load_grid,
         "electricity-maps-2024": electricity_maps.load_grid,

@@ -71,6 +71,7 @@ def _chips(catalog: Catalog) -> tuple[pd.DataFrame | None, str | None]:
 def load_user_file(path: str | Path, *, fmt: str = "generic", benchmark: str | None = None,
                    fill: bool = True, impute: bool = False, convention: str = "per-chip",
                    chance_error: float | None = None, duplicates: str = "all",
+                   date_format: str | None = None, score_scale: str | None = None,
                    strict: bool | None = None, catalog: Catalog | None = None) -> JoinResult:
     """Read ``path`` and join it with compute (see the module docstring).
 
@@ -87,6 +88,12 @@ def load_user_file(path: str | Path, *, fmt: str = "generic", benchmark: str | N
             their rows give none (``--chance-error``).
         duplicates: rows of one model and paper (generic: model, benchmark, metric, setting
             and origin) with different values: "all" (default), "first", "best" or "error".
+        date_format: how a generic file's slash dates are written, "DD/MM/YYYY" or
+            "MM/DD/YYYY" (``--date-format``); None: a column that could be read either way
+            is refused (:func:`computelimits.data.userfiles.cells.dates`).
+        score_scale: a computer-progress file's score columns, "percent" or "fraction"
+            (``--percent/--fraction``); None: percent, and a column whose values are all
+            ≤ 1 is refused.
         strict: refuse modified mirror files (see :mod:`computelimits.data.fetch`); used
             only when no ``catalog`` is given.
         catalog: where the bundled compute and hardware tables come from (default: the
@@ -100,19 +107,26 @@ def load_user_file(path: str | Path, *, fmt: str = "generic", benchmark: str | N
     _check_memory(path)
 
     if fmt == "generic":
+        if score_scale is not None:
+            raise ConfigError("--percent/--fraction apply to computer-progress files; a "
+                              "generic file gives each row's unit (unit column, or a % sign)")
         results, compute = userfiles.load_generic(path, chance_error=chance_error,
-                                                  duplicates=duplicates)
+                                                  duplicates=duplicates,
+                                                  date_format=date_format)
     elif fmt == "computer-progress":
         if not benchmark:
             raise ConfigError("a computer-progress file needs its benchmark (--benchmark)")
         if chance_error is not None:
             raise ConfigError("--chance-error applies to generic files (a benchmark of your "
                               "own); a computer-progress file is about a package benchmark")
+        if date_format is not None:
+            raise ConfigError("--date-format applies to generic files; a computer-progress "
+                              "file gives years")
         rates = {k: v for k, v in catalog.peak_table().items() if v.gflops == v.gflops}
         chips, why = _chips(catalog)
         results, compute = userfiles.load_computer_progress(
             path, benchmark=benchmark, hardware=rates, convention=convention,
-            chips=chips, duplicates=duplicates)
+            chips=chips, duplicates=duplicates, score_scale=score_scale)
         if why is not None:
             results.attrs["repairs"].note("Epoch AI's chip table not read (processor names "
                                           f"matched to the Computer Progress tables only): {why}")

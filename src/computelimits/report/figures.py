@@ -22,7 +22,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import LogFormatterMathtext
 
-from computelimits._io import atomic_path
+from computelimits._io import atomic_path, guard_output
 
 __all__ = ["PNG_DPI", "benchmark_figure", "plain_log_labels", "save", "year_ticks"]
 
@@ -77,6 +77,8 @@ def save(fig: Figure, folder: Path, stem: str) -> dict[str, str]:
     A figure with a layout engine (constrained layout) is laid out once, while the PNG is
     drawn, and the SVG is drawn with the same positions."""
     folder.mkdir(parents=True, exist_ok=True)
+    for ext in ("png", "svg"):  # by the output rule, both before either is written
+        guard_output(folder / f"{stem}.{ext}")
     plain_log_labels(fig)
     out = {}
     with atomic_path(folder / f"{stem}.png") as tmp:

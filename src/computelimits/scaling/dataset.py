@@ -13,8 +13,14 @@ Choices, each overridable:
   the one the rows carry themselves (users' files), else ``training``, else
   ``hardware_burden``, else ``imputed_operations`` — the first with at least
   :data:`MIN_RESULTS` results (else the most numerous). ``includes_search``,
-  ``other_dataset`` and ``other_purpose`` figures are never fitted unless asked for by name.
-  ``kind="all"`` mixes the fittable kinds, and says so.
+  ``other_dataset``, ``other_purpose`` and ``ensemble`` figures are never fitted unless asked
+  for by name. ``kind="all"`` mixes the fittable kinds, and says so.
+* **hardware burden beside training FLOP**: a result joined by name to an Epoch training
+  figure also carries the paper's hardware burden of that model where Epoch gives its
+  hardware, quantity and time (``hardware_burden_flop``, :mod:`computelimits.data.burden`).
+  Such a result counts under both kinds in ``n_by_kind`` and is fitted once: on its
+  training FLOP, or with ``kind="hardware_burden"`` on its burden (never both in one fit;
+  ``kind="all"`` uses the row's own kind).
 * **one precision of hardware burden**: burdens from FP32 and bf16 peaks are not mixed; by
   default the most common precision is kept (``precision="any"`` mixes them).
 * **one evaluation setting** (``setting_kind``: supervised, zero-shot, few-shot,
@@ -46,8 +52,9 @@ import numpy as np
 import pandas as pd
 
 from computelimits.data.benchmarks import find_benchmark
-from computelimits.errors import ConfigError
+from computelimits.errors import ArgumentTypeError, ConfigError
 from computelimits.scaling.dates import decimal_year
+from computelimits.validate import frame
 
 if TYPE_CHECKING:
     from computelimits.data.catalog import Catalog
@@ -239,10 +246,17 @@ def benchmark_data(benchmark: str, *, metrics: tuple[str, ...] | None = None,
 
     Raises:
         ConfigError: no rows left, or an unknown kind, precision, setting, cluster or scale.
+        ArgumentTypeError: ``benchmark`` is not a string or ``joined`` not a DataFrame.
+        InputError: ``joined`` lacks a column (benchmark, metric, error, training_flop).
     """
     from computelimits.data.chance import chance_error
     from computelimits.data.compute_kinds import FIT_KINDS, KINDS
 
+    if not isinstance(benchmark, str):
+        raise ArgumentTypeError(f"benchmark must be a benchmark id such as 'mmlu' (a string), "
+                                f"got {benchmark!r}")
+    if joined is not None:
+        frame(joined, "joined", ("benchmark", "metric", "error", "training_flop"), rows=False)
     if cluster not in CLUSTERS:
         raise ConfigError(f"cluster must be one of {', '.join(CLUSTERS)}, got {cluster!r}")
     if scale not in SCALES:
@@ -300,10 +314,11 @@ def benchmark_data(benchmark: str, *, metrics: tuple[str, ...] | None = None,
         imp = df["compute_kind"] == "imputed_operations"
         left["imputed network operations (left out on request)"] += int(imp.sum())
         df = df[~imp]
+    mixed = kind == "all"
+    df = _with_burdens(df, add=not mixed)
     kinds = df["compute_kind"].fillna("training").astype(str)
     df["compute_kind"] = kinds
     n_by_kind = {k: int(n) for k, n in kinds.value_counts().items()}
-    mixed = kind == "all"
     if df.empty:
         raise ConfigError(f"no {b.id} results carry both an error below chance and a "
                           "compute figure")
@@ -322,17 +337,21 @@ def benchmark_data(benchmark: str, *, metrics: tuple[str, ...] | None = None,
     else:
         sel = kinds == kind
         kind_label = kind
+    # a result with a burden beside its training figure is fitted once: the twin of the
+    # chosen row is not "left out"
+    twin = _twins(df, sel)
+    sel_left = ~sel & ~twin
     notes = df["match_note"].fillna("").astype(str)
-    for k, n in kinds[~sel].value_counts().items():
+    for k, n in kinds[sel_left].value_counts().items():
         if k in FIT_KINDS:
             left[f"compute kind {k} (a different regression from {kind_label})"] += int(n)
         else:
             reasons = Counter(
                 note.split(f"compute is {k}: ", 1)[-1] if f"compute is {k}: " in note else k
-                for note in notes[~sel & (kinds == k)])
+                for note in notes[sel_left & (kinds == k)])
             for why, m in reasons.items():
                 left[f"compute kind {k}: {why}"] += int(m)
-    df = df[sel]
+    df = df[sel].drop(columns=["_alt", "_rid"])
     if df.empty:
         raise ConfigError(f"no {b.id} results with compute kind {kind_label}")
 
@@ -380,6 +399,49 @@ def benchmark_data(benchmark: str, *, metrics: tuple[str, ...] | None = None,
         chance_basis=level.line(), n=len(df), n_by_kind=n_by_kind,
         left_out={k: v for k, v in left.items() if v}, mixed=mixed)
     return df.reset_index(drop=True)
+
+
+def _with_burdens(df: pd.DataFrame, *, add: bool) -> pd.DataFrame:
+    """``df`` with the helper columns ``_rid`` (the result's position) and ``_alt`` (a
+    hardware-burden twin), and, with ``add``, one twin row per result joined to a training
+    figure that also carries a hardware burden (kind ``hardware_burden``, its precision, the
+    burden's rule appended to the match note)."""
+    df = df.reset_index(drop=True)
+    df["_rid"] = np.arange(len(df))
+    df["_alt"] = False
+    if not add or "hardware_burden_flop" not in df.columns:
+        return df
+    burden = pd.to_numeric(df["hardware_burden_flop"], errors="coerce")
+    has = (burden > 0) & df["compute_kind"].fillna("training").eq("training")
+    if not has.any():
+        return df
+    alt = df[has.to_numpy()].copy()
+    alt["training_flop"] = burden[has].to_numpy(float)
+    for col in ("training_flop_low", "training_flop_high"):
+        if col in alt.columns:
+            alt[col] = np.nan
+    alt["compute_kind"] = "hardware_burden"
+    alt["peak_precision"] = alt.get("hardware_burden_precision")
+    if "compute_method" in alt.columns:
+        alt["compute_method"] = "hardware burden"
+    extra = alt.get("hardware_burden_note", pd.Series("", index=alt.index)).fillna("")
+    alt["match_note"] = (alt["match_note"].fillna("").astype(str) + "; "
+                         + extra.astype(str))
+    alt["_alt"] = True
+    return pd.concat([df, alt], ignore_index=True)
+
+
+def _twins(df: pd.DataFrame, sel: pd.Series) -> pd.Series:
+    """Rows not selected whose result is fitted through its other row (a burden twin and
+    its training row)."""
+    chosen = sel.to_numpy(dtype=bool)
+    rid = df["_rid"].to_numpy()
+    alt = df["_alt"].to_numpy(dtype=bool)
+    fitted = np.isin(rid, rid[chosen])
+    twins = ~chosen & fitted
+    # a twin row that was not chosen, whatever was: never a separate result
+    twins |= ~chosen & alt
+    return pd.Series(twins, index=df.index)
 
 
 def frontier(df: pd.DataFrame) -> pd.DataFrame:

@@ -66,8 +66,11 @@ QUANTITIES = ("log10_compute", "log10_compute_pred", "usd", "usd_pred", "co2_kg"
 @dataclass
 class Extrapolation:
     """Compute, dollars and CO2 for a target error; every number None when ``identified`` is
-    False (compute does not explain the benchmark). ``selection``: what the fit used (compute
-    kind, N per kind, what was left out and why, chance level).
+    False (compute does not explain the benchmark), and the central compute and every dollar
+    and CO2 figure None (the intervals kept) when the compute interval spans more than
+    :data:`~computelimits.scaling.outlooks.MAX_INTERVAL_OOM` orders of magnitude (the data
+    cannot size the run; the command line prints no figure either). ``selection``: what the
+    fit used (compute kind, N per kind, what was left out and why, chance level).
 
     Intervals at level 1 − ``alpha``: ``log10_compute_ci_low``/``_ci_high`` (where the line
     crosses the target), ``log10_compute_pred_ci_low``/``_pred_ci_high`` (where a single new
@@ -144,12 +147,17 @@ class Extrapolation:
         title = (f"Extrapolation: {self.benchmark} to error {self.target_error:g} ({self.form} "
                  f"fit on {self.compute_kind} compute; best observed "
                  f"{self.best_observed_error:.3g})")
+        def e10(v: float | None) -> str:
+            return "∞" if v is None or not math.isfinite(v) else f"10^{v:.2f}"
+
         if not self.identified:
             lines = ["compute does not explain this benchmark: no compute, dollar or CO2 "
                      "figure"]
+        elif self.log10_compute is None:
+            lines = [f"compute: {pct} confidence [{e10(self.log10_compute_ci_low)}, "
+                     f"{e10(self.log10_compute_ci_high)}] FLOP — too wide to size the run: no "
+                     "central compute, dollar or CO2 figure"]
         else:
-            def e10(v: float | None) -> str:
-                return "∞" if v is None or not math.isfinite(v) else f"10^{v:.2f}"
 
             lines = [f"compute: {e10(self.log10_compute)} FLOP, {pct} confidence "
                      f"[{e10(self.log10_compute_ci_low)}, {e10(self.log10_compute_ci_high)}], "
@@ -265,8 +273,20 @@ def extrapolate(benchmark: str, target_error: float, *, form: str = "polynomial"
     data, prices, chips and grid come from (None: the environment's).
     """
     from computelimits.compute.cost import paper_co2_kg, paper_usd, usd_per_flop
+    from computelimits.scaling.outlooks import MAX_INTERVAL_OOM
+    from computelimits.validate import boot_count, frame, share, whole
 
+    target_error = share(target_error, "target_error")
+    alpha = share(alpha, "alpha")
+    n_boot = boot_count(n_boot)
+    seed = whole(seed, "seed", low=0)
+    if budget_usd is not None:
+        from computelimits.validate import finite
+
+        budget_usd = finite(budget_usd, "budget_usd", low=0, low_open=True)
     cat = resolve_catalog(catalog)
+    if data is not None:
+        frame(data, "data", ("error", "log10_flop"))
     if data is None:
         data = benchmark_data(benchmark, joined=joined, catalog=cat, **(select or {}))
     sel = data.attrs["selection"]
@@ -297,6 +317,23 @@ def extrapolate(benchmark: str, target_error: float, *, form: str = "polynomial"
             notes=notes,
             sources=_sources(data, zone))
     r = fit.log10_compute_for(target_error / scale, alpha=alpha)
+    width = (r.get("log10_compute_ci_high", math.nan) - r.get("log10_compute_ci_low", math.nan))
+    if not width <= MAX_INTERVAL_OOM and "log10_compute_ci_low" in r:
+        # as the command line: an interval this wide cannot size a run — its intervals only
+        notes.append(f"the {1 - alpha:.0%} interval spans {width:.1f} orders of magnitude, "
+                     f"more than {MAX_INTERVAL_OOM:g}: the data cannot size this run, so no "
+                     "central compute, dollar or CO2 figure is given")
+        return Extrapolation(
+            benchmark=data["benchmark"].iloc[0], form=form, target_error=target_error,
+            best_observed_error=best, identified=True, compute_kind=sel.kind,
+            log10_compute=None, max_observed_log10_compute=max_x, orders_beyond_data=None,
+            is_extrapolation=None, usd=None, co2_kg=None, paper_usd=None, paper_co2_kg=None,
+            price_year=None, log10_compute_ci_low=r["log10_compute_ci_low"],
+            log10_compute_ci_high=r["log10_compute_ci_high"],
+            log10_compute_pred_ci_low=r.get("log10_compute_pred_ci_low"),
+            log10_compute_pred_ci_high=r.get("log10_compute_pred_ci_high"), alpha=alpha,
+            selection=sel.to_dict(), selection_lines=sel.lines(), fit=fit.to_dict(),
+            notes=notes, sources=_sources(data, zone))
     if r.get("share_wrong_sign", 0) > alpha / 2:
         notes.append(f"{r['share_wrong_sign']:.0%} of bootstrap fits have a slope of the wrong "
                      "sign: the interval is open-ended")

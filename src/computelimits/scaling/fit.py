@@ -32,10 +32,21 @@ import pandas as pd
 from computelimits.errors import ConfigError
 from computelimits.results import Summary
 from computelimits.scaling.forms import FORMS
+from computelimits.validate import boot_count, finite, frame, positive_array, share, whole
 
 __all__ = ["ScalingFit", "fit_forms"]
 
 YEAR0 = 2015.0
+_METHODS = ("cluster", "hc3", "ols", "bootstrap")
+
+
+def _power(base: float, exponent: float) -> float:
+    """``base ** exponent``, infinite past the largest float (a slope near zero makes the
+    compute multiple unbounded: never an OverflowError)."""
+    try:
+        return float(base ** exponent)
+    except OverflowError:
+        return math.inf
 
 
 @dataclass
@@ -107,8 +118,14 @@ class ScalingFit:
         cov: standard errors reported by ``bse_`` / ``conf_int()``: "cluster" (default),
             "hc3" or "ols".
         control_year: add the decimal publication year as a regressor.
-        n_boot: cluster-bootstrap resamples (0: none).
-        seed: bootstrap seed.
+        n_boot: cluster-bootstrap resamples (0: none; at most 10,000,000).
+        seed: bootstrap seed (a whole number ≥ 0).
+
+    Arguments are checked as the command line checks its options
+    (:mod:`computelimits.validate`): a value of the wrong kind raises
+    :class:`~computelimits.errors.ArgumentTypeError`, one out of range
+    :class:`~computelimits.errors.ConfigError` giving the range, a table without the columns
+    a method needs :class:`~computelimits.errors.InputError`.
     """
 
     def __init__(self, form: str = "polynomial", *, cov: str = "cluster",
@@ -123,12 +140,13 @@ class ScalingFit:
             raise ConfigError(f"cov must be 'cluster', 'hc3' or 'ols', got {cov!r}")
         self.form = form
         self.cov = cov
-        self.control_year = control_year
-        self.n_boot = n_boot
-        self.seed = seed
+        self.control_year = bool(control_year)
+        self.n_boot = boot_count(n_boot)
+        self.seed = whole(seed, "seed", low=0)
 
     # -- fitting -------------------------------------------------------------------------
     def _design(self, data: pd.DataFrame) -> _Design:
+        frame(data, "data", ("error", "log10_flop", *(("year",) if self.control_year else ())))
         f = FORMS[self.form]
         e = data["error"].to_numpy(float)
         if np.any(~np.isfinite(e) | (e <= 0) | (e >= 1)):
@@ -253,7 +271,10 @@ class ScalingFit:
         "cluster", "hc3", "ols" (t intervals) or "bootstrap" (percentiles of the cluster
         bootstrap)."""
         self._check()
+        alpha = share(alpha, "alpha")
         method = method or self.cov
+        if method not in _METHODS:
+            raise ConfigError(f"method must be one of {', '.join(_METHODS)}, got {method!r}")
         if method == "bootstrap":
             b = self.boot_params_[~np.isnan(self.boot_params_).any(axis=1)]
             if len(b) == 0:
@@ -272,11 +293,12 @@ class ScalingFit:
     def predict(self, compute: float | np.ndarray, year: float | None = None) -> np.ndarray:
         """Predicted error at ``compute`` FLOP (and ``year`` when the year is controlled)."""
         self._check()
-        x = np.log10(np.asarray(compute, float))
+        x = np.log10(positive_array(compute, "compute", "FLOP"))
         y = self.params_[0] + self.params_[1] * x
         if self.control_year:
             if year is None:
                 raise ConfigError("this fit controls for year: give year=")
+            year = finite(year, "year", low=1900, high=2200)
             y = y + self.params_[2] * (year - YEAR0)
         # never above the chance error: the curve carries no meaning there
         return np.minimum(FORMS[self.form].inverse(y), self.chance_)
@@ -290,8 +312,8 @@ class ScalingFit:
         residual scatter of single results); ``share_wrong_sign``: the share of bootstrap
         fits whose slope has the other sign."""
         self._check()
-        if not 0 < error < 1:
-            raise ConfigError(f"target error must lie in (0, 1), got {error}")
+        error = share(error, "error")
+        alpha = share(alpha, "alpha")
         if error >= self.chance_:
             raise ConfigError(f"target error {error:g} is not below the chance error "
                               f"{self.chance_:g}: no compute is needed to guess")
@@ -340,6 +362,7 @@ class ScalingFit:
         an array with one value per error (the same bootstrap draws and residual noise for
         every error, as the one-at-a-time method uses)."""
         self._check()
+        alpha = share(alpha, "alpha")
         e = np.atleast_1d(np.asarray(errors, float))
         if np.any(~(e > 0) | ~(e < 1)):
             raise ConfigError("every target error must lie in (0, 1)")
@@ -400,12 +423,12 @@ class ScalingFit:
         """Compute multiple that halves the error: 2^(−1/b) for the polynomial form; for the
         other forms it depends on the starting error (default: the best observed)."""
         self._check()
-        e0 = float(self.data_["error"].min()) if error is None else error
+        e0 = float(self.data_["error"].min()) if error is None else share(error, "error")
         if self.form == "polynomial":
-            return float(2.0 ** self.polynomial_degree_)
+            return _power(2.0, self.polynomial_degree_)
         f = FORMS[self.form]
         dy = float(f.transform(np.array([e0 / 2]))[0] - f.transform(np.array([e0]))[0])
-        return float(10.0 ** (dy / self.slope_))
+        return _power(10.0, dy / self.slope_) if self.slope_ != 0 else math.inf
 
     @property
     def year_gain_(self) -> float:
@@ -414,7 +437,7 @@ class ScalingFit:
         if not self.control_year:
             return float("nan")
         # next year the same error needs compute × 10^(−c/b); the gain is the inverse
-        return float(10.0 ** (self.params_[2] / self.params_[1]))
+        return _power(10.0, self.params_[2] / self.params_[1])
 
     def influence(self, by: str = "paper") -> pd.DataFrame:
         """Leave-one-group-out: the slope without each paper (or model), largest change first;

@@ -6,8 +6,9 @@ code invalidates every cached result. Files live in ``<cache>/theory/<key>.json.
 ``<cache>`` is ``$COMPUTELIMITS_CACHE`` if set, else the user cache folder of pooch
 (:func:`computelimits.data.fetch.cache_dir`). A file is written atomically (temporary file,
 then rename) and holds the runs exactly (JSON floats round-trip), the configuration and the
-key; a file that cannot be read, does not parse, or does not match its key is ignored and
-overwritten by the next run.
+key, with the sha256 of the runs as written (``checksum``); a file that cannot be read, is
+not a regular file (a FIFO, a device), does not parse, does not match its key or whose runs
+do not match their checksum (a changed number) is ignored and overwritten by the next run.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from computelimits.theory.replication import RUN_COLUMNS
 
 __all__ = ["cache_file", "cache_key", "load", "source_digest", "store"]
 
-FORMAT = 1
+FORMAT = 2  # 2: the runs carry their sha256
 
 #: dtypes of the runs table, as :func:`~.experiment.simulate` builds it.
 _DTYPES = {"model": object, "n": np.int64, "rep": np.int64, "nmse": np.float64,
@@ -64,15 +65,19 @@ def cache_file(cfg: TheoryConfig) -> Path:
 def load(cfg: TheoryConfig) -> tuple[pd.DataFrame, dict[str, Any]] | None:
     """The cached runs of ``cfg`` and their metadata, or None (missing, unreadable, corrupt or
     not this configuration's)."""
+    from computelimits._io import open_regular
+
     try:
         path = cache_file(cfg)
         if not path.is_file():
             return None
-        with gzip.open(path, "rt", encoding="utf-8") as fh:
+        with open_regular(path) as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
             blob = json.load(fh)
         if blob.get("key") != cache_key(cfg) or blob.get("config") != cfg.to_dict():
             return None
         cols = blob["runs"]
+        if blob.get("checksum") != _checksum(cols):
+            return None  # changed since it was written
         if list(cols) != list(RUN_COLUMNS):
             return None
         size = len(cfg.n_grid) * cfg.reps * len(MODELS)
@@ -84,6 +89,13 @@ def load(cfg: TheoryConfig) -> tuple[pd.DataFrame, dict[str, Any]] | None:
         return runs, meta
     except Exception:  # any unreadable or malformed file is a miss, never an error
         return None
+
+
+def _checksum(runs: Any) -> str:
+    """sha256 of the runs as JSON text (floats round-trip exactly, so a file read back gives
+    the checksum it was written with)."""
+    text = json.dumps(runs, allow_nan=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _plain(value: Any) -> Any:
@@ -98,11 +110,13 @@ def store(cfg: TheoryConfig, runs: pd.DataFrame, *, elapsed_s: float, workers: i
     written (the cache is an optimisation: a read-only or full disk is not an error)."""
     try:
         path = cache_file(cfg)
+        cols = {c: [_plain(v) for v in runs[c].tolist()] for c in RUN_COLUMNS}
         blob = {"format": FORMAT, "key": cache_key(cfg), "config": cfg.to_dict(),
                 "version": __version__, "elapsed_s": elapsed_s, "workers": workers,
-                "scheduler": scheduler,
-                "runs": {c: [_plain(v) for v in runs[c].tolist()] for c in RUN_COLUMNS}}
+                "scheduler": scheduler, "checksum": _checksum(cols), "runs": cols}
         text = json.dumps(blob, allow_nan=True, separators=(",", ":"))
+        if path.is_symlink() or (path.exists() and not path.is_file()):
+            path.unlink()  # a link or a FIFO in its place: replaced, not followed
         with atomic_path(path) as tmp, gzip.open(tmp, "wt", encoding="utf-8",
                                                   compresslevel=6) as fh:
             fh.write(text)

@@ -148,8 +148,14 @@ class TheoryResult:
         return wide[[m for m in MODELS if m in wide.columns]]
 
     def save(self, out_dir: str | Path) -> dict[str, Path]:
-        """Write runs.csv, summary.csv, config.json, figure.png and figure.svg atomically."""
-        out = Path(out_dir)
+        """Write runs.csv, summary.csv, config.json, figure.png and figure.svg atomically,
+        each checked first by the output rule (:func:`computelimits._io.guard_output`: never
+        into the data mirror, the cache or over a file tracked by git)."""
+        from computelimits._io import guard_folder, guard_output
+
+        out = guard_folder(out_dir)
+        for name in ("runs.csv", "summary.csv", "config.json", "figure.png", "figure.svg"):
+            guard_output(out / name)
         ensure_folder(out)
         paths = {}
         with atomic_path(out / "runs.csv") as tmp:
@@ -295,6 +301,15 @@ def simulate(config: TheoryConfig | None = None, *, workers: int | None = None,
             run_bytes`) exceeds what the machine has free; otherwise that raises
             :class:`~computelimits.errors.ResourceError` before anything is allocated.
     """
+    if config is not None and not isinstance(config, TheoryConfig):
+        from computelimits.errors import ArgumentTypeError
+
+        raise ArgumentTypeError(f"config must be a TheoryConfig, e.g. TheoryConfig() or "
+                                f"TheoryConfig.quick(), got {config!r}")
+    if workers is not None:
+        from computelimits.validate import whole
+
+        workers = whole(workers, "workers", low=1, high=1024)
     cfg = config or TheoryConfig()
     n_workers = preflight(cfg, workers=workers, scheduler=scheduler, force=force)
     if cache:

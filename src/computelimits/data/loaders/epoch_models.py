@@ -38,6 +38,7 @@ comma-separated as in the source (e.g. "operation counting,hardware").
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -50,7 +51,8 @@ from computelimits.data.registry import SOURCES
 from computelimits.data.schema import conform
 from computelimits.errors import InputError
 
-__all__ = ["FILE", "SOURCE", "load_compute", "load_models", "parse_compute", "parse_models"]
+__all__ = ["FILE", "SOURCE", "arxiv_ids", "load_compute", "load_models", "parse_compute",
+           "parse_models"]
 
 SOURCE = "epoch-ai-models"
 FILE = "all_ml_systems_full_view.csv"
@@ -74,8 +76,22 @@ _WIDE = (
     "Organization categorization", "Country (of organization)", "Model accessibility",
     "Training code accessibility", "Foundation model", "Base model", "Epochs",
     "Post-training compute (FLOP)", "Training chip-hours", "Batch size", "Numerical format",
-    "Citations", "Compute rank when published", "Training compute notes",
+    "Citations", "Compute rank when published", "Training compute notes", "Link",
 )
+
+_ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5})", re.IGNORECASE)
+
+
+def arxiv_ids(link: object) -> str | None:
+    """The arXiv ids (new style, YYMM.NNNNN) of a ``Link`` cell, ";"-joined in order, or None.
+
+    >>> arxiv_ids("https://arxiv.org/abs/1810.04805v2")
+    '1810.04805'
+    """
+    if not isinstance(link, str):
+        return None
+    ids = list(dict.fromkeys(_ARXIV.findall(link)))
+    return ";".join(ids) or None
 
 
 def _read(path: str | Path, label: str | None = None, wide: bool = False) -> pd.DataFrame:
@@ -209,6 +225,7 @@ def _frame(df: pd.DataFrame, source_file: str, *, wide: bool) -> pd.DataFrame:
             "compute_rank": numbers(df, "Compute rank when published", positive=True),
             "compute_notes": text(df, "Training compute notes"),
             "last_modified": dates(df, "Last modified"),
+            "arxiv_ids": [arxiv_ids(x) for x in text(df, "Link")],
         }
         for k, v in extra.items():
             out[k] = v
@@ -276,6 +293,7 @@ def load_models(*, strict: bool | None = None) -> pd.DataFrame:
     met), ``accessibility``, ``code_accessibility``, ``foundation_model``, ``base_model``,
     ``epochs``, ``finetune_flop`` (FLOP; values < 1e10 set missing), ``post_training_flop``
     (FLOP), ``chip_hours``, ``batch_size``, ``numerical_format``, ``citations``,
-    ``compute_rank``, ``compute_notes`` and ``last_modified``."""
+    ``compute_rank``, ``compute_notes``, ``last_modified`` and ``arxiv_ids`` (the arXiv ids in
+    ``Link``, ";"-joined: :func:`arxiv_ids`)."""
     loc = locate(SOURCE, FILE, strict=strict)
     return parse_models(loc.path, label=str(loc.path))

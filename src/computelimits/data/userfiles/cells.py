@@ -15,7 +15,9 @@ shorten a cell over :data:`SHOWN_CHARS` characters.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
+from datetime import datetime
 
 import numpy as np
 import pandas as pd
@@ -24,7 +26,7 @@ from computelimits.data.names import model_key
 from computelimits.data.parse import _NUM, BLANKS, Repairs, _parse_date
 from computelimits.data.schema import conform
 from computelimits.data.userfiles.reader import Sheet
-from computelimits.errors import InputError
+from computelimits.errors import ConfigError, InputError
 
 __all__ = ["MAX_ERRORS", "SHOWN_CHARS", "Problems", "q", "rows_text"]
 
@@ -177,6 +179,25 @@ def fraction_of(cell: str, scale: str) -> tuple[float | str, bool]:
     return min(x, 1.0), repaired
 
 
+def fractions_in_percent(sheet: Sheet, col: str) -> str | None:
+    """A cell of a percent column whose numbers (no ``%`` sign) are all ≤ 1 — fractions
+    written where percent is expected, 100× too small if read as percent — or None."""
+    _codes, cells = sheet.column(col).stripped()
+    seen = None
+    for cell in cells:
+        if cell in BLANKS or cell.endswith("%"):
+            if cell.endswith("%"):
+                return None  # a % sign says percent
+            continue
+        x = number_of(cell)
+        if isinstance(x, str):
+            continue  # reported by the converter
+        if x > 1:
+            return None
+        seen = seen or cell
+    return seen
+
+
 def numbers(sheet: Sheet, problems: Problems, col: str, *, positive: bool = False,
             nonnegative: bool = False) -> np.ndarray:
     """A numeric column (blank → NaN); unreadable or out-of-range cells are problems."""
@@ -255,17 +276,81 @@ def choices(sheet: Sheet, problems: Problems, col: str, allowed: Sequence[str],
     return np.asarray(keys, dtype=object)[codes], np.asarray(given, dtype=bool)[codes]
 
 
-def dates(sheet: Sheet, problems: Problems, col: str) -> np.ndarray:
+#: ``--date-format`` values: how a users' file writes its slash dates.
+DATE_FORMATS = {"DD/MM/YYYY": "%d/%m/%Y", "MM/DD/YYYY": "%m/%d/%Y"}
+_SLASH = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def _slash_order(col: str, slash: list[tuple[int, int] | None], cells: list[str],
+                 date_format: str | None) -> tuple[str | None, str | None]:
+    """How the column's slash dates are read: (strptime format or None, repair note). A cell
+    whose first number is over 12 decides day first, one whose second is, month first;
+    without ``date_format``, a column that no cell decides (every day ≤ 12) is read neither
+    way (None)."""
+    if date_format is not None:
+        if date_format not in DATE_FORMATS:
+            raise ConfigError(f"date format must be one of {', '.join(DATE_FORMATS)}, got "
+                              f"{date_format!r}")
+        return DATE_FORMATS[date_format], f"{date_format} dates read as YYYY-MM-DD"
+    day = next((j for j, ab in enumerate(slash) if ab and ab[0] > 12 >= ab[1]), None)
+    month = next((j for j, ab in enumerate(slash) if ab and ab[1] > 12 >= ab[0]), None)
+    if day is not None and month is None:
+        return "%d/%m/%Y", (f"DD/MM/YYYY dates read as YYYY-MM-DD (day first, as "
+                            f"{q(cells[day])} shows; --date-format to say so)")
+    if month is not None and day is None:
+        return "%m/%d/%Y", (f"MM/DD/YYYY dates read as YYYY-MM-DD (month first, as "
+                            f"{q(cells[month])} shows; --date-format to say so)")
+    return None, None
+
+
+def dates(sheet: Sheet, problems: Problems, col: str,
+          date_format: str | None = None) -> np.ndarray:
     """A date column by the rules of :func:`computelimits.data.parse.dates` (1900–2100; the
-    repairs counted per row, in the order they first occur)."""
+    repairs counted per row, in the order they first occur), except slash dates: a users'
+    file may write them day first or month first, so they are read the way ``date_format``
+    ("DD/MM/YYYY" or "MM/DD/YYYY", ``--date-format``) says, else the way a cell of the column
+    shows (a number over 12); a cell that could be read either way (03/04/2018) in a column
+    no cell decides is a problem asking for ``--date-format``, and so is a column whose
+    cells show both ways."""
     codes, cells = sheet.column(col).stripped()
     values = np.full(len(cells), np.datetime64("NaT"), dtype="datetime64[us]")
     messages: list[str | None] = [None] * len(cells)
     repair_of: list[str | None] = [None] * len(cells)
+    slash: list[tuple[int, int] | None] = []
+    for cell in cells:
+        m = _SLASH.match(cell)
+        slash.append((int(m.group(1)), int(m.group(2))) if m else None)
+    fmt, slash_note = _slash_order(col, slash, cells, date_format) if any(slash) else (None,
+                                                                                       None)
+    example = None
+    both = (date_format is None and fmt is None
+            and any(ab and ab[0] > 12 >= ab[1] for ab in slash)
+            and any(ab and ab[1] > 12 >= ab[0] for ab in slash))
     for j, cell in enumerate(cells):
         if cell in BLANKS:
             continue
-        d, repair = _parse_date(cell)
+        if slash[j] is not None:
+            a, b = slash[j]
+            if both:
+                messages[j] = (f"slash dates written both day first and month first in this "
+                               f"column ({q(cell)}): write them YYYY-MM-DD")
+                continue
+            use = fmt or ("%d/%m/%Y" if a == b or a > 12 else "%m/%d/%Y" if b > 12 else None)
+            if use is None:  # one message for the column, so that its rows are one group
+                example = example or cell
+                messages[j] = (f"slash dates that could be day/month or month/day (e.g. "
+                               f"{q(example)}): give --date-format DD/MM/YYYY or MM/DD/YYYY "
+                               "(or write YYYY-MM-DD)")
+                continue
+            try:
+                d, repair = datetime.strptime(cell, use), slash_note or (
+                    "slash dates read as YYYY-MM-DD")
+            except ValueError:
+                order = "DD/MM/YYYY" if use == "%d/%m/%Y" else "MM/DD/YYYY"
+                messages[j] = f"{q(cell)} is not a calendar date read as {order}"
+                continue
+        else:
+            d, repair = _parse_date(cell)
         if d is None:
             messages[j] = f"cannot parse {q(cell)} as a date (expected YYYY-MM-DD)"
         elif not 1900 <= d.year <= 2100:

@@ -156,7 +156,7 @@ def _june15(year: np.ndarray) -> list:
 def load_computer_progress(path: str | Path, *, benchmark: str,
                            hardware: Mapping[str, Peak | float] | None = None,
                            convention: str = "per-chip", chips: pd.DataFrame | None = None,
-                           duplicates: str = "all",
+                           duplicates: str = "all", score_scale: str | None = None,
                            ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read a CSV in the Computer-Progress per-benchmark layout.
 
@@ -179,6 +179,10 @@ def load_computer_progress(path: str | Path, *, benchmark: str,
         duplicates: rows of one model and paper with different scores: "all" (default:
             separate results, named in a notice), "first", "best" (the best headline score)
             or "error" (refuse the file, naming the rows).
+        score_scale: the score columns (errors, AP, F1, EM) are "percent" (43.9) or
+            "fraction" (0.439); a cell with a % sign is percent either way. None: percent,
+            and a column whose numbers are all ≤ 1 is refused (fractions would be read 100×
+            too small) asking for one of them (``--percent`` / ``--fraction``).
 
     Returns:
         ``(results, compute)`` tidy tables. results: one row per metric cell (shares as
@@ -189,7 +193,8 @@ def load_computer_progress(path: str | Path, *, benchmark: str,
         ``source_row`` = the same data row as its results.
 
     Raises:
-        ConfigError: an unknown benchmark, convention or duplicates policy, or a bad rate.
+        ConfigError: an unknown benchmark, convention, duplicates policy or score scale, or
+            a bad rate.
         InputError: a missing column or a cell that cannot be read (file, row, column; when
             several cannot, the first groups by row and the count of the others).
     """
@@ -200,6 +205,8 @@ def load_computer_progress(path: str | Path, *, benchmark: str,
     if duplicates not in DUPLICATES:
         raise ConfigError(f"duplicates must be one of {', '.join(DUPLICATES)}, got "
                           f"{duplicates!r}")
+    if score_scale not in (None, "percent", "fraction"):
+        raise ConfigError(f"score scale must be 'percent' or 'fraction', got {score_scale!r}")
     rates = None if hardware is None else _validate_hardware(hardware)
     processors = None if rates is None else Processors(rates, chips)
     name = str(path)
@@ -292,7 +299,13 @@ def load_computer_progress(path: str | Path, *, benchmark: str,
                 f"BLEU {cl.q(c.cells[c.codes[i]])} is over 100"))
             values[col] = v
         else:
-            values[col] = cl.fractions(sheet, problems, col, "percent")
+            small = cl.fractions_in_percent(sheet, col) if score_scale is None else None
+            if small is not None:
+                raise InputError(
+                    f"every score of this column is ≤ 1 ({cl.q(small)}, …): fractions where "
+                    "the layout expects percent? Say which: --fraction (0.439 is 43.9%) or "
+                    "--percent (0.439 is 0.439%)", path=name, column=col)
+            values[col] = cl.fractions(sheet, problems, col, score_scale or "percent")
     problems.check()
     date = _june15(year)
 

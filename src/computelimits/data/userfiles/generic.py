@@ -368,8 +368,14 @@ def _badness(value: np.ndarray, err: np.ndarray, up: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(err), signed, err)
 
 
+#: The least ``training_flop`` a row may give: one floating-point operation (1e-300 would
+#: fit, and put the fitted line's compute multiples beyond the largest float).
+MIN_FLOP = 1.0
+
+
 def load_generic(path: str | Path, *, chance_error: float | None = None,
-                 duplicates: str = "all") -> tuple[pd.DataFrame, pd.DataFrame]:
+                 duplicates: str = "all", date_format: str | None = None
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read a generic results CSV (columns: ``computelimits data check --help``; rules: the
     README's section on your own results files).
 
@@ -381,6 +387,10 @@ def load_generic(path: str | Path, *, chance_error: float | None = None,
         duplicates: rows of one model, benchmark, metric, setting and origin with different
             values: "all" (default: separate results, named in a notice), "first", "best"
             (the best score) or "error" (refuse the file, naming the rows).
+        date_format: how slash dates are written, "DD/MM/YYYY" or "MM/DD/YYYY"
+            (``--date-format``); None: read the way a cell shows (a number over 12), and a
+            column that could be read either way is refused
+            (:func:`~computelimits.data.userfiles.cells.dates`).
 
     Returns ``(results, compute)`` tidy tables: results one row per (non-duplicate) file row,
     with ``publication``, ``setting_kind`` and, for a benchmark of the user's own,
@@ -391,8 +401,11 @@ def load_generic(path: str | Path, *, chance_error: float | None = None,
         InputError: naming file, row and column for a cell that cannot be used; when several
             cannot, the first :data:`~computelimits.data.userfiles.cells.MAX_ERRORS` groups by
             row and the count of the others.
-        ConfigError: a bad ``chance_error`` or ``duplicates``.
+        ConfigError: a bad ``chance_error``, ``duplicates`` or ``date_format``.
     """
+    if date_format is not None and date_format not in cl.DATE_FORMATS:
+        raise ConfigError(f"date format must be one of {', '.join(cl.DATE_FORMATS)}, got "
+                          f"{date_format!r}")
     if duplicates not in DUPLICATES:
         raise ConfigError(f"duplicates must be one of {', '.join(DUPLICATES)}, got "
                           f"{duplicates!r}")
@@ -425,10 +438,15 @@ def load_generic(path: str | Path, *, chance_error: float | None = None,
     metric = _metrics(sheet, problems, own & np.not_equal(benchmark, None))
     value = _values(sheet, problems, metric)
     up = _directions(sheet, problems, metric, benchmark)
-    date = (cl.dates(sheet, problems, "date") if "date" in have
+    date = (cl.dates(sheet, problems, "date", date_format) if "date" in have
             else np.full(n, np.datetime64("NaT"), dtype="datetime64[us]"))
     flop = (cl.numbers(sheet, problems, "training_flop", positive=True)
             if "training_flop" in have else np.full(n, np.nan))
+    if "training_flop" in have:  # a positive number of FLOP below one is no training run
+        column = sheet.column("training_flop")
+        problems.add(np.flatnonzero(flop < MIN_FLOP), "training_flop", lambda i: (
+            f"{cl.q(column.cells[column.codes[i]])} is below {MIN_FLOP:g} FLOP: not the "
+            "compute of a training run (FLOP, not another unit?)"))
     compute_kind, kind_given = cl.choices(sheet, problems, "compute_kind", list(COMPUTE_KINDS),
                                          "training")
     setting_kind, _ = cl.choices(sheet, problems, "setting_kind", SETTING_KINDS, "unknown")

@@ -112,7 +112,7 @@ def read_sheet(path: str | Path, *, required: Sequence[str] = (),
     (a missing one names the closest found, and a known synonym first)."""
     name = str(path)
     fh = csvfile.open_binary(path, name)
-    stray = [0]
+    stray = [0, 0]
     maps: list[dict[str, int]] = []
     parts: list[list[np.ndarray]] = []
     lines: list[int] = []
@@ -146,7 +146,10 @@ def read_sheet(path: str | Path, *, required: Sequence[str] = (),
 
         raise InputError(f"cannot be read: {output_problem(exc)}", path=name) from None
     repairs = Repairs()
-    repairs.note(csvfile.STRAY_CR_REPAIR, stray[0])
+    for what, n in csvfile.reading_notes(stray):
+        repairs.note(what, n)
+    for what, n in table.repairs.items():
+        repairs.note(what, n)
     columns = [Column(np.concatenate(p) if p else np.zeros(0, dtype=np.int32), list(m))
                for p, m in zip(parts, maps, strict=True)]
     return Sheet(name, table.header, columns, np.asarray(lines, dtype=np.int64), repairs)
