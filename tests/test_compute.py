@@ -164,8 +164,8 @@ def test_estimate_result_vocabulary(mirror):
     for q in ("training_flop", "chip_hours", "hours", "energy_kwh", "co2_kg", "cost_usd"):
         assert d[f"{q}_ci_low"] <= d[q] <= d[f"{q}_ci_high"], q
     f = e.to_frame().set_index("quantity")
-    assert list(f.columns) == ["value", "ci_low", "ci_high", "unit"]
-    assert f.loc["cost_usd", "value"] == e.cost_usd
+    assert list(f.columns) == ["value", "ci_low", "ci_high", "unit", "basis"]
+    assert f.loc["cost_usd", "value"] == e.cost_usd and f.loc["cost_usd", "basis"] == "range"
     assert f.loc["cost_usd", "ci_high"] == e.cost_usd_ci_high
     assert np.isnan(f.loc["paper_cost_usd", "ci_low"])
     s = e.summary()
@@ -173,6 +173,20 @@ def test_estimate_result_vocabulary(mirror):
     assert any(n.startswith("source: Epoch AI") for n in s.notes)
     assert s.to_frame().equals(f.reset_index())
     assert "<table" in e._repr_html_()
+
+
+def test_figures_from_given_hours_are_exact_not_zero_width(mirror):
+    """Chips and hours given: chip-hours is exact, and energy/CO2 from single-valued
+    assumptions are points, never a zero-width interval."""
+    from computelimits.compute import estimate
+
+    f = estimate(chip="H100 SXM5 80GB", chips=1024, hours=720).to_frame().set_index("quantity")
+    assert f.loc["chip_hours", "basis"] == "exact (given)"
+    assert np.isnan(f.loc["chip_hours", "ci_low"]) and np.isnan(f.loc["chip_hours", "ci_high"])
+    for q in ("energy_kwh", "co2_kg"):
+        if f.loc[q, "basis"] != "range":
+            assert np.isnan(f.loc[q, "ci_low"]), q
+    assert not (f["ci_low"] == f["ci_high"]).any()
 
 
 def test_lookup_records_have_the_results_vocabulary(mirror):

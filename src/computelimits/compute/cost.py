@@ -31,6 +31,7 @@ import pandas as pd
 from computelimits import assumptions
 from computelimits.compute._common import RecordResult, UnknownNameError, get_catalog
 from computelimits.errors import ConfigError
+from computelimits.formulas import usd_per_flop_performed
 
 if TYPE_CHECKING:
     from computelimits.data.catalog import Catalog
@@ -154,7 +155,7 @@ def usd_per_flop(year: int, *, precision: str | None = None, utilization: float 
         peak = peaks[chip]
         if peak is None:
             continue
-        values.append(price / (peak * u * 3600.0))
+        values.append(usd_per_flop_performed(price, peak, u))
     if not values:
         raise ConfigError(f"no {kind} cloud prices with known peak rates in {year}")
     v = np.array(values)

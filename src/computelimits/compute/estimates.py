@@ -164,12 +164,17 @@ class Estimate:
                               "30–40%, observed prices, the sources' footprint ranges), not from "
                               "a sampling distribution: they have no other level than alpha=0.05")
         rows = {q: self.interval(q) for q, _ in QUANTITIES if self.interval(q) is not None
-                and getattr(self, q) is not None}
+                and getattr(self, q) is not None
+                and not float(self.interval(q)[0]) == float(self.interval(q)[1])
+                == float(getattr(self, q))}  # an exact (given) figure has no range
         return pd.DataFrame.from_dict(rows, orient="index", columns=["ci_low", "ci_high"])
 
     def to_frame(self) -> pd.DataFrame:
         """One row per figure estimated: ``quantity``, ``value``, ``ci_low``, ``ci_high`` (NaN
-        where there is no range) and ``unit``."""
+        where there is no range), ``unit`` and ``basis``: "exact (given)" for chip-hours from
+        given chips and hours, "point (its assumptions carry no range)" for a figure whose
+        inputs are all single values (energy and CO2 from given hours: no zero-width interval
+        is shown), "range" where the inputs' ranges give one, "point" otherwise."""
         import pandas as pd
 
         rows = []
@@ -177,10 +182,18 @@ class Estimate:
             v = getattr(self, q)
             if v is None:
                 continue
-            rng = self.interval(q) or (np.nan, np.nan)
-            rows.append({"quantity": q, "value": float(v), "ci_low": float(rng[0]),
-                         "ci_high": float(rng[1]), "unit": unit})
-        return pd.DataFrame(rows, columns=["quantity", "value", "ci_low", "ci_high", "unit"])
+            rng = self.interval(q)
+            if rng is not None and float(rng[0]) == float(rng[1]) == float(v):
+                basis = ("exact (given)" if q in ("chip_hours", "hours", "chips") else
+                         "point (its assumptions carry no range)")
+                rng = None
+            else:
+                basis = "range" if rng is not None else "point"
+            lo, hi = rng or (np.nan, np.nan)
+            rows.append({"quantity": q, "value": float(v), "ci_low": float(lo),
+                         "ci_high": float(hi), "unit": unit, "basis": basis})
+        return pd.DataFrame(rows, columns=["quantity", "value", "ci_low", "ci_high", "unit",
+                                           "basis"])
 
     def summary(self) -> Summary:
         """The estimate as text (``str()``): figures with ranges, assumptions with their

@@ -24,12 +24,20 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from computelimits.scaling.backtests import BacktestResult, backtest, calibration
+    from computelimits.scaling.comparison import FormComparison, compare_forms
     from computelimits.scaling.compute_growth import compute_trend, era_fits, eras, select_models
     from computelimits.scaling.compute_vs_hardware import TrendReport, trend_report
     from computelimits.scaling.costs import CostOverTime, cost_over_time
     from computelimits.scaling.dataset import Selection, benchmark_data, frontier
     from computelimits.scaling.dates import decimal_year
-    from computelimits.scaling.evaluation import evaluate, rolling_origin, summarize
+    from computelimits.scaling.evaluation import (
+        RollingEvaluation,
+        cutoff_backtests,
+        evaluate,
+        rolling_evaluation,
+        rolling_origin,
+        summarize,
+    )
     from computelimits.scaling.extrapolation import (
         Extrapolation,
         extrapolate,
@@ -45,6 +53,7 @@ if TYPE_CHECKING:
         progress_heterogeneity,
         reference_rows,
     )
+    from computelimits.scaling.horizon import HorizonQuantiles
     from computelimits.scaling.loglinear import TrendFit, fit_trend, fits_table
     from computelimits.scaling.outlooks import Outlook, outlook, reference_datasets
     from computelimits.scaling.pooled import (
@@ -53,6 +62,7 @@ if TYPE_CHECKING:
         compare_published,
         per_benchmark_rates,
     )
+    from computelimits.scaling.shift import level_shift
     from computelimits.scaling.sources import SourceCheck, source_check
     from computelimits.scaling.stats import doubling_months
     from computelimits.scaling.study import (
@@ -95,6 +105,13 @@ _EXPORTS = {
     "evaluate": "computelimits.scaling.evaluation",
     "rolling_origin": "computelimits.scaling.evaluation",
     "summarize": "computelimits.scaling.evaluation",
+    "rolling_evaluation": "computelimits.scaling.evaluation",
+    "RollingEvaluation": "computelimits.scaling.evaluation",
+    "cutoff_backtests": "computelimits.scaling.evaluation",
+    "level_shift": "computelimits.scaling.shift",
+    "HorizonQuantiles": "computelimits.scaling.horizon",
+    "compare_forms": "computelimits.scaling.comparison",
+    "FormComparison": "computelimits.scaling.comparison",
     # backtests
     "backtest": "computelimits.scaling.backtests",
     "BacktestResult": "computelimits.scaling.backtests",
@@ -130,9 +147,12 @@ __all__ = [
     "Extrapolation",
     "Forecast",
     "ForecastStudy",
+    "FormComparison",
+    "HorizonQuantiles",
     "Outlook",
     "PooledProgress",
     "ProgressHeterogeneity",
+    "RollingEvaluation",
     "ScalingFit",
     "Selection",
     "SourceCheck",
@@ -142,9 +162,11 @@ __all__ = [
     "backtest",
     "benchmark_data",
     "calibration",
+    "compare_forms",
     "compare_published",
     "compute_trend",
     "cost_over_time",
+    "cutoff_backtests",
     "decimal_year",
     "doubling_months",
     "era_fits",
@@ -159,12 +181,14 @@ __all__ = [
     "hardware_fits",
     "hardware_trends",
     "latest_price_year",
+    "level_shift",
     "outlook",
     "per_benchmark_rates",
     "price_performance_growth",
     "progress_heterogeneity",
     "reference_datasets",
     "reference_rows",
+    "rolling_evaluation",
     "rolling_origin",
     "run_study",
     "select_models",

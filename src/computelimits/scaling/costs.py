@@ -77,6 +77,7 @@ import pandas as pd
 
 from computelimits import assumptions
 from computelimits.errors import ConfigError
+from computelimits.formulas import kwh_per_flop
 from computelimits.results import Summary
 from computelimits.scaling._catalog import resolve_catalog
 from computelimits.scaling.extrapolation import DEFAULT_CHIP, GROWTH_SERIES
@@ -596,9 +597,9 @@ def cost_over_time(log10_flop: Draws, *, progress_rate: Draws, kind: str = "trai
     log_u = np.log10(u_d)
     log_perf_adj = log_u if kind == "hardware_burden" else 0.0
     log_usd_flop = np.log10(p_d) - log_u
-    kwh_per_flop = tdp * float(ov.value) * pue_d / (peak * u_d * 3600.0) / 1000.0
+    kwh_flop = kwh_per_flop(tdp, float(ov.value), pue_d, peak, u_d)
     with np.errstate(divide="ignore"):
-        log_kg_flop = np.log10(kwh_per_flop) + np.log10(grid_d) - 3.0
+        log_kg_flop = np.log10(kwh_flop) + np.log10(grid_d) - 3.0
     rows = []
     cols: dict[str, np.ndarray] = {
         "log10_flop_today": lf_d, "progress_rate": rate_d, "growth": g_d,

@@ -41,6 +41,7 @@ import pandas as pd
 
 from computelimits import assumptions
 from computelimits.errors import ConfigError
+from computelimits.formulas import kwh_per_flop
 from computelimits.results import Summary
 from computelimits.scaling._catalog import resolve_catalog
 from computelimits.scaling.dataset import benchmark_data
@@ -212,14 +213,14 @@ def _co2_per_flop(chip: str, zone: str | None, catalog: Catalog
     grid = grid_intensity(zone, catalog=catalog)
     if spec.tdp_w is None:
         raise ConfigError(f"{spec.name} has no TDP in Epoch's chip dataset")
-    kwh_per_flop = spec.tdp_w * ov.value * pue / (peak * u.value * 3600.0) / 1000.0
+    kwh_flop = kwh_per_flop(spec.tdp_w, ov.value, pue, peak, u.value)
     used = [u.to_dict(), ov.to_dict(),
             {"name": "energy_chip", "value": spec.tdp_w, "unit": "W TDP",
              "source": f"{spec.name}, {prec} peak {peak:.3g} FLOP/s (Epoch AI chip dataset)"},
             {"name": "pue", "value": pue, "unit": "", "source": pue_src},
             {"name": "grid_intensity", "value": grid.gco2e_per_kwh, "unit": "gCO2e/kWh",
              "source": grid.line()}]
-    return kwh_per_flop * grid.gco2e_per_kwh / 1000.0, used
+    return kwh_flop * grid.gco2e_per_kwh / 1000.0, used
 
 
 #: price-performance series used for affordability: the fastest ≥16-bit rate per 2023 dollar

@@ -485,6 +485,16 @@ def forecasts(joined: pd.DataFrame | None = None, extrapolated: pd.DataFrame | N
                    trust=t["sentence"], note="; ".join(o.notes))
         out_rows.append(row)
     outlooks = pd.DataFrame(out_rows)
+    # one schema whatever was determined: an answer too wide to size a run leaves its
+    # compute, dollar and CO2 cells empty, never its columns missing
+    for label in ("now", "in_1y", "in_2y"):
+        for col in (f"usd_{label}", f"usd_{label}_ci_low", f"usd_{label}_ci_high",
+                    f"co2_kg_{label}"):
+            if col not in outlooks:
+                outlooks[col] = np.nan
+    for col in ("determined", "log10_flop", "log10_flop_ci_low", "log10_flop_ci_high"):
+        if col not in outlooks:
+            outlooks[col] = np.nan
     # the compute-only extrapolations get the same check, from the same evaluation
     ext = pd.DataFrame() if extrapolated is None else extrapolated.copy()
     co = summary[(summary["target"] == "all") & (summary["model"] == "compute_only")
