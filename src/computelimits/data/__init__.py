@@ -6,8 +6,9 @@ Names are imported on first use (PEP 562), so ``import computelimits.data`` stay
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from computelimits._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from computelimits.data.catalog import Catalog, default_catalog
@@ -30,14 +31,4 @@ __all__ = ["SOURCES", "Catalog", "DataSettings", "JoinResult", "attribution", "d
            "join_compute"]
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'computelimits.data' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_EXPORTS])
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

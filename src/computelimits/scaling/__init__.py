@@ -19,8 +19,9 @@ named ``extrapolate``, ``outlook`` and ``backtest`` are ``extrapolation``, ``out
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from computelimits._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from computelimits.scaling.backtests import BacktestResult, backtest, calibration
@@ -198,14 +199,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'computelimits.scaling' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_EXPORTS])
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

@@ -8,8 +8,9 @@ process that only runs replications (:mod:`.replication`) never imports them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from computelimits._lazy import lazy_exports
 from computelimits.theory.config import MODELS, TheoryConfig, log_grid
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -21,16 +22,4 @@ _LAZY = {"TheoryResult": "computelimits.theory.experiment",
          "simulate": "computelimits.theory.experiment"}
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY, globals())

@@ -19,8 +19,7 @@ Both loaders return ``(results, compute)`` tidy tables with the counted repairs 
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from computelimits._lazy import lazy_exports
 
 #: name → the module that defines it; imported on first use (PEP 562), so that the command
 #: line can read the column specs without numpy and pandas
@@ -39,14 +38,5 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_EXPORTS])
+__getattr__, __dir__ = lazy_exports(__name__, {k: f".{v}" for k, v in _EXPORTS.items()},
+                                     globals())
