@@ -308,7 +308,7 @@ def test_cli_estimate_json_and_errors(mirror):
     assert d["chip"] == "NVIDIA H100 SXM5 80GB" and d["chip_hours"] == 384
     assert d["co2_kg"] > 0 and d["cost_usd"] > 0 and d["assumptions"]
     text = _run("estimate", "--params", "7e9", "--tokens", "2e12", "--chip", "H100 SXM5 80GB",
-                "--chips", "512")
+                "--chips", "512", "--verbose")
     assert text.returncode == 0 and "assumptions:" in text.stdout and "source:" in text.stdout
     bad = _run("estimate", "--chip", "H100", "--chips", "8", "--hours", "1")
     assert bad.returncode == 2 and "Closest known" in bad.stderr

@@ -161,7 +161,7 @@ def test_cli_compute_optimal_then_the_run_on_a_chip(mirror, invoke):
     assert co["hoffmann_n_params"] < co["n_params"]
     assert d["training_flop"] == 1e24 and d["chips"] == 1024 and d["hours"] > 0
     text = invoke("estimate", "--flop", "1e24", "--compute-optimal", "--chip", "H100 SXM5 80GB",
-                  "--hours", "720")
+                  "--hours", "720", "--verbose")
     assert text.returncode == 0, text.stderr
     assert "compute-optimal allocation" in text.stdout and "Hoffmann et al. 2022" in text.stdout
     assert "chinchilla_besiroglu_alpha" in text.stdout  # its assumptions are listed

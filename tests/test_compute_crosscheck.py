@@ -233,7 +233,7 @@ def test_one_cost_method_and_bad_values(mirror):
 
 def test_cli_crosscheck_shows_both_methods_and_why(mirror, invoke, tmp_path):
     out = tmp_path / "cc.csv"
-    res = invoke("crosscheck", "--out", str(out))
+    res = invoke("crosscheck", "--out", str(out), "--verbose")
     assert res.returncode == 0, res.stderr
     for text in ("cost, cloud on-demand", "cost, amortized", "spread (OOM)", "95% CI",
                  "why: Cloud prices run above Epoch's costs", "source: Epoch AI"):

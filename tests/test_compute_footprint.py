@@ -134,7 +134,8 @@ def test_cli_estimate_json_and_text_carry_the_footprint(mirror, invoke):
     d = json.loads(res.stdout)
     assert d["embodied_co2_kg"] > 0 and d["water_onsite_l"] > 0 and d["water_offsite_l"] > 0
     assert set(d["measures"]) >= {"embodied_co2_kg", "water_onsite_l", "water_offsite_l"}
-    text = invoke("estimate", "--chip", "H100 SXM5 80GB", "--chips", "16", "--hours", "24")
+    text = invoke("estimate", "--chip", "H100 SXM5 80GB", "--chips", "16", "--hours", "24",
+                  "--verbose")
     assert text.returncode == 0, text.stderr
     for words in ("embodied", "water, on site", "water, off site",
                   "embodied_kg_co2e_per_accelerator"):

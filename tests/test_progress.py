@@ -174,7 +174,7 @@ def test_progress_verb_table_json_and_csv(mirror, invoke, tmp_path):
     assert res.returncode == 0, res.stderr
     for word in ("fixed effect", "random effects", "τ =", "I² =", "Cochran's Q",
                  "prediction interval", "held out:", "influential", "Ho et al. 2024",
-                 "Erdil & Besiroglu 2022", "mmlu", "triviaqa", "source: Epoch AI"):
+                 "Erdil & Besiroglu 2022", "mmlu", "triviaqa", "sources: Epoch AI ("):
         assert word in res.stdout, word
     assert "method:" not in res.stdout  # method details only with --verbose
     assert len(res.stdout.splitlines()) < 50  # one screen

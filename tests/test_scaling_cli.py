@@ -14,8 +14,14 @@ from conftest import assert_one_line_error
 def test_fit_prints_every_form_influence_and_sources(mirror, invoke):
     res = invoke("fit", "--benchmark", "hellaswag", "--n-boot", "500")
     assert res.returncode == 0, res.stderr
-    for word in ("polynomial", "exponential", "logit", "influence:", "source: Epoch AI",
-                 "compute kind training", "usable results per kind", "chance error"):
+    for word in ("polynomial", "exponential", "logit", "trust: without", "training compute",
+                 "sources: Epoch AI (", "--verbose adds"):
+        assert word in res.stdout, word
+    # the selection, every influence line and the full attribution under --verbose
+    res = invoke("fit", "--benchmark", "hellaswag", "--n-boot", "500", "--verbose")
+    assert res.returncode == 0, res.stderr
+    for word in ("influence:", "source: Epoch AI", "compute kind training",
+                 "usable results per kind", "chance error", "AIC"):
         assert word in res.stdout, word
     js = invoke("fit", "--benchmark", "mmlu", "--form", "polynomial", "--control-year",
                 "--n-boot", "500", "--json")

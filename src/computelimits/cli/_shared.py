@@ -24,8 +24,9 @@ from computelimits.errors import ComputeLimitsError
 if TYPE_CHECKING:
     from computelimits.data.catalog import Catalog
 
-__all__ = ["App", "bold", "catalog_for", "console", "echo_json", "err_console", "fail",
-           "one_line_errors", "print_sources"]
+__all__ = ["App", "VerboseOpt", "bold", "catalog_for", "console", "echo_json", "err_console",
+           "fail", "one_line_errors", "print_more", "print_notes", "print_sources",
+           "short_sources"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -368,10 +369,64 @@ def catalog_for(strict: bool) -> "Catalog":
     return Catalog(strict=True) if strict else default_catalog()
 
 
-def print_sources(lines: Iterable[str]) -> None:
-    """Attribution lines travel with every output made from the data."""
+def print_sources(lines: Iterable[str], verbose: bool = True) -> None:
+    """Attribution lines travel with every output made from the data: each in full (one
+    ``source:`` line per source), or without ``verbose`` one ``sources:`` line naming them
+    with their licences (their full attribution is under ``--verbose``, in ``--json`` and in
+    ``computelimits data info SOURCE``)."""
+    lines = list(lines)
+    if verbose:
+        for line in lines:
+            console.print(f"source: {line}", style="dim", highlight=False)
+        return
+    if lines:
+        console.print(f"sources: {short_sources(lines)}", style="dim", highlight=False)
+
+
+def short_sources(lines: Iterable[str]) -> str:
+    """The attribution lines of registered sources as their creators with the licences of
+    their works (``Epoch AI (MIT, CC BY 4.0, per-row sources)``); any other line (a user's
+    file) as it is."""
+    from computelimits.data.registry import SOURCES
+
+    by_line = {src.attribution: src for src in SOURCES.values()}
+    creators: dict[str, list[str]] = {}
+    others = []
     for line in lines:
-        console.print(f"source: {line}", style="dim", highlight=False)
+        src = by_line.get(line)
+        if src is None:
+            others.append(str(line))
+            continue
+        # the creators as the source's title names them, with the licences of their works
+        # (a title of two works, "A, …; B, …", with two licences pairs them in order)
+        works = [t.strip() for t in src.title.split("; ")]
+        lics = [lic.replace("CC-BY-SA-", "CC BY-SA ").replace("CC-BY-", "CC BY ")
+                for lic in src.licence_short.split(" + ")]
+        pairs = (list(zip(works, [[lic] for lic in lics], strict=True))
+                 if len(works) == len(lics) > 1 else [(works[0], lics)])
+        for work, work_lics in pairs:
+            creator = work.split(",")[0].split(" (")[0].split(":")[0].strip()
+            creators.setdefault(creator, [])
+            for lic in work_lics:
+                if lic not in creators[creator]:
+                    creators[creator].append(lic)
+    out = [f"{c} ({', '.join(lics)})" for c, lics in creators.items()]
+    return "; ".join(dict.fromkeys([*out, *others]))
+
+
+def print_notes(notes: Iterable[str], *, prefix: str = "note: ", style: str = "yellow") -> None:
+    """Lines shown under ``--verbose`` (notes, assumptions, selection details)."""
+    for n_ in notes:
+        console.print(f"{prefix}{n_}", style=style, highlight=False, markup=False)
+
+
+def print_more(*phrases: str, **hidden: int) -> None:
+    """One dim line saying what ``--verbose`` would add: the ``phrases`` ("why cloud costs
+    more"), then the counts (``notes=14`` → "14 notes"), then the full attribution."""
+    parts = [*phrases, *(f"{n} {what.replace('_', ' ')}".removesuffix("s" if n == 1 else "")
+                         for what, n in hidden.items() if n)]
+    console.print(f"--verbose adds {', '.join([*parts, 'the full attribution'])} (all in "
+                  "--json)", style="dim", highlight=False, markup=False)
 
 
 def echo_json(payload: Any) -> None:
@@ -632,6 +687,11 @@ def input_argument(help: str, **kwargs: Any) -> Any:
 StrictOpt = Annotated[bool, typer.Option(
     "--strict", help="Refuse mirror files whose checksum differs from the pinned upstream.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+VerboseOpt = Annotated[bool, typer.Option(
+    "--verbose", "-v",
+    help="Also print the notes, every assumption with its source, which results were used "
+         "and which were left out and why, and the sources' full attribution (--json always "
+         "holds them).")]
 
 # which data, which compute, which results: the verbs that fit
 BenchOpt = Annotated[str | None, typer.Option(
@@ -702,14 +762,29 @@ SeedOpt = Annotated[int, num_option(help="Bootstrap seed.", **SEED_RANGE)]
 
 
 def capped_boot(n_boot: int, cap: int, what: str) -> int:
-    """``n_boot`` at most ``cap``; a value over it is capped with a notice saying so (an
-    option is never changed silently)."""
+    """``n_boot`` at most ``cap``; a value the user gave over it is capped with a notice
+    saying so (an option is never changed silently); the verb's own default is capped
+    quietly (the option's help states the cap)."""
     if n_boot <= cap:
         return n_boot
+    if _is_default("n_boot"):  # the verb's own default, not the user's choice: no notice
+        return cap
     with _suppressed():
         err_console.print(f"notice: --n-boot {n_boot:,} capped at {cap:,} for {what}",
                           style="yellow", highlight=False)
     return cap
+
+
+def _is_default(param: str) -> bool:
+    """Whether option ``param`` of the running command kept its default (False outside a
+    command line)."""
+    from typer._click.core import ParameterSource
+    from typer._click.globals import get_current_context
+
+    ctx = get_current_context(silent=True)
+    if ctx is None:
+        return False
+    return ctx.get_parameter_source(param) in (ParameterSource.DEFAULT, None)
 
 
 def score_scale(percent: bool | None) -> str | None:

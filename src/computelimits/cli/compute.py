@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from computelimits.cli import _shared as ui
-from computelimits.cli._shared import JsonOpt, StrictOpt
+from computelimits.cli._shared import JsonOpt, StrictOpt, VerboseOpt
 
 __all__ = ["crosscheck", "estimate"]
 
@@ -63,6 +63,7 @@ def estimate(
                                 "comma-separated, e.g. FR,DE,US-CAL-CISO (needs --chip).")
     ] = None,
     as_json: JsonOpt = False,
+    verbose: VerboseOpt = False,
     strict: StrictOpt = False,
 ) -> None:
     """What will a training run cost? FLOP, chip-hours, energy, CO2 (operational and embodied),
@@ -81,7 +82,6 @@ def estimate(
 
         computelimits estimate --flop 1e24 --dollars-year 2024 --json
     """
-    from rich.table import Table
 
     from computelimits.compute import estimate as run
     from computelimits.errors import ConfigError
@@ -114,42 +114,96 @@ def estimate(
             payload["zones"] = zones.to_dict()["zones"]
         ui.echo_json(payload)
         return
+    _print_estimate(est, optimal, zones, verbose, zone=zone, compare=compare_zones,
+                    catalog=inputs["catalog"])
+
+
+def _zone_choices(zone: str | None, compare: str | None, catalog) -> list[str]:
+    """The sentences saying which table a place name was read from, where another table has
+    the same place under another id (``--zone california``)."""
+    from computelimits.compute.energy import grid_intensity
+    from computelimits.compute.zones import parse_zones
+
+    names = ([zone] if zone else []) + (parse_zones(compare) if compare else [])
+    return [c for c in dict.fromkeys(grid_intensity(z, catalog=catalog).choice
+                                     for z in names) if c]
+
+
+def _print_estimate(est, optimal, zones, verbose: bool, *, zone, compare, catalog) -> None:
+    """The figures with their ranges, the key assumptions in one line, the zone read from a
+    place name; every assumption with its source and the notes under --verbose."""
+    from computelimits import formatting as fm
+    from computelimits.cli.scaling import _compact_table
+    from computelimits.compute._common import assumption_line
+
+    say = ui.console.print
     if optimal is not None:
-        opt = Table(title=f"compute-optimal allocation for {optimal.flop:.3g} FLOP (C = 6·N·D)")
-        for col in ("quantity", "Besiroglu et al. 2024", f"{optimal.ci_level:.0%} interval",
-                    "Hoffmann et al. 2022"):
-            opt.add_column(col, justify="right" if col != "quantity" else "left")
+        say(ui.bold(f"compute-optimal allocation for {fm.flop_count(optimal.flop)} "
+                    "(C = 6·N·D)"), highlight=False)
+        opt = _compact_table("", "Besiroglu et al. 2024", f"{optimal.ci_level:.0%} interval",
+                             "Hoffmann et al. 2022")
         for row in optimal.rows():
             opt.add_row(*row)
-        ui.console.print(opt)
-        for n_ in optimal.notes:
-            ui.console.print(f"note: {n_}", style="yellow", highlight=False)
-    table = Table(title="training-run estimate"
-                  + (f" (grid: {zones.table['zone'].iloc[0]})" if zones is not None else ""))
-    for col in ("quantity", "central", "range"):
-        table.add_column(col, justify="right" if col != "quantity" else "left")
-    for row in est.rows():
-        table.add_row(*row)
-    ui.console.print(table)
-    notes = list(est.notes)
+        say(opt)
+    rows = est.rows()
+    chip = next((c for label, c, _ in rows if label == "chip"), None)
+    say(ui.bold("training-run estimate" + (f" on {chip}" if chip else "")
+                + (f" (grid: {zones.table['zone'].iloc[0]})" if zones is not None else "")),
+        highlight=False)
+    table = _compact_table("", "central", "range")
+    for row in rows:
+        if row[0] != "chip":
+            table.add_row(*row)
+    say(table)
+    notes = list(est.notes) + (list(optimal.notes) if optimal is not None else [])
     if zones is not None:
-        side = Table(title="the same run in several grid zones (only the operational CO2e "
-                           "changes)")
-        for col in ("zone", "gCO2e/kWh (basis, year)", "CO2e operational, kg", "range",
-                    "CO2e with embodied, kg"):
-            side.add_column(col, justify="right" if col != "zone" else "left")
+        say(ui.bold("the same run in several grid zones (only the operational CO2e "
+                    "changes)"), highlight=False)
+        side = _compact_table("zone", "gCO2e/kWh (basis, year)", "CO2e operational", "range",
+                              "with embodied")
         for row in zones.rows():
             side.add_row(*row)
-        ui.console.print(side)
+        say(side)
         notes += zones.notes
-    ui.console.print("assumptions:", style="bold")
-    for a in est.assumptions + (optimal.assumptions if optimal is not None else []):
-        rng = f" ({a['low']:g}–{a['high']:g})" if a.get("low") is not None else ""
-        ui.console.print(f"  {a['name']} = {a['value']:g} {a['unit']}{rng} — {a['source']}",
-                         highlight=False)
-    for n_ in notes:
-        ui.console.print(f"note: {n_}", style="yellow", highlight=False)
-    ui.print_sources(zones.sources if zones is not None else est.sources)
+    choices = _zone_choices(zone, compare, catalog)
+    for c in choices:
+        say(c, highlight=False, markup=False)
+    notes = [n_ for n_ in dict.fromkeys(notes) if n_ not in choices]
+    assumptions = est.assumptions + (optimal.assumptions if optimal is not None else [])
+    if verbose:
+        say("assumptions:", style="bold")
+        for a in assumptions:
+            say(f"  {assumption_line(a)}", highlight=False, markup=False)
+        ui.print_notes(notes)
+    else:
+        key = _key_assumptions(est)
+        if key:
+            say(f"assumes {key}", highlight=False, markup=False)
+        ui.print_more(notes=len(notes), assumptions_with_sources=len(assumptions))
+    ui.print_sources(zones.sources if zones is not None else est.sources, verbose)
+
+
+def _key_assumptions(est) -> str:
+    """The assumptions a reader most needs, in one line: utilization, PUE, grid intensity,
+    price per chip-hour."""
+    from computelimits import formatting as fm
+
+    by = {a["name"]: a for a in est.assumptions}
+    parts = []
+    u = by.get("utilization")
+    if u is not None:
+        rng = (f" ({fm.span(u['low'], u['high'], fm.percent)})"
+               if u.get("low") is not None and u.get("high") is not None else "")
+        parts.append(f"utilization {fm.percent(u['value'])}{rng}")
+    if by.get("pue") is not None:
+        parts.append(f"PUE {fm.plain(by['pue']['value'])}")
+    if est.grid:
+        parts.append(f"grid {est.grid.split(';')[0].replace(' (as given)', '')}"
+                     + (")" if "(" in est.grid.split(";")[0] and ";" in est.grid else ""))
+    price = by.get("price_per_chip_hour")
+    if price is not None:
+        parts.append(f"{fm.usd(price['value'])} per chip-hour")
+    return ", ".join(parts)
 
 
 def crosscheck(
@@ -168,6 +222,7 @@ def crosscheck(
         help="Write the per-model comparisons to this CSV (a 'check' column "
                             "says compute, cost, cost_amortized or power).")] = None,
     as_json: JsonOpt = False,
+    verbose: VerboseOpt = False,
     strict: StrictOpt = False,
 ) -> None:
     """Check the estimator against Epoch AI's models table: effective compute from chips ×
@@ -183,7 +238,6 @@ def crosscheck(
 
         computelimits crosscheck --method amortized --json
     """
-    from rich.table import Table
 
     from computelimits._io import write_csv
     from computelimits.compute import crosscheck as run
@@ -196,26 +250,37 @@ def crosscheck(
     if as_json:
         ui.echo_json(cc.to_dict())
         return
+    from computelimits import formatting as fm
+    from computelimits.cli.scaling import _compact_table
+
+    def ratio(v) -> str:
+        return "–" if v is None or v != v else fm.plain(v, 3)
+
     labels = {"cost": f"cost, cloud {cc.price_kind}", "cost_amortized": "cost, amortized"}
-    table = Table(title="estimate / reported (Epoch AI models table)")
-    for col in ("check", "n", "median", "95% CI", "quartiles", "spread (OOM)", "within 2x",
-                "within 3x"):
-        table.add_column(col, justify="left" if col == "check" else "right")
+    ui.console.print(ui.bold("estimate / reported, against Epoch AI's models table"),
+                     highlight=False)
+    table = _compact_table("check", "n", "median", "95% CI", "quartiles", "spread (OOM)",
+                           "within 2x", "within 3x")
     for r in cc.ratios().to_dict(orient="records"):
         label = labels.get(r["check"], r["check"])
         if not r.get("n"):
             table.add_row(label, "0", *["–"] * 6)
             continue
         ci = ("–" if r["median_ci_low"] != r["median_ci_low"]
-              else f"{r['median_ci_low']:.3g}–{r['median_ci_high']:.3g}")
+              else f"{ratio(r['median_ci_low'])}–{ratio(r['median_ci_high'])}")
         spread = "–" if r["spread_oom"] != r["spread_oom"] else f"{r['spread_oom']:.2f}"
-        table.add_row(label, str(r["n"]), f"{r['median']:.3g}", ci,
-                      f"{r['q25']:.3g}–{r['q75']:.3g}", spread, f"{r['within_2x']:.0%}",
-                      f"{r['within_3x']:.0%}")
+        table.add_row(label, fm.count(r["n"]), ratio(r["median"]), ci,
+                      f"{ratio(r['q25'])}–{ratio(r['q75'])}", spread,
+                      fm.percent(r["within_2x"]), fm.percent(r["within_3x"]))
     ui.console.print(table)
-    ui.console.print(MEASURES, style="dim", highlight=False)
-    if cc.cost is not None:
-        ui.console.print(f"why: {WHY_CLOUD_COSTS_MORE}", highlight=False)
     skipped = ", ".join(f"{k} {v}" for k, v in cc.skipped.items() if v) or "none"
-    ui.console.print(f"skipped: {skipped}", style="dim", highlight=False)
-    ui.print_sources(cc.sources)
+    if verbose:
+        ui.console.print(MEASURES, style="dim", highlight=False)
+        if cc.cost is not None:
+            ui.console.print(f"why: {WHY_CLOUD_COSTS_MORE}", highlight=False)
+        ui.console.print(f"skipped: {skipped}", style="dim", highlight=False)
+    else:
+        ui.print_more("what each ratio measures", *(["why cloud costs more"]
+                                                      if cc.cost is not None else []),
+                      "what was skipped")
+    ui.print_sources(cc.sources, verbose)

@@ -59,6 +59,8 @@ def paper(
     if as_json:
         ui.echo_json(result.to_dict())
         return
+    from computelimits import formatting as fm
+
     cites = result.citations()
     t = Table(title="The paper's benchmarks on open data: polynomial fits of error on compute "
                     "(95% cluster-robust intervals; halving: compute multiple that halves the "
@@ -73,14 +75,17 @@ def paper(
         kind = r.compute_kind + (f" ({r.peak_precision})" if isinstance(r.peak_precision, str)
                                  else "")
         fitted = r.slope == r.slope
-        interval = (f"[{r.slope_ci_low:.3f}, {r.slope_ci_high:.3f}]" if fitted else "")
-        half = (_num(r.halving_multiple, ".3g") or ("not identified" if fitted else ""))
+        interval = (f"[{fm.slope(r.slope_ci_low)}, {fm.slope(r.slope_ci_high)}]" if fitted
+                    else "")
+        half = (fm.multiple(r.halving_multiple) if r.halving_multiple == r.halving_multiple
+                else ("not identified" if fitted else ""))
         pub = ""
         if r.benchmark not in shown:
             shown.add(r.benchmark)
             mark = f" [{cites.index(r.published_source) + 1}]" if r.published_source else ""
             pub = r.published + mark
-        t.add_row(r.label, r.data, kind, str(r.n), _num(r.slope, ".3f"), interval,
+        t.add_row(r.label, r.data, kind, str(r.n), fm.slope(r.slope) if fitted else "",
+                  interval,
                   _num(r.r2, ".2f"), half, "" if r.status == "fitted" else r.status, pub)
     ui.console.print(t)
     for i, c in enumerate(cites, 1):

@@ -7,22 +7,31 @@ from typing import Annotated, Any
 import typer
 
 from computelimits.cli import _shared as ui
-from computelimits.cli._shared import JsonOpt, StrictOpt
+from computelimits.cli._shared import JsonOpt, StrictOpt, VerboseOpt
 
 __all__ = ["progress"]
 
 
 def _r(v: Any, spec: str = ".3f") -> str:
-    """A rate or share for a table cell: "" for None or NaN."""
-    return "" if v is None or v != v else format(v, spec)
+    """A rate or share for a table cell: "" for None or NaN, ∞ for an unbounded end, a real
+    minus sign."""
+    import math
+
+    if v is None or v != v:
+        return ""
+    if math.isinf(v):
+        return "∞" if v > 0 else "−∞"
+    return format(v, spec).replace("-", "−")
 
 
 def _months(v: float) -> str:
     import math
 
+    from computelimits import formatting as fm
+
     if v is None or v != v:
         return ""
-    return f"{v:.3g}" if math.isfinite(v) else ("never" if v > 0 else "0")
+    return fm.plain(v, 3) if math.isfinite(v) else ("never" if v > 0 else "0")
 
 
 def _yes(v: Any) -> str:
@@ -41,8 +50,7 @@ def progress(
         help="Write the per-benchmark table as CSV.")] = None,
     as_json: JsonOpt = False,
     strict: StrictOpt = False,
-    verbose: Annotated[bool, typer.Option(
-        "--verbose", "-v", help="Also print the methods and notes.")] = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """The rate of algorithmic progress (orders of magnitude of compute per year, and the
     months in which the compute for a fixed error halves) pooled across benchmarks: one rate
@@ -73,8 +81,8 @@ def progress(
 
 def _print(h: Any, verbose: bool) -> None:
     """The answer on one screen: the three pooled answers, the table, the checks."""
-    from rich.table import Table
-
+    from computelimits import formatting as fm
+    from computelimits.cli.scaling import _compact_table
     from computelimits.scaling.heterogeneity import TAU2_METHOD
     from computelimits.scaling.pooled import halving_months
 
@@ -109,47 +117,61 @@ def _print(h: Any, verbose: bool) -> None:
             f"{_r(pi['gamma_ci_high'])}] OOM/yr — halving every "
             f"{_months(_inf(pi['halving_months_ci_low']))} months to "
             f"{_months(_inf(pi['halving_months_ci_high']))}", highlight=False, markup=False)
-    t = Table(title=f"each benchmark's own rate (OOM/yr), {lev} cluster-bootstrap intervals")
-    for col in ("benchmark", "N", "rate", "interval", "halving (months)", "weight FE/RE",
-                "pooled without it RE / FE", "held-out covered", "influential"):
-        t.add_column(col, justify="left" if col == "benchmark" else "right")
+    say(f"each benchmark's own rate (OOM/yr), {lev} cluster-bootstrap intervals",
+        highlight=False, markup=False)
+    cols = ["benchmark", "N", "rate", "interval", "halving (months)", "held-out covered"]
+    if verbose:
+        cols += ["weight FE/RE", "pooled without it RE / FE", "influential"]
+    t = _compact_table(*cols)
     for b, r in h.to_frame().iterrows():
-        w = (f"{_r(r['weight_fe'], '.0%')}/{_r(r['weight_re'], '.0%') or '–'}")
-        t.add_row(str(b), str(int(r["n"])), _r(r["gamma"]),
-                  f"[{_r(r['gamma_ci_low'])}, {_r(r['gamma_ci_high'])}]"
-                  if r["gamma"] == r["gamma"] else "",
-                  _months(r["halving_months"]), w,
-                  f"{_r(r['loo_gamma_re']) or '–'} / {_r(r['loo_gamma_fe']) or '–'}",
-                  _yes(r["heldout_covered"]), "yes" if r["influential"] else "")
+        row = [str(b), str(int(r["n"])), _r(r["gamma"]),
+               f"[{_r(r['gamma_ci_low'])}, {_r(r['gamma_ci_high'])}]"
+               if r["gamma"] == r["gamma"] else "",
+               _months(r["halving_months"]), _yes(r["heldout_covered"])]
+        if verbose:
+            row += [f"{_r(r['weight_fe'], '.0%')}/{_r(r['weight_re'], '.0%') or '–'}",
+                    f"{_r(r['loo_gamma_re']) or '–'} / {_r(r['loo_gamma_fe']) or '–'}",
+                    "yes" if r["influential"] else ""]
+        t.add_row(*row)
     say(t)
     ho = d["heldout"]
-    say(f"held out: the prediction interval from the other benchmarks covers a benchmark's "
-        f"estimated rate for {ho['covered']} of {ho['checked']} (the interval for a true "
-        f"rate, without the benchmark's own sampling error: {ho['covered_true_rate_interval']})",
-        highlight=False, markup=False)
-    say("influential (without it a pooled rate leaves its interval): "
+    say(f"trust: held out: the prediction interval from the other benchmarks covers a "
+        f"benchmark's estimated rate for {ho['covered']} of {ho['checked']}; influential "
+        "(without it a pooled rate leaves its interval): "
         + (", ".join(h.influential_) or "none"), highlight=False, markup=False)
     inside = {True: "inside", False: "outside"}
+    published = []
     for p in d["published"]:
         where = [f"{inside[p['in_prediction_interval']]} the prediction interval"
                  if p["in_prediction_interval"] is not None else "",
                  f"{inside[p['in_random_effects_ci']]} the random-effects interval"]
-        say(f"{p['name']}: halving every {p['halving_months']:g} months "
-            f"({p['halving_months_ci_low']:g}–{p['halving_months_ci_high']:g}; "
-            f"{_r(p['gamma'], '.2f')} OOM/yr) — " + ", ".join(w for w in where if w),
-            highlight=False, markup=False)
-    for b, why in h.left_out_.items():
-        say(f"left out of the random effects: {b}: {why}", style="yellow", highlight=False,
-            markup=False)
+        published.append(
+            f"{p['name']}: halving every {fm.plain(p['halving_months'])} months "
+            f"({fm.plain(p['halving_months_ci_low'])}–{fm.plain(p['halving_months_ci_high'])}"
+            f"; {_r(p['gamma'], '.2f')} OOM/yr) — " + ", ".join(w for w in where if w))
+    for line in published:
+        say(line, highlight=False, markup=False)
     if verbose:
+        say(f"held out, the interval for a true rate (without the benchmark's own sampling "
+            f"error) covers {ho['covered_true_rate_interval']} of {ho['checked']}",
+            highlight=False, markup=False)
+        for b, why in h.left_out_.items():
+            say(f"left out of the random effects: {b}: {why}", style="yellow",
+                highlight=False, markup=False)
         for k, v in d["methods"].items():
             say(f"method: {k}: {v}", highlight=False, markup=False)
-        say(f"  τ² by {TAU2_METHOD}: {h.tau2_:.4g} (DerSimonian–Laird: {h.tau2_dl_:.4g}); "
-            f"Hartung–Knapp scale q = {h.hk_scale_:.3g}; a rate of 0.1 OOM/yr halves compute "
-            f"every {halving_months(0.1):.0f} months", highlight=False, markup=False)
+        say(f"  τ² by {TAU2_METHOD}: {fm.plain(h.tau2_)} (DerSimonian–Laird: "
+            f"{fm.plain(h.tau2_dl_)}); Hartung–Knapp scale q = {fm.plain(h.hk_scale_, 3)}; a "
+            f"rate of 0.1 OOM/yr halves compute every {halving_months(0.1):.0f} months",
+            highlight=False, markup=False)
         for n in h.notes_:
             say(f"note: {n}", style="yellow", highlight=False, markup=False)
-    ui.print_sources(h.sources_)
+    else:
+        ui.print_more(*(["what was left out of the random effects and why"]
+                        if h.left_out_ else []),
+                      "the weights and leave-one-out rates", "the methods",
+                      notes=len(h.notes_))
+    ui.print_sources(h.sources_, verbose)
 
 
 def _inf(v: Any) -> float:

@@ -73,6 +73,8 @@ def reproduce(
                      workers=workers, progress=say, catalog=ui.catalog_for(strict),
                      cache=not no_cache, force=force)
         progress.update(task, completed=len(STAGES), description="done")
+    from computelimits import formatting as fm
+
     s = result.summary
     print_ = ui.console.print
     print_(f"report: {result.out / 'index.html'}  ({result.seconds:.0f} s)", highlight=False)
@@ -82,7 +84,7 @@ def reproduce(
         if c.get("overtakes_expert_at_n"):
             print_(f"theory: {c['model']} overtakes Expert at n = "
                    f"{c['overtakes_expert_at_n']:,} using "
-                   f"{c['flop_multiple_vs_expert']:.3g}× its FLOP", highlight=False)
+                   f"{fm.multiple(c['flop_multiple_vs_expert'])} its FLOP", highlight=False)
     for f_ in s.get("polynomial_fits", []):
         verdict = "" if f_.get("identified", True) else " — compute does not explain it"
         print_(f"fit: {f_['benchmark']} ({f_['compute_kind']} compute): slope "

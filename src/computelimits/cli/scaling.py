@@ -38,23 +38,16 @@ def model_choices() -> tuple[str, ...]:
 __all__ = ["backtest", "extrapolate", "fit", "trends"]
 
 
-def _amount(v: float) -> str:
-    """A dollar or kg figure; one past the largest float (10^308) is said so, not "inf"."""
-    import math
-
-    if v is None or v != v:
-        return "n/a"
-    return f"{v:.3g}" if math.isfinite(v) else "beyond 10^308 (not priced)"
-
-
-def _usd(v: float) -> str:
-    text = _amount(v)
-    return f"${text}" if text[0].isdigit() else text
-
-
 def _num(v, spec: str = ".2f") -> str:
-    """A table cell: "" for None or NaN."""
-    return "" if v is None or v != v else format(v, spec)
+    """A table cell of a plain statistic (orders of magnitude, skill): "" for None or NaN."""
+    return "" if v is None or v != v else format(v, spec).replace("-", "−")
+
+
+def _pct(v) -> str:
+    """A share (coverage) as a percentage: "" for None or NaN."""
+    from computelimits import formatting as fm
+
+    return "" if v is None or v != v else fm.percent(v)
 
 
 def fit(
@@ -88,6 +81,7 @@ def fit(
         help="Cluster-bootstrap resamples.", **ui.BOOT_RANGE)] = 10_000,
     seed: ui.SeedOpt = 0,
     as_json: JsonOpt = False,
+    verbose: ui.VerboseOpt = False,
     strict: StrictOpt = False,
 ) -> None:
     """Fit error against compute for one benchmark, in the paper's forms side by side:
@@ -101,8 +95,6 @@ def fit(
     Example: computelimits fit --data my_imagenet.csv --format computer-progress --benchmark
     imagenet
     """
-    from rich.table import Table
-
     from computelimits.data.inputs import results_input
     from computelimits.scaling import ScalingFit
     from computelimits.scaling.comparison import DEFAULT_FORMS, compare_forms
@@ -123,35 +115,74 @@ def fit(
     if as_json:
         ui.echo_json(c.to_dict())
         return
+    _print_fits(c, benchmark, verbose)
+
+
+def _plain_text(text: str) -> str:
+    """``text`` with its e-notation numbers in the package's format (``1.87e+03×`` →
+    ``1,870×``; a summary written elsewhere keeps one number format on screen)."""
+    import re
+
+    from computelimits import formatting as fm
+
+    def one(m: re.Match) -> str:
+        v = float(m.group(1))
+        return fm.multiple(v) if m.group(2) else fm.plain(v)
+
+    return re.sub(r"(?<![\w.])(-?\d+(?:\.\d+)?e[+-]\d+)(×)?", one, text)
+
+
+def _print_fits(c, benchmark: str, verbose: bool) -> None:
+    """The forms side by side (slope with its 95% interval, R², the compute multiple that
+    halves the error), what they rest on and the most influential publication; standard
+    errors, bootstrap intervals, AIC/BIC, the first form's summary, the per-source fits, the
+    selection and the three most influential publications under --verbose."""
+    from computelimits import formatting as fm
+
+    say = ui.console.print
     sel, fits = c.selection, c.fits
-    table = Table(title=f"{benchmark}: error against {sel.kind} compute ({len(c.data)} results)")
-    for col in ("form", "slope", "se", "95% CI", "boot CI", "R²", "N", "clusters", "AIC",
-                "BIC", "halving ×"):
-        table.add_column(col, justify="right")
+    first = fits[0].to_dict()
+    say(ui.bold(f"{benchmark}: error against {sel.kind} compute"), highlight=False)
+    say(f"rests on {_rests_on(sel.lines())}, {first['clusters']} clusters (publications)",
+        highlight=False, markup=False)
+    table = _compact_table("form", "slope", "95% CI", "R²", "N", "halving ×")
+    more = _compact_table("form", "se", "bootstrap 95% CI", "clusters", "AIC", "BIC")
     for f_ in fits:
         d = f_.to_dict()
-        half = (f"{d['halving_multiple']:.3g}" if d["halving_multiple"] is not None
+        half = (fm.multiple(d["halving_multiple"]) if d["halving_multiple"] is not None
                 else "not identified")
-        table.add_row(f_.form, f"{d['slope']:.4f}", f"{d['slope_se']:.4f}",
-                      f"[{d['slope_ci_low']:.4f}, {d['slope_ci_high']:.4f}]",
-                      f"[{d.get('slope_boot_ci_low', float('nan')):.4f}, "
-                      f"{d.get('slope_boot_ci_high', float('nan')):.4f}]",
-                      f"{d['r2']:.3f}", str(d["n"]), str(d["clusters"]), f"{d['aic']:.1f}",
-                      f"{d['bic']:.1f}", half)
-    ui.console.print(table)
-    ui.console.print(str(fits[0].summary()), highlight=False, markup=False)
-    if c.sources is not None:
-        ui.console.print(f"sources: {c.sources.statement}", highlight=False, markup=False)
-        for r in c.sources.table.itertuples():
-            if r.fit != "pooled":
-                ui.console.print(f"  {r.fit} {r.source}: slope {r.slope:.4f} "
-                                 f"[{r.slope_ci_low:.4f}, {r.slope_ci_high:.4f}], N {r.n}",
-                                 highlight=False, markup=False)
-    ui.print_sources(c.attribution)
-    for r in fits[0].influence().head(3).itertuples():
-        ui.console.print(f"influence: without {r.paper!r} ({r.results} results) the slope is "
-                         f"{r.slope_without:.4f}" + (" [flagged]" if r.flag else ""),
-                         highlight=False, markup=False)
+        table.add_row(f_.form, fm.slope(d["slope"]),
+                      f"[{fm.slope(d['slope_ci_low'])}, {fm.slope(d['slope_ci_high'])}]",
+                      fm.plain(d["r2"], 2), str(d["n"]), half)
+        more.add_row(f_.form, f"{d['slope_se']:.4f}",
+                     f"[{fm.slope(d.get('slope_boot_ci_low'))}, "
+                     f"{fm.slope(d.get('slope_boot_ci_high'))}]", str(d["clusters"]),
+                     _num(d["aic"], ".1f"), _num(d["bic"], ".1f"))
+    say(table)
+    if verbose:
+        say(more)
+    influence = fits[0].influence().head(3)
+    for k, r in enumerate(influence.itertuples()):
+        if k and not verbose:
+            break
+        results = f"{r.results} result{'s' if r.results != 1 else ''}"
+        say(f"{'trust' if k == 0 else 'influence'}: without {r.paper!r} ({results}) the "
+            f"{fits[0].form} slope is {fm.slope(r.slope_without)}"
+            + (" [flagged]" if r.flag else ""), highlight=False, markup=False)
+    if verbose:
+        say(_plain_text(str(fits[0].summary())), highlight=False, markup=False)
+        if c.sources is not None:
+            say(f"sources: {c.sources.statement}", highlight=False, markup=False)
+            for r in c.sources.table.itertuples():
+                if r.fit != "pooled":
+                    say(f"  {r.fit} {r.source}: slope {fm.slope(r.slope)} "
+                        f"[{fm.slope(r.slope_ci_low)}, {fm.slope(r.slope_ci_high)}], N {r.n}",
+                        highlight=False, markup=False)
+    else:
+        ui.print_more(*(["the fits of each source alone"] if c.sources is not None else []),
+                      "standard errors, bootstrap intervals, AIC and BIC",
+                      selection_lines=len(sel.lines()) - 1)
+    ui.print_sources(c.attribution, verbose)
 
 
 def extrapolate(
@@ -202,9 +233,11 @@ def extrapolate(
     zone: Annotated[str | None, typer.Option(
         help="Grid zone for CO2. \\[default: world average]")] = None,
     n_boot: Annotated[int, ui.num_option(
-        help="Cluster-bootstrap resamples.", **ui.BOOT_RANGE)] = 10_000,
+        help="Cluster-bootstrap resamples (the time-aware models use at most 4,000).",
+        **ui.BOOT_RANGE)] = 10_000,
     seed: ui.SeedOpt = 0,
     as_json: JsonOpt = False,
+    verbose: ui.VerboseOpt = False,
     strict: StrictOpt = False,
 ) -> None:
     """The compute, dollars and CO2 needed to reach a target error, with bootstrap confidence
@@ -246,7 +279,7 @@ def extrapolate(
                     n_boot=ui.capped_boot(n_boot, 4000, "the time-aware models"), seed=seed,
                     zone=zone, catalog=catalog,
                     model=model)
-        _print_outlook(o, as_json)
+        _print_outlook(o, as_json, verbose, zone_choice=_zone_choice(zone, catalog))
         return
     from computelimits.scaling import extrapolate as run
 
@@ -255,140 +288,305 @@ def extrapolate(
     if as_json:
         ui.echo_json(x.to_dict())
         return
-    _print_extrapolation(x)
+    _print_extrapolation(x, verbose, zone_choice=_zone_choice(zone, catalog))
 
 
-def _print_extrapolation(x) -> None:
-    """The compute-only answer: compute, dollars and CO2 with 95% intervals."""
-    import math
+def _zone_choice(zone: str | None, catalog) -> str:
+    """Which table a place name given as --zone was read from, where another table has the
+    same place under another id ("" otherwise)."""
+    if zone is None:
+        return ""
+    from computelimits.compute.energy import grid_intensity
 
+    return grid_intensity(zone, catalog=catalog).choice
+
+
+def _rests_on(selection_lines: list[str]) -> str:
+    """What a fit rests on, from its selection's first line ("88 results fitted: compute
+    kind training, setting few-shot; usable results per kind: ...") as "88 results
+    (training compute, few-shot)"; the per-kind counts are left to --verbose."""
+    import re
+
+    if not selection_lines:
+        return ""
+    first = selection_lines[0].split("; usable results")[0]
+    m = re.fullmatch(r"(\d+) results fitted: compute kind (.+?)(?:, peak precision (\S+))?"
+                     r"(?:, setting (.+))?", first)
+    if m is None:
+        return first
+    n, kind, precision, setting = m.groups()
+    what = [f"{kind} compute" + (f" at {precision}" if precision else "")]
+    if setting:
+        what.append(setting)
+    # a benchmark of the user's own: where its chance level comes from (or that it has none)
+    # is part of what the answer rests on, not a detail for --verbose
+    own = next((ln for ln in selection_lines[1:] if "your own benchmark" in ln
+                or "no chance level given" in ln), None)
+    return f"{n} results ({', '.join(what)})" + (f"; {own}" if own else "")
+
+
+def _compact_table(*columns: str):
+    """A borderless rich table: a bold header, then one line per row."""
     from rich.table import Table
 
-    def e10(v):
-        return f"10^{v:.1f}" if math.isfinite(v) else "∞"
+    t = Table(box=None, show_edge=False, pad_edge=False, padding=(0, 1))
+    for i, col in enumerate(columns):
+        t.add_column(col, justify="left" if i == 0 else "right")
+    return t
+
+
+def _print_extrapolation(x, verbose: bool = False, zone_choice: str = "") -> None:
+    """The compute-only answer: compute, dollars and CO2 with 95% intervals, what the fit
+    rests on and how far it reaches; the selection, assumptions and notes under --verbose."""
+    from computelimits import formatting as fm
 
     say = ui.console.print
+    rests = _rests_on(x.selection_lines)
+    hidden = {"notes": len(x.notes), "assumptions": len(x.assumptions),
+              "selection_lines": max(0, len(x.selection_lines) - 1)}
+
+    def details() -> None:
+        if zone_choice:
+            say(zone_choice, highlight=False, markup=False)
+        if verbose:
+            ui.print_notes(x.selection_lines, prefix="data: ", style="")
+            for a in x.assumptions:
+                say(f"  {a['name']} = {fm.amount(a['value'], a.get('unit', ''))} — "
+                    f"{a['source']}", highlight=False, markup=False)
+            ui.print_notes(x.notes)
+        else:
+            ui.print_more(**hidden)
+        ui.print_sources(x.sources, verbose)
+
     if not x.identified:
         say(ui.bold(x.benchmark, ": compute does not explain this benchmark — no compute, "
-                    f"dollar or CO2 figure for error {x.target_error:g}"), highlight=False)
-        for n_ in [*x.selection_lines, *x.notes]:
-            say(f"note: {n_}", style="yellow", highlight=False, markup=False)
-        ui.print_sources(x.sources)
+                    f"dollar or CO2 figure for error {fm.error(x.target_error)}"),
+            highlight=False)
+        if rests:
+            say(f"rests on {rests}", highlight=False, markup=False)
+        details()
         return
     from computelimits.scaling.outlooks import MAX_INTERVAL_OOM
 
     width = x.log10_compute_ci_high - x.log10_compute_ci_low
     if not width <= MAX_INTERVAL_OOM:
-        say(ui.bold(x.benchmark, f": error {x.target_error:g} needs {e10(x.log10_compute_ci_low)}"
-                    f"–{e10(x.log10_compute_ci_high)} FLOP of {x.compute_kind} compute (95% "
-                    f"confidence): {width:.1f} orders of magnitude wide, more than "
-                    f"{MAX_INTERVAL_OOM:g}, so the data cannot size this run — no central "
-                    "figure, dollar or CO2 figure"), highlight=False)
-        for n_ in [*x.selection_lines, *x.notes]:
-            say(f"note: {n_}", style="yellow", highlight=False, markup=False)
-        ui.print_sources(x.sources)
+        say(ui.bold(x.benchmark, f": error {fm.error(x.target_error)} needs "
+                    f"{_flop_range(x.log10_compute_ci_low, x.log10_compute_ci_high)} of "
+                    f"{x.compute_kind} compute (95% confidence): {fm.oom(width)} wide, more "
+                    f"than {MAX_INTERVAL_OOM:g}, so the data cannot size this run — no "
+                    "central figure, dollar or CO2 figure"), highlight=False)
+        if rests:
+            say(f"rests on {rests}", highlight=False, markup=False)
+        details()
         return
-    where = (f"extrapolation {x.orders_beyond_data:.1f} orders of magnitude beyond the largest "
-             "observed compute" if x.is_extrapolation else "within the observed compute range")
-    say(ui.bold(x.benchmark, f": error {x.target_error:g} (best observed "
-                f"{x.best_observed_error:.3g}), {x.form} fit on {x.compute_kind} compute — "
-                f"{where}"), highlight=False)
-    table = Table()
-    for col in ("quantity", "central", "95% confidence", "95% prediction"):
-        table.add_column(col, justify="right")
-    table.add_row(f"{x.compute_kind} compute (FLOP)", e10(x.log10_compute),
-                  f"{e10(x.log10_compute_ci_low)}–{e10(x.log10_compute_ci_high)}",
-                  f"{e10(x.log10_compute_pred_ci_low)}–{e10(x.log10_compute_pred_ci_high)}")
-    table.add_row(f"cost ({x.price_year} cloud prices)", _usd(x.usd),
-                  f"{_usd(x.usd_ci_low)}–{_usd(x.usd_ci_high)}",
-                  f"{_usd(x.usd_pred_ci_low)}–{_usd(x.usd_pred_ci_high)}")
-    table.add_row("CO2e (kg)", _amount(x.co2_kg),
-                  f"{_amount(x.co2_kg_ci_low)}–{_amount(x.co2_kg_ci_high)}", "")
-    table.add_row("cost, paper convention", _usd(x.paper_usd), "", "")
-    table.add_row("CO2, paper convention (kg)", _amount(x.paper_co2_kg), "", "")
-    if x.marginal_usd_per_point is not None:
-        table.add_row("marginal cost per point of error at the frontier",
-                      _usd(x.marginal_usd_per_point), "", "")
-        table.add_row("marginal CO2e per point of error at the frontier (kg)",
-                      _amount(x.marginal_co2_kg_per_point), "", "")
-    if x.affordable_year is not None:
-        table.add_row(f"affordable at ${x.budget_usd:.3g}", f"{x.affordable_year:.0f}", "", "")
+    where = (f"{fm.oom(x.orders_beyond_data)} beyond the largest observed compute"
+             if x.is_extrapolation else "within the observed compute range")
+    say(ui.bold(x.benchmark, f": error {fm.error(x.target_error)} (best observed "
+                f"{fm.error(x.best_observed_error)}) needs {fm.flop(x.log10_compute)} of "
+                f"{x.compute_kind} compute — {where}"), highlight=False)
+    say(f"rests on {rests}; {x.form} fit on compute alone", highlight=False, markup=False)
+    table = _compact_table("", "central", "95% confidence", "95% prediction")
+    table.add_row(f"{x.compute_kind} compute", fm.flop(x.log10_compute),
+                  _flop_range(x.log10_compute_ci_low, x.log10_compute_ci_high, unit=False),
+                  _flop_range(x.log10_compute_pred_ci_low, x.log10_compute_pred_ci_high,
+                              unit=False))
+    table.add_row(f"dollars ({x.price_year} prices)", _usd(x.usd),
+                  _range(x.usd_ci_low, x.usd_ci_high, _usd),
+                  _range(x.usd_pred_ci_low, x.usd_pred_ci_high, _usd))
+    table.add_row("CO2e", fm.co2(x.co2_kg), _range(x.co2_kg_ci_low, x.co2_kg_ci_high, _t), "")
     say(table)
-    for line in x.selection_lines:
-        say(f"data: {line}", highlight=False, markup=False)
-    for a in x.assumptions:
-        say(f"  {a['name']} = {a['value']:g} {a.get('unit', '')} — {a['source']}",
+    extra = [f"paper convention: {_usd(x.paper_usd)}, {fm.co2(x.paper_co2_kg)}"]
+    if x.marginal_usd_per_point is not None:
+        extra.append(f"per point of error: {_usd(x.marginal_usd_per_point)}, "
+                     f"{fm.co2(x.marginal_co2_kg_per_point)}")
+    say("; ".join(extra), highlight=False, markup=False)
+    if x.affordable_year is not None:
+        say(f"affordable at {fm.usd(x.budget_usd)} in {x.affordable_year:.0f} on the measured "
+            "price-performance trend", highlight=False, markup=False)
+    fit = x.fit or {}
+    if fit.get("slope") is not None:
+        lo, hi = fit.get("slope_ci_low"), fit.get("slope_ci_high")
+        say(f"trust: slope {fm.slope(fit['slope'])} [{fm.slope(lo)}, {fm.slope(hi)}], R² "
+            f"{fm.plain(fit.get('r2'), 2)}; intervals not calibrated out of sample",
             highlight=False, markup=False)
-    for n_ in x.notes:
-        say(f"note: {n_}", style="yellow", highlight=False, markup=False)
-    ui.print_sources(x.sources)
+    details()
 
 
-def _print_outlook(o, as_json: bool) -> None:
-    """The three answers, the costs by buy year and how far to trust them."""
-    from rich.table import Table
+def _usd(v) -> str:
+    """Dollars in the report's format; a sum past the largest float is said so."""
+    import math
+
+    from computelimits import formatting as fm
+
+    if v is not None and v == v and math.isinf(v):
+        return "beyond 10^308 (not priced)"
+    return fm.usd(v)
+
+
+def _t(kg) -> str:
+    """CO2e without its unit word (a column named CO2e): ``344 t``, ``2.7 kt``."""
+    from computelimits import formatting as fm
+
+    return fm.co2(kg).removesuffix(" CO2e")
+
+
+def _range(lo, hi, fmt) -> str:
+    """``lo–hi`` in ``fmt``; "" where either end is missing."""
+    if lo is None or hi is None or lo != lo or hi != hi:
+        return ""
+    return f"{fmt(lo)}–{fmt(hi)}"
+
+
+def _flop_range(lo, hi, unit: bool = True) -> str:
+    """``10^22.0–10^25.4 FLOP`` from two log10 values (without ``unit``, no "FLOP")."""
+    import math
+
+    def e10(v):
+        return f"10^{v:.1f}".replace("-", "−") if math.isfinite(v) else "∞"
+
+    if lo is None or hi is None:
+        return ""
+    return f"{e10(lo)}–{e10(hi)}" + (" FLOP" if unit else "")
+
+
+def _trust_line(trust: dict) -> str:
+    """One line from the outlook's trust figures: how many backtests, how far ahead, the
+    intervals' coverage and the median error of the compute (as a factor)."""
+    import re
+
+    from computelimits import formatting as fm
+    from computelimits.scaling.outlooks import TRUST_COVERAGE
+
+    own = trust.get("benchmark")
+    sentence = trust.get("sentence") or ""
+    if not own:
+        return sentence
+    h = trust.get("horizon")
+    ahead = (f", {h.replace('y', ' years').replace('-', '–')} ahead" if h and h != "all"
+             else "")
+    bits = []
+    cov, med = own.get("forward_coverage"), own.get("inverse_medae_oom")
+    if cov is not None and cov == cov:
+        bits.append(f"95% intervals covered {fm.percent(cov)}"
+                    + (" (too narrow: read them as a lower bound)" if cov < TRUST_COVERAGE[0]
+                       else ""))
+    if med is not None and med == med:
+        bits.append(f"compute off by {fm.multiple(10 ** med)} (median)")
+    line = f"{own['predictions']} backtests here{ahead}: " + ", ".join(bits)
+    short = re.search(r"No backtest of this benchmark reached (\S+) ahead", sentence)
+    if short:
+        line += f"; none reached {short.group(1).replace('y', ' years').replace('-', '–')} ahead"
+    return line
+
+
+def _print_outlook(o, as_json: bool, verbose: bool = False, zone_choice: str = "") -> None:
+    """The answers, the costs by buy year, what they rest on, why a question asked has no
+    answer, and one trust line; the selection, the cost assumptions and the notes under
+    --verbose."""
+    from computelimits import formatting as fm
+    from computelimits.scaling.outlooks import _not_identified_line
 
     if as_json:
         ui.echo_json(o.to_dict())
         return
     say = ui.console.print
     fc = o.forecast
-    say(ui.bold(o.benchmark, f" at {o.date}: error on {o.compute_kind} compute and date"),
-        highlight=False)
-    for line in o.selection_lines:
-        say(f"data: {line}", highlight=False, markup=False)
+    model = fc.get("model") or "time"
+    rests = _rests_on(o.selection_lines)
+    say(ui.bold(o.benchmark, f" at {o.date}: error on {o.compute_kind} compute and date "
+                f"(model {model})"), highlight=False)
     if not o.identified:
-        say("compute does not explain this benchmark — no compute, dollar or CO2 figure",
-            highlight=False)
-    else:
-        say(f"algorithmic progress: {fc['rate_oom_per_year']:.2f} orders of magnitude per year "
-            f"[{fc['rate_ci_low']:.2f}, {fc['rate_ci_high']:.2f}] — the compute needed for a fixed "
-            f"error halves every {fc['halving_months']:.1f} months (Ho et al. 2024 find ~8 for "
-            "language models, Erdil & Besiroglu 2022 ~9 for ImageNet)", highlight=False,
+        co = o.compute_only or {}
+        say(_not_identified_line(co).replace(": no compute", " — no compute"), highlight=False,
             markup=False)
-    t = Table(title="answers with 95% intervals (calibrated out of sample)")
-    for col in ("question", "answer", "95% interval"):
-        t.add_column(col, justify="right" if col != "question" else "left")
+        if co.get("log10_compute") is not None:
+            say(f"compute-only answer: {fm.flop(co['log10_compute'])} (95%: "
+                f"{_flop_range(co['log10_compute_ci_low'], co['log10_compute_ci_high'])}) — "
+                "the paper's fit on compute alone, which credits compute with the same years' "
+                "algorithmic progress", highlight=False, markup=False)
+    else:
+        say(f"rests on {rests}; algorithmic progress halves the compute for a fixed error "
+            f"every {fc['halving_months']:.1f} months ({fm.plain(fc['rate_oom_per_year'], 2)} "
+            f"[{fm.plain(fc['rate_ci_low'], 2)}, {fm.plain(fc['rate_ci_high'], 2)}] orders of "
+            "magnitude a year)", highlight=False, markup=False)
     if o.inverse:
         i = o.inverse
-        central = (f"10^{i['log10_compute']:.1f} FLOP" if i.get("determined", True)
-                   else "not determined")
-        t.add_row(f"compute for error {i['target_error']:g}", central,
-                  f"10^{i['log10_compute_ci_low']:.1f}–10^{i['log10_compute_ci_high']:.1f}")
+        lo, hi = i["log10_compute_ci_low"], i["log10_compute_ci_high"]
+        if i.get("determined", True) and i.get("log10_compute") is not None:
+            say(f"compute for error {fm.error(i['target_error'])}: "
+                f"{fm.flop(i['log10_compute'])} (95%: {_flop_range(lo, hi)})",
+                highlight=False, markup=False)
+        else:
+            from computelimits.scaling.outlooks import MAX_INTERVAL_OOM
+
+            wide = (f": {fm.oom(hi - lo)} wide, more than {MAX_INTERVAL_OOM:g}, so the data "
+                    "cannot size this run — no central figure, dollars or CO2"
+                    if lo is not None and hi is not None and hi - lo > MAX_INTERVAL_OOM
+                    else "")
+            say(f"compute for error {fm.error(i['target_error'])}: not determined (95%: "
+                f"{_flop_range(lo, hi)}){wide}", highlight=False, markup=False)
     if o.forward:
         f = o.forward
-        t.add_row(f"error of a {f['compute']:.3g}-FLOP model", f"{f['error']:.3g}",
-                  f"{f['error_ci_low']:.3g}–{f['error_ci_high']:.3g}")
+        say(f"error of a {fm.flop_count(f['compute'])} model: {fm.error(f['error'])} (95%: "
+            f"{fm.error(f['error_ci_low'])}–{fm.error(f['error_ci_high'])})",
+            highlight=False, markup=False)
     if o.frontier:
         f = o.frontier
-        t.add_row(f"frontier error (10^{f['log10_compute']:.1f} FLOP)", f"{f['error']:.3g}",
-                  f"{f['error_ci_low']:.3g}–{f['error_ci_high']:.3g}")
-    if t.row_count:
-        say(t)
+        say(f"frontier error ({fm.flop(f['log10_compute'])}): {fm.error(f['error'])} (95%: "
+            f"{fm.error(f['error_ci_low'])}–{fm.error(f['error_ci_high'])})",
+            highlight=False, markup=False)
     if o.costs:
-        c = Table(title="cost of the target by buy date (medians, 95% intervals)")
-        for col in ("buy", "compute (FLOP)", "dollars", "t CO2e"):
-            c.add_column(col, justify="right")
+        c = _compact_table("bought", "compute", "dollars", "95%", "CO2e", "95%")
         for r in o.costs["table"]:
-            c.add_row(f"{r['buy_year']:.1f}", f"10^{r['log10_flop_median']:.1f}",
-                      f"${r['usd_median']:.3g} ({r['usd_ci_low']:.3g}–{r['usd_ci_high']:.3g})",
-                      f"{r['co2_kg_median'] / 1e3:.3g} ({r['co2_kg_ci_low'] / 1e3:.3g}–"
-                      f"{r['co2_kg_ci_high'] / 1e3:.3g})")
+            c.add_row(f"{r['buy_year']:.1f}", fm.flop(r["log10_flop_median"]),
+                      _usd(r["usd_median"]), _range(r["usd_ci_low"], r["usd_ci_high"], _usd),
+                      _t(r["co2_kg_median"]), _range(r["co2_kg_ci_low"], r["co2_kg_ci_high"], _t))
         say(c)
-        for a in o.costs["assumptions"]:
-            rng = (f"{a['low']:g}–{a['high']:g}" if a.get("low") is not None
-                   and a.get("high") is not None else f"{a.get('value')}")
-            say(f"  {a['name']} = {rng} {a.get('unit') or ''} — {a.get('source')}",
-                highlight=False, markup=False)
-        say(f"  {o.costs['note']}", highlight=False, markup=False)
+    for why in o.unanswered if o.identified else []:  # a question asked, left unanswered
+        say(f"no answer: {why}", highlight=False, markup=False)
     if o.trust:
-        say(f"trust: {o.trust['sentence']}", highlight=False, markup=False)
-    for n_ in o.notes:
-        say(f"note: {n_}", style="yellow", highlight=False, markup=False)
-    if o.costs:
-        for n_ in o.costs["notes"]:
-            say(f"note: {n_}", style="yellow", highlight=False, markup=False)
-    ui.print_sources(o.sources)
+        say(f"trust: {o.trust['sentence'] if verbose else _trust_line(o.trust)}",
+            highlight=False, markup=False)
+    if zone_choice and o.costs:
+        say(zone_choice, highlight=False, markup=False)
+    cost_notes = list(o.costs["notes"]) if o.costs else []
+    assumptions = list(o.costs["assumptions"]) if o.costs else []
+    if verbose:
+        ui.print_notes(o.selection_lines, prefix="data: ", style="")
+        for a in assumptions:
+            say(f"  {a['name']} = {_assumption_value(a)} — {_assumption_source(a)}",
+                highlight=False, markup=False)
+        if o.costs:
+            say(f"  {o.costs['note']}", highlight=False, markup=False)
+        ui.print_notes([*o.notes, *cost_notes])
+    else:
+        ui.print_more(notes=len(o.notes) + len(cost_notes), assumptions=len(assumptions),
+                      selection_lines=max(0, len(o.selection_lines) - 1))
+    ui.print_sources(o.sources, verbose)
+
+
+def _assumption_value(a: dict) -> str:
+    """An assumption's value or range with its unit, in the package's number format."""
+    from computelimits import formatting as fm
+
+    unit = a.get("unit") or ""
+    low, high = a.get("low"), a.get("high")
+    if unit.startswith("log10 FLOP") and low is not None and high is not None:
+        return f"{_flop_range(low, high)} {unit[len('log10 FLOP'):].strip()}".rstrip()
+    if low is not None and high is not None and low != high:
+        return (f"{fm.amount(low, unit).removesuffix(unit).strip()}–"
+                f"{fm.amount(high, unit)}")
+    value = a.get("value") if a.get("value") is not None else low
+    return fm.amount(value, unit)
+
+
+def _assumption_source(a: dict) -> str:
+    """Where an assumption comes from; the fit's own bootstrap draws are named as such."""
+    import re
+
+    source = str(a.get("source") or "")
+    m = re.fullmatch(r"caller's (\d+) draw\(s\)", source)
+    return f"the fit's {int(m.group(1)):,} bootstrap draws" if m else source
 
 
 def trends(
@@ -484,6 +682,7 @@ def backtest(
         help="Write the calibration table as CSV (and, without --cutoff, the per-result rows "
              "to OUT.predictions.csv beside it).", sidecars=("predictions.csv",))] = None,
     as_json: JsonOpt = False,
+    verbose: ui.VerboseOpt = False,
     strict: StrictOpt = False,
 ) -> None:
     """Fit on results published before a cutoff, predict the compute of the best results
@@ -514,7 +713,7 @@ def backtest(
         if out is not None:
             write_csv(ev.summary, out)
             write_csv(ev.predictions, sidecar_path(out, "predictions", ".csv"))
-        _print_rolling(ev, as_json)
+        _print_rolling(ev, as_json, verbose)
         return
     from computelimits.scaling.evaluation import cutoff_backtests
 
@@ -525,34 +724,34 @@ def backtest(
     if as_json:
         typer.echo(cal.to_json(orient="records", indent=2))
         return
-    from rich.table import Table
-
-    t = Table(title="backtests: 95% prediction-interval coverage and error (orders of magnitude)")
-    for col in ("benchmark", "cutoff", "compute", "train", "test", "PI coverage",
-                "CI coverage", "median |error|", "bias", "note"):
-        t.add_column(col, justify="right" if col not in ("benchmark", "note") else "left")
+    ui.console.print(ui.bold("backtests: 95% prediction-interval coverage and error (orders "
+                             "of magnitude of compute)"), highlight=False)
+    t = _compact_table("benchmark", "cutoff", "compute", "train", "test", "PI cover",
+                       "CI cover", "median |error|", "bias", "note")
     for r in cal.to_dict(orient="records"):
         t.add_row(str(r["benchmark"]), str(r["cutoff"]), str(r.get("compute_kind") or ""),
                   _num(r.get("n_train"), ".0f"), _num(r.get("n_test"), ".0f"),
-                  _num(r.get("pi_coverage")), _num(r.get("ci_coverage")),
+                  _pct(r.get("pi_coverage")), _pct(r.get("ci_coverage")),
                   _num(r.get("median_abs_error_oom")), _num(r.get("bias_oom")),
                   str(r.get("reason") or ""))
     ui.console.print(t)
+    if not verbose:
+        ui.print_more()
     if joined is not None:
-        ui.print_sources(joined.attrs.get("attribution", []))
+        ui.print_sources(joined.attrs.get("attribution", []), verbose)
     else:
         from computelimits.data.credits import attribution
 
         ui.print_sources(attribution(["epoch-benchmarks", "epoch-open-model-trends",
-                                      "epoch-ai-models"]))
+                                      "epoch-ai-models"]), verbose)
 
 
-def _print_rolling(ev, as_json: bool) -> None:
-    """The rolling-origin evaluation: coverage, error and skill per benchmark and model, the
-    pooled figures per horizon bin (per prediction and per distinct result, with the
-    intervals' width) and the nested choice of the default model."""
-    from rich.table import Table
-
+def _print_rolling(ev, as_json: bool, verbose: bool = False) -> None:
+    """The rolling-origin evaluation: per model, pooled over the benchmarks, coverage, error
+    and skill; the nested choice of the default model; one trust line. Per benchmark, per
+    horizon bin (per prediction and per distinct result, with the intervals' width) and the
+    new bests alone under --verbose."""
+    from computelimits import formatting as fm
     from computelimits._json import json_safe
 
     summary = ev.summary
@@ -566,61 +765,92 @@ def _print_rolling(ev, as_json: bool) -> None:
             "default_model": ev.default_model,
             "lookahead_free": ev.predictions.attrs.get("lookahead_free", False)}))
         return
+    say = ui.console.print
     shown = ["nested", "time", "compute_only", "naive"]
-    t = Table(title="rolling-origin backtest: every later result, all horizons (95% intervals; "
-                    "errors in orders of magnitude of compute)")
-    for col in ("benchmark", "model", "predictions", "results", "forward coverage",
-                "inverse coverage", "inverse median |error|", "skill vs compute-only",
-                "skill vs naive", "not identified"):
-        t.add_column(col, justify="left" if col in ("benchmark", "model") else "right")
-    rows = summary[(summary["target"] == "all") & (summary["horizon"] == "all")
-                   & summary["model"].isin(shown)]
-    for r in rows.to_dict(orient="records"):
-        t.add_row(str(r["benchmark"]), str(r["model"]), str(r["predictions"]),
-                  str(r["distinct_results"]), _num(r["forward_coverage"]),
-                  _num(r["inverse_coverage"]), _num(r["inverse_medae_oom"]),
-                  _num(r["skill_vs_compute_only"]), _num(r["skill_vs_naive"]),
-                  _num(r["not_identified"], ".0%"))
-    ui.console.print(t)
+    overall = summary[(summary["target"] == "all") & (summary["horizon"] == "all")
+                      & summary["model"].isin(shown)]
     pool = next((b for b in summary["benchmark"] if str(b).startswith("pooled")), None)
+    benchmarks = [b for b in dict.fromkeys(overall["benchmark"]) if b != pool]
+    cols = ("model", "n", "results", "fwd cover", "inv cover", "|err| OOM", "skill c-only",
+            "skill naive", "not ident.")
+
+    def row(r) -> list[str]:
+        return [str(r["model"]).replace("compute_only", "compute-only"), str(r["predictions"]),
+                str(r["distinct_results"]), _pct(r["forward_coverage"]),
+                _pct(r["inverse_coverage"]), _num(r["inverse_medae_oom"]),
+                _num(r["skill_vs_compute_only"]), _num(r["skill_vs_naive"]),
+                _pct(r["not_identified"])]
+
+    pooled = overall[overall["benchmark"] == pool] if pool is not None else overall.iloc[0:0]
+    say(ui.bold(f"rolling-origin backtest, {pool or 'no pool'}: {len(benchmarks)} benchmarks, "
+                "every later result, all horizons"), highlight=False)
+    say("95% intervals; errors in orders of magnitude (OOM) of compute; skill = 1 − median "
+        "|error| / the baseline's", highlight=False, markup=False)
+    if len(pooled):
+        t = _compact_table(*cols)
+        for r in pooled.to_dict(orient="records"):
+            t.add_row(*row(r))
+        say(t)
+    d = ev.default_model or {}
+    if d:
+        say(f"default model (what extrapolate uses): {d.get('model')} — {d.get('reason', '')}",
+            highlight=False, markup=False)
+    nested = pooled[pooled["model"] == "nested"].to_dict(orient="records")
+    if nested:
+        from computelimits.scaling.outlooks import TRUST_COVERAGE, TRUST_MEDAE_OOM
+
+        n = nested[0]
+        lo, hi = TRUST_COVERAGE
+        say(f"trust: the default's 95% intervals covered {_pct(n['forward_coverage'])} of "
+            f"later results (goal {fm.percent(lo)}–{fm.percent(hi)}); its compute was off by "
+            f"{fm.multiple(10 ** n['inverse_medae_oom'])} (median; goal ≤ "
+            f"{fm.multiple(10 ** TRUST_MEDAE_OOM)})" if n["inverse_medae_oom"] == n[
+                "inverse_medae_oom"] and n["inverse_medae_oom"] is not None else
+            f"trust: the default's 95% intervals covered {_pct(n['forward_coverage'])} of "
+            "later results", highlight=False, markup=False)
+    lookahead = not ev.predictions.attrs.get("lookahead_free", False)
+    if not verbose:
+        by_h = summary[(summary["benchmark"] == pool) & (summary["horizon"] != "all")]
+        ui.print_more(*([f"the {len(benchmarks)} benchmarks one by one"] if benchmarks else []),
+                      *(["the figures per horizon"] if len(by_h) else []),
+                      "the new bests alone", "how each model forecasts",
+                      notes=int(lookahead))
+        ui.print_sources(ev.sources, verbose)
+        return
+    t = _compact_table("benchmark", *cols)
+    for r in overall[overall["benchmark"] != pool].to_dict(orient="records"):
+        t.add_row(str(r["benchmark"]), *row(r))
+    say(t)
     h = summary[(summary["benchmark"] == pool) & (summary["target"] == "all")
                 & (summary["horizon"] != "all") & summary["model"].isin(shown)]
     if len(h):
-        t = Table(title=f"{pool}, by horizon (years from the last training result): "
-                        "coverage per prediction/per distinct result; inverse median |error| "
-                        "and median 95% interval width (orders of magnitude); skill vs "
-                        "compute-only")
-        for col in ("horizon", "model", "n/results", "fwd cov", "inv cov", "|err|",
-                    "width", "skill"):
-            t.add_column(col, justify="left" if col in ("horizon", "model") else "right")
+        say(f"{pool}, by horizon (years from the last training result): coverage per "
+            "prediction/per distinct result; inverse median |error| and median 95% interval "
+            "width (OOM); skill vs compute-only", highlight=False, markup=False)
+        t = _compact_table("horizon", "model", "n/results", "fwd cover", "inv cover", "|err|",
+                           "width", "skill")
         for r in h.sort_values(["horizon", "model"]).to_dict(orient="records"):
             t.add_row(str(r["horizon"]), str(r["model"]).replace("compute_only", "c-only"),
                       f"{r['predictions']}/{r['distinct_results']}",
-                      f"{_num(r['forward_coverage'])}/{_num(r['forward_coverage_distinct'])}",
-                      f"{_num(r['inverse_coverage'])}/{_num(r['inverse_coverage_distinct'])}",
+                      f"{_pct(r['forward_coverage'])}/{_pct(r['forward_coverage_distinct'])}",
+                      f"{_pct(r['inverse_coverage'])}/{_pct(r['inverse_coverage_distinct'])}",
                       _num(r["inverse_medae_oom"]), _num(r["width_median_oom"]),
                       _num(r["skill_vs_compute_only"]))
-        ui.console.print(t)
+        say(t)
     best = summary[(summary["target"] == "new_best") & (summary["horizon"] == "all")
                    & (summary["benchmark"] == pool) & summary["model"].isin(shown)]
     for r in best.to_dict(orient="records"):
-        ui.console.print(f"new bests only ({r['benchmark']}), {r['model']}: "
-                         f"{r['predictions']} predictions, inverse median |error| "
-                         f"{_num(r['inverse_medae_oom'])}, bias {_num(r['inverse_bias_oom'])} "
-                         "orders (new bests are selected to be lucky for their compute)",
-                         highlight=False, markup=False)
-    d = ev.default_model or {}
+        say(f"new bests only ({r['benchmark']}), {r['model']}: {r['predictions']} predictions, "
+            f"inverse median |error| {_num(r['inverse_medae_oom'])}, bias "
+            f"{_num(r['inverse_bias_oom'])} orders (new bests are selected to be lucky for "
+            "their compute)", highlight=False, markup=False)
     if d:
-        ui.console.print(f"default model (what extrapolate uses): {d.get('model')} — "
-                         f"{d.get('reason', '')}; nested: at each cutoff the model chosen from "
-                         "outcomes observed before it", highlight=False, markup=False)
-    if not ev.predictions.attrs.get("lookahead_free", False):
-        ui.console.print("note: the compute kind and setting were chosen on the whole table "
-                         "(regression rows given), not before each cutoff", style="yellow",
-                         highlight=False, markup=False)
-    ui.console.print("time: error on compute and date, conformal intervals calibrated per "
-                     "horizon on the pooled out-of-sample errors; compute_only: the paper's "
-                     "fit; naive: the last record's compute grown at the results' compute "
-                     "growth rate. Skill = 1 − median |error| / the baseline's.",
-                     highlight=False, markup=False)
-    ui.print_sources(ev.sources)
+        say("nested: at each cutoff the model chosen from outcomes observed before it",
+            highlight=False, markup=False)
+    if lookahead:
+        ui.print_notes(["the compute kind and setting were chosen on the whole table "
+                        "(regression rows given), not before each cutoff"])
+    say("time: error on compute and date, conformal intervals calibrated per horizon on the "
+        "pooled out-of-sample errors; compute-only: the paper's fit; naive: the last record's "
+        "compute grown at the results' compute growth rate.", highlight=False, markup=False)
+    ui.print_sources(ev.sources, verbose)

@@ -149,6 +149,7 @@ def simulate(
 def _print_summary(result) -> None:
     from rich.table import Table
 
+    from computelimits import formatting as fm
     from computelimits.theory import MODELS
 
     s = result.summary
@@ -163,7 +164,7 @@ def _print_summary(result) -> None:
         perf.add_row(str(n_), *(
             f"{rows[m].performance_mean:.2f} ({rows[m].performance_ci_low:.2f}, "
             f"{rows[m].performance_ci_high:.2f})" if m in rows else "" for m in MODELS))
-        flop.add_row(str(n_), *(f"{rows[m].flop_mean:.2e}" if m in rows else ""
+        flop.add_row(str(n_), *(fm.flop_count(rows[m].flop_mean) if m in rows else ""
                                 for m in MODELS))
     ui.console.print(perf)
     ui.console.print(flop)

@@ -91,3 +91,16 @@ class RecordResult:
 
     def _repr_html_(self) -> str:
         return self.summary()._repr_html_()
+
+
+def assumption_line(a: dict[str, Any]) -> str:
+    """``name = value unit (low–high) — source``, the value in the package's number format
+    (:func:`computelimits.formatting.amount`: ``989 TFLOP/s``, ``10^16.8 FLOP per US
+    dollar``, never e-notation)."""
+    from computelimits import formatting as fm
+
+    unit = a.get("unit") or ""
+    rng = ""
+    if a.get("low") is not None and a.get("high") is not None:
+        rng = f" ({fm.plain(a['low'])}–{fm.plain(a['high'])})"
+    return f"{a['name']} = {fm.amount(a['value'], unit)}{rng} — {a['source']}"

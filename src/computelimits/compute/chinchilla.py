@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from computelimits import assumptions, formulas
+from computelimits.compute._common import assumption_line
 from computelimits.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -162,11 +163,13 @@ class ComputeOptimal:
     def rows(self) -> list[tuple[str, str, str, str]]:
         """(quantity, Besiroglu et al. with its interval, interval, Hoffmann et al.) for
         display."""
-        fmt = {"n_params": "{:.3g}", "tokens": "{:.3g}", "tokens_per_param": "{:.3g}",
-               "exponent_a": "{:.3f}"}
+        from computelimits import formatting as fm
+
+        fmt = {"n_params": fm.count, "tokens": fm.count, "tokens_per_param": fm.plain,
+               "exponent_a": "{:.3f}".format}
         out = []
         for q, _, _ in QUANTITIES:
-            f = fmt[q].format
+            f = fmt[q]
             out.append((_LABELS[q], f(getattr(self, q)),
                         f"{f(getattr(self, q + '_ci_low'))}–{f(getattr(self, q + '_ci_high'))}",
                         f(getattr(self, f"hoffmann_{q}"))))
@@ -175,15 +178,15 @@ class ComputeOptimal:
     def summary(self) -> Summary:
         """The allocation as text (``str()``): each quantity by Besiroglu et al. with its
         interval and by Hoffmann et al., the constants used, notes."""
+        from computelimits import formatting as fm
         from computelimits.results import Summary
 
         lines = [f"  {what}: {c} ({self.ci_level:.0%} interval {rng}); Hoffmann et al. 2022: {h}"
                  for what, c, rng, h in self.rows()]
         lines.append("assumptions:")
-        for a in self.assumptions:
-            rng = f" ({a['low']:g}–{a['high']:g})" if a.get("low") is not None else ""
-            lines.append(f"  {a['name']} = {a['value']:g} {a['unit']}{rng} — {a['source']}")
-        return Summary(title=f"compute-optimal allocation for {self.flop:.3g} FLOP (C = 6·N·D)",
+        lines += [f"  {assumption_line(a)}" for a in self.assumptions]
+        return Summary(title=f"compute-optimal allocation for {fm.flop_count(self.flop)} "
+                             "(C = 6·N·D)",
                        lines=lines, table=self.to_frame(),
                        notes=[f"note: {n}" for n in self.notes])
 

@@ -80,6 +80,9 @@ class GridIntensity(RecordResult):
     year: int | None
     basis: str  # "life-cycle", "direct" or "as given"
     source: str
+    #: when a place name matched in one table while another table holds the same place
+    #: under another zone id: which was chosen, and the id that selects the other
+    choice: str = ""
 
     def line(self) -> str:
         yr = f", {self.year}" if self.year else ""
@@ -120,9 +123,57 @@ def grid_intensity(zone: str | None = None, *, lifecycle: bool = True,
             else:
                 basis = "direct"
         year = int(r["year"]) if pd.notna(r["year"]) else None
+        by_id = str(r["zone"]).casefold() == want
+        choice = "" if by_id else _choice(zone, r, g, order, lifecycle)
         return GridIntensity(value, str(r["zone"]), str(r["name"]), str(r["kind"]), year,
-                             basis, f"{src}, row {r['source_row']}")
+                             basis, f"{src}, row {r['source_row']}", choice)
     raise UnknownNameError(lambda: _unknown_zone_message(zone, g))
+
+
+#: The zone of another table that stands for a region most closely, where its id does not
+#: say so (Green Algorithms' US-CA is the state; Electricity Maps splits California into
+#: balancing authorities, of which CAISO, the California Independent System Operator, runs
+#: the grid of most of the state).
+MAIN_ZONE = {"US-CA": "US-CAL-CISO"}
+
+_TABLES = {"electricity-maps-2024": "Electricity Maps 2024", "green-algorithms":
+           "Green Algorithms", "mlco2-impact": "ML CO2 Impact"}
+
+
+def _choice(query: str, hit: pd.Series, g: pd.DataFrame, order: list[str],
+            lifecycle: bool) -> str:
+    """The sentence saying which table's row a place name chose, and the zone id that
+    selects the other tables' row for the same place ("" when no other table has it)."""
+    want = query.strip().casefold()
+    zone = str(hit["zone"])
+    others = g[(g["source"] != hit["source"]) & g["source"].isin(order)
+               & g["gco2e_per_kwh"].notna()]
+    same = others[(others["name"].str.casefold() == want)
+                  | ((others["kind"] == "country") & (others["country"].str.casefold() == want))
+                  | others["zone"].isin([MAIN_ZONE[zone]] if zone in MAIN_ZONE else [])]
+    alternatives = []
+    for _, r in same.iterrows():
+        alt = str(r["zone"])
+        if alt.casefold() == zone.casefold() or alt in alternatives:
+            continue  # the same id would choose this row again
+        # offered only where the id selects that very row
+        first = g[(g["zone"].str.casefold() == alt.casefold()) & g["gco2e_per_kwh"].notna()]
+        first = first.sort_values("source", key=lambda c: c.map(order.index))
+        if len(first) and first.index[0] == r.name:
+            alternatives.append((alt, r))
+    if not alternatives:
+        return ""
+
+    def label(r: pd.Series) -> str:
+        yr = f", {int(r['year'])}" if pd.notna(r["year"]) else ""
+        value = r["gco2e_per_kwh"]
+        if lifecycle and pd.notna(r.get("gco2e_per_kwh_lifecycle")):
+            value = r["gco2e_per_kwh_lifecycle"]
+        return (f"{r['zone']} ({r['name']}{yr}, {_TABLES.get(r['source'], r['source'])}: "
+                f"{float(value):.0f} gCO2e/kWh)")
+
+    offers = "; ".join(f"for {label(r)} use --zone {alt}" for alt, r in alternatives[:3])
+    return f"zone {query.strip()!r} read as {label(hit)}; {offers}"
 
 
 def _unknown_zone_message(zone: str, g: pd.DataFrame) -> str:

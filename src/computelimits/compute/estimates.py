@@ -32,7 +32,7 @@ import numpy as np
 
 from computelimits import assumptions
 from computelimits.compute import burden as B  # noqa: N812
-from computelimits.compute._common import get_catalog
+from computelimits.compute._common import assumption_line, get_catalog
 from computelimits.compute.cost import (
     PRICE_KINDS,
     chip_hour_price,
@@ -202,9 +202,7 @@ class Estimate:
 
         lines = [f"  {q}: {c}" + (f" (range {r})" if r else "") for q, c, r in self.rows()]
         lines.append("assumptions:")
-        for a in self.assumptions:
-            rng = f" ({a['low']:g}–{a['high']:g})" if a.get("low") is not None else ""
-            lines.append(f"  {a['name']} = {a['value']:g} {a['unit']}{rng} — {a['source']}")
+        lines += [f"  {assumption_line(a)}" for a in self.assumptions]
         return Summary(title="training-run estimate", lines=lines, table=self.to_frame(),
                        notes=[f"note: {n}" for n in self.notes]
                        + [f"source: {s}" for s in self.sources])
@@ -213,43 +211,44 @@ class Estimate:
         return self.summary()._repr_html_()
 
     def rows(self) -> list[tuple[str, str, str]]:
-        """(quantity, central value, range) lines for display."""
-        def f(v, unit="", fmt="{:.3g}"):
-            return "" if v is None else fmt.format(v) + unit
+        """(quantity, central value, range) lines for display, in the package's number
+        format (:mod:`computelimits.formatting`): ``10^24.0 FLOP``, ``1.5 GWh``, ``696 t
+        CO2e``, ``$3.2 million``; no range where it would be one figure."""
+        from computelimits import formatting as fm
 
-        def r(rng, unit="", fmt="{:.3g}"):
-            if rng is None or fmt.format(rng[0]) == fmt.format(rng[1]):
+        def r(q, fmt):
+            rng = self.interval(q)
+            if rng is None or fmt(rng[0]) == fmt(rng[1]):
                 return ""
-            return f"{fmt.format(rng[0])}–{fmt.format(rng[1])}{unit}"
+            return fm.span(rng[0], rng[1], fmt)
 
-        def add(label, q, unit="", fmt="{:.3g}"):
+        def add(label, q, fmt):
             if getattr(self, q) is not None:
-                out.append((label, f(getattr(self, q), unit, fmt), r(self.interval(q), unit, fmt)))
+                out.append((label, fmt(getattr(self, q)), r(q, fmt)))
 
-        out = [("training compute", f(self.training_flop, " FLOP"),
-                r(self.interval("training_flop"), " FLOP"))]
+        out = [("training compute", fm.flop_count(self.training_flop),
+                r("training_flop", fm.flop_count))]
         if self.hardware_burden_flop is not None:
-            out.append(("hardware burden (peak × time)", f(self.hardware_burden_flop, " FLOP"),
-                        ""))
+            out.append(("hardware burden (peak × time)",
+                        fm.flop_count(self.hardware_burden_flop), ""))
         if self.chip:
-            out.append(("chip", f"{self.chip} ({self.precision}, {self.peak_flops:.3g} FLOP/s)",
-                        ""))
-        add("chips", "chips", "", "{:.4g}")
-        add("chip-hours", "chip_hours")
-        add("wall-clock hours", "hours")
-        add("implied utilization", "implied_utilization")
-        add("energy drawn", "energy_kwh", " kWh")
-        add("CO2e, operational (electricity)", "co2_kg", " kg")
-        add("CO2e, embodied (chip manufacturing, prorated)", "embodied_co2_kg", " kg")
-        add("CO2e, operational + embodied", "co2_total_kg", " kg")
-        add("water, on site (cooling)", "water_onsite_l", " L")
-        add("water, off site (electricity generation, average factor)", "water_offsite_l",
-            " L")
-        add("cost", "cost_usd", "", "${:,.0f}")
+            out.append(("chip", f"{self.chip} ({self.precision}, "
+                                f"{fm.flop_rate(self.peak_flops)})", ""))
+        add("chips", "chips", fm.count)
+        add("chip-hours", "chip_hours", fm.count)
+        add("wall-clock hours", "hours", fm.count)
+        add("implied utilization", "implied_utilization", fm.percent)
+        add("energy drawn", "energy_kwh", fm.energy)
+        add("CO2e, operational (electricity)", "co2_kg", fm.co2)
+        add("CO2e, embodied (chip making, prorated)", "embodied_co2_kg", fm.co2)
+        add("CO2e, operational + embodied", "co2_total_kg", fm.co2)
+        add("water, on site (cooling)", "water_onsite_l", fm.water)
+        add("water, off site (power generation)", "water_offsite_l", fm.water)
+        add("cost", "cost_usd", fm.usd)
         if self.paper_cost_usd is not None:
-            out.append(("cost, paper convention", f(self.paper_cost_usd, "", "${:,.0f}"), ""))
+            out.append(("cost, paper convention", fm.usd(self.paper_cost_usd), ""))
         if self.paper_co2_kg is not None:
-            out.append(("CO2, paper convention", f(self.paper_co2_kg, " kg"), ""))
+            out.append(("CO2, paper convention", fm.co2(self.paper_co2_kg), ""))
         return out
 
 
@@ -513,6 +512,8 @@ def estimate(*, chip: str | None = None, chips: float | None = None, hours: floa
                                       "life-cycle apart (Electricity Maps zones such as FR or "
                                       "US-CAL-CISO have both)")
                 intensity, grid_line = gi.gco2e_per_kwh, gi.line()
+                if gi.choice:
+                    notes.append(gi.choice)
             used.append({"name": "grid_intensity", "value": intensity, "unit": "gCO2e/kWh",
                          "low": None, "high": None, "source": grid_line})
             est.grid = grid_line

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -151,9 +152,15 @@ class ChipIndex:
             self._names = self.table["chip"].dropna().unique().tolist()
         return self._names
 
+    def vendors(self) -> dict[str, str]:
+        """Each chip name's vendor ("" where the table gives none)."""
+        return {str(c): (str(v) if isinstance(v, str) else "")
+                for c, v in zip(self.table["chip"], self.table["vendor"], strict=True)
+                if isinstance(c, str)}
+
     def unknown(self, name: str) -> UnknownNameError:
         """The error for an unknown chip; its closest-names hint is built when read."""
-        return UnknownNameError(lambda: _unknown_message(name, self.names()))
+        return UnknownNameError(lambda: _unknown_message(name, self.names(), self.vendors()))
 
     def find(self, name: str) -> Chip:
         chip = self.get(name)
@@ -162,11 +169,52 @@ class ChipIndex:
         return chip
 
 
-def _unknown_message(name: str, names: list[str]) -> str:
+def _tokens(text: str) -> list[str]:
+    return re.findall(r"[0-9a-z]+", str(text).casefold())
+
+
+def _families(tokens: list[str]) -> set[str]:
+    """The model families a name's tokens name: the letters before a model number ("h100"
+    → "h", "rtx" no family, "a100" → "a")."""
+    return {m.group(1) for t in tokens if (m := re.fullmatch(r"([a-z]+)(\d+)[a-z]*", t))}
+
+
+def close_chips(name: str, names: list[str], vendors: dict[str, str] | None = None,
+                n: int = 5) -> list[str]:
+    """The known chip names closest to ``name``, vendor and family aware: names holding
+    every word of it first ("H100" → NVIDIA H100 PCIe, NVIDIA H100 SXM5 80GB), then names
+    containing it, then close spellings — of the same vendor as those (or as the vendor the
+    name gives) and of the same model family (an H100 is not an A100, Intel's or NVIDIA's)."""
+    vendors = vendors or {}
     lowered = str(name).casefold()
-    close = [n for n in names if lowered in n.casefold()][:5]
-    close += [n for n in difflib.get_close_matches(name, names, n=5, cutoff=0.4)
-              if n not in close][: 5 - len(close)]
+    known_vendors = {v.casefold() for v in vendors.values() if v}
+    words = [t for t in _tokens(name) if t not in known_vendors]
+    named_vendor = {t for t in _tokens(name) if t in known_vendors}
+    family = _families(words)
+
+    def vendor_of(c: str) -> str:
+        return vendors.get(c, "").casefold()
+
+    def fits(c: str, allowed: set[str]) -> bool:
+        if allowed and vendor_of(c) not in allowed:
+            return False
+        return not family or bool(family & _families(_tokens(c)))
+
+    pool = [c for c in names if not named_vendor or vendor_of(c) in named_vendor]
+    whole = [c for c in pool if words and set(words) <= set(_tokens(c))]
+    inside = [c for c in pool if lowered in c.casefold() and c not in whole]
+    close = [*whole, *inside][:n]
+    allowed = {vendor_of(c) for c in close if vendor_of(c)} or named_vendor
+    for c in difflib.get_close_matches(name, pool, n=4 * n, cutoff=0.4):
+        if len(close) >= n:
+            break
+        if c not in close and fits(c, allowed):
+            close.append(c)
+    return close
+
+
+def _unknown_message(name: str, names: list[str], vendors: dict[str, str] | None = None) -> str:
+    close = close_chips(name, names, vendors)
     hint = f" Closest known: {'; '.join(close)}." if close else ""
     return (f"unknown chip {name!r}.{hint} (names as in Epoch's chip dataset; "
             "`computelimits data info epoch-hardware`)")

@@ -93,27 +93,32 @@ class ZoneComparison:
     def rows(self) -> list[tuple[str, ...]]:
         """Display rows: zone, grid intensity, operational CO2e (range), operational +
         embodied CO2e (range)."""
+        from computelimits import formatting as fm
+
         out = []
         for r in self.table.to_dict(orient="records"):
             yr = f", {int(r['year'])}" if r.get("year") == r.get("year") and r.get("year") else ""
-            lo, hi = f"{r['co2_kg_ci_low']:.3g}", f"{r['co2_kg_ci_high']:.3g}"
+            lo, hi = fm.co2(r["co2_kg_ci_low"]), fm.co2(r["co2_kg_ci_high"])
             out.append((f"{r['zone']} ({r['name']})",
-                        f"{r['gco2e_per_kwh']:.4g} ({r['basis']}{yr})",
-                        f"{r['co2_kg']:.3g}", "" if lo == hi else f"{lo}–{hi}",
-                        f"{r['co2_total_kg']:.3g}"))
+                        f"{fm.plain(r['gco2e_per_kwh'])} ({r['basis']}{yr})",
+                        fm.co2(r["co2_kg"]),
+                        "" if lo == hi else fm.span(r["co2_kg_ci_low"], r["co2_kg_ci_high"],
+                                                    fm.co2),
+                        fm.co2(r["co2_total_kg"])))
         return out
 
     def summary(self) -> Summary:
+        from computelimits import formatting as fm
         from computelimits.results import Summary
 
         e = self.estimate
-        lines = [f"  {z}: {g} gCO2e/kWh → operational CO2e {c} kg"
-                 + (f" (range {rng})" if rng else "") + f"; with embodied {t} kg"
+        lines = [f"  {z}: {g} gCO2e/kWh → operational {c}"
+                 + (f" (range {rng})" if rng else "") + f"; with embodied {t}"
                  for z, g, c, rng, t in self.rows()]
-        lines.append(f"  the same in every zone: energy {e.energy_kwh:.3g} kWh, embodied CO2e "
-                     f"{e.embodied_co2_kg:.3g} kg, water {e.water_onsite_l:.3g} L on site + "
-                     f"{e.water_offsite_l:.3g} L off site"
-                     + (f", cost ${e.cost_usd:,.0f}" if e.cost_usd is not None else ""))
+        lines.append(f"  the same in every zone: energy {fm.energy(e.energy_kwh)}, embodied "
+                     f"{fm.co2(e.embodied_co2_kg)}, water {fm.water(e.water_onsite_l)} on site "
+                     f"+ {fm.water(e.water_offsite_l)} off site"
+                     + (f", cost {fm.usd(e.cost_usd)}" if e.cost_usd is not None else ""))
         return Summary(title="the same run in several grid zones", lines=lines,
                        table=self.to_frame(), notes=[f"note: {n}" for n in self.notes]
                        + [f"source: {s}" for s in self.sources])
@@ -166,6 +171,7 @@ def compare_zones(zones: str | Sequence[str], *, lifecycle: bool = True,
              "(average factors, not zone data) and dollars are the same in every row",
              "grid intensities are yearly averages; the year and basis (life-cycle, direct or "
              "as given by the source) are on each row"]
+    notes = [gi.choice for gi in grids if gi.choice] + notes
     names_src = ["electricity-maps-2024" if "electricity-maps" in g.source else
                  "green-algorithms" if "green-algorithms" in g.source else "mlco2-impact"
                  for g in grids]

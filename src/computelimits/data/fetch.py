@@ -3,10 +3,19 @@
 Order of search for a file of source S at path P:
 
 1. ``$COMPUTELIMITS_DATA/S/P`` (a mirror laid out like ``shared/data``). A mirror file whose
-   sha256 differs from the pin is used with a one-line notice naming it; strict mode
-   (``strict=True`` or ``COMPUTELIMITS_STRICT=1``) refuses it. One whose sha256 is not the
-   shared mirror's documented copy either must be shown to hold the table its name says —
-   its header and its rows (:mod:`computelimits.data.identity`) — or it is refused.
+   sha256 differs from the pin is used with a notice; strict mode (``strict=True`` or
+   ``COMPUTELIMITS_STRICT=1``) refuses it. One whose sha256 is not the shared mirror's
+   documented copy either must be shown to hold the table its name says — its header and its
+   rows (:mod:`computelimits.data.identity`) — or it is refused.
+
+   A difference may be *declared*: the file is the shared mirror's documented copy (its
+   ``mirror_sha256`` in the registry), or the mirror's own manifest (:data:`MANIFEST`, a CSV
+   file in its root with the columns ``path`` — ``SOURCE/FILE`` —, ``sha256`` and ``why``)
+   lists it with its checksum. Declared differences give one short line per process at most
+   (how many files, and where to see them: ``computelimits data list``); a source with an
+   undeclared difference gets the full notice naming its files. A manifest declares, it does
+   not vouch: a listed file that is not the registry's documented copy is still checked to
+   be the table its name says.
 2. The user cache (``$COMPUTELIMITS_CACHE`` or pooch's OS cache folder), verified against the pin.
 3. A download of the pinned URL with pooch into the cache; a checksum mismatch is an error and
    the downloaded file is not kept.
@@ -24,17 +33,23 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
-from computelimits.data.registry import SOURCES, DataFile, Source, get_source
+from computelimits.data.registry import MIRROR_CHANGE, SOURCES, DataFile, Source, get_source
 from computelimits.errors import ConfigError, InputError
 
-__all__ = ["DataSettings", "Located", "cache_dir", "fetch", "file_status", "locate", "mirror_dir",
-           "sha256", "using"]
+__all__ = ["MANIFEST", "DataSettings", "Located", "cache_dir", "declared", "fetch", "file_status",
+           "locate", "manifest", "mirror_dir", "sha256", "using"]
 
 ENV_MIRROR = "COMPUTELIMITS_DATA"
 ENV_CACHE = "COMPUTELIMITS_CACHE"
 ENV_STRICT = "COMPUTELIMITS_STRICT"
 
+#: Sources whose mirror notice was given in this process; :data:`_DECLARED` in it: the one
+#: line for the mirror's declared differences was given.
 _notified: set[str] = set()
+_DECLARED = "<declared differences>"
+#: The file in a mirror's root that declares the mirror's own differences from the pins.
+MANIFEST = "MANIFEST.csv"
+_manifests: dict[tuple[str, float, int], dict[str, tuple[str, str]]] = {}
 _digests: dict[tuple[str, float, int], str] = {}
 _verified: dict[tuple[str, str, str], str | None] = {}
 
@@ -226,9 +241,7 @@ def locate(source: str | Source, path: str, *, strict: bool | None = None,
                     "run without --strict to use it with a notice)", path=str(candidate))
             if digest != f.mirror_sha256:
                 _check_identity(src, f, candidate, digest)
-            if src.name not in _notified:
-                _notified.add(src.name)
-                notice(_mirror_notice(src, mirror))
+            _notify(src, mirror)
             return Located(src.name, f, candidate, "mirror", False)
 
     cached = cache_dir() / src.name / f.path
@@ -295,16 +308,107 @@ def _readable_sha256(path: Path) -> str:
         raise InputError(f"cannot be read: {exc.strerror or exc}", path=str(path)) from None
 
 
-def _mirror_notice(src: Source, mirror: Path) -> str:
-    """One line naming every mirror file of ``src`` that differs from its pin."""
-    differing = []
-    for g in src.files:
-        path = mirror / src.name / g.path
-        if path.is_file() and sha256(path) not in _pins(g):
-            differing.append(g)
+def manifest(mirror: Path) -> dict[str, tuple[str, str]]:
+    """The mirror's declared differences: ``SOURCE/FILE`` → (sha256, why), from
+    :data:`MANIFEST` in its root (empty when there is none). A manifest that cannot be read,
+    lacks the ``path`` or ``sha256`` column, or names a checksum that is not 64 hex digits is
+    an InputError naming it: a declaration that does not say what it declares is refused."""
+    import csv
+    import re
+
+    path = mirror / MANIFEST
+    try:
+        st = path.stat()
+    except OSError:
+        return {}
+    key = (str(path), st.st_mtime, st.st_size)
+    if key in _manifests:
+        return _manifests[key]
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise InputError(f"the mirror's manifest cannot be read ({exc})", path=str(path)) from None
+    out: dict[str, tuple[str, str]] = {}
+    for i, row in enumerate(rows, start=2):
+        name = (row.get("path") or "").strip().replace("\\", "/")
+        digest = (row.get("sha256") or "").strip().lower()
+        if not name or not re.fullmatch(r"[0-9a-f]{64}", digest):
+            raise InputError("each row of the mirror's manifest needs a path (SOURCE/FILE) and "
+                             "its sha256 (64 hex digits), and may say why",
+                             path=str(path), row=i)
+        out[name] = (digest, (row.get("why") or "").strip())
+    _manifests[key] = out
+    return out
+
+
+def declared(src: Source, f: DataFile, path: Path, mirror: Path | None = None) -> str | None:
+    """Why the mirror file ``path`` of ``f`` may differ from its pin — "documented" (the
+    shared mirror's copy, ``mirror_sha256``) or the manifest's reason ("declared" when it
+    gives none) — or None: an undeclared difference (or no difference at all)."""
+    digest = sha256(path)
+    if digest in _pins(f):
+        return None
+    if f.mirror_sha256 and digest == f.mirror_sha256:
+        return "documented"
+    mirror = mirror_dir() if mirror is None else mirror
+    entry = manifest(mirror).get(f"{src.name}/{f.path}") if mirror is not None else None
+    if entry is not None and entry[0] == digest:
+        return entry[1] or "declared"
+    return None
+
+
+def _notify(src: Source, mirror: Path) -> None:
+    """The notice for a source of the mirror with a file that differs from its pin: the one
+    short line (once per process) when every such file of the source is declared, else the
+    full notice naming the undeclared ones (once per source)."""
+    if src.name in _notified:
+        return
+    _notified.add(src.name)
+    undeclared = [g for g in src.files
+                  if (mirror / src.name / g.path).is_file()
+                  and sha256(mirror / src.name / g.path) not in _pins(g)
+                  and declared(src, g, mirror / src.name / g.path, mirror) is None]
+    if undeclared:
+        notice(_mirror_notice(src, mirror, undeclared))
+    elif _DECLARED not in _notified:
+        _notified.add(_DECLARED)
+        notice(_declared_notice(mirror))
+
+
+def _declared_notice(mirror: Path) -> str:
+    """One short line: how many files of the mirror differ from their pins as declared."""
+    documented = own = 0
+    listed = manifest(mirror)
+    for src in SOURCES.values():
+        for g in src.files:
+            path = mirror / src.name / g.path
+            # only a documented copy or a listed file can be declared (no other is hashed)
+            if not (g.sha256 and (g.mirror_sha256 or f"{src.name}/{g.path}" in listed)
+                    and path.is_file()):
+                continue
+            why = declared(src, g, path, mirror)
+            if why == "documented":
+                documented += 1
+            elif why is not None:
+                own += 1
+    parts = []
+    if own:
+        parts.append(f"the mirror's declared changes to {own} file(s) ({MANIFEST})")
+    if documented:
+        parts.append(f"the shared mirror's documented {MIRROR_CHANGE} of {documented} files")
+    return f"using {' and '.join(parts)} (computelimits data list)"
+
+
+def _mirror_notice(src: Source, mirror: Path, differing: list[DataFile] | None = None) -> str:
+    """One line naming the mirror files of ``src`` that differ from their pins undeclared
+    (every differing file when ``differing`` is not given)."""
+    if differing is None:
+        differing = [g for g in src.files if (mirror / src.name / g.path).is_file()
+                     and sha256(mirror / src.name / g.path) not in _pins(g)]
     names = ", ".join(g.path for g in differing)
     documented = all(sha256(mirror / src.name / g.path) == g.mirror_sha256 for g in differing)
-    why = f" ({differing[0].note})" if documented and differing[0].note else ""
+    why = f" ({differing[0].note})" if documented and differing and differing[0].note else ""
     return (f"using {len(differing)} file(s) of {src.name} from the mirror {mirror} that differ "
             f"from their pinned upstream checksums{why}: {names} (--strict or "
             f"{ENV_STRICT}=1 refuses them)")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from computelimits.data.fetch import file_status
+from computelimits.data.fetch import declared, file_status
 from computelimits.data.registry import SOURCES, get_source
 from computelimits.data.schema import SCHEMAS
 from computelimits.errors import ComputeLimitsError
@@ -53,10 +53,15 @@ def list_sources(catalog: Catalog | None = None) -> list[dict[str, Any]]:
         with cat.active():
             status = [file_status(src, f) for f in src.files]
         wheres = {w for w, _, _ in status}
-        modified = sum(1 for w, _, ok in status if w != "missing" and not ok)
+        modified = [(f, path) for f, (w, path, ok) in zip(src.files, status, strict=True)
+                    if w != "missing" and not ok]
         where = "missing" if "missing" in wheres else "/".join(sorted(wheres))
         if modified:
-            where += f" ({modified} modified)"
+            with cat.active():
+                undeclared = sum(1 for f, path in modified
+                                 if declared(src, f, path) is None)
+            where += (f" ({len(modified)} modified, declared)" if not undeclared else
+                      f" ({len(modified)} modified, {undeclared} undeclared)")
         rows, span = None, ""
         if "missing" not in wheres:
             df = cat.source_table(src.name)

@@ -90,6 +90,9 @@ _EM = ("Cambridge-Sustainable-Computing-Lab/Green-Algorithms-data",
 
 _CUT = ("the shared mirror keeps only rows of models released before 2024-01-01 (see its "
         "README); the upstream file at the pinned commit has more rows")
+#: What the shared mirror's documented copies (``mirror_sha256`` ≠ ``sha256``) are, in the
+#: one-line notice of :mod:`computelimits.data.fetch`: every one of them is the cut above.
+MIRROR_CHANGE = "pre-2024 cut"
 
 # (mirror file name, upstream path, upstream sha256, mirror sha256 if different)
 _BS_FILES = [

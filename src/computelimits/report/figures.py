@@ -1,7 +1,8 @@
 """Figures of the report (matplotlib, Agg), saved as PNG and SVG.
 
 The benchmark figures have a fixed layout; the others are laid out once, by their layout
-engine (constrained layout), when the PNG is drawn, and the SVG reuses those positions. No
+engine (constrained layout), when the PNG is drawn, and the SVG reuses those positions and
+the ticks located and labelled for the PNG (:func:`freeze_ticks`). No
 ``bbox_inches="tight"`` (it draws every figure twice more). Tick labels of log axes are plain
 text with Unicode superscripts (10²³) rather than mathtext, whose parser dominated the cost
 of drawing a figure.
@@ -20,11 +21,17 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import LogFormatterMathtext
+from matplotlib.ticker import (
+    FixedFormatter,
+    FixedLocator,
+    LogFormatterMathtext,
+    NullFormatter,
+)
 
 from computelimits._io import atomic_path, guard_output
 
-__all__ = ["PNG_DPI", "benchmark_figure", "plain_log_labels", "save", "year_ticks"]
+__all__ = ["PNG_DPI", "benchmark_figure", "freeze_ticks", "plain_log_labels", "save",
+           "year_ticks"]
 
 #: Resolution of the PNG figures (the benchmark figures are 720 px wide, shown at about
 #: 470 px in the report's grid; the wide figures 1,100–1,500 px).
@@ -71,6 +78,25 @@ def plain_log_labels(fig: Figure) -> Figure:
     return fig
 
 
+def freeze_ticks(fig: Figure) -> Figure:
+    """Fix the ticks of every axis of ``fig`` where the last draw put them (their locations
+    and labels, major and minor): a later draw — the SVG after the PNG — shows the same
+    ticks without locating and formatting them again (the log locators' work)."""
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            # the locations a draw uses (minor ones on a major one left out), then the
+            # labels the formatter gives them, in that order (FixedFormatter labels by index)
+            for t, locs in ((axis.major, axis.get_majorticklocs()),
+                            (axis.minor, axis.get_minorticklocs())):
+                if isinstance(t.locator, FixedLocator) and isinstance(
+                        t.formatter, (FixedFormatter, NullFormatter)):
+                    continue
+                labels = t.formatter.format_ticks(locs)
+                t.locator = FixedLocator(locs)
+                t.formatter = FixedFormatter(labels)
+    return fig
+
+
 def save(fig: Figure, folder: Path, stem: str) -> dict[str, str]:
     """Write ``stem``.png and ``stem``.svg into ``folder``; return their relative names.
 
@@ -85,6 +111,7 @@ def save(fig: Figure, folder: Path, stem: str) -> dict[str, str]:
         fig.savefig(tmp, format="png", dpi=PNG_DPI)
     out["png"] = f"{folder.name}/{stem}.png"
     fig.set_layout_engine("none")  # keep the positions just computed
+    freeze_ticks(fig)  # and the ticks: the SVG draw does not locate or label them again
     with atomic_path(folder / f"{stem}.svg") as tmp:
         fig.savefig(tmp, format="svg")
     out["svg"] = f"{folder.name}/{stem}.svg"
@@ -133,7 +160,10 @@ def benchmark_figure(data: pd.DataFrame, fits: dict, title: str) -> Figure:
         kind, f"{kind} compute (FLOP)")
     scale = getattr(sel, "scale", "error")
     ax.set(xscale="log", yscale="log", xlabel=label,
-           ylabel="error / chance error" if scale == "above-chance" else "error", title=title)
+           ylabel="error / chance error" if scale == "above-chance" else "error")
+    # the title at the top of the axes, where the automatic placement puts it (nothing is
+    # drawn above the axes), without that placement's measuring at every draw
+    ax.set_title(title, y=1.0)
     xlim, ylim = axis_limits(data)
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)

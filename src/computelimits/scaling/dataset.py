@@ -265,55 +265,63 @@ def benchmark_data(benchmark: str, *, metrics: tuple[str, ...] | None = None,
         raise ConfigError(f"kind must be one of {', '.join(KINDS)} or 'all', got {kind!r}")
     b = _benchmark(benchmark, joined)  # before the data are read: a bad name fails at once
     joined = _joined_for(joined, catalog)
-    df = joined[(joined["benchmark"] == b.id).to_numpy()].copy()
+    df = joined[(joined["benchmark"] == b.id).to_numpy()]
     # attrs are deep-copied by every pandas operation: carry none until the end
     df.attrs = {}
     if df.empty:
         raise ConfigError(f"no {b.id} results in the data")
+    # the rows left out for a reason are counted in turn, each among those the earlier
+    # reasons kept, and dropped together (one copy of the table, not one per reason)
     left: Counter = Counter()
     keep = metrics or MAIN_METRICS.get(b.id)
     if keep is None:
         top = str(df["metric"].value_counts().index[0])
         keep = SHARE_CORRECT if top in SHARE_CORRECT else (top,)
-    other_metric = ~df["metric"].isin(keep)
-    if other_metric.any():
-        left[f"metric other than {'/'.join(keep)}"] += int(other_metric.sum())
-    df = df[~other_metric]
-    for col in ("compute_kind", "peak_precision", "setting_kind", "publication",
-                "compute_origin", "match_note", "origin", "source", "compute_model",
-                "model_key", "date"):
-        if col not in df.columns:
-            df[col] = None
-    no_error = df["error"].isna()
+    ok = np.array(df["metric"].isin(keep), dtype=bool)
+    if (~ok).any():
+        left[f"metric other than {'/'.join(keep)}"] += int((~ok).sum())
+    error = df["error"].to_numpy(dtype=float, na_value=np.nan)
+    no_error = ok & np.isnan(error)
     left["no error (score is not a share)"] += int(no_error.sum())
-    df = df[~no_error]
-    if df.empty:
+    ok &= ~no_error
+    if not ok.any():
         raise ConfigError(f"no {b.id} results with an error in the data")
 
     # chance level per metric (the metric family shares one)
     metric = df["metric"].astype(str)
     if b.own:
-        levels = _own_levels(b.id, df)
+        levels = _own_levels(b.id, df[ok])
         if all(c.source == "" for c in levels.values()) and scale == "above-chance":
             scale = "error"  # no chance level to divide by: said in the basis
     else:
-        levels = {m: chance_error(b.id, m) for m in metric.unique()}
-    df["chance_error"] = metric.map({m: c.error for m, c in levels.items()}).to_numpy(float)
+        levels = {m: chance_error(b.id, m) for m in metric[ok].unique()}
+    chance = metric.map({m: c.error for m, c in levels.items()}).to_numpy(dtype=float,
+                                                                         na_value=np.nan)
     level = min(levels.values(), key=lambda c: c.error)
-    bad = (df["error"] <= 0) | (df["error"] > 1)
-    left["error outside (0, 1]"] += int(bad.sum())
-    df = df[~bad]
-    at_chance = df["error"] >= df["chance_error"]
+    with np.errstate(invalid="ignore"):
+        bad = ok & ((error <= 0) | (error > 1))
+        left["error outside (0, 1]"] += int(bad.sum())
+        ok &= ~bad
+        at_chance = ok & (error >= chance)
     left[f"at or worse than chance (error ≥ {level.error:g})"] += int(at_chance.sum())
-    df = df[~at_chance]
-
-    no_compute = df["training_flop"].isna() | ~(df["training_flop"] > 0)
+    ok &= ~at_chance
+    flop = df["training_flop"].to_numpy(dtype=float, na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        no_compute = ok & ~(flop > 0)
     left["no compute figure"] += int(no_compute.sum())
-    df = df[~no_compute]
+    ok &= ~no_compute
     if not imputed:
-        imp = df["compute_kind"] == "imputed_operations"
+        imp = ok & (df["compute_kind"] == "imputed_operations").fillna(False).to_numpy(
+            dtype=bool) if "compute_kind" in df.columns else np.zeros(len(df), bool)
         left["imputed network operations (left out on request)"] += int(imp.sum())
-        df = df[~imp]
+        ok &= ~imp
+    df = df[ok]
+    for col in ("compute_kind", "peak_precision", "setting_kind", "publication",
+                "compute_origin", "match_note", "origin", "source", "compute_model",
+                "model_key", "date"):
+        if col not in df.columns:
+            df[col] = None
+    df["chance_error"] = chance[ok]
     mixed = kind == "all"
     df = _with_burdens(df, add=not mixed)
     kinds = df["compute_kind"].fillna("training").astype(str)

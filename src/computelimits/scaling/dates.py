@@ -33,11 +33,32 @@ def decimal_year(dates: Any) -> np.ndarray:
     d = pd.to_datetime(pd.Series(np.atleast_1d(np.asarray(dates, dtype=object))
                                  if not isinstance(dates, pd.Series) else dates))
     year = d.dt.year
-    first = pd.to_datetime(year.astype("Int64").astype("string") + "-01-01", errors="coerce")
-    nxt = pd.to_datetime((year + 1).astype("Int64").astype("string") + "-01-01",
-                         errors="coerce")
+    first, nxt = _new_year(year, 0), _new_year(year, 1)
     frac = (d - first) / (nxt - first)
     return (year + frac).to_numpy(dtype=float, na_value=np.nan)
+
+
+def _new_year(year: pd.Series, offset: int) -> pd.Series:
+    """1 January of ``year + offset`` (NaT where the year is missing), in the resolution
+    ``pd.to_datetime`` gives a written date ("2020-01-01"), so that the arithmetic above is
+    that of parsed dates — built from the numbers rather than by writing and parsing one
+    string per row (which took most of the time)."""
+    unit = _parsed_unit()
+    y = year.to_numpy(dtype=float, na_value=np.nan)
+    ok = np.isfinite(y)
+    out = np.full(len(y), np.datetime64("NaT"), dtype=f"datetime64[{unit}]")
+    out[ok] = ((y[ok].astype(np.int64) + offset - 1970).astype("datetime64[Y]")
+               .astype(f"datetime64[{unit}]"))
+    return pd.Series(out, index=year.index)
+
+
+_UNIT: list[str] = []
+
+
+def _parsed_unit() -> str:
+    if not _UNIT:
+        _UNIT.append(np.datetime_data(pd.to_datetime(pd.Series(["2000-01-01"])).dtype)[0])
+    return _UNIT[0]
 
 
 def period_bounds(start: Bound, end: Bound) -> tuple[float, float, bool]:

@@ -160,19 +160,21 @@ class Extrapolation:
                      "central compute, dollar or CO2 figure"]
         else:
 
+            from computelimits import formatting as fm
+
             lines = [f"compute: {e10(self.log10_compute)} FLOP, {pct} confidence "
                      f"[{e10(self.log10_compute_ci_low)}, {e10(self.log10_compute_ci_high)}], "
                      f"prediction [{e10(self.log10_compute_pred_ci_low)}, "
                      f"{e10(self.log10_compute_pred_ci_high)}]; "
                      f"{self.orders_beyond_data:.2f} orders of magnitude beyond the data",
-                     f"cost ({self.price_year} cloud prices): ${self.usd:.3g} "
-                     f"[{self.usd_ci_low:.3g}, {self.usd_ci_high:.3g}]; CO2e "
-                     f"{self.co2_kg:.3g} kg [{self.co2_kg_ci_low:.3g}, "
-                     f"{self.co2_kg_ci_high:.3g}]",
-                     f"paper conventions: ${self.paper_usd:.3g}, {self.paper_co2_kg:.3g} kg "
-                     "CO2"]
+                     f"cost ({self.price_year} cloud prices): {fm.usd(self.usd)} "
+                     f"{fm.interval(self.usd_ci_low, self.usd_ci_high, fm.usd)}; "
+                     f"{fm.co2(self.co2_kg)} "
+                     f"{fm.interval(self.co2_kg_ci_low, self.co2_kg_ci_high, fm.co2)}",
+                     f"paper conventions: {fm.usd(self.paper_usd)}, "
+                     f"{fm.co2(self.paper_co2_kg)}"]
             if self.affordable_year is not None:
-                lines.append(f"affordable at ${self.budget_usd:.3g} in "
+                lines.append(f"affordable at {fm.usd(self.budget_usd)} in "
                              f"{self.affordable_year:.0f}")
         return Summary(title, [*self.selection_lines, *lines],
                        self.to_frame(), notes=[f"note: {n}" for n in self.notes])
@@ -202,6 +204,7 @@ def latest_price_year(min_prices: int = 10, *, catalog: Catalog | None = None) -
 
 def _co2_per_flop(chip: str, zone: str | None, catalog: Catalog
                   ) -> tuple[float, list[dict[str, Any]]]:
+    from computelimits import formatting as fm
     from computelimits.compute.energy import default_pue, grid_intensity
     from computelimits.compute.hardware import find_chip
 
@@ -216,7 +219,8 @@ def _co2_per_flop(chip: str, zone: str | None, catalog: Catalog
     kwh_flop = kwh_per_flop(spec.tdp_w, ov.value, pue, peak, u.value)
     used = [u.to_dict(), ov.to_dict(),
             {"name": "energy_chip", "value": spec.tdp_w, "unit": "W TDP",
-             "source": f"{spec.name}, {prec} peak {peak:.3g} FLOP/s (Epoch AI chip dataset)"},
+             "source": f"{spec.name}, {prec} peak {fm.flop_rate(peak)} (Epoch AI chip "
+                       "dataset)"},
             {"name": "pue", "value": pue, "unit": "", "source": pue_src},
             {"name": "grid_intensity", "value": grid.gco2e_per_kwh, "unit": "gCO2e/kWh",
              "source": grid.line()}]

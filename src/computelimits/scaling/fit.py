@@ -37,6 +37,10 @@ from computelimits.validate import boot_count, finite, frame, positive_array, sh
 __all__ = ["ScalingFit", "fit_forms"]
 
 YEAR0 = 2015.0
+
+#: Bootstrap values held at once by the many-at-a-time methods (``log10_compute_for_many``
+#: and the evaluation's bootstrap intervals): 4 million, 32 MB of float64 per array.
+BLOCK_CELLS = 4_000_000
 _METHODS = ("cluster", "hc3", "ols", "bootstrap")
 
 
@@ -357,10 +361,15 @@ class ScalingFit:
         return out
 
     def log10_compute_for_many(self, errors: np.ndarray, *, years: np.ndarray | None = None,
-                               alpha: float = 0.05) -> dict[str, np.ndarray]:
+                               alpha: float = 0.05, confidence: bool = True
+                               ) -> dict[str, np.ndarray]:
         """:meth:`log10_compute_for` for many errors (and years) at once: the same keys, each
         an array with one value per error (the same bootstrap draws and residual noise for
-        every error, as the one-at-a-time method uses)."""
+        every error, as the one-at-a-time method uses, and the same numbers). The errors are
+        taken in blocks, so memory stays bounded (:data:`BLOCK_CELLS` bootstrap values per
+        block) however many there are. ``confidence=False`` leaves out the confidence
+        interval (``log10_compute_ci_low`` / ``_ci_high``), for callers that read only the
+        prediction interval."""
         self._check()
         alpha = share(alpha, "alpha")
         e = np.atleast_1d(np.asarray(errors, float))
@@ -388,24 +397,35 @@ class ScalingFit:
             G = self.n_clusters_
             if G > 1:
                 boot = self.params_ + (boot - self.params_) * math.sqrt(G / (G - 1))
-            bs = (boot[None, :, 2] * np.broadcast_to(t, (n,))[:, None]
-                  if self.control_year else 0.0)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                conf = (y[:, None] - boot[None, :, 0] - bs) / boot[None, :, 1]
             rng = np.random.default_rng(self.seed + 1)
             noise = rng.choice(self.resid_scaled_, size=len(boot), replace=True)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                pred = (y[:, None] - noise[None, :] - boot[None, :, 0] - bs) / boot[None, :, 1]
             wrong = np.sign(boot[:, 1]) != np.sign(b)
-            conf[:, wrong] = np.inf
-            pred[:, wrong] = np.inf
             q = [100 * alpha / 2, 100 * (1 - alpha / 2)]
-            with np.errstate(invalid="ignore"):
-                cq = np.percentile(conf, q, axis=1)
-                pq = np.percentile(pred, q, axis=1)
-            cq = np.where(np.isnan(cq), np.inf, cq)
+            tt = np.broadcast_to(t, (n,)) if self.control_year else None
+            cq = np.empty((2, n)) if confidence else None
+            pq = np.empty((2, n))
+            step = max(1, BLOCK_CELLS // len(boot))
+            for s in range(0, n, step):
+                sl = slice(s, min(n, s + step))
+                bs = boot[None, :, 2] * tt[sl, None] if self.control_year else 0.0
+                yb = y[sl, None]
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    pred = (yb - noise[None, :] - boot[None, :, 0] - bs) / boot[None, :, 1]
+                pred[:, wrong] = np.inf
+                with np.errstate(invalid="ignore"):  # inf − inf inside the interpolation
+                    pq[:, sl] = np.percentile(pred, q, axis=1)
+                del pred
+                if confidence:
+                    with np.errstate(divide="ignore", invalid="ignore"):
+                        conf = (yb - boot[None, :, 0] - bs) / boot[None, :, 1]
+                    conf[:, wrong] = np.inf
+                    with np.errstate(invalid="ignore"):
+                        cq[:, sl] = np.percentile(conf, q, axis=1)
+                    del conf
             pq = np.where(np.isnan(pq), np.inf, pq)
-            out["log10_compute_ci_low"], out["log10_compute_ci_high"] = cq[0], cq[1]
+            if confidence:
+                cq = np.where(np.isnan(cq), np.inf, cq)
+                out["log10_compute_ci_low"], out["log10_compute_ci_high"] = cq[0], cq[1]
             out["log10_compute_pred_ci_low"], out["log10_compute_pred_ci_high"] = pq[0], pq[1]
             out["share_wrong_sign"] = np.full(n, float(wrong.mean()))
         return out
@@ -441,18 +461,74 @@ class ScalingFit:
 
     def influence(self, by: str = "paper") -> pd.DataFrame:
         """Leave-one-group-out: the slope without each paper (or model), largest change first;
-        ``flag`` marks changes beyond one cluster-robust standard error."""
+        ``flag`` marks changes beyond one cluster-robust standard error.
+
+        Every leave-one-out line comes from per-group sufficient statistics in closed form,
+        (XᵀX − X_gᵀX_g)β = Xᵀy − X_gᵀy_g, on regressors centred at their means (the slope does
+        not depend on the centring; centring keeps the subtraction exact to rounding): one
+        pass over the rows, whatever the number of groups. It is the slope an ordinary least
+        squares refit without the group gives (to rounding); groups whose remaining rows are
+        too few, have a single compute, or are near-collinear are handled as the refit
+        handles them (the last by refitting)."""
         self._check()
-        rows = []
         se = float(self.bse_[1]) if np.isfinite(self.bse_[1]) else float(self.bse_hc3_[1])
-        for g, idx in self.data_.groupby(by).groups.items():
-            rest = self.data_.drop(index=idx)
-            if len(rest) < len(self.names_) + 2 or rest["log10_flop"].nunique() < 2:
-                continue
-            sub = ScalingFit(self.form, cov="ols", control_year=self.control_year,
-                             n_boot=0).fit(rest)
-            rows.append({by: g, "results": len(idx), "slope_without": sub.slope_,
-                         "change": sub.slope_ - self.slope_})
+        data = self.data_
+        gb = data.groupby(by, sort=True)
+        codes = gb.ngroup().fillna(-1).to_numpy().astype(np.intp)  # -1: no group (NaN)
+        keys = list(gb.size().index)
+        G = len(keys)
+        d = getattr(self, "_design_cache", None) or self._design(data)
+        X, y = d.X, d.y
+        n, p = X.shape
+        sizes = np.bincount(codes[codes >= 0], minlength=G)
+        # centred regressors and response: the slope is the same, the sums stay small
+        Xc = X.copy()
+        Xc[:, 1:] -= X[:, 1:].mean(axis=0)
+        yc = y - y.mean()
+        ok_rows = codes >= 0
+        cg = codes[ok_rows]
+        S = Xc.T @ Xc
+        t = Xc.T @ yc
+        Sg = np.zeros((G, p, p))
+        tg = np.zeros((G, p))
+        for i in range(p):
+            tg[:, i] = np.bincount(cg, weights=(Xc[:, i] * yc)[ok_rows], minlength=G)
+            for j in range(i, p):
+                Sg[:, i, j] = np.bincount(cg, weights=(Xc[:, i] * Xc[:, j])[ok_rows],
+                                          minlength=G)
+                Sg[:, j, i] = Sg[:, i, j]
+        # a group whose removal leaves a single compute value (``nunique() < 2``): every row
+        # off the smallest (or largest) compute lies in it
+        x = X[:, 1]
+        off_min, off_max = x != x.min(), x != x.max()
+        in_off_min = np.bincount(cg, weights=off_min[ok_rows], minlength=G)
+        in_off_max = np.bincount(cg, weights=off_max[ok_rows], minlength=G)
+        single = (in_off_min == off_min.sum()) | (in_off_max == off_max.sum())
+        keep = ((n - sizes) >= p + 2) & ~single
+        A = S[None] - Sg
+        B = t[None] - tg
+        # near-collinear remainders (e.g. one date left with the year controlled), and those
+        # where the subtraction could cost digits (a group holding most of the spread), are
+        # refitted as before, so that they fail or not exactly as a refit does
+        risky = np.zeros(G, bool)
+        if keep.any():
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                amp = (np.linalg.cond(A[keep]) * np.linalg.norm(S)
+                       / np.linalg.norm(A[keep], axis=(1, 2)))
+            risky[np.flatnonzero(keep)[~(amp < 1e7)]] = True
+        slopes = np.full(G, np.nan)
+        good = keep & ~risky
+        if good.any():
+            slopes[good] = np.linalg.solve(A[good], B[good][..., None])[:, 1, 0]
+        rows = []
+        for k in np.flatnonzero(keep):
+            if risky[k]:
+                rest = data[codes != k]
+                slopes[k] = ScalingFit(self.form, cov="ols", control_year=self.control_year,
+                                       n_boot=0).fit(rest).slope_
+            rows.append({by: keys[k], "results": int(sizes[k]),
+                         "slope_without": float(slopes[k]),
+                         "change": float(slopes[k]) - self.slope_})
         out = pd.DataFrame(rows)
         if out.empty:
             return out

@@ -54,7 +54,7 @@ import pandas as pd
 
 from computelimits.errors import ConfigError
 from computelimits.results import Summary
-from computelimits.scaling.fit import YEAR0, ScalingFit
+from computelimits.scaling.fit import BLOCK_CELLS, YEAR0, ScalingFit
 from computelimits.scaling.forms import FORMS
 from computelimits.scaling.horizon import HorizonQuantiles
 
@@ -169,10 +169,16 @@ class Forecast:
 
     def _scale_state(self, line: ScalingFit, rows: pd.DataFrame) -> tuple[np.ndarray, float]:
         """((XᵀX)⁻¹, σ̂²) of a fitted line, for the predictive scale s(x, t)."""
-        X = self._rows_design(rows["log10_flop"].to_numpy(float),
-                              rows["year"].to_numpy(float) - YEAR0)
+        return self._state(line.resid_, rows["log10_flop"].to_numpy(float),
+                           rows["year"].to_numpy(float) - YEAR0)
+
+    def _state(self, resid: np.ndarray, x: np.ndarray, t: np.ndarray
+               ) -> tuple[np.ndarray, float]:
+        """((XᵀX)⁻¹, σ̂²) from a line's residuals and its rows' compute and years since
+        2015."""
+        X = self._rows_design(x, t)
         n, p = X.shape
-        sigma2 = float(np.sum(line.resid_ ** 2) / max(n - p, 1))
+        sigma2 = float(np.sum(resid ** 2) / max(n - p, 1))
         return np.linalg.pinv(X.T @ X), sigma2
 
     @staticmethod
@@ -180,7 +186,13 @@ class Forecast:
         """Predictive standard deviation of a single new result: √(σ̂²·(1 + xᵀ(XᵀX)⁻¹x)),
         which grows as the prediction moves away from the data (in compute or in time)."""
         inv, sigma2 = state
-        lev = np.einsum("ij,jk,ik->i", X, inv, X)
+        # xᵀ(XᵀX)⁻¹x term by term in a fixed order, so that a row's scale is the same number
+        # whether it is computed alone or among many (einsum's summation order depends on
+        # the number of rows; this order is the one it takes for many)
+        lev = np.zeros(len(X))
+        for j in range(X.shape[1]):
+            for k in range(X.shape[1]):
+                lev = lev + X[:, j] * inv[j, k] * X[:, k]
         return np.sqrt(sigma2 * (1.0 + lev))
 
     def scale_at(self, log10_compute: np.ndarray, year: np.ndarray) -> np.ndarray:
@@ -254,35 +266,55 @@ class Forecast:
                 out.append(cut)
         return out
 
+    def _inner_line(self, x: np.ndarray, t: np.ndarray, y: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray]:
+        """(params, residuals) of the line an inner refit without a bootstrap
+        (``_fit_line(rows, 0)``) gives on these rows — the same least squares on the same
+        design, from arrays (no table is built per inner cutoff); ConfigError where that
+        fit refuses the rows."""
+        from computelimits.scaling.fit import _ols
+
+        X = self._rows_design(x, t)
+        n, p = X.shape
+        if n < p + 2:
+            raise ConfigError(f"{n} results are too few to fit {p} coefficients")
+        if np.ptp(X[:, 1]) == 0:
+            raise ConfigError("all results have the same compute: no slope can be fitted")
+        if np.linalg.matrix_rank(X) < p:
+            raise ConfigError("the regressors are collinear")
+        line = _ols(X, y, None)
+        return line.params, line.resid
+
     def _calibration_residuals(self, rows: pd.DataFrame) -> _Residuals | None:
         """Out-of-sample scores of the model refitted before each inner cutoff
         (:meth:`_origins`) on every row on or after it, with their horizons (years from the
         inner fit's last result to the row's date)."""
         f = FORMS[self.form]
         year_all = rows["year"].to_numpy(float)
+        x_all = rows["log10_flop"].to_numpy(float)
+        t_all = year_all - YEAR0
+        y_all = f.transform(rows["error"].to_numpy(float))
         fwd, inv, hor, n_fit, pos = [], [], [], [], []
         for cut in self._origins(rows):
-            early = rows[year_all < cut].reset_index(drop=True)
-            late = rows[year_all >= cut]
-            early.attrs = rows.attrs
+            early = year_all < cut
+            late = ~early  # year ≥ cut (every row is dated)
             try:
-                line = self._fit_line(early, 0)
+                params, resid = self._inner_line(x_all[early], t_all[early], y_all[early])
             except ConfigError:
                 continue
-            a, b, c = self._abc(line.params_)
-            x = late["log10_flop"].to_numpy(float)
-            t = late["year"].to_numpy(float) - YEAR0
-            y = f.transform(late["error"].to_numpy(float))
+            a, b, c = self._abc(params)
+            x, t, y = x_all[late], t_all[late], y_all[late]
             # normalised by the inner fit's predictive scale (Lei et al. 2018: locally
             # weighted conformal), so that the calibrated multiple carries over to
             # predictions further from the data in compute and in time
-            scale = self._scale(self._scale_state(line, early), self._rows_design(x, t))
+            state = self._state(resid, x_all[early], t_all[early])
+            scale = self._scale(state, self._rows_design(x, t))
             fwd.append((y - (a + b * x + c * t)) / scale)
             inv.append((x - (y - a - c * t) / b) / (scale / abs(b)) if b != 0
                        else np.full_like(x, np.inf))
-            hor.append(late["year"].to_numpy(float) - float(early["year"].max()))
-            pos.append(np.flatnonzero(year_all >= cut))
-            n_fit.append(len(early))
+            hor.append(year_all[late] - float(year_all[early].max()))
+            pos.append(np.flatnonzero(late))
+            n_fit.append(int(early.sum()))
         if not fwd:
             return None
         return _Residuals(forward=np.concatenate(fwd), inverse=np.concatenate(inv),
@@ -416,10 +448,15 @@ class Forecast:
             return y, y - half * w, y + half * w
         rng = np.random.default_rng(self.seed + 2)
         noise = rng.choice(self.fit_.resid_scaled_, size=len(boot))
-        lines = (boot[:, :1] + boot[:, 1:2] * x[None, :] + boot[:, 2:3] * t[None, :]
-                 + noise[:, None])
-        lo, hi = np.percentile(lines, [100 * self.alpha / 2, 100 * (1 - self.alpha / 2)],
-                               axis=0)
+        x, t = np.broadcast_arrays(np.atleast_1d(x), np.atleast_1d(t))
+        lo, hi = np.empty(x.shape), np.empty(x.shape)
+        step = max(1, BLOCK_CELLS // len(boot))  # bounded memory, whatever len(x)
+        for s in range(0, len(x), step):
+            sl = slice(s, s + step)
+            lines = (boot[:, :1] + boot[:, 1:2] * x[None, sl] + boot[:, 2:3] * t[None, sl]
+                     + noise[:, None])
+            lo[sl], hi[sl] = np.percentile(
+                lines, [100 * self.alpha / 2, 100 * (1 - self.alpha / 2)], axis=0)
         return y, y - (y - lo) * w, y + (hi - y) * w
 
     def forward(self, compute: float | np.ndarray, year: float) -> pd.DataFrame:
@@ -487,6 +524,55 @@ class Forecast:
         return {"log10_compute": float(x), "log10_compute_ci_low": float(x - (x - lo) * w),
                 "log10_compute_ci_high": float(x + (hi - x) * w), "interval": "bootstrap",
                 **extra}
+
+    def inverse_many(self, errors: np.ndarray, years: np.ndarray) -> dict[str, Any]:
+        """:meth:`inverse` for many (error, decimal year) pairs at once, as arrays: the same
+        numbers, element by element (``log10_compute``, ``log10_compute_ci_low`` /
+        ``_ci_high``, ``horizon_years``, ``horizon_evidence``), and ``interval``, the method
+        (one per forecast). The sentence ``interval_basis`` is left out (ask :meth:`inverse`
+        for one answer's). Bootstrap draws are taken in blocks
+        (:meth:`ScalingFit.log10_compute_for_many`): memory stays bounded however many
+        pairs there are. Every error must lie between 0 and the chance error."""
+        self._check()
+        e = np.atleast_1d(np.asarray(errors, float))
+        year = np.broadcast_to(np.asarray(years, float), e.shape).astype(float)
+        if not np.all((e > 0) & (e < self.chance_)):
+            bad = e[~((e > 0) & (e < self.chance_))][0]
+            raise ConfigError(f"target error {bad:g} must lie between 0 and the chance "
+                              f"error {self.chance_:g}")
+        a, b, c = self.abc_
+        y = FORMS[self.form].transform(e)
+        t = year - YEAR0
+        x = (y - a - c * t) / b
+        h = self.horizon(year)
+        out: dict[str, Any] = {"log10_compute": x, "horizon_years": h}
+        if self.interval_used_ == "conformal":
+            s_y = self._scale(self.scale_state_, self._rows_design(x, t))
+            half = self.q_inverse_.at(h) * self.score_scale_ * s_y / abs(b)
+            out.update(log10_compute_ci_low=x - half, log10_compute_ci_high=x + half,
+                       interval="conformal", horizon_evidence=self.q_inverse_.within(h))
+            return out
+        w = self.uncalibrated_widening(year)
+        out["horizon_evidence"] = np.zeros(len(e), bool)
+        if len(self._boot_abc()) == 0:
+            s_y = self._scale(self.scale_state_, self._rows_design(x, t))
+            half = self._t_quantile() * s_y / abs(b) * w
+            out.update(log10_compute_ci_low=x - half, log10_compute_ci_high=x + half,
+                       interval="normal theory")
+            return out
+        if self.rate is not None:
+            r = self.fit_.log10_compute_for_many(e, alpha=self.alpha, confidence=False)
+            shift = self.rate * t
+            lo = r["log10_compute_pred_ci_low"] - shift
+            hi = r["log10_compute_pred_ci_high"] - shift
+        else:
+            r = self.fit_.log10_compute_for_many(e, years=year, alpha=self.alpha,
+                                                 confidence=False)
+            lo = r["log10_compute_pred_ci_low"]
+            hi = r["log10_compute_pred_ci_high"]
+        out.update(log10_compute_ci_low=x - (x - lo) * w, log10_compute_ci_high=x + (hi - x) * w,
+                   interval="bootstrap")
+        return out
 
     def frontier(self, year: float, growth: float, *, start_log10_flop: float | None = None,
                  start_year: float | None = None) -> dict[str, Any]:

@@ -125,15 +125,22 @@ class HorizonQuantiles:
         """The half-width multiple at each horizon (years ahead)."""
         h = np.maximum(np.atleast_1d(np.asarray(horizon, float)), 0.0)
         b = horizon_bin(h)
-        out = np.empty(len(h))
-        for i, (hi, bi) in enumerate(zip(h, b, strict=True)):
-            if bi < 0:
-                out[i] = math.nan
-            elif self.calibrated[bi] and hi <= self.reach:
-                out[i] = self.q[bi]
-            else:
-                out[i] = float(self._beyond(hi)) if math.isfinite(self.base) else math.inf
+        known = b >= 0
+        inside = self.within(h)
+        if math.isfinite(self.base):
+            out = np.asarray(self._beyond(h), float).copy()
+        else:
+            out = np.full(len(h), math.inf)
+        out[inside] = np.asarray(self.q, float)[b[inside]]
+        out[~known] = math.nan
         return out
+
+    def within(self, horizon: np.ndarray | float) -> np.ndarray:
+        """:meth:`evidence` for many horizons at once (a boolean array)."""
+        h = np.maximum(np.atleast_1d(np.asarray(horizon, float)), 0.0)
+        b = horizon_bin(h)
+        cal = np.asarray(self.calibrated, bool)
+        return (b >= 0) & cal[np.maximum(b, 0)] & (h <= self.reach)
 
     def evidence(self, horizon: float) -> bool:
         """True when the horizon lies in a calibrated bin within the evidence's reach."""

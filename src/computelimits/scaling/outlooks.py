@@ -99,6 +99,7 @@ class Outlook:
     sources: list[str] = field(default_factory=list)
     compute_only: dict[str, Any] | None = None
     choice: dict[str, Any] | None = None
+    unanswered: list[str] = field(default_factory=list)  # why a question asked has no answer
 
     def to_dict(self) -> dict[str, Any]:
         from computelimits._json import json_safe
@@ -162,6 +163,8 @@ class Outlook:
     def summary(self) -> Summary:
         """The answers in a few lines (``str()`` prints them; :meth:`to_frame` is the
         table)."""
+        from computelimits import formatting as fm
+
         fc = self.forecast
         title = (f"Outlook: {self.benchmark} at {self.date}, error on {self.compute_kind} "
                  "compute and date")
@@ -182,7 +185,7 @@ class Outlook:
                          f"10^{i['log10_compute_ci_high']:.1f}]")
         if self.forward:
             f = self.forward
-            lines.append(f"error of a {f['compute']:.3g}-FLOP model: {f['error']:.3g} "
+            lines.append(f"error of a {fm.flop_count(f['compute'])} model: {f['error']:.3g} "
                          f"[{f['error_ci_low']:.3g}, {f['error_ci_high']:.3g}]")
         if self.frontier:
             f = self.frontier
@@ -190,9 +193,10 @@ class Outlook:
                          f"{f['error']:.3g} [{f['error_ci_low']:.3g}, "
                          f"{f['error_ci_high']:.3g}]")
         for r in (self.costs or {}).get("table", []):
-            lines.append(f"bought {r['buy_year']:.1f}: 10^{r['log10_flop_median']:.1f} FLOP, "
-                         f"${r['usd_median']:.3g} [{r['usd_ci_low']:.3g}, "
-                         f"{r['usd_ci_high']:.3g}], {r['co2_kg_median'] / 1e3:.3g} t CO2e")
+            lines.append(f"bought {r['buy_year']:.1f}: {fm.flop(r['log10_flop_median'])}, "
+                         f"{fm.usd(r['usd_median'])} "
+                         f"{fm.interval(r['usd_ci_low'], r['usd_ci_high'], fm.usd)}, "
+                         f"{fm.co2(r['co2_kg_median'])}")
         if self.compute_only and self.compute_only.get("log10_compute") is not None:
             c = self.compute_only
             lines.append(f"compute-only answer: 10^{c['log10_compute']:.1f} FLOP "
@@ -447,7 +451,7 @@ def outlook(benchmark: str | None = None, *, target_error: float | None = None,
                         shared_draws=shared_rate[1] if shared_rate else None)
     spec.prepare({**refs, bench: data}, ctx)
     fc = spec.forecast(data, ctx)
-    if model == "time" and not fc.rate_identified_:
+    if fc.rate is None and not fc.rate_identified_ and model != "hybrid":
         # the benchmark's own rate is noise: the hybrid model (also evaluated) takes the
         # shared rate instead
         lo, hi = fc.rate_conf_int()
@@ -456,8 +460,8 @@ def outlook(benchmark: str | None = None, *, target_error: float | None = None,
         if shared_rate is not None:
             notes.append(f"this benchmark's own rate of algorithmic progress is not identified "
                          f"(interval [{lo:.2f}, {hi:.2f}] orders of magnitude per year includes "
-                         f"zero): the hybrid model uses the rate shared by the reference "
-                         f"benchmarks, {shared_rate[0]:.2f} per year")
+                         f"zero): instead of the {model} model, the hybrid model uses the rate "
+                         f"shared by the reference benchmarks, {shared_rate[0]:.2f} per year")
             model, spec = "hybrid", get_model("hybrid")
             ctx.shared_rate, ctx.shared_draws = shared_rate
             fc = spec.forecast(data, ctx)
@@ -544,9 +548,20 @@ def outlook(benchmark: str | None = None, *, target_error: float | None = None,
                                    zone=zone, seed=seed, years_ahead=years_ahead,
                                    n_draws=n_draws, catalog=cat)
     if not fc.rate_identified_:
-        notes.append("no rate of algorithmic progress is identified: no answer away from the "
-                     "data's dates")
+        why = ("no rate of algorithmic progress is identified: no answer away from the "
+               "data's dates")
+        notes.append(why)
+        if out.inverse or out.frontier:
+            out.unanswered.append(why)
         out.inverse = out.frontier = out.costs = None
+    if not fc.identified_ and (target_error is not None or compute is not None or frontier):
+        out.unanswered.append(_not_identified_line(out.compute_only))
+    if out.costs:  # the dollars and CO2 rest on the price, chip and grid tables too
+        from computelimits.data.credits import attribution
+
+        grid = ["electricity-maps-2024"] if zone else []
+        out.sources = list(dict.fromkeys([*out.sources, *attribution(
+            ["epoch-hardware", "green-algorithms", *grid])]))
     hbin = HORIZON_LABELS[int(horizon_bin(horizon))]
     if trust:
         table = evaluation if evaluation is not None else (run[0] if run else None)

@@ -99,11 +99,14 @@ def evaluate(joined: pd.DataFrame | None = None, *, benchmarks: list[str] | None
     nested, choices = nested_choice(pred, cands, pool=pool) if cands else (None, None)
     full = pd.concat([pred, nested], ignore_index=True) if nested is not None and len(
         nested) else pred
+    # scored before the choices are attached: pandas deep-copies ``attrs`` (a table of
+    # choices among them) into the result of every operation the scores make
+    full.attrs = {"lookahead_free": pred.attrs.get("lookahead_free", False)}
+    summary = summarize(full, pool=pool,
+                        pooled_name="pooled (language models)" if lang else "pooled")
     full.attrs = {"lookahead_free": pred.attrs.get("lookahead_free", False),
                   "choices": choices if choices is not None else pd.DataFrame(),
                   "default_now": choose_now(pred, cands, pool=pool) if cands else None}
-    summary = summarize(full, pool=pool,
-                        pooled_name="pooled (language models)" if lang else "pooled")
     return full, summary
 
 

@@ -46,56 +46,109 @@ def interval_score(low: np.ndarray, high: np.ndarray, actual: np.ndarray,
                 + (2 / alpha) * np.maximum(x - hi, 0))
 
 
-def _distinct_mean(values: pd.Series, ids: pd.Series) -> float:
-    ok = values.notna()
-    if not ok.any():
-        return math.nan
-    per = values[ok].astype(float).groupby(ids[ok]).mean()
-    return float(per.mean())
+class _Columns:
+    """The prediction columns the scores read, as arrays, computed once for the whole table
+    (not once per group): result ids as integer codes (sorted), yes/no/none cells as
+    1.0/0.0/NaN."""
+
+    def __init__(self, pred: pd.DataFrame) -> None:
+        ids = pred["benchmark"].astype(str) + "|" + pred["result_id"].astype(str)
+        self.ids, uniq = pd.factorize(ids, sort=True)
+        self.n_ids = len(uniq)
+        self.cutoff = pd.factorize(pred["cutoff"])[0]
+        self.key = pred.groupby(["benchmark", "cutoff", "result_id"], sort=False,
+                                dropna=False).ngroup().to_numpy()
+        self.identified = pred["identified"].astype(bool).to_numpy()
+        self.inv = pred["inverse_error_oom"].astype(float).to_numpy()
+        self.fwd = pred["forward_error"].to_numpy(float)
+        self.width = pred["width_oom"].astype(float).to_numpy()
+        self.cov_f = self._share(pred["in_forward"])
+        self.cov_i = self._share(pred["in_inverse"])
+
+    @staticmethod
+    def _share(v: pd.Series) -> np.ndarray:
+        miss = v.isna().to_numpy()
+        out = np.where(miss, np.nan, 0.0)
+        out[~miss] = v[~miss].astype(bool).to_numpy(float)
+        return out
 
 
-def _stats(g: pd.DataFrame) -> dict:
-    ids = g["benchmark"].astype(str) + "|" + g["result_id"].astype(str)
-    inv = g["inverse_error_oom"].astype(float)
+def _per_result(values: np.ndarray, ids: np.ndarray, n_ids: int) -> np.ndarray:
+    """The mean of the non-missing values of each result (sorted by id), results with none
+    left out."""
+    ok = ~np.isnan(values)
+    n = np.bincount(ids[ok], minlength=n_ids)
+    s = np.bincount(ids[ok], weights=values[ok], minlength=n_ids)
+    has = n > 0
+    return s[has] / n[has]
+
+
+def _mean(v: np.ndarray) -> float:
+    return float(np.sum(v) / len(v)) if len(v) else math.nan
+
+
+def _median(v: np.ndarray) -> float:
+    return float(np.median(v)) if len(v) else math.nan
+
+
+def _stats(c: _Columns, i: np.ndarray) -> dict:
+    ids = c.ids[i]
+    inv = c.inv[i]
     inv_ok = np.isfinite(inv)
-    absinv = inv.abs().where(inv_ok)
-    fwd = g["forward_error"].to_numpy(float)
-    cov_f = g["in_forward"].dropna()
-    cov_i = g["in_inverse"].dropna()
-    width = g["width_oom"].astype(float)
-    per_result = absinv.groupby(ids).mean().dropna()
+    absinv = np.where(inv_ok, np.abs(inv), np.nan)
+    cov_f, cov_i = c.cov_f[i], c.cov_i[i]
+    width = c.width[i]
+    per_result = _per_result(absinv, ids, c.n_ids)
+    per_result = per_result[~np.isnan(per_result)]
+    f_ok, i_ok = ~np.isnan(cov_f), ~np.isnan(cov_i)
     return {
-        "predictions": len(g), "distinct_results": int(ids.nunique()),
-        "cutoffs": g["cutoff"].nunique(),
-        "not_identified": (float((~g["identified"].astype(bool)).mean()) if len(g)
-                           else math.nan),
-        "forward_coverage": float(cov_f.astype(bool).mean()) if len(cov_f) else math.nan,
-        "forward_coverage_distinct": _distinct_mean(
-            g["in_forward"].map(lambda v: None if v is None or v != v else float(v)), ids),
-        "inverse_predictions": len(cov_i),
-        "inverse_coverage": float(cov_i.astype(bool).mean()) if len(cov_i) else math.nan,
-        "inverse_coverage_distinct": _distinct_mean(
-            g["in_inverse"].map(lambda v: None if v is None or v != v else float(v)), ids),
-        "forward_medae": float(np.median(np.abs(fwd))) if len(fwd) else math.nan,
-        "inverse_medae_oom": float(absinv.median()) if inv_ok.any() else math.nan,
-        "inverse_medae_oom_distinct": (float(per_result.median()) if len(per_result)
-                                       else math.nan),
-        "inverse_bias_oom": float(inv[inv_ok].median()) if inv_ok.any() else math.nan,
-        "width_median_oom": (float(width[width.notna()].median()) if width.notna().any()
-                             else math.nan),
+        "predictions": len(i), "distinct_results": len(np.unique(ids)),
+        "cutoffs": len(np.unique(c.cutoff[i])),
+        "not_identified": float((~c.identified[i]).mean()) if len(i) else math.nan,
+        "forward_coverage": _mean(cov_f[f_ok]),
+        "forward_coverage_distinct": _mean(_per_result(cov_f, ids, c.n_ids)),
+        "inverse_predictions": int(i_ok.sum()),
+        "inverse_coverage": _mean(cov_i[i_ok]),
+        "inverse_coverage_distinct": _mean(_per_result(cov_i, ids, c.n_ids)),
+        "forward_medae": _median(np.abs(c.fwd[i])),
+        "inverse_medae_oom": _median(absinv[inv_ok]),
+        "inverse_medae_oom_distinct": _median(per_result),
+        "inverse_bias_oom": _median(inv[inv_ok]),
+        "width_median_oom": _median(width[~np.isnan(width)]),
     }
 
 
-def _skill(err: pd.DataFrame, model: str, base: str) -> float:
-    """1 − median |error| of ``model`` / that of ``base``, over the predictions both made."""
-    if model not in err or base not in err:
+def _skill(errors: dict[str, np.ndarray], model: str, base: str) -> float:
+    """1 − median |error| of ``model`` / that of ``base``, over the predictions both made
+    (``errors``: model → |inverse error| per prediction key, NaN where none)."""
+    if model not in errors or base not in errors:
         return math.nan
-    both = err[[model, base]].dropna()
-    both = both[np.isfinite(both).all(axis=1)]
-    if both.empty:
+    a, b = errors[model], errors[base]
+    both = np.isfinite(a) & np.isfinite(b)
+    if not both.any():
         return math.nan
-    b = float(np.median(both[base]))
-    return 1 - float(np.median(both[model])) / b if b > 0 else math.nan
+    m = float(np.median(b[both]))
+    return 1 - float(np.median(a[both])) / m if m > 0 else math.nan
+
+
+def _errors_by_model(c: _Columns, i: np.ndarray, models: np.ndarray
+                     ) -> dict[str, np.ndarray]:
+    """Per model, the first non-missing |inverse error| of each prediction key (benchmark,
+    cutoff, result) among rows ``i`` (as the pivot table of the first values did); models
+    without one left out."""
+    keys, pos = np.unique(c.key[i], return_inverse=True)
+    out = {}
+    for m in np.unique(models[i]):
+        sel = (models[i] == m) & ~np.isnan(c.inv[i])
+        if not sel.any():
+            continue
+        v = np.full(len(keys), np.nan)
+        first = np.unique(pos[sel][::-1], return_index=True)
+        # the last of the reversed rows is the first in order
+        idx = len(pos[sel]) - 1 - first[1]
+        v[first[0]] = np.abs(c.inv[i][sel][idx])
+        out[str(m)] = v
+    return out
 
 
 def summarize(pred: pd.DataFrame, *, pooled_name: str = "pooled",
@@ -106,23 +159,28 @@ def summarize(pred: pd.DataFrame, *, pooled_name: str = "pooled",
     docstring)."""
     if pred.empty:
         return pd.DataFrame()
+    c = _Columns(pred)
+    bench = pred["benchmark"].to_numpy(object)
+    models = pred["model"].astype(str).to_numpy()
+    new_best = pred["new_best"].to_numpy(bool)
+    hbin = pred["horizon_bin"].to_numpy(object)
     rows = []
-    groups = [(b, g) for b, g in pred.groupby("benchmark")]
-    sel = pred if pool is None else pred[pred["benchmark"].isin(pool)]
-    groups.append((pooled_name, sel))
-    for bench, g in groups:
-        for target, h in (("all", g), ("new_best", g[g["new_best"]])):
-            parts = [("all", h)] + [(lab, h[h["horizon_bin"] == lab]) for lab in HORIZON_LABELS]
+    groups = [(b, bench == b) for b in sorted(pd.unique(pred["benchmark"].dropna()))]
+    groups.append((pooled_name, np.ones(len(pred), bool) if pool is None
+                   else pred["benchmark"].isin(pool).to_numpy()))
+    for name, g in groups:
+        for target, t in (("all", g), ("new_best", g & new_best)):
+            parts = [("all", t)] + [(lab, t & (hbin == lab)) for lab in HORIZON_LABELS]
             for horizon, k in parts:
-                if k.empty:
+                i = np.flatnonzero(k)
+                if not len(i):
                     continue
-                err = k.assign(abs_err=k["inverse_error_oom"].abs()).pivot_table(
-                    index=["benchmark", "cutoff", "result_id"], columns="model",
-                    values="abs_err", aggfunc="first")
-                for model, m in k.groupby("model"):
-                    row = {"benchmark": bench, "target": target, "model": model,
-                           "horizon": horizon, **_stats(m)}
+                errors = _errors_by_model(c, i, models)
+                for model in sorted(set(models[i])):
+                    mi = i[models[i] == model]
+                    row = {"benchmark": name, "target": target, "model": model,
+                           "horizon": horizon, **_stats(c, mi)}
                     for base in baselines:
-                        row[f"skill_vs_{base}"] = _skill(err, str(model), base)
+                        row[f"skill_vs_{base}"] = _skill(errors, model, base)
                     rows.append(row)
     return pd.DataFrame(rows)

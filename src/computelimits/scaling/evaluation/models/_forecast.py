@@ -38,10 +38,10 @@ class FittedForecast:
         py, ly, hy = fc.forward_transformed(x, year)
         px = (y - a - c * (year - YEAR0)) / b
         lx, hx = np.full(len(after), np.nan), np.full(len(after), np.nan)
-        for i in range(len(after)):
-            if 0 < e[i] < fc.chance_:
-                r = fc.inverse(float(e[i]), float(year[i]))
-                lx[i], hx[i] = r["log10_compute_ci_low"], r["log10_compute_ci_high"]
+        ok = (e > 0) & (e < fc.chance_)
+        if ok.any():  # every later result at once (Forecast.inverse's numbers)
+            r = fc.inverse_many(e[ok], year[ok])
+            lx[ok], hx[ok] = r["log10_compute_ci_low"], r["log10_compute_ci_high"]
         units = {"polynomial": "log10 error", "exponential": "error",
                  "logit": "logit error"}.get(fc.form, fc.form)
         return Predicted(py, ly, hy, px, lx, hx, y=y, units=units)

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from computelimits.scaling.evaluation.registry import CutoffContext, ForecastModel, Predicted
-from computelimits.scaling.fit import YEAR0, ScalingFit
+from computelimits.scaling.fit import BLOCK_CELLS, YEAR0, ScalingFit
 from computelimits.scaling.forms import FORMS
 
 
@@ -21,10 +21,17 @@ def bootstrap_forward(fit: ScalingFit, x: np.ndarray, t: np.ndarray, alpha: floa
     boot = fit.boot_params_[~np.isnan(fit.boot_params_).any(axis=1)]
     rng = np.random.default_rng(seed)
     noise = rng.choice(fit.resid_scaled_, size=len(boot))
-    lines = boot[:, :1] + boot[:, 1:2] * x[None, :] + noise[:, None]
-    if fit.control_year:
-        lines = lines + boot[:, 2:3] * t[None, :]
-    lo, hi = np.percentile(lines, [100 * alpha / 2, 100 * (1 - alpha / 2)], axis=0)
+    x, t = np.broadcast_arrays(np.atleast_1d(x), np.atleast_1d(t))
+    lo, hi = np.empty(x.shape), np.empty(x.shape)
+    # blocks of results: bounded memory (bootstrap lines × results) however many there are
+    step = max(1, BLOCK_CELLS // max(len(boot), 1))
+    for s in range(0, len(x), step):
+        sl = slice(s, s + step)
+        lines = boot[:, :1] + boot[:, 1:2] * x[None, sl] + noise[:, None]
+        if fit.control_year:
+            lines = lines + boot[:, 2:3] * t[None, sl]
+        lo[sl], hi[sl] = np.percentile(lines, [100 * alpha / 2, 100 * (1 - alpha / 2)],
+                                       axis=0)
     return lo, hi
 
 
@@ -51,7 +58,7 @@ class _Fitted:
         ok = (e > 0) & (e < co.chance_)
         if ok.any():
             with np.errstate(invalid="ignore"):
-                r = co.log10_compute_for_many(e[ok], alpha=self.alpha)
+                r = co.log10_compute_for_many(e[ok], alpha=self.alpha, confidence=False)
             if "log10_compute_pred_ci_low" in r:
                 lx[ok] = r["log10_compute_pred_ci_low"]
                 hx[ok] = r["log10_compute_pred_ci_high"]
