@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import math
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -42,36 +43,56 @@ _KIND_AXIS = {"hardware_burden": "hardware burden (FLOP at peak)",
 
 
 #: plotly.js's "basic" partial bundle (scatter, bar and pie traces with every layout
-#: component: log axes, colour bars, hover labels), from the npm package
-#: ``plotly.js-basic-dist-min`` (MIT licence, ``static/plotly-basic.LICENSE.txt``), the
-#: version of the plotly.js that the pinned plotly package ships. The report draws scatter
-#: traces only, so the 1.2 MB basic bundle does what the 4.8 MB full one did.
-BASIC_BUNDLE = "static/plotly-basic.min.js"
+#: component: log axes, colour bars, hover labels): the npm package
+#: ``plotly.js-basic-dist-min`` (MIT licence; © Plotly, Inc.) at the version of the
+#: plotly.js that the pinned plotly package ships, downloaded on first use from its pinned
+#: tarball and checked against its sha256 (like every data file: nothing copied into this
+#: repository), then kept in the cache. The report draws scatter traces only, so the
+#: 1.2 MB basic bundle does what the 4.8 MB full one does; where it cannot be had (no
+#: network on first use, another plotly version), the full bundle of the installed plotly
+#: package is used and the page is larger.
+BASIC_BUNDLE_VERSION = "4.1.1"
+BASIC_BUNDLE_URL = ("https://registry.npmjs.org/plotly.js-basic-dist-min/-/"
+                    f"plotly.js-basic-dist-min-{BASIC_BUNDLE_VERSION}.tgz")
+BASIC_BUNDLE_TGZ_SHA256 = "ea907f854b6cec4f6a2fa71540ec019a21ed2c61e6a109ddd5c072103a96eed0"
 BASIC_BUNDLE_SHA256 = "99784e3abfb07b142a15e521a439e6d9addceadb3f79553fd24c72774f0649ba"
 
 #: The trace types the basic bundle draws (the figure is checked against them).
 BASIC_TRACES = frozenset({"scatter", "bar", "pie"})
 
 
-def plotly_js() -> str:
-    """plotly.js for the page (one copy for every figure): the basic partial bundle when it
-    is the version of the plotly.js that the installed plotly package ships (and its file is
-    intact), else that full bundle — a figure made for one version is drawn by it."""
+def basic_bundle() -> str | None:
+    """The basic bundle's text from the cache, downloaded and verified on first use; None
+    where it cannot be had or does not match its pin."""
     import hashlib
-    from importlib import resources
 
-    from plotly.offline import get_plotlyjs, get_plotlyjs_version
+    import pooch
+
+    from computelimits.data.fetch import cache_dir
 
     try:
-        text = resources.files("computelimits.report").joinpath(BASIC_BUNDLE).read_text(
-            encoding="utf-8")
-    except OSError:
-        return get_plotlyjs()
-    banner = text[:200].split("\n")[1] if "\n" in text[:200] else ""
-    if (hashlib.sha256(text.encode("utf-8")).hexdigest() != BASIC_BUNDLE_SHA256
-            or not banner.endswith(f" v{get_plotlyjs_version()}")):
-        return get_plotlyjs()
+        files = pooch.retrieve(BASIC_BUNDLE_URL, known_hash=f"sha256:{BASIC_BUNDLE_TGZ_SHA256}",
+                               path=cache_dir() / "plotly", progressbar=False,
+                               processor=pooch.Untar(members=["package/plotly-basic.min.js"]))
+        text = Path(files[0]).read_text(encoding="utf-8")
+    except Exception:  # no network, a refused download, a changed file: the full bundle
+        return None
+    if hashlib.sha256(text.encode("utf-8")).hexdigest() != BASIC_BUNDLE_SHA256:
+        return None
     return text
+
+
+def plotly_js() -> str:
+    """plotly.js for the page (one copy for every figure): the basic partial bundle when it
+    is the version of the plotly.js that the installed plotly package ships (and it could be
+    had, :func:`basic_bundle`), else that full bundle — a figure made for one version is drawn
+    by it."""
+    from plotly.offline import get_plotlyjs, get_plotlyjs_version
+
+    if get_plotlyjs_version() != BASIC_BUNDLE_VERSION:
+        return get_plotlyjs()
+    text = basic_bundle()
+    return text if text is not None else get_plotlyjs()
 
 
 def _text(v: Any) -> str:
