@@ -186,7 +186,11 @@ def test_rolling_evaluation_renders_as_a_table():
     summary = pd.DataFrame({"benchmark": ["mmlu", "mmlu"], "model": ["time", "naive"],
                             "forward_coverage": [0.93, 0.71]})
     ev = RollingEvaluation(pd.DataFrame({"x": [1, 2, 3]}), summary, ["a source"])
-    assert ev.to_frame().equals(summary) and ev.to_frame() is not ev.summary
+    assert ev.to_frame().equals(summary) and ev.to_frame() is not ev.scores
     html = ev._repr_html_()
     assert "<table" in html and "naive" in html and "a source" in html
-    assert "3 predictions" in str(ev.describe())
+    from computelimits.results import Summary
+
+    s = ev.summary()
+    assert isinstance(s, Summary) and "3 predictions" in str(s)
+    assert repr(ev) == "RollingEvaluation(3 predictions, 1 benchmarks)"

@@ -711,7 +711,7 @@ def backtest(
                                 select={**select, "cluster": cluster},
                                 n_boot=n_boot, seed=seed, form=form, catalog=catalog)
         if out is not None:
-            write_csv(ev.summary, out)
+            write_csv(ev.scores, out)
             write_csv(ev.predictions, sidecar_path(out, "predictions", ".csv"))
         _print_rolling(ev, as_json, verbose)
         return
@@ -754,7 +754,7 @@ def _print_rolling(ev, as_json: bool, verbose: bool = False) -> None:
     from computelimits import formatting as fm
     from computelimits._json import json_safe
 
-    summary = ev.summary
+    summary = ev.scores
     if as_json:
         choices = ev.choices
         ui.echo_json(json_safe({

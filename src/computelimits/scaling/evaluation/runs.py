@@ -113,11 +113,12 @@ def evaluate(joined: pd.DataFrame | None = None, *, benchmarks: list[str] | None
 @dataclass
 class RollingEvaluation:
     """Result of :func:`rolling_evaluation`: one row per prediction (``predictions``), the
-    :func:`~computelimits.scaling.calibrate.summarize` table (``summary``) and the
-    attribution lines of the data (``sources``)."""
+    :func:`.scores.summarize` table (``scores``) and the attribution lines of the data
+    (``sources``). ``summary()`` returns a :class:`~computelimits.results.Summary` like every
+    results object; ``to_frame()`` is the scores table."""
 
     predictions: pd.DataFrame
-    summary: pd.DataFrame
+    scores: pd.DataFrame
     sources: list[str] = field(default_factory=list)
 
     @property
@@ -134,7 +135,7 @@ class RollingEvaluation:
                    ) -> pd.DataFrame:
         """The scores of ``model`` per horizon bin (every later result), pooled unless
         ``benchmark`` is given."""
-        s = self.summary
+        s = self.scores
         if s.empty:
             return s
         pool = benchmark or next((b for b in s["benchmark"] if str(b).startswith("pooled")),
@@ -143,19 +144,28 @@ class RollingEvaluation:
                  & (s["target"] == "all")].reset_index(drop=True)
 
     def to_frame(self) -> pd.DataFrame:
-        """The summary table: coverage, error and skill per benchmark, model and target."""
-        return self.summary.copy()
+        """The scores table: coverage, error, sharpness and skill per benchmark, model,
+        target and horizon (a copy)."""
+        return self.scores.copy()
 
-    def describe(self) -> Summary:
-        """The summary as a :class:`~computelimits.results.Summary` (text, frame, HTML)."""
+    def summary(self) -> Summary:
+        """The evaluation in a few lines (``str()`` prints them; the table behind them is
+        :meth:`to_frame`)."""
         n = len(self.predictions)
-        return Summary("Rolling-origin evaluation",
-                       [f"{n} predictions of later results, "
-                        f"{self.summary['benchmark'].nunique()} benchmarks"],
-                       self.to_frame(), notes=list(self.sources))
+        benches = self.scores["benchmark"].nunique() if len(self.scores) else 0
+        lines = [f"{n} predictions of later results, {benches} benchmarks"]
+        d = self.default_model or {}
+        if d:
+            lines.append(f"default model: {d.get('model')} ({d.get('reason', '')})")
+        return Summary("Rolling-origin evaluation", lines, self.to_frame(),
+                       notes=list(self.sources))
+
+    def __repr__(self) -> str:
+        return (f"RollingEvaluation({len(self.predictions)} predictions, "
+                f"{self.scores['benchmark'].nunique() if len(self.scores) else 0} benchmarks)")
 
     def _repr_html_(self) -> str:
-        return self.describe().as_html()
+        return self.summary().as_html()
 
 
 def rolling_evaluation(joined: pd.DataFrame | None = None, *,
