@@ -21,7 +21,10 @@ from computelimits.scaling.evaluation import (
 )
 from computelimits.scaling.evaluation.nested import choose
 from computelimits.scaling.fit import YEAR0
+from computelimits.scaling.forecast import Forecast
 from computelimits.scaling.horizon import HORIZON_LABELS, HorizonQuantiles, horizon_bin
+from computelimits.scaling.outlooks import outlook
+from computelimits.scaling.shift import level_shift
 
 
 def panel(rng, n=90, slope=-0.1, rate=0.4, sd=0.03, drift=0.0, start=2016.0, years=7.0,
@@ -169,7 +172,6 @@ def test_choices_of_setting_are_made_before_each_cutoff():
 
 
 def test_a_planted_level_shift_of_the_newest_results_is_found_and_widens_the_answer():
-    from computelimits.scaling.shift import level_shift
 
     rng = np.random.default_rng(11)
     d = panel(rng, n=80, sd=0.02)
@@ -187,7 +189,6 @@ def test_a_planted_level_shift_of_the_newest_results_is_found_and_widens_the_ans
 
 def test_outlook_says_so_and_widens_when_the_newest_results_moved():
     from computelimits.scaling.dataset import Selection
-    from computelimits.scaling.outlooks import outlook
 
     rng = np.random.default_rng(12)
     d = panel(rng, n=80, sd=0.02)
@@ -212,7 +213,6 @@ def test_outlook_says_so_and_widens_when_the_newest_results_moved():
 def test_the_default_is_trusted_as_the_nested_evaluation_scored_it(mirror):
     """`auto` answers with today's choice but quotes the figures of the nested default (the
     model chosen at each cutoff from earlier outcomes); an explicit model quotes its own."""
-    from computelimits.scaling.outlooks import outlook
 
     auto = outlook("mmlu", target_error=0.3, date="2024-06-01", n_boot=200,
                    n_draws=200, costs=False)
@@ -226,6 +226,34 @@ def test_the_default_is_trusted_as_the_nested_evaluation_scored_it(mirror):
     # and the answer is trusted as the hybrid model's backtests scored it
     fell = outlook("hellaswag", target_error=0.1, date="2024-06-01", n_boot=200,
                    n_draws=200, costs=False)
-    if fell.forecast["model"] != fell.choice["model"]:
-        assert fell.forecast["model"] == "hybrid" and fell.trust["model"] == "hybrid"
-        assert any("instead of the" in n for n in fell.notes)
+    assert fell.choice["model"] != "hybrid"  # HellaSwag's own rate is not identified
+    assert fell.forecast["model"] == "hybrid" and fell.trust["model"] == "hybrid"
+    assert any("instead of the" in n for n in fell.notes)
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda d: outlook(
+        data=d, target_error=1.5), "target_error must lie in"),
+    (lambda d: outlook(
+        data=d, target_error=0.2, n_boot=-5), "n_boot must lie in"),
+    (lambda d: outlook(
+        data=d, compute=float("nan")), "compute must be a positive finite number"),
+    (lambda d: outlook(
+        data=d.drop(columns="year"), target_error=0.2), "year"),
+    (lambda d: rolling_origin({"b": d}, alpha=1.5), "alpha must lie in"),
+    (lambda d: rolling_origin([d]), "datasets must map"),
+    (lambda d: level_shift(
+        d, window_years=0), "window_years must lie in"),
+    (lambda d: Forecast(
+        n_origins=0), "n_origins must lie in"),
+    (lambda d: Forecast(
+        seed=2.5), "seed must be a whole number"),
+])
+def test_the_forecasting_api_checks_its_arguments_as_the_cli_does(call, message):
+    """One error class per kind of mistake, with the valid range in the message — never a
+    traceback from deep inside or a silent NaN."""
+    from computelimits.errors import ComputeLimitsError
+
+    d = panel(np.random.default_rng(13), n=40)
+    with pytest.raises((ComputeLimitsError, TypeError, ValueError), match=message):
+        call(d)

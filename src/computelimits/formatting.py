@@ -29,9 +29,30 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["MISSING", "amount", "co2", "count", "energy", "error", "flop", "flop_count",
-           "flop_rate", "for_column", "interval", "multiple", "number", "oom", "parse",
-           "percent", "plain", "slope", "span", "usd", "water"]
+__all__ = [
+    "MISSING",
+    "amount",
+    "as_number",
+    "co2",
+    "count",
+    "energy",
+    "error",
+    "flop",
+    "flop_count",
+    "flop_rate",
+    "for_column",
+    "interval",
+    "multiple",
+    "number",
+    "oom",
+    "parse",
+    "percent",
+    "plain",
+    "slope",
+    "span",
+    "usd",
+    "water",
+]
 
 #: How a missing number is written.
 MISSING = "—"
@@ -40,6 +61,12 @@ MINUS = "\u2212"
 
 _USD_WORDS = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"), (1e3, "thousand"))
 _CO2_UNITS = ((1e12, "Gt"), (1e9, "Mt"), (1e6, "kt"), (1e3, "t"), (1.0, "kg"))
+
+
+def as_number(x: Any) -> float | None:
+    """``x`` as a float, None when missing (None, NaN, pd.NA or not a number): the rule every
+    format here applies, for callers that read table cells the same way."""
+    return _value(x)
 
 
 def _value(x: Any) -> float | None:

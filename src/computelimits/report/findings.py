@@ -19,7 +19,6 @@ every sentence is formatted by :mod:`computelimits.report.formatting`.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -80,13 +79,8 @@ class Findings:
 
 
 def _num(x: Any) -> float | None:
-    if x is None or x is pd.NA:
-        return None
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(v) else v
+    """``x`` as a float, None when missing (the formatter's rule)."""
+    return fm.as_number(x)
 
 
 def _yes(x: Any) -> bool:

@@ -307,20 +307,23 @@ def extrapolate(benchmark: str, target_error: float, *, form: str = "polynomial"
         raise ConfigError(f"the fit given is of the {fit.form} form, not {form}")
     max_x = float(data["log10_flop"].max())
     notes: list[str] = []
+    def no_figure(identified: bool, **intervals: Any) -> Extrapolation:
+        """The answer without a central compute, dollar or CO2 figure (intervals kept)."""
+        return Extrapolation(
+            benchmark=data["benchmark"].iloc[0], form=form, target_error=target_error,
+            best_observed_error=best, identified=identified, compute_kind=sel.kind,
+            log10_compute=None, max_observed_log10_compute=max_x, orders_beyond_data=None,
+            is_extrapolation=None, usd=None, co2_kg=None, paper_usd=None, paper_co2_kg=None,
+            price_year=None, alpha=alpha, selection=sel.to_dict(),
+            selection_lines=sel.lines(), fit=fit.to_dict(), notes=notes,
+            sources=_sources(data, zone), **intervals)
+
     if not fit.identified_:
         ci = fit.conf_int()
         notes.append(f"compute does not explain this benchmark: the slope's 95% interval "
                      f"[{ci.iloc[1, 0]:.3g}, {ci.iloc[1, 1]:.3g}] includes zero or has the "
                      "wrong sign, so no compute, dollar or CO2 figure is given")
-        return Extrapolation(
-            benchmark=data["benchmark"].iloc[0], form=form, target_error=target_error,
-            best_observed_error=best, identified=False, compute_kind=sel.kind,
-            log10_compute=None, max_observed_log10_compute=max_x, orders_beyond_data=None,
-            is_extrapolation=None, usd=None, co2_kg=None, paper_usd=None, paper_co2_kg=None,
-            price_year=None, alpha=alpha,
-            selection=sel.to_dict(), selection_lines=sel.lines(), fit=fit.to_dict(),
-            notes=notes,
-            sources=_sources(data, zone))
+        return no_figure(False)
     r = fit.log10_compute_for(target_error / scale, alpha=alpha)
     width = (r.get("log10_compute_ci_high", math.nan) - r.get("log10_compute_ci_low", math.nan))
     if not width <= MAX_INTERVAL_OOM and "log10_compute_ci_low" in r:
@@ -328,17 +331,10 @@ def extrapolate(benchmark: str, target_error: float, *, form: str = "polynomial"
         notes.append(f"the {1 - alpha:.0%} interval spans {width:.1f} orders of magnitude, "
                      f"more than {MAX_INTERVAL_OOM:g}: the data cannot size this run, so no "
                      "central compute, dollar or CO2 figure is given")
-        return Extrapolation(
-            benchmark=data["benchmark"].iloc[0], form=form, target_error=target_error,
-            best_observed_error=best, identified=True, compute_kind=sel.kind,
-            log10_compute=None, max_observed_log10_compute=max_x, orders_beyond_data=None,
-            is_extrapolation=None, usd=None, co2_kg=None, paper_usd=None, paper_co2_kg=None,
-            price_year=None, log10_compute_ci_low=r["log10_compute_ci_low"],
-            log10_compute_ci_high=r["log10_compute_ci_high"],
-            log10_compute_pred_ci_low=r.get("log10_compute_pred_ci_low"),
-            log10_compute_pred_ci_high=r.get("log10_compute_pred_ci_high"), alpha=alpha,
-            selection=sel.to_dict(), selection_lines=sel.lines(), fit=fit.to_dict(),
-            notes=notes, sources=_sources(data, zone))
+        return no_figure(True, log10_compute_ci_low=r["log10_compute_ci_low"],
+                         log10_compute_ci_high=r["log10_compute_ci_high"],
+                         log10_compute_pred_ci_low=r.get("log10_compute_pred_ci_low"),
+                         log10_compute_pred_ci_high=r.get("log10_compute_pred_ci_high"))
     if r.get("share_wrong_sign", 0) > alpha / 2:
         notes.append(f"{r['share_wrong_sign']:.0%} of bootstrap fits have a slope of the wrong "
                      "sign: the interval is open-ended")

@@ -18,23 +18,25 @@ error ("effective compute"; Ho et al. 2024, arXiv 2403.05812; Erdil & Besiroglu 
    its measured rate (orders of magnitude per year, given).
 
 **Intervals.** ``interval="conformal"`` (default) is split-conformal prediction on
-time-ordered residuals: the rows are put in date order, the model is refitted on the earlier
-part and its *out-of-sample* errors on the last ``calibration_share`` of the rows (at least
-:data:`MIN_CALIBRATION`) give the half-widths — of the forward prediction in the transformed
-error, and of the inverse prediction in log10 compute, each divided by the predictive scale
-of a single new result √(σ̂²(1 + xᵀ(XᵀX)⁻¹x)), which grows with the distance from the data
-in compute and in time (normalised conformal, Lei et al. 2018) — at the finite-sample quantile
-⌈(m + 1)(1 − α)⌉/m of the m absolute errors (Vovk et al. 2005; Angelopoulos & Bates 2021,
-arXiv 2107.07511), or, when m is too small for that rank (m < 19 at 95%), at the
-normal-theory predictive half-width from their root mean square
-(:func:`conformal_quantile`). Unlike the in-sample bootstrap interval
+time-ordered residuals, calibrated per horizon: the model is refitted before
+``n_origins`` inner cutoffs of its own history (:meth:`Forecast._origins`: from the share
+1 − ``calibration_share`` of the rows to 80% of them) and its *out-of-sample* errors on every
+later row, each with its horizon (years from the inner fit's last result), give the
+half-widths — of the forward prediction in the transformed error, and of the inverse
+prediction in log10 compute, each divided by the predictive scale of a single new result
+√(σ̂²(1 + xᵀ(XᵀX)⁻¹x)), which grows with the distance from the data in compute and in time
+(normalised conformal, Lei et al. 2018) — one quantile per horizon bin
+(:class:`~computelimits.scaling.horizon.HorizonQuantiles`: the finite-sample conformal rank
+where a bin holds enough errors, never narrower further ahead, widened in proportion to the
+horizon beyond the evidence; Vovk et al. 2005; Angelopoulos & Bates 2021, arXiv
+2107.07511; :func:`conformal_quantile`). Unlike the in-sample bootstrap interval
 (``interval="bootstrap"``: cluster bootstrap of the line plus resampled residuals), it
 includes the error that comes from the relation drifting over time. Forecasts of several
-benchmarks can share one calibration (:func:`computelimits.scaling.calibrate.pool_calibration`:
-the normalised residuals of all of them together). Which interval method and rate are the
-default was chosen by the rolling-origin evaluation in :mod:`computelimits.scaling.calibrate`
-(its module docstring gives the numbers); where too few rows are left for a calibration set,
-the bootstrap interval is used and ``interval_used_`` says so.
+benchmarks share one calibration (:func:`pool_calibration`). Which model is the default is
+chosen by the nested rolling-origin evaluation (:mod:`computelimits.scaling.evaluation`);
+where too few rows are left for any inner cutoff and no pooled calibration is given, the
+bootstrap interval is used, widened in proportion to the horizon beyond one year
+(:data:`UNCALIBRATED_REACH`), and ``interval_used_`` says so.
 
 Results vocabulary (:mod:`computelimits.results`): intervals are ``<quantity>_ci_low`` /
 ``<quantity>_ci_high`` (``error_ci_low`` of :meth:`Forecast.forward`, ``log10_compute_ci_low``
@@ -113,7 +115,8 @@ class Forecast:
         form: functional form (:mod:`.forms`).
         interval: "conformal" (time-ordered split conformal) or "bootstrap" (in-sample).
         alpha: 1 − nominal coverage.
-        calibration_share: share of the (dated) rows, latest first, held out to calibrate.
+        calibration_share: share of the (dated) rows scored after the earliest inner cutoff
+            of the calibration (the later cutoffs score fewer).
         n_boot: cluster-bootstrap resamples (rate interval; bootstrap intervals).
         seed: bootstrap seed.
         rate: a fixed rate of algorithmic progress (orders of magnitude per year), e.g. the
@@ -133,22 +136,20 @@ class Forecast:
         if interval not in INTERVALS:
             raise ConfigError(f"interval must be one of {', '.join(INTERVALS)}, got "
                               f"{interval!r}")
-        if not 0 < alpha < 1:
-            raise ConfigError(f"alpha must lie in (0, 1), got {alpha}")
-        if not 0 < calibration_share < 1:
-            raise ConfigError(f"calibration_share must lie in (0, 1), got {calibration_share}")
+        from computelimits import validate as v
+
+        alpha = v.share(alpha, "alpha")
+        calibration_share = v.share(calibration_share, "calibration_share")
         ScalingFit(form)  # validates the form
         self.form = form
         self.interval = interval
         self.alpha = alpha
         self.calibration_share = calibration_share
-        self.n_boot = n_boot
-        self.seed = seed
-        self.rate = rate
+        self.n_boot = v.boot_count(n_boot)
+        self.seed = v.whole(seed, "seed", low=0)
+        self.rate = None if rate is None else v.finite(rate, "rate")
         self.rate_draws_in = rate_draws
-        if not (isinstance(n_origins, int) and n_origins >= 1):
-            raise ConfigError(f"n_origins must be a positive integer, got {n_origins!r}")
-        self.n_origins = n_origins
+        self.n_origins = v.whole(n_origins, "n_origins", low=1, high=100)
         self.local_scale = bool(local_scale)
 
     # -- fitting --------------------------------------------------------------------------

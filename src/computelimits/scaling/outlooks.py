@@ -400,11 +400,25 @@ def outlook(benchmark: str | None = None, *, target_error: float | None = None,
         catalog: where the data, prices, chips and grid come from (None: the
             environment's).
     """
+    from computelimits import validate as v
+
     if target_error is None and compute is None and not frontier:
         raise ConfigError("ask at least one question: a target error, a compute or the "
                           "frontier")
-    if compute is not None and not (compute > 0 and math.isfinite(compute)):
-        raise ConfigError(f"compute must be a positive number of FLOP, got {compute}")
+    if compute is not None:
+        compute = float(v.positive_array(compute, "compute", "FLOP").ravel()[0])
+    if target_error is not None:
+        target_error = v.share(target_error, "target_error")
+    n_boot = v.boot_count(n_boot)
+    seed = v.whole(seed, "seed", low=0)
+    n_draws = v.whole(n_draws, "n_draws", low=1, high=v.MAX_BOOT)
+    max_interval_oom = v.finite(max_interval_oom, "max_interval_oom", low=0, low_open=True)
+    years_ahead = tuple(v.finite(h, "years_ahead", low=0) for h in years_ahead)
+    if data is not None:
+        v.frame(data, "data", ("error", "log10_flop", "year"))
+        if "selection" not in data.attrs:
+            raise ConfigError("data must be regression rows from benchmark_data() (their "
+                              "attrs carry the selection)")
     when, year = _year_of(date)
     cat = resolve_catalog(catalog)
     if joined is None and data is None:

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from computelimits.errors import ConfigError
 from computelimits.scaling.fit import YEAR0
 from computelimits.scaling.forms import FORMS
 
@@ -50,6 +51,13 @@ def level_shift(data: pd.DataFrame, *, form: str = "polynomial", window_years: f
     (first date of the window, decimal year)."""
     from scipy import stats
 
+    from computelimits import validate as v
+
+    v.frame(data, "data", ("error", "log10_flop", "year"), rows=False)
+    window_years = v.finite(window_years, "window_years", low=0, low_open=True)
+    alpha = v.share(alpha, "alpha")
+    if form not in FORMS:
+        raise ConfigError(f"form must be one of {', '.join(FORMS)}, got {form!r}")
     d = data[np.isfinite(data["year"].to_numpy(float))]
     year = d["year"].to_numpy(float)
     if len(d) == 0:

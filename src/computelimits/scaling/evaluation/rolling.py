@@ -259,6 +259,18 @@ def rolling_origin(datasets: dict[str, pd.DataFrame], *, form: str = "polynomial
             chosen at each cutoff from the rows before it (no look-ahead).
         select: keywords for :func:`.dataset.benchmark_data` with ``joined``.
     """
+    from computelimits import validate as v
+
+    alpha = v.share(alpha, "alpha")
+    n_boot = v.boot_count(n_boot)
+    seed = v.whole(seed, "seed", low=0)
+    step_months = v.whole(step_months, "step_months", low=1, high=120)
+    min_train = v.whole(min_train, "min_train", low=3)
+    if not isinstance(datasets, dict):
+        raise ConfigError(f"datasets must map benchmark ids to regression rows, got "
+                          f"{type(datasets).__name__}")
+    for b, d in datasets.items():
+        v.frame(d, f"datasets[{b!r}]", ("error", "log10_flop", "year", "date"))
     specs = {m: get_model(m) for m in models}
     need_rate = form == "polynomial" and any(s.needs_shared_rate for s in specs.values())
     choosers = ({b: _Chooser(b, joined, select or {}) for b in datasets}
