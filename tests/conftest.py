@@ -1,11 +1,9 @@
-"""Shared fixtures. Results of expensive runs are computed once per session."""
+"""Shared fixtures. Results of expensive runs are computed once per session. Helpers that
+tests import are in _helpers.py (a test module does not import conftest)."""
 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
@@ -13,6 +11,7 @@ import pytest
 
 matplotlib.use("Agg")
 
+from _helpers import cli_invoke, cli_run
 from computelimits.theory import TheoryConfig, simulate
 
 #: Replications of the default-size run that the "what it must show" tests share.
@@ -58,68 +57,6 @@ def mirror():
     if not value or not Path(value).is_dir():
         pytest.skip("COMPUTELIMITS_DATA does not name the shared data mirror")
     return Path(value)
-
-
-# ---------------------------------------------------------------------- the command line
-# the console script installed beside this interpreter, as a user would type it
-_SCRIPT = Path(sys.executable).with_name("computelimits")
-CLI_EXE = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "computelimits"]
-CLI_COLUMNS = "160"
-
-
-@dataclass
-class CliResult:
-    """What a command left: exit code, stdout and stderr (as ``subprocess`` names them)."""
-
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-def cli_run(*args: str, env: dict[str, str] | None = None,
-            cwd: Path | None = None) -> subprocess.CompletedProcess:
-    """The command in a new process through the installed entry point, as a user runs it
-    (``env`` adds to the environment)."""
-    full = dict(os.environ, COLUMNS=CLI_COLUMNS, **(env or {}))
-    return subprocess.run([*CLI_EXE, *args], capture_output=True, text=True, cwd=cwd,
-                          env=full, timeout=600)
-
-
-def cli_invoke(*args: str, env: dict[str, str] | None = None) -> CliResult:
-    """The command in this process (typer's runner, standalone mode, so exit codes and
-    error messages are those of the real entry point): the same code path without the
-    interpreter's start-up and with the data the catalog already parsed. Unexpected
-    exceptions propagate to the test."""
-    from rich.console import Console
-    from typer.testing import CliRunner
-
-    from computelimits import cli
-    from computelimits.cli import _shared
-
-    saved = _shared.console, _shared.err_console
-    _shared.console = Console(width=int(CLI_COLUMNS), markup=_shared.console._markup)
-    _shared.err_console = Console(stderr=True, width=int(CLI_COLUMNS),
-                                  markup=_shared.err_console._markup)
-    try:
-        res = CliRunner().invoke(cli.app, list(args), catch_exceptions=False,
-                                 env={"COLUMNS": CLI_COLUMNS, **(env or {})},
-                                 prog_name="computelimits")
-    finally:
-        _shared.console, _shared.err_console = saved
-    return CliResult(res.exit_code, res.stdout, res.stderr)
-
-
-def assert_one_line_error(res: CliResult | subprocess.CompletedProcess,
-                          message: str | None = None) -> str:
-    """The command failed the way the package promises: exit code 2 and one line on stderr
-    (containing ``message``), no traceback. Returns the line."""
-    assert res.returncode == 2, (res.returncode, res.stderr)
-    lines = [ln for ln in res.stderr.splitlines() if ln.strip()]
-    assert len(lines) == 1, res.stderr
-    assert "Traceback" not in res.stderr
-    if message is not None:
-        assert message in lines[0], lines[0]
-    return lines[0]
 
 
 @pytest.fixture(scope="session")

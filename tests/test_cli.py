@@ -10,8 +10,8 @@ import sys
 import pandas as pd
 import pytest
 
+from _helpers import assert_one_line_error
 from computelimits.theory import TheoryResult
-from conftest import assert_one_line_error
 
 #: Modules that make the start too slow; the command line imports them inside verbs only.
 HEAVY = ("pandas", "numpy", "matplotlib", "statsmodels", "numba", "scipy", "dask",

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import assert_one_line_error
+from _helpers import assert_one_line_error
 
 
 def test_data_help_has_examples(invoke):
@@ -51,6 +51,33 @@ def test_data_info_shows_provenance_and_attribution(mirror, invoke):
     assert "training_flop" in res.stdout
     assert_one_line_error(invoke("data", "info", "epoch-ai-model"),
                           "Did you mean epoch-ai-models")
+
+
+def test_data_info_keeps_pins_notes_and_column_details_for_verbose(mirror, invoke):
+    """The answer is short: files with where they were found, the columns by name; each
+    file's pinned URL and sha256, the notes, what each column holds, the results per
+    evaluation setting and the hardware burden under --verbose (and always in --json)."""
+    pin = "74509130a942f476053447d26cd9a3805a03d48b8feffef714826c5e340c9ec2"
+    short = invoke("data", "info", "epoch-ai-models")
+    assert short.returncode == 0, short.stderr
+    assert "all_ml_systems_full_view.csv  [mirror" in short.stdout
+    assert "feeds table compute (22 columns): model, model_key" in short.stdout
+    assert pin not in short.stdout and "implied utilization" not in short.stdout
+    assert "--verbose adds each file's pinned URL and sha256" in short.stdout
+    assert "hardware burden" in short.stdout and "full attribution" not in short.stdout
+    full = invoke("data", "info", "epoch-ai-models", "--verbose")
+    assert full.returncode == 0, full.stderr
+    assert pin in full.stdout and "url:" in full.stdout and "raw.githubusercontent" in full.stdout
+    assert "training_flop  (float64: total training compute" in full.stdout
+    assert "implied utilization" in full.stdout and "--verbose adds" not in full.stdout
+    assert len(full.stdout.splitlines()) > len(short.stdout.splitlines()) + 20
+    js = json.loads(invoke("data", "info", "epoch-ai-models", "--json").stdout)
+    assert js["files"][0]["sha256"] and js["hardware_burden"]["models_with_burden"] > 0
+    settings = invoke("data", "info", "epoch-benchmarks")
+    assert "results per evaluation setting" not in settings.stdout.split("--verbose adds")[0]
+    assert "the results per evaluation setting" in settings.stdout
+    assert "results per evaluation setting" in invoke("data", "info", "epoch-benchmarks",
+                                                      "-v").stdout
 
 
 def test_data_fetch_strict_refuses_the_cut_mirror_files(mirror, run):
@@ -115,8 +142,14 @@ def test_data_results_for_the_papers_benchmarks(mirror, invoke, tmp_path, bench)
     out = tmp_path / "results" / bench / f"{bench}.csv"  # folders created as needed
     res = invoke("data", "results", "--benchmark", bench, "--with-compute", "--out", str(out))
     assert res.returncode == 0, res.stderr
-    assert "with compute:" in res.stdout and "source: " in res.stdout
+    assert "with compute:" in res.stdout and "sources: " in res.stdout
+    assert "source: " not in res.stdout and "unmatched" not in res.stdout
     assert len(pd.read_csv(out)) > 0
+    # how each result was matched and the full attribution under --verbose
+    res = invoke("data", "results", "--benchmark", bench, "--with-compute", "--out", str(out),
+                 "--force", "--verbose")
+    assert res.returncode == 0, res.stderr
+    assert "unmatched" in res.stdout and "source: " in res.stdout
 
 
 def test_data_check_validates_a_users_file(invoke, tmp_path):

@@ -12,8 +12,8 @@ import sys
 
 import pytest
 
+from _helpers import CliResult, cli_invoke
 from computelimits.data import fetch as F  # noqa: N812
-from conftest import CliResult
 
 #: The width the line counts are measured at (issue 21: "measure with COLUMNS=100").
 WIDTH = 100
@@ -22,22 +22,8 @@ E_NOTATION = re.compile(r"\d(?:\.\d+)?e[+-]?\d", re.IGNORECASE)
 
 
 def speak(*args: str) -> CliResult:
-    """The command in this process at a 100-column terminal (see conftest's cli_invoke)."""
-    from rich.console import Console
-    from typer.testing import CliRunner
-
-    from computelimits import cli
-    from computelimits.cli import _shared
-
-    saved = _shared.console, _shared.err_console
-    _shared.console = Console(width=WIDTH, markup=False)
-    _shared.err_console = Console(stderr=True, width=WIDTH, markup=False)
-    try:
-        res = CliRunner().invoke(cli.app, list(args), catch_exceptions=False,
-                                 env={"COLUMNS": str(WIDTH)}, prog_name="computelimits")
-    finally:
-        _shared.console, _shared.err_console = saved
-    return CliResult(res.exit_code, res.stdout, res.stderr)
+    """The command in this process at a 100-column terminal, without rich markup."""
+    return cli_invoke(*args, columns=WIDTH, markup=False)
 
 
 def _lines(res: CliResult) -> list[str]:

@@ -14,12 +14,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _helpers import assert_one_line_error
 from computelimits import assumptions
 from computelimits.compute import burden as B  # noqa: N812
 from computelimits.compute.cost import paper_co2_kg, paper_usd
 from computelimits.compute.energy import co2_kg, energy_kwh
 from computelimits.errors import ConfigError
-from conftest import assert_one_line_error
 
 
 def test_hardware_burden_and_effective_compute_by_hand():

@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _helpers import assert_one_line_error
 from computelimits import assumptions, formulas
 from computelimits.compute.chinchilla import compute_optimal, optimal_allocation
 from computelimits.errors import ConfigError
-from conftest import assert_one_line_error
 
 budget = st.floats(1e15, 1e30, allow_nan=False, allow_infinity=False)
 const = st.tuples(st.floats(10, 5000), st.floats(10, 5000), st.floats(0.1, 0.8),

@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from _helpers import assert_one_line_error
 from computelimits import assumptions
 from computelimits.errors import ConfigError
-from conftest import assert_one_line_error
 
 # ---- the formulas, by hand -----------------------------------------------------------------
 
@@ -54,9 +54,9 @@ def test_amortized_cost_of_meena_recomputed_by_hand(mirror):
     """Epoch's row for Meena (Google Brain, published 2020-01-28, Google TPU v3, 720 h,
     737,280 chip-hours, $206,760.38 in 2023 dollars), recomputed from the cited constants."""
     from computelimits.compute.amortized import amortized_cost
-    from computelimits.data.catalog import default_catalog
+    from computelimits.data.catalog import resolve_catalog
 
-    row = default_catalog().models().set_index("model").loc["Meena"]
+    row = resolve_catalog().models().set_index("model").loc["Meena"]
     assert row["hardware"] == "Google TPU v3" and row["chip_hours"] == 737_280
     assert row["hours"] == 720 and row["date"] == pd.Timestamp("2020-01-28")
     assert row["cost_usd"] == pytest.approx(206_760.38)
@@ -210,9 +210,9 @@ def test_crosscheck_result_vocabulary_and_explanation(cross):
 def test_one_cost_method_and_bad_values(mirror):
     from computelimits.compute import crosscheck
     from computelimits.compute.crosschecks import WHY_CLOUD_COSTS_MORE
-    from computelimits.data.catalog import default_catalog
+    from computelimits.data.catalog import resolve_catalog
 
-    models = default_catalog().models()
+    models = resolve_catalog().models()
     few = models[models["model"].isin(["Meena", "GPT-3 175B (davinci)", "PaLM (540B)"])]
     only = crosscheck(few, cost_method="amortized")
     assert list(only.ratios()["check"]) == ["compute", "cost_amortized", "power"]

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _helpers import assert_one_line_error
 from computelimits import assumptions
 from computelimits.compute.footprint import (
     embodied_co2_kg,
@@ -17,7 +18,6 @@ from computelimits.compute.footprint import (
     water_onsite_l,
 )
 from computelimits.errors import ConfigError
-from conftest import assert_one_line_error
 
 
 def test_embodied_reproduces_bloom_and_olmo():

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
+from _helpers import assert_one_line_error
 from computelimits.compute.zones import parse_zones
 from computelimits.errors import ConfigError
-from conftest import assert_one_line_error
 
 RUN = {"chip": "H100 SXM5 80GB", "chips": 8, "hours": 24}
 

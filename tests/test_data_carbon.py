@@ -17,17 +17,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _helpers import write_file
 from computelimits.data.loaders import electricity_maps as em
 from computelimits.data.loaders import green_algorithms as ga
 from computelimits.data.loaders import mlco2 as ml
 from computelimits.data.registry import SOURCES
 from computelimits.data.schema import SCHEMAS
 from computelimits.errors import InputError
-
-
-def _write(path: Path, text: str) -> Path:
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def _row(df: pd.DataFrame, col: str, value) -> pd.Series:
@@ -122,7 +118,7 @@ def test_em_grid_schema_and_attribution(mirror):
 
 
 def test_em_synthetic_ok_and_percent_strings(tmp_path):
-    p = _write(tmp_path / "em.csv", EM_HEADER + _em_line() + _em_line(
+    p = write_file(tmp_path / "em.csv", EM_HEADER + _em_line() + _em_line(
         zone="US-CAL-CISO", cfe="77.0%", re_="", country="United States", name="CAISO"))
     z = em._parse(p)
     assert list(z["kind"]) == ["country", "zone"]
@@ -142,14 +138,14 @@ def test_em_synthetic_ok_and_percent_strings(tmp_path):
     (_em_line() + "2024-01-01 00:00:00,Germany,Germany,DE,3", ["row 2", "fields", "truncated"]),
 ])
 def test_em_malformed_rows(tmp_path, body, parts):
-    p = _write(tmp_path / "em.csv", EM_HEADER + body)
+    p = write_file(tmp_path / "em.csv", EM_HEADER + body)
     _raises([str(p), *parts], em._parse, p)
 
 
 def test_em_renamed_column_names_the_expected_one(tmp_path):
     # The ASCII "CO2" spelling is not the upstream name (which has a subscript two).
     header = EM_HEADER.replace("gCO\u2082eq/kWh (direct)", "gCO2eq/kWh (direct)")
-    p = _write(tmp_path / "em.csv", header + _em_line())
+    p = write_file(tmp_path / "em.csv", header + _em_line())
     msg = _raises([str(p), "missing column", "closest found"], em._parse, p)
     assert repr(em.COL_DIRECT) in msg
 
@@ -157,7 +153,7 @@ def test_em_renamed_column_names_the_expected_one(tmp_path):
 def test_em_through_a_modified_mirror(tmp_path, monkeypatch):
     folder = tmp_path / em.SOURCE
     folder.mkdir()
-    _write(folder / em.FILE, EM_HEADER + _em_line(life="-1"))
+    write_file(folder / em.FILE, EM_HEADER + _em_line(life="-1"))
     monkeypatch.setenv("COMPUTELIMITS_DATA", str(tmp_path))
     _raises([em.FILE, "row 1", em.COL_LIFECYCLE], em.load_grid, strict=False)
     _raises(["strict mode"], em.load_grid, strict=True)
@@ -180,7 +176,7 @@ def test_em_values_round_trip(pairs):
     lines = "".join(_em_line(zone=f"Z{i}", direct=repr(d), cfe=repr(c), re_=repr(c / 2))
                     for i, (d, c) in enumerate(pairs))
     with tempfile.TemporaryDirectory() as d:
-        z = em._parse(_write(Path(d) / "em.csv", EM_HEADER + lines))
+        z = em._parse(write_file(Path(d) / "em.csv", EM_HEADER + lines))
     assert z["gco2e_per_kwh"].tolist() == [p[0] for p in pairs]
     assert z["cfe_fraction"].tolist() == pytest.approx([p[1] / 100 for p in pairs])
 
@@ -294,16 +290,16 @@ def test_ga_reference_values(mirror):
 
 def test_ga_header_lines(tmp_path):
     # Units line missing: the first line holds the names.
-    p = _write(tmp_path / "ci1.csv", CI_HEAD.split("\n", 1)[1] + "FR,Europe,France,Any,51,"
-               "Country,x,\n")
+    p = write_file(tmp_path / "ci1.csv", CI_HEAD.split("\n", 1)[1] + "FR,Europe,France,Any,51,"
+                   "Country,x,\n")
     _raises([str(p), "two header lines"], ga._parse_ci, p)
     # Names line missing: the units line is followed by data.
-    p = _write(tmp_path / "ci2.csv", CI_HEAD.split("\n", 1)[0] + "\nFR,Europe,France,Any,51,"
-               "Country,x,\n")
+    p = write_file(tmp_path / "ci2.csv", CI_HEAD.split("\n", 1)[0] + "\nFR,Europe,France,Any,51,"
+                   "Country,x,\n")
     _raises([str(p), "missing column", "'location'"], ga._parse_ci, p)
     # A renamed column names the expected one and the closest found.
-    p = _write(tmp_path / "ci3.csv", CI_HEAD.replace("carbonIntensity", "carbon_intensity")
-               + "FR,Europe,France,Any,51,Country,x,\n")
+    p = write_file(tmp_path / "ci3.csv", CI_HEAD.replace("carbonIntensity", "carbon_intensity")
+                   + "FR,Europe,France,Any,51,Country,x,\n")
     _raises([str(p), "'carbonIntensity'", "closest found"], ga._parse_ci, p)
 
 
@@ -318,43 +314,43 @@ def test_ga_header_lines(tmp_path):
     ("FR,Europe,France,Any,51,Country,x,\nDE,Europe,Germ", ["row 2", "fields", "truncated"]),
 ])
 def test_ga_ci_malformed(tmp_path, rows, parts):
-    p = _write(tmp_path / "ci.csv", CI_HEAD + rows)
+    p = write_file(tmp_path / "ci.csv", CI_HEAD + rows)
     _raises([str(p), *parts], ga._parse_ci, p)
 
 
 def test_ga_cloud_malformed(tmp_path):
-    ci = ga._parse_ci(_write(tmp_path / "ci.csv", CI_HEAD + "FR,Europe,France,Any,51,Country,"
-                                                            "x,Data from 2020\n"))
-    p = _write(tmp_path / "c1.csv", CLOUD_HEAD + "gcp,eu-1,FR,,Paris,x,1.1,y\n"
-               "gcp,eu-2,XX,,Nowhere,x,,\n")
+    ci = ga._parse_ci(write_file(tmp_path / "ci.csv", CI_HEAD + "FR,Europe,France,Any,51,Country,"
+                                                                "x,Data from 2020\n"))
+    p = write_file(tmp_path / "c1.csv", CLOUD_HEAD + "gcp,eu-1,FR,,Paris,x,1.1,y\n"
+                   "gcp,eu-2,XX,,Nowhere,x,,\n")
     _raises([str(p), "row 2", "'location'", "'XX'"], ga._parse_cloud, p, ci)
-    p = _write(tmp_path / "c2.csv", CLOUD_HEAD + "gcp,eu-1,FR,,Paris,x,0.9,y\n")
+    p = write_file(tmp_path / "c2.csv", CLOUD_HEAD + "gcp,eu-1,FR,,Paris,x,0.9,y\n")
     _raises([str(p), "row 1", "'PUE'", "below 1"], ga._parse_cloud, p, ci)
-    p = _write(tmp_path / "c3.csv", CLOUD_HEAD + "gcp,eu-1,FR,,Paris,x,1.1,y\n"
-               "gcp,eu-1,FR,,Paris,x,1.2,y\n")
+    p = write_file(tmp_path / "c3.csv", CLOUD_HEAD + "gcp,eu-1,FR,,Paris,x,1.1,y\n"
+                   "gcp,eu-1,FR,,Paris,x,1.2,y\n")
     _raises([str(p), "row 2", "duplicate of row 1"], ga._parse_cloud, p, ci)
     # An exact repeat is dropped and counted; the kept row keeps its physical row number.
-    p = _write(tmp_path / "c4.csv", CLOUD_HEAD + "gcp,eu-1,FR,,Paris,x,1.1,y\n"
-               "gcp,eu-1,FR,,Paris,x,1.1,y\ngcp,eu-2,FR,,Lyon,x,,\n")
+    p = write_file(tmp_path / "c4.csv", CLOUD_HEAD + "gcp,eu-1,FR,,Paris,x,1.1,y\n"
+                   "gcp,eu-1,FR,,Paris,x,1.1,y\ngcp,eu-2,FR,,Lyon,x,,\n")
     c = ga._parse_cloud(p, ci)
     assert c["source_row"].tolist() == [1, 3] and c["year"].tolist() == [2020, 2020]
     assert c.attrs["repairs"][f"exact duplicate {ga.CLOUD_FILE} rows dropped"] == 1
 
 
 def test_ga_pue_and_tdp_malformed(tmp_path):
-    p = _write(tmp_path / "pue.csv", "index,>1,\nprovider,PUE,source\nUnknown,0.8,x\n")
+    p = write_file(tmp_path / "pue.csv", "index,>1,\nprovider,PUE,source\nUnknown,0.8,x\n")
     _raises([str(p), "row 1", "'PUE'", "below 1"], ga._parse_pue, p)
-    p = _write(tmp_path / "pue2.csv", "index,>1,\nprovider,PUE,source\nUnknown,1.5%,x\n")
+    p = write_file(tmp_path / "pue2.csv", "index,>1,\nprovider,PUE,source\nUnknown,1.5%,x\n")
     _raises([str(p), "row 1", "'PUE'", "'1.5%'"], ga._parse_pue, p)
-    p = _write(tmp_path / "tdp.csv", "index,in Watt,,\nmodel,TDP,n_cores,TDP_per_core\n"
-               "X,0,4,0\n")
+    p = write_file(tmp_path / "tdp.csv", "index,in Watt,,\nmodel,TDP,n_cores,TDP_per_core\n"
+                   "X,0,4,0\n")
     _raises([str(p), "row 1", "'TDP'", "positive"], ga._parse_tdp, p, "CPU", "TDP_cpu.csv")
 
 
 def test_ga_default_pue_needs_unknown(tmp_path, monkeypatch):
     folder = tmp_path / ga.SOURCE
     folder.mkdir()
-    _write(folder / ga.PUE_FILE, "index,>1,\nprovider,PUE,source\naws,1.2,x\n")
+    write_file(folder / ga.PUE_FILE, "index,>1,\nprovider,PUE,source\naws,1.2,x\n")
     monkeypatch.setenv("COMPUTELIMITS_DATA", str(tmp_path))
     _raises([ga.PUE_FILE, "'Unknown'"], ga.default_pue, strict=False)
 
@@ -468,7 +464,7 @@ def _gpu(name="X1", kind="gpu", tdp="250", t32="10", t16="20", extra=",,,16,src"
 
 
 def test_ml_fp16_header_needs_its_leading_space(tmp_path):
-    p = _write(tmp_path / "gpus.csv", GPU_HEAD.replace(" TFLOPS16", "TFLOPS16") + _gpu())
+    p = write_file(tmp_path / "gpus.csv", GPU_HEAD.replace(" TFLOPS16", "TFLOPS16") + _gpu())
     _raises([str(p), "missing column", "' TFLOPS16'", "closest found"], ml._parse_gpus, p)
 
 
@@ -484,13 +480,13 @@ def test_ml_fp16_header_needs_its_leading_space(tmp_path):
     (_gpu() + "X2,gpu,15", ["row 2", "fields", "truncated"]),
 ])
 def test_ml_gpus_malformed(tmp_path, rows, parts):
-    p = _write(tmp_path / "gpus.csv", GPU_HEAD + rows)
+    p = write_file(tmp_path / "gpus.csv", GPU_HEAD + rows)
     _raises([str(p), *parts], ml._parse_gpus, p)
 
 
 def test_ml_gpus_missing_values_and_notes(tmp_path):
-    p = _write(tmp_path / "gpus.csv", GPU_HEAD + _gpu(t32="NaN", t16="unk")
-               + _gpu(name="X2", kind="tpu", t16="", extra=",,,, not TDP - measured"))
+    p = write_file(tmp_path / "gpus.csv", GPU_HEAD + _gpu(t32="NaN", t16="unk")
+                   + _gpu(name="X2", kind="tpu", t16="", extra=",,,, not TDP - measured"))
     h = ml._parse_gpus(p)
     assert np.isnan(h["fp32_flops"]).sum() == 1 and np.isnan(h["fp16_flops"]).all()
     assert h["type"].tolist() == ["GPU", "TPU"] and len(h.attrs["notes"]) == 1
@@ -506,13 +502,13 @@ def test_ml_gpus_missing_values_and_notes(tmp_path):
     ("aws,AWS,0,r1,R1,USA,,C,5,x,,,\naws,AWS,0,r2,R2,US", ["row 2", "fields", "truncated"]),
 ])
 def test_ml_impact_malformed(tmp_path, rows, parts):
-    p = _write(tmp_path / "impact.csv", IMPACT_HEAD + rows)
+    p = write_file(tmp_path / "impact.csv", IMPACT_HEAD + rows)
     _raises([str(p), *parts], ml._parse_impact, p)
 
 
 def test_ml_impact_renamed_column(tmp_path):
-    p = _write(tmp_path / "impact.csv", IMPACT_HEAD.replace(",impact,", ",intensity,")
-               + "aws,AWS,0,r1,R1,USA,,C,5,x,,,\n")
+    p = write_file(tmp_path / "impact.csv", IMPACT_HEAD.replace(",impact,", ",intensity,")
+                   + "aws,AWS,0,r1,R1,USA,,C,5,x,,,\n")
     _raises([str(p), "missing column", "'impact'"], ml._parse_impact, p)
 
 
@@ -520,7 +516,7 @@ def test_ml_through_a_modified_mirror(tmp_path, mirror, monkeypatch):
     folder = tmp_path / ml.SOURCE
     folder.mkdir()
     shutil.copy(mirror / ml.SOURCE / ml.GPU_FILE, folder / ml.GPU_FILE)
-    _write(folder / ml.IMPACT_FILE, IMPACT_HEAD + "aws,AWS,100,r1,R1,USA,,C,5.5,x,1.2,,\n")
+    write_file(folder / ml.IMPACT_FILE, IMPACT_HEAD + "aws,AWS,100,r1,R1,USA,,C,5.5,x,1.2,,\n")
     monkeypatch.setenv("COMPUTELIMITS_DATA", str(tmp_path))
     g = ml.load_grid(strict=False)
     assert g[["zone", "gco2e_per_kwh", "pue"]].values.tolist() == [["r1", 5.5, 1.2]]
@@ -536,7 +532,7 @@ def test_ml_tflops_scale_law(values):
     rows = "".join(_gpu(name=f"G{i}", t32=repr(a), t16="" if b is None else repr(b))
                    for i, (a, b) in enumerate(values))
     with tempfile.TemporaryDirectory() as d:
-        h = ml._parse_gpus(_write(Path(d) / "gpus.csv", GPU_HEAD + rows))
+        h = ml._parse_gpus(write_file(Path(d) / "gpus.csv", GPU_HEAD + rows))
     assert h["fp32_flops"].tolist() == [a * 1e12 for a, _ in values]
     for got, (_, b) in zip(h["fp16_flops"], values, strict=True):
         assert np.isnan(got) if b is None else got == b * 1e12

@@ -10,7 +10,7 @@ import pytest
 
 from computelimits import formulas
 from computelimits.compute import burden
-from computelimits.data import Catalog, attribution, default_catalog
+from computelimits.data import Catalog, attribution, resolve_catalog
 from computelimits.data import fetch as F  # noqa: N812
 from computelimits.data.registry import SOURCES
 from computelimits.errors import ConfigError, InputError
@@ -128,17 +128,17 @@ def test_status_of_the_shared_mirror(mirror, tmp_path):
     assert status["pinned"].any() and not status["pinned"].all()  # the documented cuts
 
 
-def test_default_catalog_follows_the_environment_and_file_changes(small_mirror, tmp_path,
+def test_resolve_catalog_follows_the_environment_and_file_changes(small_mirror, tmp_path,
                                                                   monkeypatch):
     monkeypatch.setenv(F.ENV_MIRROR, str(small_mirror))
     monkeypatch.setenv(F.ENV_CACHE, str(tmp_path / "cache"))
-    a = default_catalog()
-    assert default_catalog() is a
+    a = resolve_catalog()
+    assert resolve_catalog() is a
     path = small_mirror / "epoch-hardware" / "chip_dataset.csv"
     path.write_bytes(path.read_bytes() + b"\n")
-    assert default_catalog() is not a
+    assert resolve_catalog() is not a
     monkeypatch.setenv(F.ENV_STRICT, "1")
-    assert default_catalog().strict
+    assert resolve_catalog().strict
 
 
 def test_unknown_table_is_a_config_error(tmp_path):

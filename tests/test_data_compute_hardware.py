@@ -8,8 +8,6 @@ build small synthetic files in ``tmp_path``.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 
 import numpy as np
@@ -18,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _helpers import write_rows
 from computelimits.data.loaders import (
     chip_counts,
     computer_progress,
@@ -31,15 +30,6 @@ from computelimits.errors import InputError
 
 # --------------------------------------------------------------------------------------------
 # helpers
-
-
-def _write_csv(path, header, rows, newline="\n"):
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator=newline)
-    w.writerow(header)
-    w.writerows(rows)
-    path.write_text(buf.getvalue(), encoding="utf-8", newline="")
-    return path
 
 
 def _where(exc: pytest.ExceptionInfo, path, row=None, column=None):
@@ -90,7 +80,7 @@ def _model_row(**kw):
 
 
 def _models_file(tmp_path, rows, header=_MODEL_HEADER):
-    return _write_csv(tmp_path / "models.csv", header, rows)
+    return write_rows(tmp_path / "models.csv", header, rows)
 
 
 def test_models_counts(compute):
@@ -273,8 +263,8 @@ def test_models_bare_percent_mfu_law(tmp_path_factory, values):
             for i, v in enumerate(values)]
     pct = [_model_row(Model=f"M{i}", **{"Hardware utilization (MFU)": f"{v!r}%"})
            for i, v in enumerate(values)]
-    a = epoch_models.parse_compute(_write_csv(tmp / "a.csv", _MODEL_HEADER, bare))
-    b = epoch_models.parse_compute(_write_csv(tmp / "b.csv", _MODEL_HEADER, pct))
+    a = epoch_models.parse_compute(write_rows(tmp / "a.csv", _MODEL_HEADER, bare))
+    b = epoch_models.parse_compute(write_rows(tmp / "b.csv", _MODEL_HEADER, pct))
     np.testing.assert_allclose(a["utilization"], np.array(values) / 100, rtol=1e-12)
     np.testing.assert_allclose(a["utilization"], b["utilization"], rtol=1e-12)
 
@@ -389,7 +379,7 @@ def _chip(name="Chip A", **kw):
 
 
 def test_chips_synthetic(tmp_path):
-    p = _write_csv(tmp_path / "chips.csv", _CHIP_HEADER, [
+    p = write_rows(tmp_path / "chips.csv", _CHIP_HEADER, [
         _chip(**{"Tensor-FP16/BF16 performance (FLOP/s)": "1.2e14", "ML hardware": "checked"}),
         _chip("Chip B"),
         _chip("Chip B", **{"FP32 (single precision) performance (FLOP/s)": "",
@@ -409,21 +399,21 @@ def test_chips_synthetic(tmp_path):
 
 
 def test_chips_malformed(tmp_path):
-    p = _write_csv(tmp_path / "c.csv", _CHIP_HEADER, [
+    p = write_rows(tmp_path / "c.csv", _CHIP_HEADER, [
         _chip(), _chip("B", **{"FP32 (single precision) performance (FLOP/s)": "15 TFLOPS"})])
     with pytest.raises(InputError, match="cannot parse") as exc:
         epoch_hardware.parse_chips(p)
     _where(exc, p, row=2, column="FP32 (single precision) performance (FLOP/s)")
-    p = _write_csv(tmp_path / "c.csv", _CHIP_HEADER, [_chip(**{"TDP (W)": "-5"})])
+    p = write_rows(tmp_path / "c.csv", _CHIP_HEADER, [_chip(**{"TDP (W)": "-5"})])
     with pytest.raises(InputError, match="must be positive") as exc:
         epoch_hardware.parse_chips(p)
     _where(exc, p, row=1, column="TDP (W)")
     header = ["TDP" if h == "TDP (W)" else h for h in _CHIP_HEADER]
-    p = _write_csv(tmp_path / "c.csv", header, [_chip()])
+    p = write_rows(tmp_path / "c.csv", header, [_chip()])
     with pytest.raises(InputError, match="missing column") as exc:
         epoch_hardware.parse_chips(p)
     _where(exc, p, column="TDP (W)")
-    p = _write_csv(tmp_path / "c.csv", _CHIP_HEADER, [_chip(), _chip("B")])
+    p = write_rows(tmp_path / "c.csv", _CHIP_HEADER, [_chip(), _chip("B")])
     p.write_text(p.read_text()[:-30])
     with pytest.raises(InputError, match="truncated") as exc:
         epoch_hardware.parse_chips(p)
@@ -434,7 +424,7 @@ def test_prices_and_ppi_malformed(tmp_path):
     header = ["Price date", "Hardware model", "Price per chip-hour (on-demand)",
               "Price per chip-hour (1-year CUD)", "Price per chip-hour (3-year CUD)",
               "Price (hardware purchase)", "Number of GPUs"]
-    p = _write_csv(tmp_path / "prices.csv", header, [
+    p = write_rows(tmp_path / "prices.csv", header, [
         ["2023-01-01", "X", "1.10", "", "", "", "1"],
         ["2023-01-01", "X", "1.10", "", "", "", "1"],
         ["2023-02-01", "Y", "", "", "", "$12,000.00", "8"],
@@ -444,7 +434,7 @@ def test_prices_and_ppi_malformed(tmp_path):
     assert pr["repeat"].tolist() == [False, True, False]
     assert pr["purchase_price_usd"].iloc[2] == 12000.0
     assert pr.attrs["repairs"]["price rows without any price skipped"] == 1
-    p = _write_csv(tmp_path / "prices.csv", header, [["2023-01-01", "X", "1,1O", "", "", "",
+    p = write_rows(tmp_path / "prices.csv", header, [["2023-01-01", "X", "1,1O", "", "", "",
                                                       ""]])
     with pytest.raises(InputError) as exc:
         epoch_hardware.parse_prices(p)
@@ -553,16 +543,16 @@ def test_stock_columns_read_by_name(tmp_path_factory, order):
     """Any column order gives the same table (the files order their columns differently)."""
     tmp = tmp_path_factory.mktemp("stock")
     ref = chip_counts.parse_stock_file(
-        _write_csv(tmp / "ref.csv", _STOCK_HEADER, _STOCK_ROWS), kind="by_chip",
+        write_rows(tmp / "ref.csv", _STOCK_HEADER, _STOCK_ROWS), kind="by_chip",
         source_file="x.csv")
-    perm = _write_csv(tmp / "perm.csv", [_STOCK_HEADER[i] for i in order],
+    perm = write_rows(tmp / "perm.csv", [_STOCK_HEADER[i] for i in order],
                       [[r[i] for i in order] for r in _STOCK_ROWS])
     got = chip_counts.parse_stock_file(perm, kind="by_chip", source_file="x.csv")
     pd.testing.assert_frame_equal(got, ref)
 
 
 def test_stock_synthetic(tmp_path):
-    s = chip_counts.parse_stock_file(_write_csv(tmp_path / "a.csv", _STOCK_HEADER, _STOCK_ROWS),
+    s = chip_counts.parse_stock_file(write_rows(tmp_path / "a.csv", _STOCK_HEADER, _STOCK_ROWS),
                                      kind="by_chip", source_file="a.csv")
     assert s["end_date"].tolist() == [pd.Timestamp("2024-03-31"), pd.Timestamp("2024-06-30")]
     assert s["units_p50"].tolist() == [20, 25]
@@ -571,24 +561,24 @@ def test_stock_synthetic(tmp_path):
     assert s.attrs["repairs"]["End date: M/D/YYYY dates read as YYYY-MM-DD"] == 2
     bad = [r[:] for r in _STOCK_ROWS]
     bad[1][6] = "40"  # median above the 95th percentile
-    p = _write_csv(tmp_path / "b.csv", _STOCK_HEADER, bad)
+    p = write_rows(tmp_path / "b.csv", _STOCK_HEADER, bad)
     with pytest.raises(InputError, match="not ordered") as exc:
         chip_counts.parse_stock_file(p, kind="by_chip", source_file="b.csv")
     _where(exc, p, row=2)
     bad = [r[:] for r in _STOCK_ROWS]
     bad[0][3] = "31.3.2024"
-    p = _write_csv(tmp_path / "b.csv", _STOCK_HEADER, bad)
+    p = write_rows(tmp_path / "b.csv", _STOCK_HEADER, bad)
     with pytest.raises(InputError, match="cannot parse") as exc:
         chip_counts.parse_stock_file(p, kind="by_chip", source_file="b.csv")
     _where(exc, p, row=1, column="End date")
     bad = [r[:] for r in _STOCK_ROWS]
     bad[0][5] = "ten"
-    p = _write_csv(tmp_path / "b.csv", _STOCK_HEADER, bad)
+    p = write_rows(tmp_path / "b.csv", _STOCK_HEADER, bad)
     with pytest.raises(InputError, match="cannot parse") as exc:
         chip_counts.parse_stock_file(p, kind="by_chip", source_file="b.csv")
     _where(exc, p, row=1, column="Number of units (5th percentile)")
     header = [h.replace("(median)", "(p50)") for h in _STOCK_HEADER]
-    p = _write_csv(tmp_path / "b.csv", header, _STOCK_ROWS)
+    p = write_rows(tmp_path / "b.csv", header, _STOCK_ROWS)
     with pytest.raises(InputError, match="missing column") as exc:
         chip_counts.parse_stock_file(p, kind="by_chip", source_file="b.csv")
     _where(exc, p, column="Number of units (median)")
@@ -738,7 +728,7 @@ def test_cp_lookup(mirror):
 
 
 def _cp_files(tmp_path):
-    gpu = _write_csv(tmp_path / "gpu.csv",
+    gpu = write_rows(tmp_path / "gpu.csv",
                      ["Manufacturer", "Class", "GPU", "Year", "Transistors (mln)",
                       "Die size mm\u02c62", "Memory size", "Memory speed", "GFLOPS", "TDP"],
                      [["Nvidia", "Desktop", "G1", "2007", "210", "127", "512", "6.4", "14.4", "40"],
@@ -746,7 +736,7 @@ def _cp_files(tmp_path):
                        "105"],
                       ["AMD Radeon", "Desktop", "G2", "2010", "1", "1", "1", "1", "1.5E+03", ""]],
                      newline="\r\n")
-    tpu = _write_csv(tmp_path / "tpu.csv", ["Release Year", "TPU", "GFLOPS (FP32)"],
+    tpu = write_rows(tmp_path / "tpu.csv", ["Release Year", "TPU", "GFLOPS (FP32)"],
                      [["2016", "T1", ""], ["2017", "T2", "1.80E+05"]], newline="\r\n")
     return gpu, tpu
 
@@ -783,7 +773,7 @@ def test_mirror_via_env(tmp_path, monkeypatch):
     name the file; strict mode refuses it."""
     folder = tmp_path / "computer-progress"
     folder.mkdir()
-    _write_csv(folder / "tpu.csv", ["Release Year", "TPU", "GFLOPS (FP32)"],
+    write_rows(folder / "tpu.csv", ["Release Year", "TPU", "GFLOPS (FP32)"],
                [["2017", "Cloud TPU v2", "lots"]], newline="\r\n")
     monkeypatch.setenv("COMPUTELIMITS_DATA", str(tmp_path))
     monkeypatch.setenv("COMPUTELIMITS_CACHE", str(tmp_path / "cache"))

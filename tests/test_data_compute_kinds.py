@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from _helpers import write_file
 from computelimits.data import compute_kinds as K  # noqa: N812
 from computelimits.data.names import model_key
 from computelimits.errors import InputError
@@ -74,10 +75,8 @@ def test_note_excerpts_and_whitespace_normalisation():
 
 # --- malformed files --------------------------------------------------------------------------
 
-def _write(tmp_path, body: str):
-    p = tmp_path / "kinds.csv"
-    p.write_text("# a comment\n# another\n" + HEADER + body, encoding="utf-8")
-    return p
+def _kinds_file(tmp_path, body: str):
+    return write_file(tmp_path / "kinds.csv", "# a comment\n# another\n" + HEADER + body)
 
 
 @pytest.mark.parametrize(("body", "row", "column", "words"), [
@@ -90,7 +89,7 @@ def _write(tmp_path, body: str):
     ("epoch-ai-models,A,other_dataset,,\n", 1, "reason", "blank reason"),
 ])
 def test_malformed_rows_name_file_row_and_column(tmp_path, body, row, column, words):
-    p = _write(tmp_path, body)
+    p = _kinds_file(tmp_path, body)
     with pytest.raises(InputError) as exc:
         K.parse_overrides(p)
     err = exc.value
@@ -111,7 +110,7 @@ def test_missing_column_and_missing_file(tmp_path):
 
 
 def test_a_valid_tmp_file_parses(tmp_path):
-    p = _write(tmp_path, 'epoch-ai-models,"Big, model",other_purpose,"why, in a sentence",\n')
+    p = _kinds_file(tmp_path, 'epoch-ai-models,"Big, model",other_purpose,"why, in a sentence",\n')
     t = K.parse_overrides(p)
     assert t.loc[0, "model"] == "Big, model" and t.loc[0, "model_key"] == "bigmodel"
     assert t.loc[0, "epoch_note"] == ""
@@ -121,9 +120,9 @@ def test_a_valid_tmp_file_parses(tmp_path):
 
 @pytest.fixture(scope="module")
 def compute_table(mirror):
-    from computelimits.data import tables
+    from computelimits.data.catalog import resolve_catalog
 
-    return tables.compute()
+    return resolve_catalog().compute()
 
 
 @pytest.fixture(scope="module")
@@ -167,10 +166,10 @@ def test_every_epoch_note_occurs_verbatim_in_the_records_notes(compute_table, ep
 def test_the_listed_records_are_the_ones_the_join_attaches(compute_table):
     """The table is about what the join uses: every listed record is attached to some result,
     and the ImageNet results of MnasNet-A3, AmoebaNet-A, PNASNet-5 and Xception get them."""
-    from computelimits.data import tables
+    from computelimits.data.catalog import resolve_catalog
     from computelimits.data.join import join_compute
 
-    t = join_compute(tables.results(), compute_table).table
+    t = join_compute(resolve_catalog().results(), compute_table).table
     used = set(zip(t["compute_source"].dropna(), t.loc[t["compute_source"].notna(),
                                                           "compute_model"], strict=True))
     for _, row in K.overrides().iterrows():

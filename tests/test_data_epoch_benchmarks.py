@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _helpers import write_file
 from computelimits.data.benchmarks import BENCHMARKS, METRICS
 from computelimits.data.loaders import epoch_benchmarks as eb
 from computelimits.data.registry import SOURCES
@@ -191,14 +192,8 @@ MMLU = "external_benchmark_mmlu.csv"
 HEADER = "id,Name,EM,Model version,Shots,Source,Source link,Notes\n"
 
 
-def _write(tmp_path: Path, name: str, body: str) -> Path:
-    path = tmp_path / name
-    path.write_text(body, encoding="utf-8")
-    return path
-
-
 def _mmlu(tmp_path: Path, *rows: str) -> Path:
-    return _write(tmp_path, MMLU, HEADER + "".join(r + "\n" for r in rows))
+    return write_file(tmp_path / MMLU, HEADER + "".join(r + "\n" for r in rows))
 
 
 def _error(fn, *args, **kw) -> str:
@@ -226,21 +221,21 @@ def test_unparseable_score_is_an_error(tmp_path):
 
 
 def test_missing_headline_column_is_an_error(tmp_path):
-    path = _write(tmp_path, MMLU, HEADER.replace(",EM,", ",Exact match,") + "r1,A,50%,a,,,,\n")
+    path = write_file(tmp_path / MMLU, HEADER.replace(",EM,", ",Exact match,") + "r1,A,50%,a,,,,\n")
     msg = _error(eb._read_external, path, MMLU)
     assert str(path) in msg and "'EM'" in msg and "missing column" in msg
 
 
 def test_truncated_file_is_an_error(tmp_path):
-    path = _write(tmp_path, MMLU, HEADER + "r1,A,50%,a,5,S,,\nr2,B,60%")
+    path = write_file(tmp_path / MMLU, HEADER + "r1,A,50%,a,5,S,,\nr2,B,60%")
     msg = _error(eb._read_external, path, MMLU)
     assert str(path) in msg and "row 2" in msg and "truncated" in msg
-    path = _write(tmp_path, MMLU, HEADER + 'r1,A,50%,a,5,"S, cut off')
+    path = write_file(tmp_path / MMLU, HEADER + 'r1,A,50%,a,5,"S, cut off')
     assert "truncated" in _error(eb._read_external, path, MMLU)
 
 
 def test_unknown_file_is_an_error(tmp_path):
-    path = _write(tmp_path, "external_benchmark_new.csv", HEADER)
+    path = write_file(tmp_path / "external_benchmark_new.csv", HEADER)
     assert "no headline score column" in _error(eb._read_external, path,
                                                  "external_benchmark_new.csv")
 
@@ -268,23 +263,23 @@ def test_same_id_with_different_values_is_an_error(tmp_path):
 def test_os_world_reads_bare_percentages(tmp_path):
     name = "external_benchmark_os_world.csv"
     head = "Agent,Model version,Score,Source,Source link,Notes (details),Date added,Trajectories\n"
-    path = _write(tmp_path, name, head + 'X,m,7.690,S,,"t=1.0,\n\nlen = 32k",1/1/2024,\n')
+    path = write_file(tmp_path / name, head + 'X,m,7.690,S,,"t=1.0,\n\nlen = 32k",1/1/2024,\n')
     df = eb._read_external(path, name)
     assert df["value"].iloc[0] == pytest.approx(0.0769)
     assert df["setting"].iloc[0] == "agent: X; t=1.0, len = 32k"
-    path = _write(tmp_path, name, head + "X,m,150,S,,,,\n")
+    path = write_file(tmp_path / name, head + "X,m,150,S,,,,\n")
     assert "over 100%" in _error(eb._read_external, path, name)
 
 
 def test_arc_easy_column_is_required_and_optional_cells(tmp_path):
     name = "external_benchmark_arc_ai2.csv"
     head = "id,Name,Challenge score,Easy score,Model version,Shots,Source,Source link,Notes\n"
-    path = _write(tmp_path, name, head + "r1,A,50%,,a,25-shot,S,,\nr2,B,40%,70%,b,,S,,\n")
+    path = write_file(tmp_path / name, head + "r1,A,50%,,a,25-shot,S,,\nr2,B,40%,70%,b,,S,,\n")
     df = eb._read_external(path, name)
     assert list(zip(df.benchmark, df.source_row, strict=True)) == [
         ("arc-challenge", 1), ("arc-challenge", 2), ("arc-easy", 2)]
     assert df["setting"].iloc[0] == "25-shot"
-    bad = _write(tmp_path, name, head.replace("Easy score", "Easy") + "r1,A,50%,,a,,S,,\n")
+    bad = write_file(tmp_path / name, head.replace("Easy score", "Easy") + "r1,A,50%,,a,,S,,\n")
     assert "'Easy score'" in _error(eb._read_external, bad, name)
 
 
@@ -292,8 +287,8 @@ RUNS_HEAD = "id,task,model,Best score (across scorers),task version\n"
 
 
 def test_runs_blank_score_dropped_and_unknown_task_slugged(tmp_path):
-    path = _write(tmp_path, eb.RUNS_FILE, RUNS_HEAD + "a,GPQA diamond,m,0.3,1.0.0\n"
-                  "b,MATH level 5,m,,1.0.0\nc,SWE-bench Verified (bash),m,0.1,\n")
+    path = write_file(tmp_path / eb.RUNS_FILE, RUNS_HEAD + "a,GPQA diamond,m,0.3,1.0.0\n"
+                      "b,MATH level 5,m,,1.0.0\nc,SWE-bench Verified (bash),m,0.1,\n")
     df = eb._read_runs(path)
     assert list(df["benchmark"]) == ["gpqa-diamond", "swe-bench-verified-bash"]
     assert list(df["source_row"]) == [1, 3]
@@ -303,7 +298,7 @@ def test_runs_blank_score_dropped_and_unknown_task_slugged(tmp_path):
 
 
 def test_runs_score_over_one_is_an_error(tmp_path):
-    path = _write(tmp_path, eb.RUNS_FILE, RUNS_HEAD + "a,GPQA diamond,m,35.7,1.0.0\n")
+    path = write_file(tmp_path / eb.RUNS_FILE, RUNS_HEAD + "a,GPQA diamond,m,35.7,1.0.0\n")
     msg = _error(eb._read_runs, path)
     assert "row 1" in msg and "Best score (across scorers)" in msg
 
@@ -316,31 +311,31 @@ ECI_HEAD = ("Model version,ECI Score,Release date,Training compute (FLOP),Confid
                                             ("-1e23", "must be positive"),
                                             ("2e23 FLOP", "cannot parse")])
 def test_eci_bad_compute_is_an_error(tmp_path, flop, what):
-    path = _write(tmp_path, eb.ECI_FILE, ECI_HEAD + f"a,100,2023-01-01,1e22,Likely,A,\n"
-                  f"b,,2023-01-01,{flop},Likely,B,\n")
+    path = write_file(tmp_path / eb.ECI_FILE, ECI_HEAD + f"a,100,2023-01-01,1e22,Likely,A,\n"
+                      f"b,,2023-01-01,{flop},Likely,B,\n")
     msg = _error(eb._read_eci, path)
     assert str(path) in msg and "row 2" in msg and "'Training compute (FLOP)'" in msg
     assert what in msg
 
 
 def test_eci_odd_date_is_an_error(tmp_path):
-    path = _write(tmp_path, eb.ECI_FILE, ECI_HEAD + "a,100,13/45/2023,1e22,Likely,A,\n")
+    path = write_file(tmp_path / eb.ECI_FILE, ECI_HEAD + "a,100,13/45/2023,1e22,Likely,A,\n")
     msg = _error(eb._read_eci, path)
     assert "row 1" in msg and "'Release date'" in msg
 
 
 def test_eci_model_name_fallbacks(tmp_path):
-    path = _write(tmp_path, eb.ECI_FILE, ECI_HEAD + "a,,2023-01-01,1e22,,,Shown A\n"
-                  "b,,2023-01-01,,,,\n")
+    path = write_file(tmp_path / eb.ECI_FILE, ECI_HEAD + "a,,2023-01-01,1e22,,,Shown A\n"
+                      "b,,2023-01-01,,,,\n")
     df = eb._read_eci(path)
     assert list(df["model"]) == ["Shown A", "b"]
 
 
 def test_model_versions_duplicate_id_is_an_error(tmp_path):
     head = "id,Model,Version release date,Display name\n"
-    path = _write(tmp_path, eb.VERSIONS_FILE, head + "a,A,2023-01-01,\na,A,2023-02-01,\n")
+    path = write_file(tmp_path / eb.VERSIONS_FILE, head + "a,A,2023-01-01,\na,A,2023-02-01,\n")
     assert "duplicate of row 1" in _error(eb._read_versions, path)
-    path = _write(tmp_path, eb.VERSIONS_FILE, head + "a,A,2023-01-01,\na ,A,2023-01-01,\n")
+    path = write_file(tmp_path / eb.VERSIONS_FILE, head + "a,A,2023-01-01,\na ,A,2023-01-01,\n")
     msg = _error(eb._read_versions, path)
     assert "row 2" in msg and "repeats an earlier row" in msg
 
@@ -392,7 +387,7 @@ def test_percent_strings_round_trip(values, os_world):
             name = MMLU
             body = HEADER + "".join(f"r{i},M{i},{v}%,m{i},5,S,,\n"
                                     for i, v in enumerate(values))
-        path = _write(Path(tmp), name, body)
+        path = write_file(Path(tmp) / name, body)
         df = eb._read_external(path, name)
     np.testing.assert_allclose(df["value"], [float(v) / 100 for v in values], rtol=0,
                                atol=1e-12)

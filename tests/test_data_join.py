@@ -110,10 +110,10 @@ def test_imagenet_imputation_states_its_assumptions():
 
 
 def test_real_join_over_the_mirror(mirror):
-    from computelimits.data import tables
+    from computelimits.data.catalog import resolve_catalog
 
-    res = tables.results()
-    comp = tables.compute()
+    res = resolve_catalog().results()
+    comp = resolve_catalog().compute()
     jr = J.join_compute(res, comp)
     rep = jr.report.set_index("benchmark")
     for bench in ("imagenet", "mmlu", "wmt2014-en-de", "conll2003"):

@@ -15,10 +15,10 @@ def test_aliases_parse_and_are_not_redundant():
 
 
 def test_every_alias_names_existing_models(mirror):
-    from computelimits.data import tables
+    from computelimits.data.catalog import resolve_catalog
     from computelimits.data.loaders.epoch_models import load_compute
 
-    results = tables.results()
+    results = resolve_catalog().results()
     epoch = load_compute()
     for (source, key), (target, _) in aliases().items():
         rows = results[(results["source"] == source) & (results["model_key"] == key)]
@@ -28,10 +28,11 @@ def test_every_alias_names_existing_models(mirror):
 
 
 def test_aliases_are_used_by_the_join(mirror):
-    from computelimits.data import tables
+    from computelimits.data.catalog import resolve_catalog
     from computelimits.data.join import join_compute
 
-    jr = join_compute(tables.results("imagenet"), tables.compute())
+    cat = resolve_catalog()
+    jr = join_compute(cat.results("imagenet"), cat.compute())
     t = jr.table
     row = t[(t["source"] == "pwc-imagenet-2019") & (t["model"] == "Inception V1")].iloc[0]
     assert row["match_rule"] == "alias" and row["compute_model"] == "GoogLeNet / InceptionV1"

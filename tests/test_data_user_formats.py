@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from _helpers import write_rows
 from computelimits.data.loaders.user_formats import (
     SOURCE_COMPUTER_PROGRESS,
     SOURCE_GENERIC,
@@ -34,14 +35,8 @@ CP_ROWS = [
 HARDWARE = {"GPU-X": 1e4, "TPU-Y": 1.8e5, "CPU-Z": 100.0}
 
 
-def _write(tmp_path, head, rows, name="file.csv"):
-    p = tmp_path / name
-    p.write_text(head + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
-    return p
-
-
 def test_computer_progress_with_hardware_mapping(tmp_path):
-    results, compute = load_computer_progress(_write(tmp_path, CP_HEAD, CP_ROWS),
+    results, compute = load_computer_progress(write_rows(tmp_path / "file.csv", CP_HEAD, CP_ROWS),
                                               benchmark="imagenet", hardware=HARDWARE)
     assert list(results.columns) == list(SCHEMAS["results"])
     assert list(compute.columns) == list(SCHEMAS["compute"])
@@ -77,7 +72,7 @@ def test_computer_progress_with_hardware_mapping(tmp_path):
 
 
 def test_computer_progress_with_hw_gflops_column(tmp_path):
-    _, compute = load_computer_progress(_write(tmp_path, CP_HEAD, CP_ROWS),
+    _, compute = load_computer_progress(write_rows(tmp_path / "file.csv", CP_HEAD, CP_ROWS),
                                         benchmark="ImageNet-1k")
     assert compute["model"].tolist() == ["Net A", "Net B", "Net D"]
     assert compute["training_flop"].tolist() == pytest.approx(
@@ -95,7 +90,7 @@ def test_computer_progress_wmt_layout(tmp_path):
             "https://arxiv.org/abs/1706.03762",
             "2017,Attention Is All You Need,Transformer big,P100,8,74000,302400,28.4,,TF,"
             "https://arxiv.org/abs/1706.03762"]
-    results, compute = load_computer_progress(_write(tmp_path, head, rows),
+    results, compute = load_computer_progress(write_rows(tmp_path / "file.csv", head, rows),
                                               benchmark="wmt14-en-de")
     assert len(results) == 1 and results["value"].iloc[0] == 28.4
     assert results["error"].iloc[0] == pytest.approx(0.716)
@@ -110,7 +105,7 @@ def test_computer_progress_wmt_layout(tmp_path):
 def _cp_error(tmp_path, rows=CP_ROWS, head=CP_HEAD, **kw):
     kw.setdefault("benchmark", "imagenet")
     with pytest.raises(InputError) as exc:
-        load_computer_progress(_write(tmp_path, head, rows), **kw)
+        load_computer_progress(write_rows(tmp_path / "file.csv", head, rows), **kw)
     return str(exc.value)
 
 
@@ -154,7 +149,7 @@ def test_computer_progress_malformed_structure(tmp_path):
 
 
 def test_computer_progress_bad_arguments(tmp_path):
-    p = _write(tmp_path, CP_HEAD, CP_ROWS)
+    p = write_rows(tmp_path / "file.csv", CP_HEAD, CP_ROWS)
     with pytest.raises(ConfigError, match="unknown benchmark"):
         load_computer_progress(p, benchmark="pascal-voc")
     with pytest.raises(ConfigError, match=r"convention must be one of 'per-chip', 'paper'"):
@@ -170,7 +165,7 @@ def test_computer_progress_incomplete_hardware_is_counted(tmp_path):
     rows = ["2016,P,Net A,GPU-X,,,,,,80000,3600,,,24.7,,,",   # name without a count
             "2016,P,Net B,,8,,,,,80000,3600,,,24.8,,,",       # count without a name
             "2016,P,Net C,,,,,,,,3600,,,24.9,,,"]             # no processor at all
-    results, compute = load_computer_progress(_write(tmp_path, CP_HEAD, rows),
+    results, compute = load_computer_progress(write_rows(tmp_path / "file.csv", CP_HEAD, rows),
                                               benchmark="imagenet", hardware=HARDWARE)
     assert len(results) == 3 and compute.empty
     rep = compute.attrs["repairs"]
@@ -193,7 +188,7 @@ G_ROWS = [
 
 
 def test_generic_ok(tmp_path):
-    results, compute = load_generic(_write(tmp_path, G_HEAD, G_ROWS))
+    results, compute = load_generic(write_rows(tmp_path / "file.csv", G_HEAD, G_ROWS))
     assert list(results.columns) == list(SCHEMAS["results"])
     assert list(compute.columns) == list(SCHEMAS["compute"])
     assert results["value"].tolist() == pytest.approx([0.439, 0.789, 28.4, 0.239, 0.921])
@@ -220,18 +215,19 @@ def test_generic_ok(tmp_path):
 
 
 def test_generic_duplicates(tmp_path):
-    results, _ = load_generic(_write(tmp_path, G_HEAD, [*G_ROWS, G_ROWS[0]]))
+    results, _ = load_generic(write_rows(tmp_path / "file.csv", G_HEAD, [*G_ROWS, G_ROWS[0]]))
     assert len(results) == 5
     assert results.attrs["repairs"]["exact duplicate result rows dropped"] == 1
     # the same row written differently (alias, fraction instead of percent) is still a copy
     same = "GPT-3,mmlu,accuracy,0.439,2020-05-28,,,3.14e23,5-shot,Brown et al. 2020"
-    results, _ = load_generic(_write(tmp_path, G_HEAD, [*G_ROWS, same]))
+    results, _ = load_generic(write_rows(tmp_path / "file.csv", G_HEAD, [*G_ROWS, same]))
     assert len(results) == 5
     conflict = G_ROWS[0].replace("43.9%", "45.0%")
     with pytest.raises(InputError, match=r"row 6.*duplicate of row 1"):
-        load_generic(_write(tmp_path, G_HEAD, [*G_ROWS, conflict]), duplicates="error")
+        load_generic(write_rows(tmp_path / "file.csv", G_HEAD, [*G_ROWS, conflict]),
+                     duplicates="error")
     # by default both stay, as separate results, and a notice names them
-    results, _ = load_generic(_write(tmp_path, G_HEAD, [*G_ROWS, conflict]))
+    results, _ = load_generic(write_rows(tmp_path / "file.csv", G_HEAD, [*G_ROWS, conflict]))
     assert len(results) == 6
     assert any(k.startswith("rows of one model, benchmark, metric, setting and origin with "
                             "different values: kept as separate results") and "rows 1, 6" in k
@@ -265,7 +261,7 @@ def test_generic_malformed(tmp_path, index, old, new, column, text):
     rows = list(G_ROWS)
     rows[index] = rows[index].replace(old, new, 1)
     with pytest.raises(InputError) as exc:
-        load_generic(_write(tmp_path, G_HEAD, rows))
+        load_generic(write_rows(tmp_path / "file.csv", G_HEAD, rows))
     msg = str(exc.value)
     assert "file.csv" in msg and f"row {index + 1}" in msg and f"column {column!r}" in msg
     assert text in msg
@@ -273,22 +269,27 @@ def test_generic_malformed(tmp_path, index, old, new, column, text):
 
 def test_generic_malformed_structure(tmp_path):
     with pytest.raises(InputError, match=r"column 'value'.*closest found"):
-        load_generic(_write(tmp_path, G_HEAD.replace(",value,", ",values,"), G_ROWS))
+        load_generic(write_rows(tmp_path / "file.csv", G_HEAD.replace(",value,", ",values,"),
+                                G_ROWS))
     with pytest.raises(InputError, match="unknown columns"):
-        load_generic(_write(tmp_path, G_HEAD + ",notes", [r + "," for r in G_ROWS]))
+        load_generic(write_rows(tmp_path / "file.csv", G_HEAD + ",notes",
+                                [r + "," for r in G_ROWS]))
     with pytest.raises(InputError, match=r"row 3.*truncated"):
-        load_generic(_write(tmp_path, G_HEAD, [*G_ROWS[:2], "Transformer,wmt14-en-de,bleu"]))
+        load_generic(write_rows(tmp_path / "file.csv", G_HEAD,
+                                [*G_ROWS[:2], "Transformer,wmt14-en-de,bleu"]))
     with pytest.raises(InputError, match="truncated"):
-        load_generic(_write(tmp_path, G_HEAD, [*G_ROWS[:2], 'Transformer,"wmt14-en-de']))
+        load_generic(write_rows(tmp_path / "file.csv", G_HEAD,
+                                [*G_ROWS[:2], 'Transformer,"wmt14-en-de']))
     with pytest.raises(InputError, match="no data rows"):
-        load_generic(_write(tmp_path, G_HEAD, []))
+        load_generic(write_rows(tmp_path / "file.csv", G_HEAD, []))
     with pytest.raises(InputError, match="file not found"):
         load_generic(tmp_path / "absent.csv")
 
 
 def test_generic_minimal_columns(tmp_path):
-    results, compute = load_generic(_write(tmp_path, "model,benchmark,metric,value",
-                                           ["A,conll2003,f1,92.4%", "A,conll2003,f1,92.4%"]))
+    results, compute = load_generic(write_rows(tmp_path / "file.csv",
+                                               "model,benchmark,metric,value",
+                                               ["A,conll2003,f1,92.4%", "A,conll2003,f1,92.4%"]))
     assert results["value"].tolist() == pytest.approx([0.924])
     assert results["date"].isna().all() and compute.empty
     assert results["error"].iloc[0] == pytest.approx(0.076)

@@ -12,6 +12,7 @@ import math
 import pandas as pd
 import pytest
 
+from _helpers import write_rows
 from computelimits.data.loaders.computer_progress import TPU_CHIPS_PER_UNIT, Peak, peak_table
 from computelimits.data.loaders.user_formats import (
     SOURCE_COMPUTER_PROGRESS,
@@ -21,12 +22,6 @@ from computelimits.data.loaders.user_formats import (
 from computelimits.errors import ConfigError, InputError
 
 JOIN = ["source", "source_file", "source_row"]
-
-
-def _write(tmp_path, head, rows, name="file.csv"):
-    p = tmp_path / name
-    p.write_text(head + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
-    return p
 
 
 def _joined(results, compute):
@@ -51,7 +46,8 @@ SENET_ROWS = [
 
 @pytest.mark.parametrize("hardware", [None, {"GPU-X": 1e4}])
 def test_same_model_name_two_papers_keep_their_own_burden(tmp_path, hardware):
-    results, compute = load_computer_progress(_write(tmp_path, IMAGENET_HEAD, SENET_ROWS),
+    results, compute = load_computer_progress(write_rows(tmp_path / "file.csv", IMAGENET_HEAD,
+                                                         SENET_ROWS),
                                               benchmark="imagenet", hardware=hardware)
     # the model names (and keys) cannot tell the two SENet rows apart ...
     senet = results[results["model"] == "SENet"]
@@ -86,7 +82,7 @@ TPU_HARDWARE = {"Cloud TPU v3": Peak(420_000, "bf16", 4), "Tesla V100": Peak(15_
 
 
 def test_tpu_per_chip_convention(tmp_path):
-    _, compute = load_computer_progress(_write(tmp_path, TPU_HEAD, TPU_ROWS),
+    _, compute = load_computer_progress(write_rows(tmp_path / "file.csv", TPU_HEAD, TPU_ROWS),
                                         benchmark="squad1.1", hardware=TPU_HARDWARE)
     c = compute.set_index("source_row")
     # 64 chips x (420,000 / 4 = 105,000 GFLOP/s per chip) x 1e9 x 1000 s = 6.72e18 FLOP
@@ -108,7 +104,7 @@ def test_tpu_per_chip_convention(tmp_path):
 
 
 def test_tpu_paper_convention_is_four_times_per_chip(tmp_path):
-    path = _write(tmp_path, TPU_HEAD, TPU_ROWS)
+    path = write_rows(tmp_path / "file.csv", TPU_HEAD, TPU_ROWS)
     _, chip = load_computer_progress(path, benchmark="squad1.1", hardware=TPU_HARDWARE)
     _, paper = load_computer_progress(path, benchmark="squad1.1", hardware=TPU_HARDWARE,
                                       convention="paper")
@@ -132,7 +128,7 @@ def test_tpu_pods_and_bare_numbers(tmp_path):
             "2019,P,Net Bare,,,TPU-B,16,,,10,90,80"]
     hw = {"Cloud TPU v2 Pod": Peak(1.15e7, "bf16", TPU_CHIPS_PER_UNIT["Cloud TPU v2 Pod"]),
           "TPU-B": 1000.0}
-    _, compute = load_computer_progress(_write(tmp_path, TPU_HEAD, rows),
+    _, compute = load_computer_progress(write_rows(tmp_path / "file.csv", TPU_HEAD, rows),
                                         benchmark="squad", hardware=hw)
     # a whole pod in chips: 256 x (1.15e7 / 256) x 1e9 x 10 = 1.15e17 FLOP
     assert compute["training_flop"].iloc[0] == pytest.approx(1.15e17)
@@ -146,8 +142,8 @@ def test_hw_gflops_column_rate_is_as_given(tmp_path):
     # product is used as written and labelled unchecked
     head = "year,title,method,tpu,#tpu,hw_gflops,time_sec,F1,EM"
     rows = ["2018,BERT paper,BERT,Cloud TPU v3,64,420000,1000,90.9,84.1"]
-    _, compute = load_computer_progress(_write(tmp_path, head, rows), benchmark="squad1.1",
-                                        convention="paper")
+    _, compute = load_computer_progress(write_rows(tmp_path / "file.csv", head, rows),
+                                        benchmark="squad1.1", convention="paper")
     assert compute["training_flop"].iloc[0] == pytest.approx(420_000e9 * 1000)
     assert compute["peak_precision"].iloc[0] == "as given"
     assert "unchecked" in compute["notes"].iloc[0]
@@ -157,7 +153,7 @@ def test_rate_unknown_or_missing_is_counted(tmp_path):
     rows = ["2019,P,Net V4,,,Cloud TPU v4,8,,,10,90,80",
             "2019,P,Net Q,,,TPU-Q,8,,,10,90,80"]
     hw = {"Cloud TPU v4": Peak(float("nan"), "bf16")}
-    results, compute = load_computer_progress(_write(tmp_path, TPU_HEAD, rows),
+    results, compute = load_computer_progress(write_rows(tmp_path / "file.csv", TPU_HEAD, rows),
                                               benchmark="squad1.1", hardware=hw)
     assert len(results) == 4 and compute.empty
     rep = compute.attrs["repairs"]
@@ -169,7 +165,7 @@ def test_rate_unknown_or_missing_is_counted(tmp_path):
 def test_conll_cpu_count_in_gpu_column_is_not_guessed(tmp_path):
     head = "year,title,model,gpu,#gpu,cpu,#cpu,hw_gflops,time_sec,F1,paper"
     rows = ["2009,CRF paper,CRF,,1,Xeon X,,76.8,3600,89.3,https://example.org/crf.pdf"]
-    path = _write(tmp_path, head, rows)
+    path = write_rows(tmp_path / "file.csv", head, rows)
     results, compute = load_computer_progress(path, benchmark="conll2003",
                                               hardware={"Xeon X": 76.8})
     assert len(results) == 1 and compute.empty
@@ -183,7 +179,7 @@ def test_conll_cpu_count_in_gpu_column_is_not_guessed(tmp_path):
 
 
 def test_bad_convention_and_bad_peaks(tmp_path):
-    path = _write(tmp_path, TPU_HEAD, TPU_ROWS)
+    path = write_rows(tmp_path / "file.csv", TPU_HEAD, TPU_ROWS)
     for hardware in (None, TPU_HARDWARE):
         with pytest.raises(ConfigError, match=r"'per-chip', 'paper'.*'chips'"):
             load_computer_progress(path, benchmark="squad1.1", hardware=hardware,
@@ -226,7 +222,8 @@ COCO_ROWS = [
 
 
 def test_coco_layout(tmp_path):
-    results, compute = load_computer_progress(_write(tmp_path, COCO_HEAD, COCO_ROWS),
+    results, compute = load_computer_progress(write_rows(tmp_path / "file.csv", COCO_HEAD,
+                                                         COCO_ROWS),
                                               benchmark="ms-coco")
     assert results["benchmark"].eq("coco").all()
     a = results[results["source_row"] == 1].set_index("metric")
@@ -257,7 +254,8 @@ SQUAD_ROWS = [
 
 
 def test_squad_layout(tmp_path):
-    results, compute = load_computer_progress(_write(tmp_path, SQUAD_HEAD, SQUAD_ROWS),
+    results, compute = load_computer_progress(write_rows(tmp_path / "file.csv", SQUAD_HEAD,
+                                                         SQUAD_ROWS),
                                               benchmark="squad_1_1",
                                               hardware={"Cloud TPU v3": Peak(4.2e5, "bf16", 4)})
     assert results["benchmark"].eq("squad1.1").all()
@@ -275,18 +273,21 @@ def test_squad_layout(tmp_path):
 
 def test_wrong_metric_for_benchmark(tmp_path):
     with pytest.raises(InputError, match=r"does not belong to benchmark squad1\.1"):
-        load_computer_progress(_write(tmp_path, COCO_HEAD, COCO_ROWS), benchmark="squad1.1")
+        load_computer_progress(write_rows(tmp_path / "file.csv", COCO_HEAD, COCO_ROWS),
+                               benchmark="squad1.1")
     with pytest.raises(InputError, match=r"column 'F1'.*does not belong to benchmark coco"):
-        load_computer_progress(_write(tmp_path, SQUAD_HEAD, SQUAD_ROWS), benchmark="coco")
+        load_computer_progress(write_rows(tmp_path / "file.csv", SQUAD_HEAD, SQUAD_ROWS),
+                               benchmark="coco")
     bad = [COCO_ROWS[0].replace(",52.5,", ",152.5,")]
     with pytest.raises(InputError, match=r"row 1, column 'BOX_AP'.*over 100%"):
-        load_computer_progress(_write(tmp_path, COCO_HEAD, bad), benchmark="coco")
+        load_computer_progress(write_rows(tmp_path / "file.csv", COCO_HEAD, bad), benchmark="coco")
 
 
 def test_wmt_zero_bleu_loads(tmp_path):
     head = "year,title,model,gpu,#gpu,hw_gflops,time_sec,BLEU,SACREBLEU,paper"
     rows = ["2016,Some paper,Tiny,GPU-X,1,10000,60,0.0,,https://example.org/x"]
-    results, _ = load_computer_progress(_write(tmp_path, head, rows), benchmark="wmt14-en-fr")
+    results, _ = load_computer_progress(write_rows(tmp_path / "file.csv", head, rows),
+                                        benchmark="wmt14-en-fr")
     assert results["value"].iloc[0] == 0 and results["error"].iloc[0] == 1.0
 
 
@@ -305,7 +306,7 @@ def test_generic_per_row_compute_and_origins(tmp_path):
         "BERT,squad1.1,f1,0.932,6.72e18,hardware_burden,fine-tuned,",
         "Det,coco,box_ap,52.5%,,,supervised,",
     ]
-    results, compute = load_generic(_write(tmp_path, G_HEAD, rows))
+    results, compute = load_generic(write_rows(tmp_path / "file.csv", G_HEAD, rows))
     assert len(results) == 6
     assert compute["source_row"].tolist() == [1, 2, 3, 5]
     assert compute["training_flop"].tolist() == [2.88e17, 1.728e21, 2.88e17, 6.72e18]
@@ -328,18 +329,18 @@ def test_generic_same_model_same_origin_must_agree(tmp_path):
             "SENet,imagenet,top5_error,3.8%,2.9e17,,,Paper A"]
     with pytest.raises(InputError, match=r"row 2, column 'training_flop'.*same model and "
                                          r"origin 'Paper A'"):
-        load_generic(_write(tmp_path, G_HEAD, rows))
+        load_generic(write_rows(tmp_path / "file.csv", G_HEAD, rows))
     # two papers may report different scores for one model on one benchmark and metric
     rows = ["SENet,imagenet,top1_error,17.28%,,,,Paper A",
             "SENet,imagenet,top1_error,17.3%,,,,Paper B"]
-    results, _ = load_generic(_write(tmp_path, G_HEAD, rows))
+    results, _ = load_generic(write_rows(tmp_path / "file.csv", G_HEAD, rows))
     assert results["origin"].tolist() == ["Paper A", "Paper B"]
 
 
 def test_generic_publication_column_and_unused_kind(tmp_path):
     head = "model,benchmark,metric,value,compute_kind,origin,publication"
     rows = ["X,mmlu,accuracy,0.5,training,Leaderboard L,Paper P"]
-    results, compute = load_generic(_write(tmp_path, head, rows))
+    results, compute = load_generic(write_rows(tmp_path / "file.csv", head, rows))
     assert results["publication"].iloc[0] == "Paper P"
     assert results["origin"].iloc[0] == "Leaderboard L"
     assert compute.empty
@@ -353,6 +354,6 @@ def test_generic_publication_column_and_unused_kind(tmp_path):
 def test_generic_bad_kinds(tmp_path, old, new, column, text):
     rows = ["A,imagenet,top1_error,20%,1e18,includes_search,few-shot,P"]
     with pytest.raises(InputError) as exc:
-        load_generic(_write(tmp_path, G_HEAD, [rows[0].replace(old, new)]))
+        load_generic(write_rows(tmp_path / "file.csv", G_HEAD, [rows[0].replace(old, new)]))
     msg = str(exc.value)
     assert "row 1" in msg and f"column {column!r}" in msg and text in msg

@@ -39,7 +39,7 @@ def panel(rng, n=90, slope=-0.1, rate=0.4, sd=0.03, drift=0.0, start=2016.0, yea
     y = -0.3 + slope * (x - 22 + rate * (year - YEAR0)) + w + rng.normal(0, sd, n)
     dates = pd.to_datetime([f"{int(v)}-01-01" for v in year]) + pd.to_timedelta(
         (year % 1) * 365, "D")
-    return pd.DataFrame({"benchmark": benchmark, "error": 10 ** y, "log10_flop": x,
+    return pd.DataFrame({"benchmark": benchmark, "error": 10 ** y, "log10_compute": x,
                          "year": year, "date": dates, "cluster": [f"p{i}" for i in range(n)],
                          "model": [f"{benchmark}-m{i}" for i in range(n)],
                          "source_file": f"{benchmark}.csv", "source_row": np.arange(n) + 2})
@@ -77,10 +77,10 @@ def test_intervals_widen_with_the_horizon_and_hold_where_errors_grow():
     assert s.loc["2-3y", "width_median_oom"] > s.loc["0-1y", "width_median_oom"]
     # without the horizon the single quantile of the nearest bin would have been too narrow
     near = pred[(pred["horizon_bin"] == "2-3y")]
-    half = (near["pred_y_ci_high"] - near["pred_y_ci_low"]) / 2
-    ratio = half.median() / ((pred[pred["horizon_bin"] == "0-1y"]["pred_y_ci_high"]
-                              - pred[pred["horizon_bin"] == "0-1y"]["pred_y_ci_low"]) / 2
-                             ).median()
+    half = (near["transformed_error_pred_ci_high"] - near["transformed_error_pred_ci_low"]) / 2
+    first = pred[pred["horizon_bin"] == "0-1y"]
+    ratio = half.median() / ((first["transformed_error_pred_ci_high"]
+                              - first["transformed_error_pred_ci_low"]) / 2).median()
     assert ratio > 1.2
 
 
@@ -125,9 +125,12 @@ def _fake_predictions(rng):
             for m, half in (("good", 2.0), ("bad", 6.0)):
                 rows.append({"benchmark": "b", "cutoff": c.date().isoformat(), "model": m,
                              "result_id": f"r{c.date()}-{i}", "year": year,
-                             "pred_x_ci_low": -half, "pred_x_ci_high": half, "actual_x": actual,
-                             "pred_y_ci_low": -half, "pred_y_ci_high": half,
-                             "actual_y": actual})
+                             "log10_compute_pred_ci_low": -half,
+                             "log10_compute_pred_ci_high": half,
+                             "actual_log10_compute": actual,
+                             "transformed_error_pred_ci_low": -half,
+                             "transformed_error_pred_ci_high": half,
+                             "actual_transformed_error": actual})
     return pd.DataFrame(rows)
 
 
@@ -144,7 +147,7 @@ def test_the_nested_choice_never_sees_the_cutoffs_it_is_scored_on():
     ky = 2022.0
     spoiled = pred.copy()
     late = (spoiled["cutoff"] >= k) | (spoiled["year"] >= ky)
-    spoiled.loc[late & (spoiled["model"] == "good"), "actual_x"] = 100.0
+    spoiled.loc[late & (spoiled["model"] == "good"), "actual_log10_compute"] = 100.0
     _, after = nested_choice(spoiled, ("good", "bad"))
     upto = choices["cutoff"] <= k
     assert after[upto]["chosen_model"].tolist() == choices[upto]["chosen_model"].tolist()
@@ -162,13 +165,57 @@ def test_choices_of_setting_are_made_before_each_cutoff():
     d = panel(rng, n=80)
     d["setting_kind"] = np.where(np.arange(80) < 30, "few-shot", "zero-shot")
     d.loc[d.index[:30:3], "setting_kind"] = "zero-shot"  # a minority early
-    joined = d.assign(metric="accuracy", training_flop=10 ** d["log10_flop"],
+    joined = d.assign(metric="accuracy", training_flop=10 ** d["log10_compute"],
                       compute_kind="training", source="user-test", benchmark="mmlu")
     ch = _Chooser("mmlu", joined, {})
     early = ch.at(pd.Timestamp(d["date"].iloc[25]))
     late = ch.at(pd.Timestamp(d["date"].iloc[79]))
     assert early.attrs["selection"].setting == "few-shot"
     assert late.attrs["selection"].setting == "zero-shot"
+
+
+@pytest.mark.parametrize("select", [{}, {"kind": "all"}, {"precision": "any"},
+                                    {"imputed": False}, {"setting": "few-shot"},
+                                    {"kind": "hardware_burden"}])
+def test_the_prepared_choices_are_those_benchmark_data_makes(select):
+    """The choices counted on rows prepared once (what the rolling evaluation makes at every
+    cutoff) are those benchmark_data makes on the same rows, or none where it raises: kinds,
+    burden twins, precisions, settings, chance levels of the user's own, any subset."""
+    from computelimits.errors import ConfigError
+    from computelimits.scaling.dataset import Choice, SelectionChoices, benchmark_data
+
+    rng = np.random.default_rng(7)
+    d = panel(rng, n=120)
+    n = len(d)
+    joined = d.assign(
+        metric="accuracy", training_flop=10 ** d["log10_compute"], benchmark="mine",
+        source=np.where(rng.random(n) < 0.9, "user-test", "other"),
+        compute_kind=rng.choice(["training", "imputed_operations", "hardware_burden", None], n,
+                                p=[0.55, 0.15, 0.2, 0.1]),
+        compute_origin=np.where(rng.random(n) < 0.2, "own", None),
+        peak_precision=rng.choice(["fp32", "bf16", None], n),
+        setting_kind=np.where(np.arange(n) < 50, "few-shot",
+                              rng.choice(["zero-shot", "few-shot", None], n)),
+        hardware_burden_flop=np.where(rng.random(n) < 0.4, 10 ** (d["log10_compute"] + 0.3),
+                                      np.nan),
+        hardware_burden_precision=rng.choice(["fp32", "bf16"], n),
+        chance_error=np.where(rng.random(n) < 0.5, 0.75, np.nan))
+    joined.loc[joined.index[::17], "error"] = 0.9  # at chance
+    dates = pd.to_datetime(joined["date"])
+    choices = SelectionChoices("mine", joined, **select)
+    masks = [(dates < c).to_numpy() for c in pd.date_range("2016-01-01", "2023-07-01",
+                                                           freq="QS")]
+    masks += [rng.random(n) < p for p in (0.1, 0.3, 0.6, 0.9)]
+    seen = set()
+    for m in masks:
+        try:
+            s = benchmark_data("mine", joined=joined[m], **select).attrs["selection"]
+            want = Choice(s.kind, s.precision, s.setting, s.mixed)
+        except ConfigError:
+            want = None
+        assert choices.choice(m) == want
+        seen.add(want is None)
+    assert False in seen  # some subsets have a choice
 
 
 def test_a_planted_level_shift_of_the_newest_results_is_found_and_widens_the_answer():

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from _helpers import CLI_EXE, assert_one_line_error, output_folder_run, write_rows
 from computelimits import _io
 from computelimits.errors import (
     ArgumentTypeError,
@@ -37,18 +38,11 @@ from computelimits.errors import (
     InputError,
     OutputError,
 )
-from computelimits.outfolder import MARKER, OutputFolder
-from conftest import CLI_EXE, assert_one_line_error
+from computelimits.outfolder import MARKER
 
 HEAD = "model,benchmark,metric,value,training_flop,date"
 ROWS = [f"M{i},mmlu,accuracy,{0.30 + 0.05 * i:.2f},{10 ** (20 + i)}e0,20{10 + i}-01-01"
         for i in range(8)]
-
-
-def _users_file(folder: Path, rows=ROWS, head=HEAD, name="mine.csv") -> Path:
-    path = folder / name
-    path.write_text(head + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
-    return path
 
 
 def _sha(path: Path) -> str:
@@ -104,7 +98,7 @@ def private_mirror(mirror, tmp_path, monkeypatch):
 
 # =========================================================================== data loss
 def test_the_input_file_is_never_the_output(invoke, mirror, tmp_path):
-    victim = _users_file(tmp_path)
+    victim = write_rows(tmp_path / "mine.csv", HEAD, ROWS)
     before = _sha(victim)
     for extra in ([], ["--force"]):
         res = invoke("data", "check", str(victim), "--out", str(victim), *extra)
@@ -172,46 +166,33 @@ def test_mirror_cache_and_tracked_files_are_never_written(invoke, private_mirror
     assert tracked(repo / "README.md") is not None and tracked(repo / "results" / "x") is None
 
 
-def _write(folder, run, files=("a.txt", "sub/b.txt")):
-    for name in files:
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(run)
-
-
-def _run(out, run, **kw):
-    with OutputFolder(out, **kw) as folder:
-        _write(folder.staging, run)
-        return folder.commit()
-
-
 def test_a_users_file_in_an_earlier_result_is_named_and_kept(tmp_path):
-    out = _run(tmp_path / "report", "1")
+    out = output_folder_run(tmp_path / "report", "1")
     assert "a.txt" in (out / MARKER).read_text()  # the marker lists its files
     (out / "my_analysis.txt").write_text("mine")
     with pytest.raises(OutputError, match=r"my_analysis\.txt"):
-        _run(out, "2")
+        output_folder_run(out, "2")
     (out / "my_analysis.txt").unlink()
     (out / "a.txt").write_text("edited")  # a result changed since: not the tool's any more
     with pytest.raises(OutputError, match=r"changed since \(a\.txt\)"):
-        _run(out, "2")
+        output_folder_run(out, "2")
     assert (out / "a.txt").read_text() == "edited"
     (out / MARKER).write_text("Written by computelimits; the next run replaces it whole.\n")
     with pytest.raises(OutputError, match="lists no files"):  # an older version's marker
-        _run(out, "2")
+        output_folder_run(out, "2")
 
 
 def test_a_symlink_is_followed_never_renamed(tmp_path):
-    target = _run(tmp_path / "real", "1")
+    target = output_folder_run(tmp_path / "real", "1")
     link = tmp_path / "link"
     link.symlink_to(target)
-    _run(link, "2")
+    output_folder_run(link, "2")
     assert link.is_symlink() and (target / "a.txt").read_text() == "2"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]  # no .link.old-*
     dangling = tmp_path / "gone"
     dangling.symlink_to(tmp_path / "nowhere")
     with pytest.raises(OutputError, match="dangling"):
-        _run(dangling, "1")
+        output_folder_run(dangling, "1")
     file_link = tmp_path / "f.csv"
     file_link.symlink_to(tmp_path / "real.csv")
     (tmp_path / "real.csv").write_text("old")
@@ -266,7 +247,7 @@ def test_every_verb_with_out_has_force():
 def test_outputs_get_the_permissions_of_the_umask(tmp_path):
     old = os.umask(0o022)
     try:
-        out = _run(tmp_path / "report", "1")
+        out = output_folder_run(tmp_path / "report", "1")
         written = _io.write_csv(pd.DataFrame({"a": [1]}), tmp_path / "x.csv")
     finally:
         os.umask(old)
@@ -372,8 +353,9 @@ def test_a_corrupted_parsed_table_is_rebuilt(mirror, tmp_path):
 
 
 def test_slash_dates_are_read_only_when_the_way_is_known(invoke, mirror, tmp_path):
-    amb = _users_file(tmp_path, [r.replace(f"20{10 + i}-01-01", f"0{i + 1}/0{i + 2}/20{10 + i}")
-                                 for i, r in enumerate(ROWS)], name="amb.csv")
+    amb = write_rows(tmp_path / "amb.csv", HEAD,
+                     [r.replace(f"20{10 + i}-01-01", f"0{i + 1}/0{i + 2}/20{10 + i}")
+                      for i, r in enumerate(ROWS)])
     res = invoke("data", "check", str(amb))
     assert_one_line_error(res, "could be day/month or month/day")
     assert "--date-format" in res.stderr
@@ -384,8 +366,8 @@ def test_slash_dates_are_read_only_when_the_way_is_known(invoke, mirror, tmp_pat
     res = invoke("data", "check", str(amb), "--date-format", "MM/DD/YYYY", "--out",
                  str(tmp_path / "md.csv"))
     assert pd.read_csv(tmp_path / "md.csv")["date"].iloc[0] == "2010-01-02"
-    decided = _users_file(tmp_path, [*ROWS[:7], ROWS[7].replace("2017-01-01", "15/01/2017")],
-                          name="decided.csv")
+    decided = write_rows(tmp_path / "decided.csv", HEAD,
+                         [*ROWS[:7], ROWS[7].replace("2017-01-01", "15/01/2017")])
     decided.write_text(decided.read_text().replace("2010-01-01", "03/04/2010"))
     res = invoke("data", "check", str(decided), "--out", str(tmp_path / "d.csv"))
     assert res.returncode == 0, res.stderr
@@ -403,7 +385,7 @@ CP_HEAD = "year,method,gpu,#gpu,hw_gflops,time_sec,top1_error"
 def test_fractions_in_a_percent_column_are_refused(invoke, mirror, tmp_path):
     rows = [f"{2012 + i},Net{i},Own GPU,2,{1000 * (i + 1)},{3600 * (i + 1)},"
             f"{0.40 - 0.03 * i:.2f}" for i in range(6)]
-    path = _users_file(tmp_path, rows, head=CP_HEAD, name="cp.csv")
+    path = write_rows(tmp_path / "cp.csv", CP_HEAD, rows)
     base = ["data", "check", str(path), "--format", "computer-progress", "--benchmark",
             "imagenet"]
     assert_one_line_error(invoke(*base), "every score of this column is ≤ 1")
@@ -412,8 +394,8 @@ def test_fractions_in_a_percent_column_are_refused(invoke, mirror, tmp_path):
     assert pd.read_csv(tmp_path / "f.csv")["error"].iloc[0] == pytest.approx(0.40)
     res = invoke(*base, "--percent", "--out", str(tmp_path / "p.csv"))
     assert pd.read_csv(tmp_path / "p.csv")["error"].iloc[0] == pytest.approx(0.004)
-    assert_one_line_error(invoke("data", "check", str(_users_file(tmp_path)), "--percent"),
-                          "computer-progress")
+    mine = write_rows(tmp_path / "mine.csv", HEAD, ROWS)
+    assert_one_line_error(invoke("data", "check", str(mine), "--percent"), "computer-progress")
 
 
 def test_columns_zero_still_prints():
@@ -433,8 +415,8 @@ API_CASES = [
     ("ScalingFit(n_boot=-5)", ConfigError, "0 ≤ n_boot ≤ 10,000,000"),
     ("ScalingFit(n_boot=2.5)", ArgumentTypeError, "whole number"),
     ("ScalingFit(seed=-1)", ConfigError, "seed"),
-    ("ScalingFit().fit(pd.DataFrame())", InputError, "missing columns 'error', 'log10_flop'"),
-    ("ScalingFit().fit(data.drop(columns='log10_flop'))", InputError, "'log10_flop'"),
+    ("ScalingFit().fit(pd.DataFrame())", InputError, "missing columns 'error', 'log10_compute'"),
+    ("ScalingFit().fit(data.drop(columns='log10_compute'))", InputError, "'log10_compute'"),
     ("ScalingFit().fit(data.iloc[:0])", InputError, "has no rows"),
     ("ScalingFit().fit(data.to_dict('records'))", ArgumentTypeError, "DataFrame"),
     ("benchmark_data(None)", ArgumentTypeError, "benchmark id"),
@@ -456,7 +438,7 @@ def test_the_api_checks_its_arguments(call, error, text):
 
     rng = np.random.default_rng(0)
     data = pd.DataFrame({"error": rng.uniform(0.1, 0.5, 30),
-                         "log10_flop": rng.uniform(20, 25, 30)})
+                         "log10_compute": rng.uniform(20, 25, 30)})
     fit = ScalingFit(n_boot=100).fit(data)
     env = {"ScalingFit": ScalingFit, "benchmark_data": benchmark_data, "pd": pd,
            "extrapolate": extrapolate, "simulate": simulate, "TheoryConfig": TheoryConfig,
@@ -502,14 +484,14 @@ def test_a_capped_option_says_so(capsys):
 # ================================================== tracebacks, hangs, unclear messages
 def test_absurd_compute_is_refused_and_never_overflows(invoke, mirror, tmp_path):
     rows = [ROWS[0].replace("100000000000000000000e0", "1e-300"), *ROWS[1:]]
-    path = _users_file(tmp_path, rows)
+    path = write_rows(tmp_path / "mine.csv", HEAD, rows)
     assert_one_line_error(invoke("data", "check", str(path)), "below 1 FLOP")
     assert_one_line_error(invoke("fit", "--data", str(path), "--n-boot", "100"),
                           "below 1 FLOP")
     from computelimits.scaling import ScalingFit
 
     data = pd.DataFrame({"error": [0.5, 0.45, 0.4, 0.35],
-                         "log10_flop": [-300.0, 20.0, 21.0, 22.0]})
+                         "log10_compute": [-300.0, 20.0, 21.0, 22.0]})
     for form in ("polynomial", "exponential", "logit"):
         multiple = ScalingFit(form, n_boot=0).fit(data).halving_multiple()
         assert multiple > 0  # infinite when the slope is next to zero, never an error

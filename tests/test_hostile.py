@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import assert_one_line_error
+from _helpers import assert_one_line_error
 
 H100 = ["--chip", "H100 SXM5 80GB", "--chips", "8", "--hours", "10"]
 
@@ -143,12 +143,10 @@ def test_hostile_input_is_one_line_and_exit_2(mirror, invoke, tmp_path, monkeypa
 
 
 def test_an_unexpected_error_is_one_line_with_the_traceback_file(mirror, invoke, monkeypatch):
-    from computelimits.cli import _shared
-
-    def boom(strict):
+    def boom(*args, **kwargs):
         raise RuntimeError("a bug [bold]here[/]")
 
-    monkeypatch.setattr(_shared, "catalog_for", boom)
+    monkeypatch.setattr("computelimits.data.catalog.resolve_catalog", boom)
     monkeypatch.delenv("COMPUTELIMITS_DEBUG", raising=False)
     res = invoke("fit", "--benchmark", "mmlu")
     assert res.returncode == 1
@@ -161,12 +159,10 @@ def test_an_unexpected_error_is_one_line_with_the_traceback_file(mirror, invoke,
 
 
 def test_an_os_error_is_one_line(mirror, invoke, monkeypatch):
-    from computelimits.cli import _shared
-
-    def denied(strict):
+    def denied(*args, **kwargs):
         raise PermissionError(13, "Permission denied", "/some/file.csv")
 
-    monkeypatch.setattr(_shared, "catalog_for", denied)
+    monkeypatch.setattr("computelimits.data.catalog.resolve_catalog", denied)
     assert_one_line_error(invoke("fit", "--benchmark", "mmlu"),
                           "/some/file.csv: permission denied")
 

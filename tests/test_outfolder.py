@@ -10,21 +10,9 @@ import threading
 
 import pytest
 
+from _helpers import CLI_EXE, output_folder_run, write_files
 from computelimits.errors import OutputError
 from computelimits.outfolder import MARKER, OutputFolder
-
-
-def _write(folder, run, files=("a.txt", "sub/b.txt")):
-    for name in files:
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(run)
-
-
-def _run(out, run, **kw):
-    with OutputFolder(out, **kw) as folder:
-        _write(folder.staging, run)
-        return folder.commit()
 
 
 def _hidden(folder):
@@ -32,7 +20,7 @@ def _hidden(folder):
 
 
 def test_a_new_folder_gets_the_files_and_the_marker(tmp_path):
-    out = _run(tmp_path / "report", "1")
+    out = output_folder_run(tmp_path / "report", "1")
     assert (out / "a.txt").read_text() == "1" and (out / "sub" / "b.txt").read_text() == "1"
     assert (out / MARKER).is_file() and _hidden(tmp_path) == []
 
@@ -40,15 +28,15 @@ def test_a_new_folder_gets_the_files_and_the_marker(tmp_path):
 def test_a_folder_this_tool_wrote_is_replaced_whole(tmp_path):
     out = tmp_path / "report"
     with OutputFolder(out) as folder:
-        _write(folder.staging, "1", files=("a.txt", "sub/b.txt", "stale.txt"))
+        write_files(folder.staging, "1", names=("a.txt", "sub/b.txt", "stale.txt"))
         folder.commit()
-    _run(out, "2")  # a file of the first run that the second does not write: gone
+    output_folder_run(out, "2")  # a file of the first run that the second does not write: gone
     assert (out / "a.txt").read_text() == "2" and not (out / "stale.txt").exists()
     assert _hidden(tmp_path) == []
     # issue 20: a user's file added to it (or a result file changed) is never removed
     (out / "my_analysis.txt").write_text("mine")
     with pytest.raises(OutputError, match=r"did not write \(my_analysis\.txt\)"):
-        _run(out, "3")
+        output_folder_run(out, "3")
     assert (out / "my_analysis.txt").read_text() == "mine"
 
 
@@ -58,7 +46,7 @@ def test_a_users_folder_is_refused_and_kept(tmp_path):
     (user / "thesis.tex").write_text("years of work")
     with pytest.raises(OutputError, match=r"holds files computelimits did not write "
                                           r"\(thesis\.tex\).*--force"):
-        _run(user, "1")
+        output_folder_run(user, "1")
     assert sorted(p.name for p in user.iterdir()) == ["thesis.tex"]
     assert _hidden(tmp_path) == []
 
@@ -67,26 +55,26 @@ def test_force_writes_into_a_users_folder_and_removes_nothing(tmp_path):
     user = tmp_path / "U"
     user.mkdir()
     (user / "thesis.tex").write_text("years of work")
-    _run(user, "1", force=True)
+    output_folder_run(user, "1", force=True)
     assert (user / "thesis.tex").read_text() == "years of work"
     assert (user / "a.txt").read_text() == "1" and not (user / MARKER).exists()
     assert [p.name for p in user.iterdir() if p.name.startswith(".")] == []
     with pytest.raises(OutputError, match="did not write"):  # still not ours without --force
-        _run(user, "2")
+        output_folder_run(user, "2")
 
 
 def test_a_file_is_never_an_output_folder(tmp_path):
     paper = tmp_path / "report.pdf"
     paper.write_bytes(b"%PDF")
     with pytest.raises(OutputError, match="is a file; --out names a folder"):
-        _run(paper, "1")
+        output_folder_run(paper, "1")
     assert paper.read_bytes() == b"%PDF" and _hidden(tmp_path) == []
 
 
 def test_a_failed_run_leaves_the_earlier_result_and_no_staging(tmp_path):
-    out = _run(tmp_path / "report", "1")
+    out = output_folder_run(tmp_path / "report", "1")
     with pytest.raises(RuntimeError), OutputFolder(out) as folder:
-        _write(folder.staging, "half")
+        write_files(folder.staging, "half")
         raise RuntimeError("interrupted")
     assert (out / "a.txt").read_text() == "1" and _hidden(tmp_path) == []
 
@@ -99,7 +87,7 @@ def test_staging_left_by_a_killed_run_is_removed_by_the_next(tmp_path):
     (left / "big.bin").write_bytes(b"x" * 1000)
     alive = tmp_path / f".report.staging-{os.getppid()}-def"  # a live process: kept
     alive.mkdir()
-    _run(tmp_path / "report", "1")
+    output_folder_run(tmp_path / "report", "1")
     assert not left.exists() and alive.exists()
 
 
@@ -107,16 +95,16 @@ def test_the_current_folder_is_written_in_place(tmp_path, monkeypatch):
     here = tmp_path / "here"
     here.mkdir()
     monkeypatch.chdir(here)
-    _run(".", "1")
+    output_folder_run(".", "1")
     assert (here / "a.txt").read_text() == "1" and (here / MARKER).is_file()
     assert sorted(p.name for p in here.iterdir()) == [MARKER, "a.txt", "sub"]
-    _run(".", "2")  # ours now: written again
+    output_folder_run(".", "2")  # ours now: written again
     assert (here / "a.txt").read_text() == "2"
     (tmp_path / "busy").mkdir()
     (tmp_path / "busy" / "notes.md").write_text("mine")
     monkeypatch.chdir(tmp_path / "busy")
     with pytest.raises(OutputError, match=r"notes\.md"):
-        _run(".", "1")
+        output_folder_run(".", "1")
 
 
 def test_concurrent_runs_do_not_mix(tmp_path):
@@ -126,7 +114,7 @@ def test_concurrent_runs_do_not_mix(tmp_path):
     def one(run):
         try:
             with OutputFolder(out) as folder:
-                _write(folder.staging, run, files=[f"f{i}.txt" for i in range(50)])
+                write_files(folder.staging, run, names=[f"f{i}.txt" for i in range(50)])
                 folder.commit()
         except Exception as exc:  # pragma: no cover - the test fails below
             errors.append(exc)
@@ -149,8 +137,6 @@ def test_an_interrupted_simulate_keeps_the_earlier_result(tmp_path, signal_name)
     leaves no hidden staging folder behind."""
     import signal
     import time
-
-    from conftest import CLI_EXE
 
     out = tmp_path / "theory"
     env = {**os.environ, "COMPUTELIMITS_CACHE": str(tmp_path / "cache")}

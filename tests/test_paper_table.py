@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from _helpers import assert_one_line_error
 from computelimits.data.burden import RULE, burden_table, peak_of
-from conftest import assert_one_line_error
 
 # --- the burden rule on a small synthetic table ---------------------------------------------
 

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from _helpers import assert_one_line_error
 from computelimits.errors import ConfigError
 from computelimits.scaling.heterogeneity import (
     ProgressHeterogeneity,
@@ -17,7 +18,6 @@ from computelimits.scaling.heterogeneity import (
     progress_heterogeneity,
 )
 from computelimits.scaling.pooled import compare_published
-from conftest import assert_one_line_error
 
 MU = 0.3  # planted mean rate, orders of magnitude of compute per year
 
@@ -36,7 +36,7 @@ def panel(seed: int, *, k: int = 10, n: int = 60, mu: float = MU, tau: float = 0
         b = rng.uniform(-0.25, -0.1)
         a = rng.uniform(-0.8, -0.6)
         y = a + b * (x - 22 + gam[j] * t) + sigma * rng.standard_normal(n)
-        parts.append(pd.DataFrame({"benchmark": f"b{j}", "error": 10.0 ** y, "log10_flop": x,
+        parts.append(pd.DataFrame({"benchmark": f"b{j}", "error": 10.0 ** y, "log10_compute": x,
                                    "year": 2015 + t,
                                    "cluster": [f"b{j}-{i // 2}" for i in range(n)]}))
     rows = pd.concat(parts, ignore_index=True)
@@ -208,6 +208,6 @@ def test_unknown_benchmark_fails_before_the_data_are_read(monkeypatch):
     def boom(*a, **k):  # pragma: no cover - must not be reached
         raise AssertionError("read the data")
 
-    monkeypatch.setattr("computelimits.scaling._catalog.resolve_catalog", boom)
+    monkeypatch.setattr("computelimits.data.catalog.resolve_catalog", boom)
     with pytest.raises(ConfigError, match="unknown benchmark"):
         heterogeneity.reference_rows(None, ["nosuch"])

@@ -170,7 +170,7 @@ def test_findings_on_the_page_are_the_computed_ones(report):
             assert "$" not in r["sentence"] and "FLOP" not in r["sentence"]
             assert "CO2e" not in r["sentence"]
         elif r["sized"] is True or r["sized"] == "True":
-            assert fm.flop(ext.loc[b, "log10_flop"]) in r["sentence"]
+            assert fm.flop(ext.loc[b, "log10_compute"]) in r["sentence"]
             assert fm.usd(ext.loc[b, "usd"]) in r["sentence"]
             assert fm.co2(ext.loc[b, "co2_kg"]) in r["sentence"]
         else:

@@ -30,7 +30,7 @@ def no_theory(monkeypatch):
 
 def test_reproduce_stops_before_the_theory_stage_when_data_are_missing(
         empty_data, no_theory, tmp_path):
-    from computelimits.data.catalog import default_catalog
+    from computelimits.data.catalog import resolve_catalog
     from computelimits.report import reproduce
 
     stages = []
@@ -40,7 +40,7 @@ def test_reproduce_stops_before_the_theory_stage_when_data_are_missing(
     message = str(info.value)
     assert stages == []
     assert "--allow-partial" in message and "missing" in message
-    for line in default_catalog().missing():  # every missing source is named
+    for line in resolve_catalog().missing():  # every missing source is named
         assert line.split(":")[0] in message
     assert not out.exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".report")]

@@ -30,7 +30,7 @@ def _data(seed: int = 0, n: int = 40, years=(2019.2, 2023.8)) -> pd.DataFrame:
     err = 10 ** (-0.1 - 0.12 * (x - 20) + rng.normal(0, 0.05, n))
     d = pd.DataFrame({
         "model": [f"model {i}" for i in range(n)], "date": pd.Timestamp("2021-01-01"),
-        "error": err, "error_raw": err, "log10_flop": x, "chance_error": CHANCE,
+        "error": err, "error_raw": err, "log10_compute": x, "chance_error": CHANCE,
         "year": rng.uniform(*years, n), "compute_kind": "training", "source": "src",
         "source_file": "results.csv", "source_row": np.arange(n) + 2,
         "compute_source": "epoch", "compute_source_file": "models.csv",
@@ -57,12 +57,12 @@ def test_curves_are_never_above_the_chance_error(fitted):
         c = fit_curve(datasets["bench"], fit)
         assert np.nanmax(c.error) <= CHANCE
         assert (c.band_high <= CHANCE).all() and (c.band_low <= c.band_high).all()
-        assert c.log10_flop.min() == datasets["bench"]["log10_flop"].min()
+        assert c.log10_compute.min() == datasets["bench"]["log10_compute"].min()
     # a line that starts above chance is cut there, its band capped at it
     steep = SimpleNamespace(form="polynomial", params_=np.array([2.425, -0.12]), chance_=CHANCE,
                             boot_params_=np.array([[2.5, -0.123], [2.35, -0.117]] * 20))
     c = fit_curve(datasets["bench"], steep)
-    above = 10 ** (2.425 - 0.12 * c.log10_flop) > CHANCE
+    above = 10 ** (2.425 - 0.12 * c.log10_compute) > CHANCE
     assert above.any() and not above.all()
     assert np.isnan(c.error[above]).all() and np.isfinite(c.error[~above]).all()
     assert c.band_high.max() == CHANCE and (c.band_low <= c.band_high).all()
@@ -72,8 +72,8 @@ def test_axes_are_limited_to_the_data_and_the_chance_error(fitted):
     d = fitted[0]["bench"]
     (x0, x1), (y0, y1) = axis_limits(d)
     assert y1 <= CHANCE and y1 >= d["error"].max() and y0 < d["error"].min()
-    assert x0 < 10 ** d["log10_flop"].min() < 10 ** d["log10_flop"].max() < x1
-    assert math.log10(x1 / x0) < d["log10_flop"].max() - d["log10_flop"].min() + 1
+    assert x0 < 10 ** d["log10_compute"].min() < 10 ** d["log10_compute"].max() < x1
+    assert math.log10(x1 / x0) < d["log10_compute"].max() - d["log10_compute"].min() + 1
 
 
 def test_static_figure_plain_years_and_limits(fitted):

@@ -32,13 +32,13 @@ def _poly(**alpha) -> pd.DataFrame:
 def _ext(**alpha) -> pd.DataFrame:
     rows = [
         {"benchmark": "alpha", "identified": True, "best_error": 0.2, "target_error": 0.1,
-         "log10_flop": 27.3, "log10_flop_ci_low": 26.8, "log10_flop_ci_high": 28.0,
+         "log10_compute": 27.3, "log10_compute_ci_low": 26.8, "log10_compute_ci_high": 28.0,
          "usd": 4.4e9, "usd_ci_low": 1.9e9, "usd_ci_high": 2.6e10, "co2_kg": 9.4e8,
          "price_year": 2025, "backtest_forward_coverage": 0.72,
          "backtest_inverse_medae_oom": 0.28},
         # a not-identified benchmark never gets a cost, even if a table had one
         {"benchmark": "beta", "identified": False, "best_error": 0.3, "target_error": 0.15,
-         "log10_flop": 30.0, "log10_flop_ci_low": 29.0, "log10_flop_ci_high": 31.0,
+         "log10_compute": 30.0, "log10_compute_ci_low": 29.0, "log10_compute_ci_high": 31.0,
          "usd": 1e12, "co2_kg": 1e10, "backtest_forward_coverage": 0.9},
     ]
     rows[0].update(alpha)
@@ -47,8 +47,8 @@ def _ext(**alpha) -> pd.DataFrame:
 
 def _outlooks(**alpha) -> pd.DataFrame:
     row = {"benchmark": "alpha", "identified": True, "determined": True, "model": "time",
-           "rate_oom_per_year": 0.38, "log10_flop": 26.1, "log10_flop_ci_low": 24.0,
-           "log10_flop_ci_high": 28.1, "usd_now": 2.6e8, "usd_now_ci_low": 9.6e6,
+           "rate_oom_per_year": 0.38, "log10_compute": 26.1, "log10_compute_ci_low": 24.0,
+           "log10_compute_ci_high": 28.1, "usd_now": 2.6e8, "usd_now_ci_low": 9.6e6,
            "usd_now_ci_high": 7.5e9, "backtest_forward_coverage": 0.93}
     row.update(alpha)
     return pd.DataFrame([row])
@@ -104,7 +104,7 @@ def test_the_numbers_in_a_sentence_are_the_tables():
     flops = [math.log10(fm.parse(m)) for m in re.findall(r"10\^[\d.]+ FLOP", a)]
     assert flops[:3] == pytest.approx([27.3, 26.8, 28.0], abs=0.05)
     row = f.table.set_index("benchmark").loc["alpha"]
-    assert row["usd"] == 4.4e9 and row["log10_flop"] == 27.3 and bool(row["sized"])
+    assert row["usd"] == 4.4e9 and row["log10_compute"] == 27.3 and bool(row["sized"])
 
 
 @pytest.mark.parametrize(("table", "change", "before", "after"), [
@@ -113,7 +113,7 @@ def test_the_numbers_in_a_sentence_are_the_tables():
     ("poly", {"r2": 0.33}, "R² 0.71", "R² 0.33"),
     ("ext", {"usd": 9.9e10}, "$4.4 billion", "$99 billion"),
     ("ext", {"co2_kg": 2.2e9}, "940 kt CO2e", "2.2 Mt CO2e"),
-    ("ext", {"log10_flop": 27.9}, "10^27.3 FLOP", "10^27.9 FLOP"),
+    ("ext", {"log10_compute": 27.9}, "10^27.3 FLOP", "10^27.9 FLOP"),
     ("ext", {"backtest_forward_coverage": 0.51}, "covered 72%", "covered 51%"),
     ("out", {"usd_now": 1.2e7}, "$260 million", "$12 million"),
 ])
@@ -126,7 +126,7 @@ def test_change_an_input_and_the_sentence_changes(table, change, before, after):
 
 
 def test_a_run_the_data_cannot_size_gets_no_central_figure_or_cost():
-    f = _found(ext=_ext(log10_flop_ci_low=26.0, log10_flop_ci_high=39.0))
+    f = _found(ext=_ext(log10_compute_ci_low=26.0, log10_compute_ci_high=39.0))
     a = _sentence(f, "alpha")
     assert "cannot size" in a and "13.0 orders of magnitude" in a
     assert "$" not in a.split("With algorithmic")[0] and "CO2e" not in a

@@ -109,7 +109,7 @@ def test_parse_refuses_what_is_not_a_formatted_number(text):
 
 
 @pytest.mark.parametrize(("column", "fn"), [
-    ("log10_flop", fm.flop), ("log10_flop_pred_ci_low", fm.flop), ("usd", fm.usd),
+    ("log10_compute", fm.flop), ("log10_compute_pred_ci_low", fm.flop), ("usd", fm.usd),
     ("usd_now_ci_high", fm.usd), ("paper_usd", fm.usd), ("co2_kg", fm.co2),
     ("paper_co2_kg", fm.co2), ("backtest_forward_coverage", fm.percent), ("share", fm.percent),
     ("best_error", fm.error), ("halving_multiple", fm.multiple), ("slope_ci_low", fm.slope),

@@ -49,9 +49,9 @@ def _table(df, **kw) -> _Cells:
 
 DF = pd.DataFrame({
     "benchmark": ["mmlu", "boolq"], "identified": [True, False],
-    "log10_flop": [27.46, math.nan], "log10_flop_ci_low": [26.72, math.nan],
-    "log10_flop_ci_high": [28.88, math.nan], "log10_flop_pred_ci_low": [26.2, math.nan],
-    "log10_flop_pred_ci_high": [29.1, math.nan], "usd": [1.02e10, math.nan],
+    "log10_compute": [27.46, math.nan], "log10_compute_ci_low": [26.72, math.nan],
+    "log10_compute_ci_high": [28.88, math.nan], "log10_compute_pred_ci_low": [26.2, math.nan],
+    "log10_compute_pred_ci_high": [29.1, math.nan], "usd": [1.02e10, math.nan],
     "usd_ci_low": [1.85e9, math.nan], "usd_ci_high": [2.64e11, math.inf],
     "co2_kg": [2.2e9, math.nan], "backtest_forward_coverage": [0.723, 0.9], "n": [88, 40]})
 
@@ -59,14 +59,14 @@ DF = pd.DataFrame({
 def test_values_carry_units_and_intervals_sit_under_them():
     p = _table(DF)
     cols = [h.get("data-col") for h in p.head]
-    assert cols == ["benchmark", "identified", "log10_flop", None, "usd", "co2_kg",
+    assert cols == ["benchmark", "identified", "log10_compute", None, "usd", "co2_kg",
                     "backtest_forward_coverage", "n"]
     pred = p.head[3]
-    assert pred["data-low-col"] == "log10_flop_pred_ci_low"
+    assert pred["data-low-col"] == "log10_compute_pred_ci_low"
     mmlu = dict(zip(cols, p.rows[0], strict=True))
-    attrs, text = mmlu["log10_flop"]
+    attrs, text = mmlu["log10_compute"]
     assert attrs["data-value"] == "27.46" and attrs["data-low"] == "26.72"
-    assert attrs["data-high-col"] == "log10_flop_ci_high"
+    assert attrs["data-high-col"] == "log10_compute_ci_high"
     assert text == "10^27.5\u00a0FLOP | [10^26.7\u00a0FLOP, 10^28.9\u00a0FLOP]"
     assert mmlu["usd"][1] == "$10\u00a0billion | [$1.9\u00a0billion, $264\u00a0billion]"
     assert mmlu["co2_kg"][1] == "2.2\u00a0Mt\u00a0CO2e"
@@ -75,7 +75,7 @@ def test_values_carry_units_and_intervals_sit_under_them():
     assert p.rows[0][3][1] == "[10^26.2\u00a0FLOP, 10^29.1\u00a0FLOP]"
     # missing values are blank, an unbounded end says so
     boolq = dict(zip(cols, p.rows[1], strict=True))
-    assert boolq["log10_flop"] == ({**boolq["log10_flop"][0]}, "")
+    assert boolq["log10_compute"] == ({**boolq["log10_compute"][0]}, "")
     assert boolq["usd"][1] == " | [—, unbounded]" and boolq["usd"][0]["data-high"] == "inf"
 
 

@@ -35,7 +35,7 @@ def history(rng, n=40, sd=0.01, spread=0.0, growth=1.0, slope=-0.1) -> pd.DataFr
     e = 10 ** (1 + slope * x + rng.normal(0, sd, n))
     names = [f"m{i}" for i in range(n)]
     return pd.DataFrame({"model": names, "date": dates, "year": decimal_year(pd.Series(dates)),
-                         "error": e, "log10_flop": x, "cluster": names, "paper": names})
+                         "error": e, "log10_compute": x, "cluster": names, "paper": names})
 
 
 def pooled(sims: int, cutoff="2021-01-01", targets="new_bests", seed=0, **kw) -> pd.DataFrame:
@@ -84,7 +84,7 @@ def test_new_bests_are_selected_for_luck_and_the_backtest_shows_it(noisy_all):
 
 # -- the rules ------------------------------------------------------------------------------
 def _rows(spec) -> pd.DataFrame:
-    d = pd.DataFrame(spec, columns=["model", "date", "log10_flop", "error"])
+    d = pd.DataFrame(spec, columns=["model", "date", "log10_compute", "error"])
     d["date"] = pd.to_datetime(d["date"])
     d["year"] = decimal_year(d["date"])
     d["cluster"] = d["paper"] = d["model"]
@@ -123,7 +123,7 @@ def test_backtest_through_a_joined_table(tmp_path):
     joined = pd.DataFrame({
         "benchmark": "mmlu", "metric": "accuracy", "model": h["model"],
         "model_key": h["model"], "compute_model": h["model"], "origin": h["paper"],
-        "date": h["date"], "error": h["error"], "training_flop": 10 ** h["log10_flop"],
+        "date": h["date"], "error": h["error"], "training_flop": 10 ** h["log10_compute"],
         "match_rule": "exact-key"})
     joined.loc[0, "date"] = pd.NaT
     res = backtest("mmlu", "2020-07-01", joined=joined, n_boot=200)
@@ -135,12 +135,12 @@ def test_backtest_through_a_joined_table(tmp_path):
     assert set(s) >= {"n_train", "n_test", "pi_coverage", "ci_coverage", "median_abs_error_oom",
                       "mean_abs_error_oom", "bias_oom"}
     t = res.table
-    assert np.allclose(t["error_oom"], t["predicted"] - t["actual"])
+    assert np.allclose(t["error_oom"], t["predicted_log10_compute"] - t["actual_log10_compute"])
     assert s["bias_oom"] == pytest.approx(t["error_oom"].mean())
     assert s["median_abs_error_oom"] == pytest.approx(t["error_oom"].abs().median())
     assert s["pi_coverage"] == pytest.approx(t["in_pi"].mean())
-    assert (t["predicted_pred_ci_low"] <= t["predicted_ci_low"]).all()
-    assert (t["predicted_ci_high"] <= t["predicted_pred_ci_high"]).all()
+    assert (t["log10_compute_pred_ci_low"] <= t["log10_compute_ci_low"]).all()
+    assert (t["log10_compute_ci_high"] <= t["log10_compute_pred_ci_high"]).all()
     out = tmp_path / "backtest.json"
     out.write_text(json.dumps(res.to_dict()))
     back = json.loads(out.read_text())
@@ -155,7 +155,7 @@ def test_year_controlled_backtest_predicts_at_each_results_year():
                    n_boot=200, control_year=True)
     r = res.table.iloc[0]
     direct = res.fit.log10_compute_for(r["error"], year=r["year"])
-    assert r["predicted"] == pytest.approx(direct["log10_compute"])
+    assert r["predicted_log10_compute"] == pytest.approx(direct["log10_compute"])
     assert res.to_dict()["control_year"] is True
     assert "controlling for year" in str(res.summary())
 
@@ -186,7 +186,7 @@ def test_calibration_skips_pairs_with_a_reason():
     joined = pd.DataFrame({
         "benchmark": "gsm8k", "metric": "exact_match", "model": h["model"],
         "model_key": h["model"], "compute_model": h["model"], "origin": h["paper"],
-        "date": h["date"], "error": h["error"], "training_flop": 10 ** h["log10_flop"],
+        "date": h["date"], "error": h["error"], "training_flop": 10 ** h["log10_compute"],
         "match_rule": "exact-key"})
     cal = calibration(["gsm8k", "mmlu"], ["2016-03-01", "2021-01-01", "2030-01-01"],
                       joined=joined, n_boot=100)
@@ -202,9 +202,9 @@ def test_calibration_skips_pairs_with_a_reason():
 # -- the real data --------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def joined(mirror):
-    from computelimits.data.catalog import default_catalog
+    from computelimits.data.catalog import resolve_catalog
 
-    return default_catalog().joined().table
+    return resolve_catalog().joined().table
 
 
 @pytest.fixture(scope="module")
@@ -246,8 +246,9 @@ def test_real_backtest_rows_are_sane(joined):
     assert (pd.to_datetime(t["date"]) >= pd.Timestamp("2022-01-01")).all()
     assert (t["error"] < res.best_before).all()
     assert t["error"].is_monotonic_decreasing
-    cols = ["actual", "predicted", "predicted_ci_low", "predicted_pred_ci_low"]
+    cols = ["actual_log10_compute", "predicted_log10_compute", "log10_compute_ci_low",
+            "log10_compute_pred_ci_low"]
     assert np.isfinite(t[cols]).all().all()
-    assert t["actual"].between(15, 30).all()  # 10^15..10^30 FLOP
-    assert (t["predicted_pred_ci_low"] <= t["predicted"]).all()
-    assert (t["predicted"] <= t["predicted_pred_ci_high"]).all()
+    assert t["actual_log10_compute"].between(15, 30).all()  # 10^15..10^30 FLOP
+    assert (t["log10_compute_pred_ci_low"] <= t["predicted_log10_compute"]).all()
+    assert (t["predicted_log10_compute"] <= t["log10_compute_pred_ci_high"]).all()

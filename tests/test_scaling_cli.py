@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from conftest import assert_one_line_error
+from _helpers import assert_one_line_error
 
 
 def test_fit_prints_every_form_influence_and_sources(mirror, invoke):
@@ -89,6 +89,21 @@ def test_trends_json_and_backtest_table(mirror, invoke, tmp_path):
     t = tmp_path / "results" / "t"
     assert "explains" in res.stdout and (t / "figure.png").is_file()
     assert {"trends.csv", "shares.csv"} <= {p.name for p in t.iterdir()}
+    # the answer is short: what each series measures and leaves out, the settings, the
+    # note on the rest of the growth and the full attribution under --verbose
+    assert "--verbose adds what each series measures" in res.stdout
+    assert "sources: Epoch AI" in res.stdout
+    for hidden in ("data: compute_notable_period", "settings: ", "note: The rest",
+                   "source: Epoch AI"):
+        assert hidden not in res.stdout, hidden
+    full = invoke("trends", "--n-boot", "200", "--verbose")
+    assert full.returncode == 0, full.stderr
+    for shown in ("data: compute_notable_period", "left out", "settings: ", "n_boot = 200",
+                  "note: The rest", "source: Epoch AI", "explains"):
+        assert shown in full.stdout, shown
+    assert "--verbose adds" not in full.stdout
+    js = json.loads(invoke("trends", "--n-boot", "200", "--json").stdout)
+    assert js["notes"] and js["attribution"] and js["compute"]["notes"]
     bt_csv = tmp_path / "results" / "backtests" / "bt.csv"
     bt = invoke("backtest", "--benchmark", "hellaswag", "--cutoff", "2022-01-01", "--n-boot",
                 "500", "--json", "--out", str(bt_csv))

@@ -32,7 +32,7 @@ def test_no_progress_no_growth_is_flat():
     assert np.allclose(t["usd_median"], 1e25 / 0.35 * 1e-18, rtol=1e-12)
     assert np.allclose(t["co2_kg_median"], 1e25 * KG_PER_FLOP, rtol=1e-12)
     for col in ("usd_ci_low", "usd_ci_high", "co2_kg_ci_low", "co2_kg_ci_high",
-                "log10_flop_median"):
+                "log10_compute_median"):
         assert np.allclose(t[col], t[col].iloc[0], rtol=1e-12)
     assert (t["share_cheaper"] == 0).all()
     assert np.allclose(t["usd_ratio_median"], 1.0)
@@ -49,8 +49,8 @@ def test_planted_rates_give_exact_yearly_falls():
                 10.0 ** (-(rate + g) * h), rel=1e-10)
             assert t[f"co2_kg_{q}"].iloc[h] / t[f"co2_kg_{q}"].iloc[0] == pytest.approx(
                 10.0 ** (-rate * h), rel=1e-10)
-        assert t["log10_flop_median"].iloc[h] == pytest.approx(
-            t["log10_flop_median"].iloc[0] - rate * h, abs=1e-10)
+        assert t["log10_compute_median"].iloc[h] == pytest.approx(
+            t["log10_compute_median"].iloc[0] - rate * h, abs=1e-10)
         assert t["usd_ratio_median"].iloc[h] == pytest.approx(10.0 ** (-(rate + g) * h))
         assert t["share_cheaper"].iloc[h] == 1.0
 
@@ -58,11 +58,11 @@ def test_planted_rates_give_exact_yearly_falls():
 def test_intervals_widen_with_spread_and_contain_the_median():
     narrow = cost_over_time(_spread(0.1), progress_rate=0.4, **FIXED).table
     wide = cost_over_time(_spread(0.5), progress_rate=0.4, **FIXED).table
-    for col in ("log10_flop", "usd", "co2_kg"):
+    for col in ("log10_compute", "usd", "co2_kg"):
         lo, hi = f"{col}_ci_low", f"{col}_ci_high"
-        width_n = np.log10(narrow[hi] / narrow[lo]) if col != "log10_flop" \
+        width_n = np.log10(narrow[hi] / narrow[lo]) if col != "log10_compute" \
             else narrow[hi] - narrow[lo]
-        width_w = np.log10(wide[hi] / wide[lo]) if col != "log10_flop" \
+        width_w = np.log10(wide[hi] / wide[lo]) if col != "log10_compute" \
             else wide[hi] - wide[lo]
         assert (width_w > width_n).all()
     # a spread of prices widens dollars, not CO2
@@ -77,7 +77,7 @@ def test_intervals_widen_with_spread_and_contain_the_median():
                           "pue": (1.1, 1.6), "grid_gco2e_per_kwh": (300.0, 500.0),
                           "growth": np.random.default_rng(2).normal(0.13, 0.02, 50)})
     t = r.table
-    for col in ("log10_flop", "usd", "co2_kg", "usd_ratio"):
+    for col in ("log10_compute", "usd", "co2_kg", "usd_ratio"):
         assert (t[f"{col}_ci_low"] <= t[f"{col}_median"]).all()
         assert (t[f"{col}_median"] <= t[f"{col}_ci_high"]).all()
     assert (t[["usd_ci_low", "co2_kg_ci_low"]].iloc[1:].to_numpy()
@@ -93,7 +93,7 @@ def test_json_safe_and_summary():
     assert "Infinity" not in text and "NaN" not in text
     assert d["table"][0]["usd_ci_high"] is None
     names = {a["name"] for a in d["assumptions"]}
-    assert {"log10_flop_today", "progress_rate", "flop_per_usd_growth", "usd_per_peak_flop",
+    assert {"log10_compute_today", "progress_rate", "flop_per_usd_growth", "usd_per_peak_flop",
             "utilization", "chip_tdp", "chip_peak", "server_overhead", "pue",
             "grid_intensity", "energy_efficiency_growth"} <= names
     assert all({"name", "value", "unit", "source"} <= set(a) for a in d["assumptions"])
@@ -119,11 +119,11 @@ def test_joint_resampling_when_lengths_match():
     same = cost_over_time(25.0 + z, progress_rate=0.4 + 0.1 * z, **FIXED)
     d = same.draws
     assert same.settings["paired"]
-    assert np.allclose(d["progress_rate"] - 0.4, 0.1 * (d["log10_flop_today"] - 25.0))
+    assert np.allclose(d["progress_rate"] - 0.4, 0.1 * (d["log10_compute_today"] - 25.0))
     other = cost_over_time(25.0 + z, progress_rate=0.4 + 0.1 * z[:299], **FIXED)
     assert not other.settings["paired"]
     assert abs(np.corrcoef(other.draws["progress_rate"],
-                           other.draws["log10_flop_today"])[0, 1]) < 0.2
+                           other.draws["log10_compute_today"])[0, 1]) < 0.2
     with pytest.raises(ConfigError):
         cost_over_time(25.0 + z, progress_rate=z[:10], paired=True, **FIXED)
     again = cost_over_time(25.0 + z, progress_rate=0.4 + 0.1 * z, **FIXED)

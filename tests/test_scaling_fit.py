@@ -31,7 +31,7 @@ TRUTH = {"polynomial": (1.0, -0.1, 0.05), "exponential": (1.6, -0.06, 0.01),
 
 def _frame(x, y, form="polynomial", groups=None, papers=None, year=None) -> pd.DataFrame:
     groups = np.arange(len(x)) if groups is None else groups
-    d = pd.DataFrame({"error": FORMS[form].inverse(y), "log10_flop": x,
+    d = pd.DataFrame({"error": FORMS[form].inverse(y), "log10_compute": x,
                       "cluster": [f"c{g}" for g in groups],
                       "paper": [f"p{g}" for g in (groups if papers is None else papers)]})
     if year is not None:
@@ -172,7 +172,7 @@ def test_site_form_is_refused_as_the_polynomial_form_with_y_flipped():
     poly = ScalingFit("polynomial", n_boot=0).fit(data)
     import statsmodels.api as sm
 
-    X = sm.add_constant(data["log10_flop"].to_numpy(float))
+    X = sm.add_constant(data["log10_compute"].to_numpy(float))
     flipped = sm.OLS(-np.log10(data["error"].to_numpy(float)), X).fit()
     assert flipped.params[1] == pytest.approx(-poly.slope_, rel=1e-12)
     assert flipped.rsquared == pytest.approx(poly.r2_, rel=1e-12)
@@ -304,7 +304,7 @@ def test_configuration_errors():
     with pytest.raises(ConfigError, match="too few"):
         ScalingFit(n_boot=0).fit(data.head(3))
     with pytest.raises(ConfigError, match="same compute"):
-        ScalingFit(n_boot=0).fit(data.assign(log10_flop=20.0))
+        ScalingFit(n_boot=0).fit(data.assign(log10_compute=20.0))
     with pytest.raises(ConfigError):
         ScalingFit("cubic")
     with pytest.raises(ConfigError):
@@ -338,7 +338,7 @@ def test_a_missing_error_is_refused():
 
 def test_a_missing_compute_is_refused_with_config_error():
     data = simulate(np.random.default_rng(17), n=20)
-    data.loc[3, "log10_flop"] = np.nan
+    data.loc[3, "log10_compute"] = np.nan
     with pytest.raises(ConfigError):
         ScalingFit(n_boot=0).fit(data)
 

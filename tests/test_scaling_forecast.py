@@ -28,7 +28,7 @@ def history(rng, n=80, slope=SLOPE, rate=RATE, sd=0.03, start=2018.0, years=5.0,
     dates = pd.to_datetime([f"{int(v)}-01-01" for v in year]) + pd.to_timedelta(
         (year % 1) * 365, "D")
     g = np.arange(n) if clusters is None else np.arange(n) % clusters
-    return pd.DataFrame({"benchmark": benchmark, "error": 10 ** y, "log10_flop": x,
+    return pd.DataFrame({"benchmark": benchmark, "error": 10 ** y, "log10_compute": x,
                          "year": year, "date": dates, "cluster": [f"p{i}" for i in g],
                          "model": [f"m{i}" for i in range(n)]})
 

@@ -48,7 +48,7 @@ def planted(seed: int, gamma: float = 0.5, *, n: int = 40, per_paper: int = 2,
         year = rng.uniform(2018.0, 2023.0, n)
         y = a + b * (x + gamma * (year - 2015.0)) + rng.normal(0.0, sd, n)
         parts.append(pd.DataFrame({
-            "benchmark": f"bench{k}", "error": 10.0 ** y, "log10_flop": x, "year": year,
+            "benchmark": f"bench{k}", "error": 10.0 ** y, "log10_compute": x, "year": year,
             "cluster": [f"bench{k}-paper{i // per_paper}" for i in range(n)]}))
     return pd.concat(parts, ignore_index=True)
 
@@ -143,7 +143,7 @@ def test_undated_rows_and_unusable_benchmarks_are_left_out_and_counted():
     undated = d[d["benchmark"] == "bench0"].head(7).assign(year=np.nan)
     tiny = planted(5, n=4).query("benchmark == 'bench1'").assign(benchmark="tiny")
     flat = planted(6, n=8).query("benchmark == 'bench2'").assign(benchmark="flat",
-                                                                    log10_flop=22.0)
+                                                                    log10_compute=22.0)
     half = planted(7, n=6).query("benchmark == 'bench0'").assign(benchmark="half")
     half.loc[half.index[:2], "year"] = np.nan  # 4 dated left: too few
     full = pd.concat([d, undated, tiny, flat, half], ignore_index=True)
@@ -271,10 +271,10 @@ LANGUAGE = ("mmlu", "gsm8k", "hellaswag", "arc-challenge", "winogrande")
 
 
 def test_pooled_rate_on_the_mirror(mirror):
-    from computelimits.data.catalog import default_catalog
+    from computelimits.data.catalog import resolve_catalog
     from computelimits.scaling.dataset import benchmark_data
 
-    joined = default_catalog().joined().table
+    joined = resolve_catalog().joined().table
     data = pd.concat([benchmark_data(b, joined=joined) for b in LANGUAGE], ignore_index=True)
     f = PooledProgress(n_boot=500, seed=0).fit(data)
     assert math.isfinite(f.gamma_)

@@ -36,7 +36,7 @@ def dated(seed: int = 0, n: int = 80, benchmark: str = "mmlu", clusters: int = 2
     dates = pd.to_datetime([f"{int(v)}-01-01" for v in year]) + pd.to_timedelta(
         (year % 1) * 365, "D")
     g = np.arange(n) % clusters
-    return pd.DataFrame({"benchmark": benchmark, "error": 10 ** y, "log10_flop": x,
+    return pd.DataFrame({"benchmark": benchmark, "error": 10 ** y, "log10_compute": x,
                          "year": year, "date": dates, "cluster": [f"p{i}" for i in g],
                          "paper": [f"p{i}" for i in g], "model": [f"m{i}" for i in range(n)]})
 
@@ -163,8 +163,9 @@ def test_backtest_vocabulary():
     assert s.to_frame().iloc[0]["n_test"] == len(res.table)
     d = res.to_dict()
     assert d["n_test"] == len(res.table) and {"fit", "table"} <= set(d)
-    assert {"predicted_ci_low", "predicted_ci_high", "predicted_pred_ci_low",
-            "predicted_pred_ci_high"} <= set(res.to_frame())
+    assert {"predicted_log10_compute", "log10_compute_ci_low", "log10_compute_ci_high",
+            "log10_compute_pred_ci_low", "log10_compute_pred_ci_high",
+            "actual_log10_compute"} <= set(res.to_frame())
     _is_ci_frame(res.conf_int())
     assert res.to_frame() is not res.table
 
@@ -172,11 +173,11 @@ def test_backtest_vocabulary():
 def test_cost_over_time_vocabulary():
     draws = np.random.default_rng(3).normal(25.0, 0.3, 400)
     r = cost_over_time(draws, progress_rate=0.3, **FIXED)
-    for q in ("log10_flop", "usd", "co2_kg", "usd_ratio"):
+    for q in ("log10_compute", "usd", "co2_kg", "usd_ratio"):
         assert {f"{q}_median", f"{q}_ci_low", f"{q}_ci_high"} <= set(r.table)
     ci = r.conf_int()
     _is_ci_frame(ci)
-    assert {"usd_0y", "usd_1y", "log10_flop_2y", "co2_kg_0y", "usd_ratio_1y"} <= set(ci.index)
+    assert {"usd_0y", "usd_1y", "log10_compute_2y", "co2_kg_0y", "usd_ratio_1y"} <= set(ci.index)
     assert ci.loc["usd_0y", "ci_low"] == r.table["usd_ci_low"].iloc[0]
     wide, narrow = r.conf_int(0.01), r.conf_int(0.5)
     assert wide.loc["usd_1y", "ci_low"] <= narrow.loc["usd_1y", "ci_low"]
@@ -188,11 +189,11 @@ def test_cost_over_time_vocabulary():
 
 
 def test_extrapolation_and_outlook_vocabulary(mirror):
-    from computelimits.data.catalog import default_catalog
+    from computelimits.data.catalog import resolve_catalog
     from computelimits.scaling import extrapolate, outlook
     from computelimits.scaling.dataset import benchmark_data
 
-    cat = default_catalog()
+    cat = resolve_catalog()
     data = benchmark_data("mmlu", catalog=cat)
     x = extrapolate("mmlu", 0.1, data=data, n_boot=300, catalog=cat)
     assert x.identified
@@ -268,10 +269,10 @@ def test_plain_log_tick_labels():
 
 
 def test_study_tables_on_the_mirror(mirror):
-    from computelimits.data.catalog import default_catalog
+    from computelimits.data.catalog import resolve_catalog
     from computelimits.scaling import study
 
-    cat = default_catalog()
+    cat = resolve_catalog()
     joined = cat.joined().table
     datasets = study.benchmark_datasets(joined)
     fits = study.fit_benchmarks(joined, n_boot=100, seed=0, datasets=datasets)
@@ -282,13 +283,13 @@ def test_study_tables_on_the_mirror(mirror):
     _is_summary(fits.summary(), "Polynomial fits", "slope")
     ext = study.extrapolations(fits, n_boot=100, seed=0, catalog=cat)
     assert list(ext["benchmark"]) == list(fits.datasets)
-    ok = ext[ext["identified"].astype(bool) & ext["log10_flop"].notna()]
-    assert (ok["log10_flop_pred_ci_low"] <= ok["log10_flop_ci_low"]).all()
+    ok = ext[ext["identified"].astype(bool) & ext["log10_compute"].notna()]
+    assert (ok["log10_compute_pred_ci_low"] <= ok["log10_compute_ci_low"]).all()
     # an interval wider than the outlooks' limit sizes nothing: no central figure or cost
     from computelimits.scaling.outlooks import MAX_INTERVAL_OOM
 
-    wide = ext[(ext["log10_flop_ci_high"] - ext["log10_flop_ci_low"]) > MAX_INTERVAL_OOM]
-    assert wide["log10_flop"].isna().all() and wide["usd"].isna().all()
+    wide = ext[(ext["log10_compute_ci_high"] - ext["log10_compute_ci_low"]) > MAX_INTERVAL_OOM]
+    assert wide["log10_compute"].isna().all() and wide["usd"].isna().all()
     assert wide["note"].str.contains("cannot size").all()
     assert not [c for c in ext.columns if c.endswith(("_conf_low", "_pred_low"))]
     # the shared fit is the one extrapolate would have fitted itself
@@ -297,6 +298,6 @@ def test_study_tables_on_the_mirror(mirror):
 
     own = extrapolate(bench, float(ok["target_error"].iloc[0]),
                       data=fits.datasets[bench], n_boot=100, seed=0, catalog=cat)
-    assert own.log10_compute == ok["log10_flop"].iloc[0]
+    assert own.log10_compute == ok["log10_compute"].iloc[0]
     assert own.usd_ci_high == ok["usd_ci_high"].iloc[0]
     assert math.isfinite(own.usd)

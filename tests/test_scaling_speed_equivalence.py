@@ -29,7 +29,7 @@ def refit_influence(fit: ScalingFit, by: str = "paper") -> pd.DataFrame:
     se = float(fit.bse_[1]) if np.isfinite(fit.bse_[1]) else float(fit.bse_hc3_[1])
     for g, idx in fit.data_.groupby(by).groups.items():
         rest = fit.data_.drop(index=idx)
-        if len(rest) < len(fit.names_) + 2 or rest["log10_flop"].nunique() < 2:
+        if len(rest) < len(fit.names_) + 2 or rest["log10_compute"].nunique() < 2:
             continue
         sub = ScalingFit(fit.form, cov="ols", control_year=fit.control_year,
                          n_boot=0).fit(rest)
@@ -54,7 +54,7 @@ def results(rng, n=240, papers=20) -> pd.DataFrame:
     paper = paper.astype(object)
     paper[0] = None
     y[paper == "p3"] += 0.3
-    return pd.DataFrame({"error": 10 ** y, "log10_flop": x, "year": year, "paper": paper,
+    return pd.DataFrame({"error": 10 ** y, "log10_compute": x, "year": year, "paper": paper,
                          "cluster": [str(p) for p in paper]})
 
 
@@ -87,8 +87,8 @@ def test_influence_skips_and_fails_as_the_refits_do():
     assert "most" not in set(fast["paper"]) and list(fast["paper"]) == list(slow["paper"])
     # a paper whose removal leaves one compute value only
     one = results(rng, n=40)
-    one.loc[:, "log10_flop"] = 20.0
-    one.loc[:4, "log10_flop"] = [21.0, 22.0, 23.0, 24.0, 25.0]
+    one.loc[:, "log10_compute"] = 20.0
+    one.loc[:4, "log10_compute"] = [21.0, 22.0, 23.0, 24.0, 25.0]
     one.loc[:4, "paper"] = "spread"
     fit = ScalingFit(n_boot=0).fit(one)
     assert "spread" not in set(fit.influence()["paper"])
@@ -111,7 +111,7 @@ def dated(rng, n=70, slope=-0.1, rate=0.4, sd=0.04, benchmark="b") -> pd.DataFra
     year = np.sort(rng.uniform(2016.0, 2023.0, n))
     x = 20 + 0.5 * (year - 2016) + rng.uniform(-1.5, 1.5, n)
     y = -0.3 + slope * (x - 22 + rate * (year - YEAR0)) + rng.normal(0, sd, n)
-    return pd.DataFrame({"benchmark": benchmark, "error": 10 ** y, "log10_flop": x,
+    return pd.DataFrame({"benchmark": benchmark, "error": 10 ** y, "log10_compute": x,
                          "year": year, "cluster": [f"p{i % 12}" for i in range(n)]})
 
 
@@ -213,7 +213,7 @@ def panel(rng, n=60, slope=-0.1, rate=0.4, sd=0.03, drift=0.02, start=2016.0, ye
          + rng.normal(0, sd, n))
     dates = pd.to_datetime([f"{int(v)}-01-01" for v in year]) + pd.to_timedelta(
         (year % 1) * 365, "D")
-    return pd.DataFrame({"benchmark": benchmark, "error": 10 ** y, "log10_flop": x,
+    return pd.DataFrame({"benchmark": benchmark, "error": 10 ** y, "log10_compute": x,
                          "year": year, "date": dates,
                          "cluster": [f"p{i % clusters}" for i in range(n)],
                          "paper": [f"p{i % clusters}" for i in range(n)],
@@ -226,68 +226,68 @@ def panel(rng, n=60, slope=-0.1, rate=0.4, sd=0.03, drift=0.02, start=2016.0, ye
 #: code before issue 21's vectorisation (one ``Forecast.inverse`` call per later result).
 EXPECTED = {
     "compute_only": {"rows": 717, "in_forward": 456, "in_inverse": 367,
-        "pred_y": [-322.7124060331742, 161.36515130764184, 0, 0],
-        "pred_y_ci_low": [-396.9279517912129, 236.19085671100476, 0, 0],
-        "pred_y_ci_high": [-253.69769230537688, 107.51922772516588, 0, 0],
-        "pred_x": [14484.751144311993, 331763.989504732, 0, 81],
-        "pred_x_ci_low": [13156.711689201988, 283284.25383809325, 0, 83],
-        "pred_x_ci_high": [16258.32785709337, 438792.3314672526, 0, 83]},
+        "predicted_transformed_error": [-322.7124060331742, 161.36515130764184, 0, 0],
+        "transformed_error_pred_ci_low": [-396.9279517912129, 236.19085671100476, 0, 0],
+        "transformed_error_pred_ci_high": [-253.69769230537688, 107.51922772516588, 0, 0],
+        "predicted_log10_compute": [14484.751144311993, 331763.989504732, 0, 81],
+        "log10_compute_pred_ci_low": [13156.711689201988, 283284.25383809325, 0, 83],
+        "log10_compute_pred_ci_high": [16258.32785709337, 438792.3314672526, 0, 83]},
     "hybrid": {"rows": 717, "in_forward": 683, "in_inverse": 597,
-        "pred_y": [-390.64188182394076, 239.5413353311078, 0, 0],
-        "pred_y_ci_low": [-546.7722562914958, 479.944338663084, 0, 0],
-        "pred_y_ci_high": [-234.51150735638586, 116.27586404639683, 0, 0],
-        "pred_x": [13751.53339387766, 299722.5841704734, 0, 81],
-        "pred_x_ci_low": [11468.743079678305, 223918.31822189814, 0, 83],
-        "pred_x_ci_high": [15956.894109322584, 412294.93750238494, 0, 83]},
+        "predicted_transformed_error": [-390.64188182394076, 239.5413353311078, 0, 0],
+        "transformed_error_pred_ci_low": [-546.7722562914958, 479.944338663084, 0, 0],
+        "transformed_error_pred_ci_high": [-234.51150735638586, 116.27586404639683, 0, 0],
+        "predicted_log10_compute": [13751.53339387766, 299722.5841704734, 0, 81],
+        "log10_compute_pred_ci_low": [11468.743079678305, 223918.31822189814, 0, 83],
+        "log10_compute_pred_ci_high": [15956.894109322584, 412294.93750238494, 0, 83]},
     "naive": {"rows": 717, "in_forward": 0, "in_inverse": 0,
-        "pred_y": [-361.9037253749737, 193.53281584737772, 0, 0],
-        "pred_y_ci_low": [0.0, 0.0, 0, 717],
-        "pred_y_ci_high": [0.0, 0.0, 0, 717],
-        "pred_x": [17350.941223735266, 420763.49322226795, 0, 0],
-        "pred_x_ci_low": [0.0, 0.0, 0, 717],
-        "pred_x_ci_high": [0.0, 0.0, 0, 717]},
+        "predicted_transformed_error": [-361.9037253749737, 193.53281584737772, 0, 0],
+        "transformed_error_pred_ci_low": [0.0, 0.0, 0, 717],
+        "transformed_error_pred_ci_high": [0.0, 0.0, 0, 717],
+        "predicted_log10_compute": [17350.941223735266, 420763.49322226795, 0, 0],
+        "log10_compute_pred_ci_low": [0.0, 0.0, 0, 717],
+        "log10_compute_pred_ci_high": [0.0, 0.0, 0, 717]},
     "pooled": {"rows": 717, "in_forward": 681, "in_inverse": 596,
-        "pred_y": [-385.44375068269846, 231.82816590825138, 0, 0],
-        "pred_y_ci_low": [-537.9043987254531, 463.24012917921885, 0, 0],
-        "pred_y_ci_high": [-232.9831026399438, 119.7740395453315, 0, 0],
-        "pred_x": [13809.285136857952, 302218.20513309655, 0, 81],
-        "pred_x_ci_low": [11608.521944316675, 229266.52451501114, 0, 83],
-        "pred_x_ci_high": [15932.618730644797, 411301.03365253645, 0, 83]},
+        "predicted_transformed_error": [-385.44375068269846, 231.82816590825138, 0, 0],
+        "transformed_error_pred_ci_low": [-537.9043987254531, 463.24012917921885, 0, 0],
+        "transformed_error_pred_ci_high": [-232.9831026399438, 119.7740395453315, 0, 0],
+        "predicted_log10_compute": [13809.285136857952, 302218.20513309655, 0, 81],
+        "log10_compute_pred_ci_low": [11608.521944316675, 229266.52451501114, 0, 83],
+        "log10_compute_pred_ci_high": [15932.618730644797, 411301.03365253645, 0, 83]},
     "time": {"rows": 717, "in_forward": 673, "in_inverse": 521,
-        "pred_y": [-377.5892914471988, 226.3600119398801, 0, 0],
-        "pred_y_ci_low": [-530.1367737057092, 450.1657410312424, 0, 0],
-        "pred_y_ci_high": [-225.04180918868832, 130.38886582399363, 0, 0],
-        "pred_x": [12266.035948298835, 272735.0170813181, 0, 162],
-        "pred_x_ci_low": [10765.058946481764, 220785.65316144828, 0, 164],
-        "pred_x_ci_high": [13687.048475427417, 345314.6700312543, 0, 164]},
+        "predicted_transformed_error": [-377.5892914471988, 226.3600119398801, 0, 0],
+        "transformed_error_pred_ci_low": [-530.1367737057092, 450.1657410312424, 0, 0],
+        "transformed_error_pred_ci_high": [-225.04180918868832, 130.38886582399363, 0, 0],
+        "predicted_log10_compute": [12266.035948298835, 272735.0170813181, 0, 162],
+        "log10_compute_pred_ci_low": [10765.058946481764, 220785.65316144828, 0, 164],
+        "log10_compute_pred_ci_high": [13687.048475427417, 345314.6700312543, 0, 164]},
     "time_bootstrap": {"rows": 717, "in_forward": 675, "in_inverse": 515,
-        "pred_y": [-377.5892914471988, 226.3600119398801, 0, 0],
-        "pred_y_ci_low": [-536.3212916746438, 459.03989080369826, 0, 0],
-        "pred_y_ci_high": [-220.2084834838636, 129.63295854522505, 0, 0],
-        "pred_x": [12266.035948298835, 272735.0170813181, 0, 162],
-        "pred_x_ci_low": [8752.786687946482, 348403.0135408545, 0, 164],
-        "pred_x_ci_high": [14148.444069584144, 390409.5894475545, 0, 164]},
+        "predicted_transformed_error": [-377.5892914471988, 226.3600119398801, 0, 0],
+        "transformed_error_pred_ci_low": [-536.3212916746438, 459.03989080369826, 0, 0],
+        "transformed_error_pred_ci_high": [-220.2084834838636, 129.63295854522505, 0, 0],
+        "predicted_log10_compute": [12266.035948298835, 272735.0170813181, 0, 162],
+        "log10_compute_pred_ci_low": [8752.786687946482, 348403.0135408545, 0, 164],
+        "log10_compute_pred_ci_high": [14148.444069584144, 390409.5894475545, 0, 164]},
     "time_local": {"rows": 717, "in_forward": 673, "in_inverse": 521,
-        "pred_y": [-377.5892914471988, 226.3600119398801, 0, 0],
-        "pred_y_ci_low": [-529.4859400063344, 449.28627459717586, 0, 0],
-        "pred_y_ci_high": [-225.6926428880631, 130.85447816965862, 0, 0],
-        "pred_x": [12266.035948298835, 272735.0170813181, 0, 162],
-        "pred_x_ci_low": [10771.4400213399, 221061.2225530627, 0, 164],
-        "pred_x_ci_high": [13680.66740056928, 344999.2711001396, 0, 164]},
+        "predicted_transformed_error": [-377.5892914471988, 226.3600119398801, 0, 0],
+        "transformed_error_pred_ci_low": [-529.4859400063344, 449.28627459717586, 0, 0],
+        "transformed_error_pred_ci_high": [-225.6926428880631, 130.85447816965862, 0, 0],
+        "predicted_log10_compute": [12266.035948298835, 272735.0170813181, 0, 162],
+        "log10_compute_pred_ci_low": [10771.4400213399, 221061.2225530627, 0, 164],
+        "log10_compute_pred_ci_high": [13680.66740056928, 344999.2711001396, 0, 164]},
     "time_logit": {"rows": 717, "in_forward": 682, "in_inverse": 533,
-        "pred_y": [-929.3622729474796, 2095.516597477548, 0, 0],
-        "pred_y_ci_low": [-2220.9190129434746, 12002.69810112665, 0, 0],
-        "pred_y_ci_high": [362.1944670485154, 1832.80565755858, 0, 0],
-        "pred_x": [11722.725100260232, 248661.51863578282, 0, 162],
-        "pred_x_ci_low": [9444.420456605421, 174400.80798916306, 0, 164],
-        "pred_x_ci_high": [13922.282275397629, 357527.9098440296, 0, 164]},
+        "predicted_transformed_error": [-929.3622729474796, 2095.516597477548, 0, 0],
+        "transformed_error_pred_ci_low": [-2220.9190129434746, 12002.69810112665, 0, 0],
+        "transformed_error_pred_ci_high": [362.1944670485154, 1832.80565755858, 0, 0],
+        "predicted_log10_compute": [11722.725100260232, 248661.51863578282, 0, 162],
+        "log10_compute_pred_ci_low": [9444.420456605421, 174400.80798916306, 0, 164],
+        "log10_compute_pred_ci_high": [13922.282275397629, 357527.9098440296, 0, 164]},
     "time_shrunk": {"rows": 717, "in_forward": 667, "in_inverse": 581,
-        "pred_y": [-379.9869716586627, 227.75465427637158, 0, 0],
-        "pred_y_ci_low": [-501.50958248218933, 389.1857131571959, 0, 0],
-        "pred_y_ci_high": [-258.464360835136, 129.84777945029205, 0, 0],
-        "pred_x": [13844.75610268677, 303880.2204478922, 0, 81],
-        "pred_x_ci_low": [11941.733034061357, 240943.34350793995, 0, 83],
-        "pred_x_ci_high": [15668.151450806377, 396597.5878902363, 0, 83]},
+        "predicted_transformed_error": [-379.9869716586627, 227.75465427637158, 0, 0],
+        "transformed_error_pred_ci_low": [-501.50958248218933, 389.1857131571959, 0, 0],
+        "transformed_error_pred_ci_high": [-258.464360835136, 129.84777945029205, 0, 0],
+        "predicted_log10_compute": [13844.75610268677, 303880.2204478922, 0, 81],
+        "log10_compute_pred_ci_low": [11941.733034061357, 240943.34350793995, 0, 83],
+        "log10_compute_pred_ci_high": [15668.151450806377, 396597.5878902363, 0, 83]},
 }
 
 
@@ -297,8 +297,9 @@ def digest(pred: pd.DataFrame) -> dict:
         d = {"rows": len(g),
              "in_forward": int(g["in_forward"].fillna(False).astype(bool).sum()),
              "in_inverse": int(g["in_inverse"].fillna(False).astype(bool).sum())}
-        for c in ("pred_y", "pred_y_ci_low", "pred_y_ci_high", "pred_x", "pred_x_ci_low",
-                  "pred_x_ci_high"):
+        for c in ("predicted_transformed_error", "transformed_error_pred_ci_low",
+                  "transformed_error_pred_ci_high", "predicted_log10_compute",
+                  "log10_compute_pred_ci_low", "log10_compute_pred_ci_high"):
             v = g[c].to_numpy(float)
             fin = np.isfinite(v)
             d[c] = [float(v[fin].sum()), float((v[fin] ** 2).sum()), int(np.isinf(v).sum()),

@@ -451,15 +451,14 @@ def test_report_conf_int_to_frame_and_summary(report):
 
 
 def test_catalog_and_strict_arguments(catalog):
-    from computelimits.data.catalog import Catalog, default_catalog
-    from computelimits.scaling._catalog import resolve_catalog
+    from computelimits.data.catalog import Catalog, resolve_catalog
 
     assert resolve_catalog(catalog) is catalog
-    assert resolve_catalog(catalog, catalog.strict) is catalog
-    other = resolve_catalog(catalog, not catalog.strict)
+    assert resolve_catalog(catalog, strict=catalog.strict) is catalog
+    other = resolve_catalog(catalog, strict=not catalog.strict)
     assert isinstance(other, Catalog) and other.strict is (not catalog.strict)
     assert other.mirror == catalog.mirror and other.cache == catalog.cache
-    assert resolve_catalog(None) is default_catalog()
+    assert resolve_catalog(None) is resolve_catalog()
     assert resolve_catalog(None, strict=False).strict is False
     rows = cg.select_models(subset="notable", start=2020, catalog=catalog)
     assert len(rows) == len(cg.select_models(catalog.models(), subset="notable", start=2020))

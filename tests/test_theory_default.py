@@ -20,7 +20,7 @@ def perf(default_result):
 
 @pytest.fixture(scope="module")
 def summary(default_result):
-    return default_result.summary.set_index(["model", "n"])
+    return default_result.to_frame().set_index(["model", "n"])
 
 
 def test_every_model_and_sample_size_is_there(default_result):

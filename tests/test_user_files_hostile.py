@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from _helpers import assert_one_line_error, write_file, write_rows
 from computelimits._io import FORMULA_TRIGGERS, spreadsheet_safe, write_csv
 from computelimits.data import csvfile
 from computelimits.data.check import check_file
@@ -24,20 +25,10 @@ from computelimits.data.loaders.user_formats import (
     load_generic,
 )
 from computelimits.errors import InputError
-from conftest import assert_one_line_error
 
 HEAD = "model,benchmark,metric,value"
 CP_HEAD = "year,title,method,hw_gflops,time_sec,top1_error"
 CP_ROW = "2016,Paper A,Net A,80000,3600,24.7"
-
-
-def _write(tmp_path, text: str | bytes, name: str = "file.csv"):
-    p = tmp_path / name
-    if isinstance(text, bytes):
-        p.write_bytes(text)
-    else:
-        p.write_text(text, encoding="utf-8")
-    return p
 
 
 def _error(path, **kw) -> str:
@@ -63,7 +54,7 @@ def test_a_folder_given_as_the_file(tmp_path):
 
 
 def test_a_file_without_permission(tmp_path, monkeypatch):
-    path = _write(tmp_path, f"{HEAD}\nA,mmlu,accuracy,0.5\n")
+    path = write_file(tmp_path / "file.csv", f"{HEAD}\nA,mmlu,accuracy,0.5\n")
 
     def refuse(*_a, **_k):
         raise PermissionError(errno.EACCES, "Permission denied", str(path))
@@ -89,7 +80,7 @@ def test_a_file_without_permission(tmp_path, monkeypatch):
     (HEAD.encode() + b"\n" + b"x," * 50_000 + b"\n", "has 50001 fields"),
 ])
 def test_unusable_files_name_the_file(tmp_path, content, expected):
-    path = _write(tmp_path, content)
+    path = write_file(tmp_path / "file.csv", content)
     assert expected in _error(path)
 
 
@@ -97,21 +88,22 @@ def test_non_utf8_offset_counts_from_the_start_across_chunks(tmp_path, monkeypat
     monkeypatch.setattr(csvfile, "_CHUNK_BYTES", 16)
     body = "é,mmlu,accuracy,0.5\n" * 5
     raw = (HEAD + "\n" + body).encode() + b"\xe9x\n"
-    path = _write(tmp_path, b"\xef\xbb\xbf" + raw)  # with a byte-order mark
+    path = write_file(tmp_path / "file.csv", b"\xef\xbb\xbf" + raw)  # with a byte-order mark
     assert f"at byte {len(raw) - 3})" in _error(path)
 
 
 def test_a_very_long_field_is_an_input_error(tmp_path):
-    path = _write(tmp_path, f"{HEAD}\n{'A' * 200_000},mmlu,accuracy,0.5\n")
+    path = write_file(tmp_path / "file.csv", f"{HEAD}\n{'A' * 200_000},mmlu,accuracy,0.5\n")
     msg = _error(path)
     assert "row 1" in msg and "field larger than field limit" in msg
 
 
 def test_a_very_long_name_loads_and_is_shortened_in_messages(tmp_path):
     name = "N" * 50_000
-    results, _ = load_generic(_write(tmp_path, f"{HEAD}\n{name},mmlu,accuracy,0.5\n"))
+    results, _ = load_generic(write_file(tmp_path / "file.csv",
+                                         f"{HEAD}\n{name},mmlu,accuracy,0.5\n"))
     assert results["model"].iloc[0] == name
-    msg = _error(_write(tmp_path, f"{HEAD}\nA,mmlu,{name},0.5\n"))
+    msg = _error(write_file(tmp_path / "file.csv", f"{HEAD}\nA,mmlu,{name},0.5\n"))
     assert "(50,000 characters)" in msg and len(msg) < 2_000
 
 
@@ -119,15 +111,16 @@ def test_a_very_long_name_loads_and_is_shortened_in_messages(tmp_path):
 
 
 def test_duplicated_header_names(tmp_path):
-    path = _write(tmp_path, f"{HEAD},model\nA,mmlu,accuracy,0.5,B\n")
+    path = write_file(tmp_path / "file.csv", f"{HEAD},model\nA,mmlu,accuracy,0.5,B\n")
     assert _error(path) == f"{path}, column 'model': two columns are named 'model'"
-    path = _write(tmp_path, f"{CP_HEAD},Year\n{CP_ROW},2017\n")
+    path = write_file(tmp_path / "file.csv", f"{CP_HEAD},Year\n{CP_ROW},2017\n")
     assert "two columns are named 'year' (ignoring case)" in _error(path, benchmark="imagenet")
 
 
 def test_conflicting_rows_with_a_blank_setting(tmp_path):
     # one key (model, benchmark, metric, blank setting, blank origin), two scores
-    path = _write(tmp_path, f"{HEAD},setting\nA,mmlu,accuracy,0.5,\nA,mmlu,accuracy,0.6,\n")
+    path = write_file(tmp_path / "file.csv",
+                      f"{HEAD},setting\nA,mmlu,accuracy,0.5,\nA,mmlu,accuracy,0.6,\n")
     assert _error(path, duplicates="error") == (
         f"{path}, row 2, column 'model': duplicate of row 1 on ['model', 'benchmark', "
         "'metric', 'setting', 'origin'] with different values (line 3)")
@@ -136,7 +129,7 @@ def test_conflicting_rows_with_a_blank_setting(tmp_path):
 def test_several_conflicts_are_all_named(tmp_path):
     rows = ["A,mmlu,accuracy,0.5", "B,mmlu,accuracy,0.5", "A,mmlu,accuracy,0.6",
             "B,mmlu,accuracy,0.7", "A,mmlu,accuracy,0.8"]
-    msg = _error(_write(tmp_path, HEAD + "\n" + "\n".join(rows) + "\n"), duplicates="error")
+    msg = _error(write_rows(tmp_path / "file.csv", HEAD, rows), duplicates="error")
     assert msg.split(": ", 1)[1].startswith("2 errors: ")
     assert "row 4, column 'model': duplicate of row 2" in msg
     assert "row 5, column 'model': duplicate of row 1" in msg
@@ -144,7 +137,7 @@ def test_several_conflicts_are_all_named(tmp_path):
 
 def test_computer_progress_conflicting_scores(tmp_path):
     rows = [CP_ROW, CP_ROW.replace("24.7", "25.0"), CP_ROW.replace("24.7", "26.0")]
-    msg = _error(_write(tmp_path, CP_HEAD + "\n" + "\n".join(rows) + "\n"),
+    msg = _error(write_rows(tmp_path / "file.csv", CP_HEAD, rows),
                  benchmark="imagenet", duplicates="error")
     # rows with one message are one group
     assert "rows 2, 3, column 'top1_error': same model and paper as row 1" in msg
@@ -156,7 +149,7 @@ def test_computer_progress_conflicting_scores(tmp_path):
 def test_many_bad_cells_are_capped_and_counted(tmp_path):
     n = MAX_ERRORS + 7
     rows = [f"M{i},mmlu,accuracy,{i + 2}" for i in range(n)]  # every value over 1
-    msg = _error(_write(tmp_path, HEAD + "\n" + "\n".join(rows) + "\n"))
+    msg = _error(write_rows(tmp_path / "file.csv", HEAD, rows))
     assert msg.startswith(f"{tmp_path / 'file.csv'}: {n} errors: row 1, column 'value': "
                           "'2' is over 1 (percent without a % sign?) (line 2); row 2, ")
     assert msg.endswith("; … and 7 more")
@@ -168,7 +161,7 @@ def test_errors_are_listed_by_row_across_columns(tmp_path):
     rows = ["A,mmlu,acc,0.5",          # row 1: metric
             "B,mmul,accuracy,0.5",     # row 2: benchmark (a typo of mmlu)
             "C,mmlu,accuracy,abc"]     # row 3: value
-    msg = _error(_write(tmp_path, HEAD + "\n" + "\n".join(rows) + "\n"))
+    msg = _error(write_rows(tmp_path / "file.csv", HEAD, rows))
     assert msg.index("row 1, column 'metric'") < msg.index("row 2, column 'benchmark'") \
         < msg.index("row 3, column 'value'")
     assert "3 errors" in msg
@@ -176,19 +169,19 @@ def test_errors_are_listed_by_row_across_columns(tmp_path):
 
 def test_a_row_with_an_unknown_metric_is_not_also_a_value_error(tmp_path):
     # the value cannot be judged without its metric: one problem, the old single message
-    path = _write(tmp_path, f"{HEAD}\nA,mmlu,acc,abc\n")
+    path = write_file(tmp_path / "file.csv", f"{HEAD}\nA,mmlu,acc,abc\n")
     assert _error(path).startswith(f"{path}, row 1, column 'metric': unknown metric 'acc'")
 
 
 def test_data_check_prints_one_line(invoke, tmp_path):
     rows = [f"M{i},mmlu,accuracy,{i + 2}" for i in range(40)]
-    bad = _write(tmp_path, HEAD + "\n" + "\n".join(rows) + "\n")
+    bad = write_rows(tmp_path / "file.csv", HEAD, rows)
     line = assert_one_line_error(invoke("data", "check", str(bad)), "40 errors")
     assert line.endswith(f"… and {40 - MAX_ERRORS} more")
     folder = tmp_path / "folder.csv"
     folder.mkdir()
     assert_one_line_error(invoke("data", "check", str(folder)), "cannot be read")
-    newline = _write(tmp_path, f'{HEAD}\n"A\nB",mmlu,"acc\nuracy",0.5\n', "nl.csv")
+    newline = write_file(tmp_path / "nl.csv", f'{HEAD}\n"A\nB",mmlu,"acc\nuracy",0.5\n')
     assert_one_line_error(invoke("data", "check", str(newline)), r"'acc\nuracy'")
 
 
@@ -208,13 +201,13 @@ def test_hostile_names_are_kept_as_data(tmp_path):
     w.writerow(["model", "benchmark", "metric", "value", "origin"])
     for i, name in enumerate(HOSTILE):
         w.writerow([name, "mmlu", "accuracy", f"0.{i + 10}", name])
-    results, _ = load_generic(_write(tmp_path, buf.getvalue()))
+    results, _ = load_generic(write_file(tmp_path / "file.csv", buf.getvalue()))
     assert results["model"].tolist() == [h.strip() for h in HOSTILE]
     assert results["origin"].tolist() == [h.strip() for h in HOSTILE]
 
 
 def test_messages_escape_control_characters(tmp_path):
-    path = _write(tmp_path, f'{HEAD}\nA,mmlu,"x\u202e\x1b\tz",0.5\n')
+    path = write_file(tmp_path / "file.csv", f'{HEAD}\nA,mmlu,"x\u202e\x1b\tz",0.5\n')
     msg = _error(path)
     assert r"'x\u202e\x1b\tz'" in msg and "\x1b" not in msg and "\u202e" not in msg
 
@@ -223,8 +216,8 @@ def test_checked_csv_is_safe_for_spreadsheets(tmp_path):
     rows = ["=HYPERLINK(x),mmlu,accuracy,0.5,@SUM(A1),1e20",
             "-2+3,mmlu,accuracy,0.6,+cmd,2e20",
             "-5,mmlu,accuracy,0.7,plain,3e20"]
-    src = _write(tmp_path, "model,benchmark,metric,value,origin,training_flop\n"
-                 + "\n".join(rows) + "\n")
+    src = write_rows(tmp_path / "file.csv", "model,benchmark,metric,value,origin,training_flop",
+                     rows)
     out = tmp_path / "checked.csv"
     check_file(src, out=out)
     back = pd.read_csv(out, dtype=str, keep_default_na=False)
@@ -274,8 +267,8 @@ def _generic_rows(n: int) -> str:
 def test_checking_grows_linearly(tmp_path):
     """20,000 rows in well under a few seconds (the per-cell reader took ~7 s), and ten
     times the rows take at most about ten times as long."""
-    small = _write(tmp_path, _generic_rows(2_000), "small.csv")
-    large = _write(tmp_path, _generic_rows(20_000), "large.csv")
+    small = write_file(tmp_path / "small.csv", _generic_rows(2_000))
+    large = write_file(tmp_path / "large.csv", _generic_rows(20_000))
 
     def cpu(path) -> float:
         best = float("inf")

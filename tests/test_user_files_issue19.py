@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from _helpers import assert_one_line_error, write_rows
 from computelimits.data.benchmarks import find_benchmark, near_miss
 from computelimits.data.loaders.computer_progress import Peak
 from computelimits.data.userfiles import (
@@ -25,7 +26,6 @@ from computelimits.data.userfiles import (
 )
 from computelimits.data.userfiles.processors import Processors, family_key
 from computelimits.errors import ConfigError, InputError
-from conftest import assert_one_line_error
 
 # the Computer Progress peaks the tests rely on (gpu.csv, tpu.csv; GFLOP/s as written)
 CP_TABLE = {
@@ -53,12 +53,6 @@ def _own_benchmarks_forgotten():
     yield
     benchmarks._OWN.clear()
     benchmarks._OWN.update(saved)
-
-
-def _write(tmp_path, head: str, rows: list[str], name: str = "file.csv"):
-    p = tmp_path / name
-    p.write_text(head + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
-    return p
 
 
 # ------------------------------------------------- processors as papers write them (COCO)
@@ -95,7 +89,8 @@ COCO_EXPECTED = [
 
 
 def test_every_row_of_the_coco_file_keeps_its_compute(tmp_path):
-    results, compute = load_computer_progress(_write(tmp_path, COCO_HEAD, COCO_ROWS),
+    results, compute = load_computer_progress(write_rows(tmp_path / "file.csv", COCO_HEAD,
+                                                         COCO_ROWS),
                                               benchmark="coco", hardware=CP_TABLE)
     assert len(results) == 16 and results["benchmark"].eq("coco").all()
     c = compute.set_index("source_row")
@@ -121,7 +116,7 @@ def test_every_row_of_the_coco_file_keeps_its_compute(tmp_path):
 
 
 def test_the_coco_file_end_to_end_with_the_mirror_tables(mirror, tmp_path, invoke):
-    path = _write(tmp_path, COCO_HEAD, COCO_ROWS, "coco.csv")
+    path = write_rows(tmp_path / "coco.csv", COCO_HEAD, COCO_ROWS)
     res = invoke("data", "check", str(path), "--format", "computer-progress", "--benchmark",
                  "coco", "--json")
     assert res.returncode == 0, res.stderr
@@ -196,7 +191,7 @@ def test_tpu_v4_and_h100_rows_with_the_mirror_tables(mirror, tmp_path):
     head = "year,title,method,gpu,#gpu,tpu,#tpu,hw_gflops,time_sec,F1,EM"
     rows = ["2021,Paper V4,Net V4,,,TPU v4,64,,1000,95.0,90.0",
             "2023,Paper H,Net H,H100 SXM5 80GB,8,,,,1000,96.0,91.0"]
-    jr = load_user_file(_write(tmp_path, head, rows), fmt="computer-progress",
+    jr = load_user_file(write_rows(tmp_path / "file.csv", head, rows), fmt="computer-progress",
                         benchmark="squad1.1", fill=False)
     t = jr.table.drop_duplicates("source_row").set_index("source_row")
     # Epoch AI: TPU v4 2.75e14 FLOP/s bf16 per chip; H100 SXM5 6.691e13 FLOP/s FP32
@@ -215,7 +210,7 @@ def test_a_processor_in_no_table_uses_the_rows_own_hw_gflops(tmp_path):
     rows = ["2019,Paper Q,Net Q,Ascend-Q 910,4,,,1024000,3600,20.0",       # in no table
             "2019,Paper R,Net R,Ascend-Q 910,4,,,,3600,21.0",              # and no hw_gflops
             "2018,Paper S,Net S,Tesla K80,2,Xeon Mystery,2,11400,7200,25.0"]  # one unknown
-    results, compute = load_computer_progress(_write(tmp_path, UNKNOWN_HEAD, rows),
+    results, compute = load_computer_progress(write_rows(tmp_path / "file.csv", UNKNOWN_HEAD, rows),
                                               benchmark="imagenet", hardware=CP_TABLE)
     assert len(results) == 3
     c = compute.set_index("source_row")
@@ -242,7 +237,7 @@ def test_a_blank_method_takes_the_paper_title_or_the_link(tmp_path):
     rows = ["2018,Reading Paper,https://arxiv.org/abs/1,,Tesla K80,1,5600,3600,80.0,70.0",
             "2018,,https://arxiv.org/abs/2,,Tesla K80,1,5600,3600,81.0,71.0",
             "2018,Other Paper,,Net C,Tesla K80,1,5600,3600,82.0,72.0"]
-    results, compute = load_computer_progress(_write(tmp_path, head, rows),
+    results, compute = load_computer_progress(write_rows(tmp_path / "file.csv", head, rows),
                                               benchmark="squad1.1", hardware=CP_TABLE)
     by_row = results.drop_duplicates("source_row").set_index("source_row")
     assert by_row["model"].tolist() == ["Reading Paper", "https://arxiv.org/abs/2", "Net C"]
@@ -254,9 +249,10 @@ def test_a_blank_method_takes_the_paper_title_or_the_link(tmp_path):
 
 def test_a_blank_generic_model_takes_the_publication(tmp_path):
     head = "model,benchmark,metric,value,origin,publication"
-    results, _ = load_generic(_write(tmp_path, head, [",mmlu,accuracy,0.5,Board,Paper P",
-                                                      ",mmlu,accuracy,0.6,Board 2,",
-                                                      "A,mmlu,accuracy,0.7,,"]))
+    results, _ = load_generic(write_rows(tmp_path / "file.csv", head,
+                                         [",mmlu,accuracy,0.5,Board,Paper P",
+                                          ",mmlu,accuracy,0.6,Board 2,",
+                                          "A,mmlu,accuracy,0.7,,"]))
     assert results["model"].tolist() == ["Paper P", "Board 2", "A"]
     rep = results.attrs["repairs"]
     assert rep["model: blank, the publication used as its name (rows 1, 2)"] == 2
@@ -273,7 +269,8 @@ SQUAD_ROWS = ["2017,DCN paper,DCN+ (ensemble),Tesla K80,1,5600,3600,85.996,78.8"
 @pytest.mark.parametrize(("policy", "kept"), [("all", [1, 2, 3]), ("first", [1, 3]),
                                               ("best", [1, 3])])
 def test_one_model_and_paper_with_different_scores(tmp_path, policy, kept):
-    results, compute = load_computer_progress(_write(tmp_path, SQUAD_HEAD, SQUAD_ROWS),
+    results, compute = load_computer_progress(write_rows(tmp_path / "file.csv", SQUAD_HEAD,
+                                                         SQUAD_ROWS),
                                               benchmark="squad1.1", hardware=CP_TABLE,
                                               duplicates=policy)
     assert sorted(set(results["source_row"])) == kept
@@ -285,17 +282,17 @@ def test_one_model_and_paper_with_different_scores(tmp_path, policy, kept):
 
 def test_best_keeps_the_best_score_and_error_refuses(tmp_path):
     rows = [SQUAD_ROWS[1], SQUAD_ROWS[0], SQUAD_ROWS[2]]  # the better score second
-    results, _ = load_computer_progress(_write(tmp_path, SQUAD_HEAD, rows),
+    results, _ = load_computer_progress(write_rows(tmp_path / "file.csv", SQUAD_HEAD, rows),
                                         benchmark="squad1.1", hardware=CP_TABLE,
                                         duplicates="best")
     f1 = results[results["metric"] == "f1"].set_index("source_row")["value"]
     assert f1.to_dict() == pytest.approx({2: 0.85996, 3: 0.77})
     with pytest.raises(InputError, match=r"row 2, column 'F1': same model and paper as row 1 "
                                          "but different scores"):
-        load_computer_progress(_write(tmp_path, SQUAD_HEAD, SQUAD_ROWS),
+        load_computer_progress(write_rows(tmp_path / "file.csv", SQUAD_HEAD, SQUAD_ROWS),
                                benchmark="squad1.1", hardware=CP_TABLE, duplicates="error")
     with pytest.raises(ConfigError, match="duplicates must be one of"):
-        load_computer_progress(_write(tmp_path, SQUAD_HEAD, SQUAD_ROWS),
+        load_computer_progress(write_rows(tmp_path / "file.csv", SQUAD_HEAD, SQUAD_ROWS),
                                benchmark="squad1.1", duplicates="some")
 
 
@@ -304,10 +301,10 @@ def test_generic_dev_and_test_scores_stay_separate(tmp_path):
     rows = ["Net,imagenet,top1_accuracy,76.1%,Paper,1e18",
             "Net,imagenet,top1_accuracy,75.3%,Paper,1e18",
             "Other,imagenet,top1_accuracy,70.0%,Paper 2,5e17"]
-    results, compute = load_generic(_write(tmp_path, head, rows))
+    results, compute = load_generic(write_rows(tmp_path / "file.csv", head, rows))
     assert results["source_row"].tolist() == [1, 2, 3]
     assert compute["source_row"].tolist() == [1, 2, 3]
-    best, _ = load_generic(_write(tmp_path, head, rows), duplicates="best")
+    best, _ = load_generic(write_rows(tmp_path / "file.csv", head, rows), duplicates="best")
     assert best["value"].tolist() == pytest.approx([0.761, 0.70])
 
 
@@ -335,7 +332,8 @@ def test_a_benchmark_of_your_own_flows_to_the_fit(tmp_path):
 
     rows = [r + (",0.75" if i == 0 else ",") for i, r in enumerate(_own_rows())]
     rows.append("Guess,my-reasoning-bench,accuracy,0.2,2019-01-01,1e19,Paper X,")  # at chance
-    results, compute = load_generic(_write(tmp_path, OWN_HEAD + ",chance_error", rows))
+    results, compute = load_generic(write_rows(tmp_path / "file.csv", OWN_HEAD + ",chance_error",
+                                               rows))
     assert results["benchmark"].eq("my-reasoning-bench").all()
     assert results["chance_error"].eq(0.75).all()  # one level per benchmark and metric
     assert len(compute) == 15 and compute["compute_kind"].eq("training").all()
@@ -358,7 +356,8 @@ def test_a_benchmark_of_your_own_flows_to_the_fit(tmp_path):
 def test_without_a_chance_level_fits_say_so_and_use_the_error_scale(tmp_path):
     from computelimits.scaling.dataset import benchmark_data
 
-    results, compute = load_generic(_write(tmp_path, OWN_HEAD, _own_rows("own-bench-b")))
+    results, compute = load_generic(write_rows(tmp_path / "file.csv", OWN_HEAD,
+                                               _own_rows("own-bench-b")))
     assert results["chance_error"].isna().all()
     assert any("no chance level" in k for k in results.attrs["repairs"])
     joined = results.merge(compute[["source_row", "training_flop", "compute_kind"]],
@@ -376,16 +375,17 @@ def test_chance_error_option_and_own_metric(tmp_path):
     head = "model,benchmark,metric,value,higher_is_better"
     rows = ["A,agent-arena,pass_rate,0.30,true", "B,agent-arena,pass_rate,0.55,true",
             "C,agent-arena,steps_wasted,0.20,false"]
-    results, _ = load_generic(_write(tmp_path, head, rows), chance_error=0.9)
+    results, _ = load_generic(write_rows(tmp_path / "file.csv", head, rows), chance_error=0.9)
     assert results["chance_error"].tolist() == [0.9, 0.9, 0.9]
     assert results["error"].tolist() == pytest.approx([0.70, 0.45, 0.20])
     assert results["higher_is_better"].tolist() == [True, True, False]
     with pytest.raises(InputError, match="metric 'pass_rate' is one of your own: give "
                                          "higher_is_better"):
-        load_generic(_write(tmp_path, "model,benchmark,metric,value",
-                            ["A,agent-arena,pass_rate,0.3"]))
+        load_generic(write_rows(tmp_path / "file.csv", "model,benchmark,metric,value",
+                                ["A,agent-arena,pass_rate,0.3"]))
     with pytest.raises(ConfigError, match="--chance-error applies to benchmarks of your own"):
-        load_generic(_write(tmp_path, "model,benchmark,metric,value", ["A,mmlu,accuracy,0.5"]),
+        load_generic(write_rows(tmp_path / "file.csv", "model,benchmark,metric,value",
+                                ["A,mmlu,accuracy,0.5"]),
                      chance_error=0.5)
 
 
@@ -393,14 +393,14 @@ def test_chance_levels_must_agree_and_fit_package_benchmarks(tmp_path):
     head = "model,benchmark,metric,value,chance_error"
     with pytest.raises(InputError, match=r"row 2, column 'chance_error': chance_error 0\.5 "
                                          r"differs from 0\.25 on row 1"):
-        load_generic(_write(tmp_path, head, ["A,quiz-x,accuracy,0.5,0.25",
-                                             "B,quiz-x,accuracy,0.6,0.5"]))
+        load_generic(write_rows(tmp_path / "file.csv", head, ["A,quiz-x,accuracy,0.5,0.25",
+                                                              "B,quiz-x,accuracy,0.6,0.5"]))
     with pytest.raises(InputError, match=r"mmlu accuracy has the chance error 0\.75 recorded"):
-        load_generic(_write(tmp_path, head, ["A,mmlu,accuracy,0.5,0.5"]))
-    results, _ = load_generic(_write(tmp_path, head, ["A,mmlu,accuracy,0.5,0.75"]))
+        load_generic(write_rows(tmp_path / "file.csv", head, ["A,mmlu,accuracy,0.5,0.5"]))
+    results, _ = load_generic(write_rows(tmp_path / "file.csv", head, ["A,mmlu,accuracy,0.5,0.75"]))
     assert results["chance_error"].isna().all()  # the package's level is used
     with pytest.raises(InputError, match=r"outside \(0, 1\]"):
-        load_generic(_write(tmp_path, head, ["A,quiz-x,accuracy,0.5,1.5"]))
+        load_generic(write_rows(tmp_path / "file.csv", head, ["A,quiz-x,accuracy,0.5,1.5"]))
 
 
 # --------------------------------------------------------------------- the typo rule
@@ -415,7 +415,7 @@ def test_near_miss(name, known):
 
 def test_a_misspelled_known_id_is_refused_with_a_hint_unless_declared_new(tmp_path):
     rows = [f"M{i},mmul,accuracy,0.{50 + i}" for i in range(12)]
-    path = _write(tmp_path, "model,benchmark,metric,value", rows)
+    path = write_rows(tmp_path / "file.csv", "model,benchmark,metric,value", rows)
     with pytest.raises(InputError) as exc:
         load_generic(path)
     assert str(exc.value) == (
@@ -427,8 +427,8 @@ def test_a_misspelled_known_id_is_refused_with_a_hint_unless_declared_new(tmp_pa
     assert any("close to the package's mmlu" in k and "rows 1–12" in k
                for k in results.attrs["repairs"])
     # an id the package knows under another spelling is the package's
-    results, _ = load_generic(_write(tmp_path, "model,benchmark,metric,value",
-                                     ["A,MMLU,accuracy,0.5", "B,ImageNet-1k,top1_error,0.2"]))
+    results, _ = load_generic(write_rows(tmp_path / "file.csv", "model,benchmark,metric,value",
+                                         ["A,MMLU,accuracy,0.5", "B,ImageNet-1k,top1_error,0.2"]))
     assert results["benchmark"].tolist() == ["mmlu", "imagenet"]
     assert results["chance_error"].isna().all()
 
@@ -436,8 +436,8 @@ def test_a_misspelled_known_id_is_refused_with_a_hint_unless_declared_new(tmp_pa
 @pytest.mark.parametrize("cell", ["2019", "12.5", "<script>", "a" * 65, "=cmd"])
 def test_cells_that_cannot_be_an_own_id(tmp_path, cell):
     with pytest.raises(InputError, match="not an id of your own"):
-        load_generic(_write(tmp_path, "model,benchmark,metric,value",
-                            [f'A,"{cell}",accuracy,0.5']))
+        load_generic(write_rows(tmp_path / "file.csv", "model,benchmark,metric,value",
+                                [f'A,"{cell}",accuracy,0.5']))
 
 
 # ---------------------------------------------------------------------------- messages
@@ -445,21 +445,23 @@ def test_cells_that_cannot_be_an_own_id(tmp_path, cell):
 def test_a_missing_column_names_the_column_meant(tmp_path):
     with pytest.raises(InputError, match=r"column 'value': missing column; closest found: "
                                          r"\['score'\] \(rename it 'value'\)"):
-        load_generic(_write(tmp_path, "model,benchmark,metric,score", ["A,mmlu,accuracy,0.5"]))
+        load_generic(write_rows(tmp_path / "file.csv", "model,benchmark,metric,score",
+                                ["A,mmlu,accuracy,0.5"]))
     with pytest.raises(InputError, match=r"unknown columns \['flops'\] \(did you mean 'flops' "
                                          r"→ 'training_flop'\?\)"):
-        load_generic(_write(tmp_path, "model,benchmark,metric,value,flops",
-                            ["A,mmlu,accuracy,0.5,1e20"]))
+        load_generic(write_rows(tmp_path / "file.csv", "model,benchmark,metric,value,flops",
+                                ["A,mmlu,accuracy,0.5,1e20"]))
     with pytest.raises(InputError, match=r"column 'time_sec': missing column; closest found: "
                                          r"\['time'\]"):
-        load_computer_progress(_write(tmp_path, "year,method,hw_gflops,time,top1_error",
-                                      ["2019,A,100,3600,20"]), benchmark="imagenet")
+        load_computer_progress(write_rows(tmp_path / "file.csv",
+                                          "year,method,hw_gflops,time,top1_error",
+                                          ["2019,A,100,3600,20"]), benchmark="imagenet")
 
 
 def test_problems_in_many_rows_are_grouped(tmp_path):
     rows = [f"M{i},mmlu,accuracy,{'abc' if i % 2 else 1.5}" for i in range(30)]
     with pytest.raises(InputError) as exc:
-        load_generic(_write(tmp_path, "model,benchmark,metric,value", rows))
+        load_generic(write_rows(tmp_path / "file.csv", "model,benchmark,metric,value", rows))
     msg = str(exc.value)
     assert msg.count("column 'value'") == 2 and "30 errors:" in msg
     assert "rows 1, 3, 5, 7, 9, 11, 13, 15, … and 7 more, column 'value': '1.5' is over 1" in msg
@@ -485,7 +487,7 @@ def test_data_check_help_lists_every_column_with_its_meaning(invoke):
 
 def test_data_check_and_fit_a_benchmark_of_your_own(mirror, tmp_path, invoke):
     rows = [r + ",0.75" for r in _own_rows()]
-    path = _write(tmp_path, OWN_HEAD + ",chance_error", rows, "mine.csv")
+    path = write_rows(tmp_path / "mine.csv", OWN_HEAD + ",chance_error", rows)
     res = invoke("data", "check", str(path))
     assert res.returncode == 0, res.stderr
     assert "14 valid results (my-reasoning-bench), 14 with compute of their own" in res.stdout
@@ -507,7 +509,7 @@ def test_data_check_and_fit_a_benchmark_of_your_own(mirror, tmp_path, invoke):
 
 
 def test_fit_without_a_chance_level_says_so(mirror, tmp_path, invoke):
-    path = _write(tmp_path, OWN_HEAD, _own_rows("own-bench-c"), "mine.csv")
+    path = write_rows(tmp_path / "mine.csv", OWN_HEAD, _own_rows("own-bench-c"))
     res = invoke("fit", "--data", str(path), "--form", "polynomial", "--n-boot", "200")
     assert res.returncode == 0, res.stderr
     assert "no chance level given for your benchmark own-bench-c" in res.stdout
@@ -515,7 +517,7 @@ def test_fit_without_a_chance_level_says_so(mirror, tmp_path, invoke):
 
 def test_the_typo_is_one_line_on_the_command_line(tmp_path, invoke):
     rows = [f"M{i},mmul,accuracy,0.{50 + i}" for i in range(12)]
-    path = _write(tmp_path, "model,benchmark,metric,value", rows)
+    path = write_rows(tmp_path / "file.csv", "model,benchmark,metric,value", rows)
     assert_one_line_error(invoke("data", "check", str(path)),
                           "rows 1–12, column 'benchmark': unknown benchmark 'mmul' — did you "
                           "mean mmlu?")
@@ -529,7 +531,8 @@ def test_extrapolate_a_benchmark_of_your_own(tmp_path):
     from computelimits.scaling import extrapolate
 
     rows = [r + ",0.75" for r in _own_rows("own-bench-d")]
-    results, compute = load_generic(_write(tmp_path, OWN_HEAD + ",chance_error", rows))
+    results, compute = load_generic(write_rows(tmp_path / "file.csv", OWN_HEAD + ",chance_error",
+                                               rows))
     joined = results.merge(compute[["source_row", "training_flop", "compute_kind"]],
                            on="source_row", how="left")
     from computelimits.scaling.dataset import benchmark_data
@@ -537,6 +540,6 @@ def test_extrapolate_a_benchmark_of_your_own(tmp_path):
     data = benchmark_data("own-bench-d", joined=joined)
     x = extrapolate("own-bench-d", 0.1, data=data, n_boot=200, seed=1)
     assert x.identified and math.isfinite(x.log10_compute)
-    assert x.log10_compute > data["log10_flop"].max()  # beyond the data: more compute
+    assert x.log10_compute > data["log10_compute"].max()  # beyond the data: more compute
     with pytest.raises(ConfigError, match="chance"):
         extrapolate("own-bench-d", 0.8, data=data, n_boot=200)  # above the chance error

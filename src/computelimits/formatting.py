@@ -374,12 +374,12 @@ def _decimals2(x: Any) -> str:
 
 
 def for_column(name: str) -> Callable[[Any], str] | None:
-    """The format of a table column, from the unit its name carries (``log10_flop*``:
+    """The format of a table column, from the unit its name carries (``log10_compute*``:
     compute, ``*usd*``: dollars, ``*co2_kg*``: CO2, ``*coverage*`` and ``share*``: percent,
     ``*_error``: error, ``*_multiple*``: multiple, ``slope*``: slope, ``*_oom``: two
     decimals); None for columns without one."""
     words = name.split("_")
-    if name.startswith(("log10_flop", "log10_compute")):
+    if name.startswith("log10_compute"):
         return flop
     if "usd" in words:
         return usd

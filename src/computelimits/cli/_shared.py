@@ -11,7 +11,7 @@ import os
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -21,12 +21,8 @@ from typer.exceptions import TyperException
 
 from computelimits.errors import ComputeLimitsError
 
-if TYPE_CHECKING:
-    from computelimits.data.catalog import Catalog
-
-__all__ = ["App", "VerboseOpt", "bold", "catalog_for", "console", "echo_json", "err_console",
-           "fail", "one_line_errors", "print_more", "print_notes", "print_sources",
-           "short_sources"]
+__all__ = ["App", "VerboseOpt", "bold", "console", "echo_json", "err_console", "fail",
+           "one_line_errors", "print_more", "print_notes", "print_sources", "short_sources"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -361,14 +357,6 @@ class App(typer.Typer):
         return decorator
 
 
-def catalog_for(strict: bool) -> "Catalog":
-    """The one data catalog of an invocation: ``--strict`` refuses mirror files that differ
-    from their pins; without it the environment decides (``COMPUTELIMITS_STRICT``)."""
-    from computelimits.data.catalog import Catalog, default_catalog
-
-    return Catalog(strict=True) if strict else default_catalog()
-
-
 def print_sources(lines: Iterable[str], verbose: bool = True) -> None:
     """Attribution lines travel with every output made from the data: each in full (one
     ``source:`` line per source), or without ``verbose`` one ``sources:`` line naming them
@@ -420,13 +408,16 @@ def print_notes(notes: Iterable[str], *, prefix: str = "note: ", style: str = "y
         console.print(f"{prefix}{n_}", style=style, highlight=False, markup=False)
 
 
-def print_more(*phrases: str, **hidden: int) -> None:
+def print_more(*phrases: str, attribution: bool = True, **hidden: int) -> None:
     """One dim line saying what ``--verbose`` would add: the ``phrases`` ("why cloud costs
-    more"), then the counts (``notes=14`` → "14 notes"), then the full attribution."""
+    more"), then the counts (``notes=14`` → "14 notes"), then the full attribution (unless
+    ``attribution`` is False: the output shows it already)."""
     parts = [*phrases, *(f"{n} {what.replace('_', ' ')}".removesuffix("s" if n == 1 else "")
                          for what, n in hidden.items() if n)]
-    console.print(f"--verbose adds {', '.join([*parts, 'the full attribution'])} (all in "
-                  "--json)", style="dim", highlight=False, markup=False)
+    if attribution:
+        parts.append("the full attribution")
+    console.print(f"--verbose adds {', '.join(parts)} (all in --json)", style="dim",
+                  highlight=False, markup=False)
 
 
 def echo_json(payload: Any) -> None:
@@ -683,7 +674,8 @@ def input_argument(help: str, **kwargs: Any) -> Any:
     return typer.Argument(help=help, callback=_input, **kwargs)
 
 
-# options several verbs share
+# options several verbs share; a verb passes ``--strict`` on as
+# ``resolve_catalog(strict=strict or None)``: without the flag COMPUTELIMITS_STRICT decides
 StrictOpt = Annotated[bool, typer.Option(
     "--strict", help="Refuse mirror files whose checksum differs from the pinned upstream.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]

@@ -84,6 +84,7 @@ def estimate(
     """
 
     from computelimits.compute import estimate as run
+    from computelimits.data.catalog import resolve_catalog
     from computelimits.errors import ConfigError
 
     if compute_optimal and flop is None:
@@ -93,7 +94,7 @@ def estimate(
                   tokens=tokens, precision=precision, utilization=utilization,
                   gco2e_per_kwh=gco2_per_kwh, pue=pue, overhead=overhead,
                   price_kind=price_kind, usd_per_chip_hour=usd_per_chip_hour,
-                  dollars_year=dollars_year, catalog=ui.catalog_for(strict))
+                  dollars_year=dollars_year, catalog=resolve_catalog(strict=strict or None))
     optimal = zones = None
     if compute_optimal:
         from computelimits.compute import compute_optimal as allocate
@@ -242,9 +243,10 @@ def crosscheck(
     from computelimits._io import write_csv
     from computelimits.compute import crosscheck as run
     from computelimits.compute.crosschecks import MEASURES, WHY_CLOUD_COSTS_MORE
+    from computelimits.data.catalog import resolve_catalog
 
     cc = run(utilization=utilization, price_kind=price_kind, cost_method=method,
-             catalog=ui.catalog_for(strict))
+             catalog=resolve_catalog(strict=strict or None))
     if out is not None:
         write_csv(cc.to_frame(), out)
     if as_json:

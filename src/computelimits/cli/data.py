@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from computelimits.cli import _shared as ui
-from computelimits.cli._shared import JsonOpt, StrictOpt
+from computelimits.cli._shared import JsonOpt, StrictOpt, VerboseOpt
 
 __all__ = ["app"]
 
@@ -27,9 +27,10 @@ def data_list(as_json: JsonOpt = False, strict: StrictOpt = False) -> None:
     """
     from rich.table import Table
 
+    from computelimits.data.catalog import resolve_catalog
     from computelimits.data.inventory import list_sources
 
-    records = list_sources(ui.catalog_for(strict))
+    records = list_sources(resolve_catalog(strict=strict or None))
     if as_json:
         ui.echo_json(records)
         return
@@ -45,16 +46,23 @@ def data_list(as_json: JsonOpt = False, strict: StrictOpt = False) -> None:
 @app.command("info")
 def data_info(
     source: Annotated[str, typer.Argument(help="Source name, as in `computelimits data list`.")],
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v",
+        help="Also print each file's pinned URL, sha256 and note, the source's notes, what "
+             "each column of the tables it feeds holds, its results per evaluation setting and "
+             "(for Epoch's models) the hardware burden (--json always holds them).")] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Provenance, licence, attribution line, files (pinned URL and sha256) and the columns of
-    the tables a source feeds.
+    """Provenance, licence, attribution line, files and the columns of the tables a source
+    feeds; each file's pinned URL and sha256, the notes and what each column holds under
+    --verbose.
 
     Example: computelimits data info epoch-ai-models
     """
+    from computelimits.data.catalog import resolve_catalog
     from computelimits.data.inventory import describe_source
 
-    info = describe_source(source, ui.catalog_for(False))
+    info = describe_source(source, resolve_catalog())
     burden = _burden_lines(info) if info["source"] == "epoch-ai-models" else []
     if as_json:
         ui.echo_json(info)
@@ -67,19 +75,38 @@ def data_info(
     if info["share_alike"]:
         say("share-alike: keep tables derived from it separate, under the same licence",
             highlight=False)
-    if info["notes"]:
+    if info["notes"] and verbose:
         say(f"notes: {info['notes']}", highlight=False)
     for f in info["files"]:
         pin = f["sha256"] or f["mirror_sha256"]
         state = f["where"] + ("" if f["matches_pin"] in (None, True) else ", differs from pin")
+        if not verbose:
+            say(f"  {f['path']}  [{state}]", highlight=False, markup=False)
+            continue
         say(f"  {f['path']}  [{state}]\n    url: {f['url'] or '(none)'}\n"
             f"    sha256: {pin}" + (f"\n    note: {f['note']}" if f["note"] else ""),
             highlight=False)
     for t, cols in info["columns"].items():
+        if not verbose:
+            say(f"feeds table {t} ({len(cols)} columns): {', '.join(cols)}", highlight=False,
+                markup=False)
+            continue
         say(ui.bold("feeds table ", t, ":", at=1), highlight=False)
         for c, d in cols.items():
             say(f"  {c}  ({d})", highlight=False)
     settings = info.get("settings")
+    if not verbose:
+        more = ["each file's pinned URL and sha256"]
+        if info["notes"] or any(f["note"] for f in info["files"]):
+            more.append("the notes")
+        if info["columns"]:
+            more.append("what each column holds")
+        if settings and settings["counts"]:
+            more.append("the results per evaluation setting")
+        if burden:
+            more.append("the hardware burden of its models")
+        ui.print_more(*more, attribution=False)
+        return
     if settings and settings["counts"]:
         from rich.table import Table
 
@@ -101,10 +128,11 @@ def _burden_lines(info: dict) -> list[str]:
     compute implies (:func:`computelimits.compute.utilization.implied_utilization`), added
     to ``info`` as ``hardware_burden``; no lines when the hardware data are missing."""
     from computelimits.compute.utilization import implied_utilization
+    from computelimits.data.catalog import resolve_catalog
     from computelimits.errors import ComputeLimitsError
 
     try:
-        u = implied_utilization(catalog=ui.catalog_for(False))
+        u = implied_utilization(catalog=resolve_catalog())
     except ComputeLimitsError as exc:
         info["hardware_burden"] = {"error": str(exc)}
         return [f"hardware burden: not computed ({exc})"]
@@ -123,9 +151,10 @@ def data_fetch(
 
     Example: computelimits data fetch epoch-ai-models nlp-progress
     """
+    from computelimits.data.catalog import resolve_catalog
     from computelimits.data.registry import SOURCES, get_source
 
-    cat = ui.catalog_for(strict)
+    cat = resolve_catalog(strict=strict or None)
     located = [cat.locate(src.name, f.path)
                for src in map(get_source, sources or list(SOURCES)) for f in src.files]
     for loc in located:
@@ -145,19 +174,22 @@ def data_results(
     with_compute: Annotated[bool, typer.Option(
         "--with-compute", help="Join each result with the training compute of its model.")
     ] = False,
+    verbose: VerboseOpt = False,
     as_json: JsonOpt = False,
     strict: StrictOpt = False,
 ) -> None:
     """Write one benchmark's results (optionally joined with training compute) to a CSV file,
     with its attribution lines beside it in FILE.attribution.txt (results/mmlu.csv →
-    results/mmlu.csv.attribution.txt).
+    results/mmlu.csv.attribution.txt); how each result was matched with compute and the full
+    attribution under --verbose.
 
     Example: computelimits data results --benchmark mmlu --with-compute --out results/mmlu.csv
     """
+    from computelimits.data.catalog import resolve_catalog
     from computelimits.data.export import export_results
 
     x = export_results(benchmark, out, with_compute=with_compute,
-                       catalog=ui.catalog_for(strict))
+                       catalog=resolve_catalog(strict=strict or None))
     if as_json:
         ui.echo_json(x.to_dict())
         return
@@ -169,11 +201,13 @@ def data_results(
         r = x.report.sum(numeric_only=True)
         kinds = ", ".join(f"{c.removeprefix('kind_')} {int(r[c])}" for c in x.report.columns
                           if c.startswith("kind_") and r[c])
-        ui.console.print(f"with compute: {int(r['with_compute'])} of {int(r['results'])} "
-                         f"(" + ", ".join(f"{k} {int(r[k])}" for k in RULES)
-                         + f"; unmatched {int(r['unmatched'])}); compute kinds: {kinds}",
-                         highlight=False, markup=False)
-    ui.print_sources(x.attribution)
+        rules = (" (" + ", ".join(f"{k} {int(r[k])}" for k in RULES)
+                 + f"; unmatched {int(r['unmatched'])})") if verbose else ""
+        ui.console.print(f"with compute: {int(r['with_compute'])} of {int(r['results'])}"
+                         f"{rules}; compute kinds: {kinds}", highlight=False, markup=False)
+    if not verbose:
+        ui.print_more(*(["how each result was matched"] if x.report is not None else []))
+    ui.print_sources(x.attribution, verbose)
 
 
 _CHECK_HELP = """Validate your own results file with the same checks as the bundled sources;
@@ -223,12 +257,13 @@ def data_check(
     as_json: JsonOpt = False,
     strict: StrictOpt = False,
 ) -> None:
+    from computelimits.data.catalog import resolve_catalog
     from computelimits.data.check import check_file
 
     checked = check_file(file, fmt=fmt, benchmark=benchmark, convention=convention,
                          chance_error=chance_error, duplicates=duplicates, out=out,
                          date_format=date_format, score_scale=ui.score_scale(percent),
-                         catalog=ui.catalog_for(strict))
+                         catalog=resolve_catalog(strict=strict or None))
     summary = checked.to_dict()
     if as_json:
         ui.echo_json(summary)

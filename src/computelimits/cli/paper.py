@@ -42,13 +42,14 @@ def paper(
     """
     from rich.table import Table
 
+    from computelimits.data.catalog import resolve_catalog
     from computelimits.data.inputs import results_input
     from computelimits.errors import ConfigError
     from computelimits.scaling.paper_table import paper_table
 
     if data_file is None and (fmt != "generic" or benchmark is not None):
         raise ConfigError("--format and --benchmark describe a --data file: give --data FILE")
-    catalog = ui.catalog_for(strict)
+    catalog = resolve_catalog(strict=strict or None)
     joined, _ = results_input(data_file, benchmark, fmt=fmt, need_benchmark=False, one=False,
                               catalog=catalog)
     result = paper_table(joined, catalog=catalog)

@@ -65,10 +65,11 @@ def progress(
     Example: computelimits progress --benchmark mmlu --benchmark gsm8k --benchmark hellaswag
     --json
     """
+    from computelimits.data.catalog import resolve_catalog
     from computelimits.scaling.heterogeneity import progress_heterogeneity
 
     h = progress_heterogeneity(benchmark, n_boot=n_boot, seed=seed,
-                               catalog=ui.catalog_for(strict))
+                               catalog=resolve_catalog(strict=strict or None))
     if out is not None:
         from computelimits._io import write_csv
 

@@ -34,8 +34,8 @@ def reproduce(
         "nothing), and run a theory experiment whose estimated memory exceeds what is free."
     )] = False,
     no_cache: Annotated[bool, typer.Option(
-        "--no-cache", help="Rerun the theory experiment even if an identical earlier run is "
-        "in the cache.")] = False,
+        "--no-cache", help="Rerun the theory experiment and the rolling evaluation, and draw "
+        "every figure, even if an identical earlier run is in the cache.")] = False,
     strict: StrictOpt = False,
 ) -> None:
     """Rerun the whole study — theory experiment, data, fits, trends, extrapolations,
@@ -50,6 +50,7 @@ def reproduce(
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from computelimits.data.catalog import resolve_catalog
     from computelimits.report.build import STAGES
     from computelimits.report.build import reproduce as run
     from computelimits.theory import TheoryConfig
@@ -70,8 +71,9 @@ def reproduce(
             progress.update(task, description=message, completed=STAGES.index(stage))
 
         result = run(out, quick=quick, seed=seed, allow_partial=allow_partial,
-                     workers=workers, progress=say, catalog=ui.catalog_for(strict),
-                     cache=not no_cache, force=force)
+                     workers=workers, progress=say,
+                     catalog=resolve_catalog(strict=strict or None), cache=not no_cache,
+                     force=force)
         progress.update(task, completed=len(STAGES), description="done")
     from computelimits import formatting as fm
 

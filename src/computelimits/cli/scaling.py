@@ -95,6 +95,7 @@ def fit(
     Example: computelimits fit --data my_imagenet.csv --format computer-progress --benchmark
     imagenet
     """
+    from computelimits.data.catalog import resolve_catalog
     from computelimits.data.inputs import results_input
     from computelimits.scaling import ScalingFit
     from computelimits.scaling.comparison import DEFAULT_FORMS, compare_forms
@@ -102,7 +103,7 @@ def fit(
     forms = form or list(DEFAULT_FORMS)
     for f_ in forms:  # fail fast, before any data are read
         ScalingFit(f_, cov=cov)
-    catalog = ui.catalog_for(strict)
+    catalog = resolve_catalog(strict=strict or None)
     joined, benchmark = results_input(data_file, benchmark, fmt=fmt, impute=impute,
                                       fill=not no_fill, convention=convention,
                                       chance_error=chance_error, duplicates=duplicates,
@@ -261,11 +262,12 @@ def extrapolate(
                                     or frontier):
         raise ConfigError("--model compute-only answers --target-error only (no --date, "
                           "--compute or --frontier)")
+    from computelimits.data.catalog import resolve_catalog
     from computelimits.data.inputs import results_input
 
     select = {"kind": kind, "precision": precision, "setting": setting, "scale": scale,
               "cluster": cluster}
-    catalog = ui.catalog_for(strict)
+    catalog = resolve_catalog(strict=strict or None)
     joined, benchmark = results_input(data_file, benchmark, fmt=fmt, impute=impute,
                                       fill=not no_fill, convention=convention,
                                       chance_error=chance_error, duplicates=duplicates,
@@ -538,7 +540,7 @@ def _print_outlook(o, as_json: bool, verbose: bool = False, zone_choice: str = "
     if o.costs:
         c = _compact_table("bought", "compute", "dollars", "95%", "CO2e", "95%")
         for r in o.costs["table"]:
-            c.add_row(f"{r['buy_year']:.1f}", fm.flop(r["log10_flop_median"]),
+            c.add_row(f"{r['buy_year']:.1f}", fm.flop(r["log10_compute_median"]),
                       _usd(r["usd_median"]), _range(r["usd_ci_low"], r["usd_ci_high"], _usd),
                       _t(r["co2_kg_median"]), _range(r["co2_kg_ci_low"], r["co2_kg_ci_high"], _t))
         say(c)
@@ -603,26 +605,29 @@ def trends(
         help="Models: notable, frontier, all or large_scale.")] = "notable",
     n_boot: Annotated[int, ui.num_option(help="Bootstrap resamples.", **ui.BOOT_RANGE)] = 2000,
     seed: ui.SeedOpt = 0,
+    verbose: ui.VerboseOpt = False,
     as_json: JsonOpt = False,
     strict: StrictOpt = False,
 ) -> None:
     """Growth of training compute (doubling time, by era) against hardware progress measured
     from the data — peak FLOP/s per chip, FLOP/s per dollar, Moore's law — and how much of the
-    compute growth hardware explains.
+    compute growth hardware explains (what each series measures and leaves out, the settings
+    and the full attribution under --verbose).
 
     Example: computelimits trends --out results/trends
     """
     from rich.table import Table
 
     from computelimits._io import ensure_folder, write_csv
+    from computelimits.data.catalog import resolve_catalog
     from computelimits.data.credits import attribution
     from computelimits.errors import ConfigError
-    from computelimits.scaling.compute_vs_hardware import trend_report
+    from computelimits.scaling.compute_vs_hardware import SHARE_NOTE, trend_report
 
     if start >= end:
         raise ConfigError(f"--start ({start}) must be before --end ({end})")
     report = trend_report(period=(start, end), compute_subset=subset, n_boot=n_boot,
-                            seed=seed, catalog=ui.catalog_for(strict))
+                            seed=seed, catalog=resolve_catalog(strict=strict or None))
     table, share = report.table(), report.share_table()
     if out is not None:
         from computelimits.report.figures import save
@@ -632,8 +637,9 @@ def trends(
         write_csv(table, out / "trends.csv")
         write_csv(share, out / "shares.csv")
         save(plot_trends(report), out, "figure")
+    sources = attribution(["epoch-ai-models", "epoch-hardware", "microprocessor-trends"])
     if as_json:
-        ui.echo_json(report.to_dict())
+        ui.echo_json({**report.to_dict(), "attribution": sources})
         return
     t = Table(title=f"doubling times (months), 95% intervals; common period {start}–{end}")
     for col in ("series", "n", "years", "doubling", "interval"):
@@ -647,7 +653,15 @@ def trends(
         ui.console.print(f"{r.hardware}: explains {r.share:.0%} ({r.share_ci_low:.0%}–"
                          f"{r.share_ci_high:.0%}) of the growth in training compute",
                          highlight=False)
-    ui.print_sources(attribution(["epoch-ai-models", "epoch-hardware", "microprocessor-trends"]))
+    series = [f"{key}: {f.notes}" for key, f in report.fits.items() if f.notes]
+    settings = ", ".join(f"{k} = {v}" for k, v in report.settings.items())
+    if verbose:
+        ui.print_notes(series, prefix="data: ", style="")
+        ui.print_notes([settings], prefix="settings: ", style="")
+        ui.print_notes([SHARE_NOTE])
+    else:
+        ui.print_more("what each series measures and leaves out", "the settings", notes=1)
+    ui.print_sources(sources, verbose)
 
 
 def backtest(
@@ -678,6 +692,11 @@ def backtest(
     n_boot: Annotated[int, ui.num_option(
         help="Cluster-bootstrap resamples.", **ui.BOOT_RANGE)] = 2000,
     seed: ui.SeedOpt = 0,
+    max_scored: Annotated[int, ui.num_option(
+        help="Later results scored per benchmark and cutoff in the rolling-origin "
+             "evaluation, at most: beyond it a random sample (drawn from --seed, the same for "
+             "every model; every new best kept besides), and the output says so. 0: every "
+             "later result.", kind=int, low=0)] = 2000,
     out: Annotated[Path | None, ui.out_file_option(
         help="Write the calibration table as CSV (and, without --cutoff, the per-result rows "
              "to OUT.predictions.csv beside it).", sidecars=("predictions.csv",))] = None,
@@ -694,9 +713,11 @@ def backtest(
     Example: computelimits backtest --data my_results.csv --cutoff 2023-01-01
     """
     from computelimits._io import sidecar_path, write_csv
+    from computelimits.data.catalog import resolve_catalog
     from computelimits.data.inputs import results_input
+    from computelimits.scaling.evaluation.rolling import write_predictions_csv
 
-    catalog = ui.catalog_for(strict)
+    catalog = resolve_catalog(strict=strict or None)
     one = benchmark[0] if benchmark and len(benchmark) == 1 else None
     joined, _ = results_input(data_file, one, fmt=fmt, impute=impute, fill=not no_fill,
                               convention=convention, chance_error=chance_error,
@@ -709,10 +730,11 @@ def backtest(
 
         ev = rolling_evaluation(joined, benchmarks=benchmark,
                                 select={**select, "cluster": cluster},
-                                n_boot=n_boot, seed=seed, form=form, catalog=catalog)
+                                n_boot=n_boot, seed=seed, form=form, catalog=catalog,
+                                max_scored=max_scored)
         if out is not None:
             write_csv(ev.scores, out)
-            write_csv(ev.predictions, sidecar_path(out, "predictions", ".csv"))
+            write_predictions_csv(ev.predictions, sidecar_path(out, "predictions", ".csv"))
         _print_rolling(ev, as_json, verbose)
         return
     from computelimits.scaling.evaluation import cutoff_backtests
@@ -763,7 +785,9 @@ def _print_rolling(ev, as_json: bool, verbose: bool = False) -> None:
             "choices": choices.astype(object).where(choices.notna(), None).to_dict(
                 orient="records") if len(choices) else [],
             "default_model": ev.default_model,
-            "lookahead_free": ev.predictions.attrs.get("lookahead_free", False)}))
+            "lookahead_free": ev.predictions.attrs.get("lookahead_free", False),
+            "sampling": {**(ev.predictions.attrs.get("sampling") or {}),
+                         "note": ev.sampling_note}}))
         return
     say = ui.console.print
     shown = ["nested", "time", "compute_only", "naive"]
@@ -782,10 +806,14 @@ def _print_rolling(ev, as_json: bool, verbose: bool = False) -> None:
                 _pct(r["not_identified"])]
 
     pooled = overall[overall["benchmark"] == pool] if pool is not None else overall.iloc[0:0]
+    scored = "a random sample of the later results" if ev.sampling_note else "every later result"
     say(ui.bold(f"rolling-origin backtest, {pool or 'no pool'}: {len(benchmarks)} benchmarks, "
-                "every later result, all horizons"), highlight=False)
+                f"{scored}, all horizons"), highlight=False)
     say("95% intervals; errors in orders of magnitude (OOM) of compute; skill = 1 − median "
         "|error| / the baseline's", highlight=False, markup=False)
+    if ev.sampling_note:
+        say(f"{ev.sampling_note} (--max-scored 0 scores every one)", highlight=False,
+            markup=False)
     if len(pooled):
         t = _compact_table(*cols)
         for r in pooled.to_dict(orient="records"):

@@ -133,7 +133,7 @@ def simulate(
             "elapsed_s": result.elapsed_s,
             "from_cache": result.from_cache,
             "files": {k_: str(v) for k_, v in paths.items()},
-            "summary": json.loads(result.summary.to_json(orient="records")),
+            "summary": json.loads(result.to_frame().to_json(orient="records")),
         }
         ui.echo_json(payload)
         return
@@ -152,7 +152,7 @@ def _print_summary(result) -> None:
     from computelimits import formatting as fm
     from computelimits.theory import MODELS
 
-    s = result.summary
+    s = result.to_frame()
     perf = Table(title="performance −log10(nMSE): mean (95% CI)", title_justify="left")
     flop = Table(title="FLOP per fit (mean, from raw data)", title_justify="left")
     for t in (perf, flop):

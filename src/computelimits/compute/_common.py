@@ -1,5 +1,6 @@
-"""Helpers shared by the compute modules: the catalog argument, errors whose message (with
-its close-name hint) is built only when read, and the results vocabulary of small records."""
+"""Helpers shared by the compute modules: errors whose message (with its close-name hint) is
+built only when read, and the results vocabulary of small records (the ``catalog`` argument is
+resolved by :func:`computelimits.data.catalog.resolve_catalog`)."""
 
 from __future__ import annotations
 
@@ -8,21 +9,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from computelimits.errors import ConfigError
+from computelimits.results import ResultMixin
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from computelimits.data.catalog import Catalog
     from computelimits.results import Summary
-
-
-def get_catalog(catalog: Catalog | None) -> Catalog:
-    """``catalog``, or the catalog of the current environment when it is None."""
-    if catalog is not None:
-        return catalog
-    from computelimits.data.catalog import default_catalog
-
-    return default_catalog()
 
 
 class UnknownNameError(ConfigError):
@@ -64,9 +56,10 @@ class UnknownNameError(ConfigError):
         return (ConfigError, (self.message,))
 
 
-class RecordResult:
-    """``to_dict()``, ``to_frame()`` (one row), ``summary()`` and ``_repr_html_`` for the
-    frozen dataclasses that describe one looked-up or computed record."""
+class RecordResult(ResultMixin):
+    """``to_dict()``, ``to_frame()`` (one row), ``summary()``, ``_repr_html_`` and a one-line
+    ``repr()`` (the record's ``line()``) for the frozen dataclasses that describe one
+    looked-up or computed record (each passes ``repr=False``)."""
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)  # type: ignore[call-overload]
@@ -89,8 +82,8 @@ class RecordResult:
 
         return Summary(title=self._title(), lines=[], table=self.to_frame())
 
-    def _repr_html_(self) -> str:
-        return self.summary()._repr_html_()
+    def _repr_parts(self) -> list[str]:
+        return [self._title()]
 
 
 def assumption_line(a: dict[str, Any]) -> str:

@@ -48,9 +48,10 @@ import numpy as np
 import pandas as pd
 
 from computelimits import assumptions
-from computelimits.compute._common import RecordResult, UnknownNameError, get_catalog
+from computelimits.compute._common import RecordResult, UnknownNameError
 from computelimits.compute.cost import price_observations, to_year_dollars
 from computelimits.compute.hardware import chip_index
+from computelimits.data.catalog import resolve_catalog
 from computelimits.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -145,7 +146,7 @@ def training_energy_kwh(chip_hours: float, tdp_w: float, *, tpu: bool, pue: floa
 # ------------------------------------------------------------------------- the price data
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class HardwarePrice(RecordResult):
     """What one accelerator cost to acquire, server included (nominal USD at ``date``):
     ``listed_usd`` as Epoch's price table gives it per accelerator, ``usd_per_chip`` after the
@@ -193,7 +194,7 @@ def acquisition_price(chip: str, *, catalog: Catalog | None = None) -> HardwareP
     """Acquisition cost of one ``chip`` with its share of a server (see the module
     docstring); an unknown chip or one without a purchase price is a
     :class:`~computelimits.errors.ConfigError`."""
-    cat = get_catalog(catalog)
+    cat = resolve_catalog(catalog)
     spec = chip_index(catalog=cat).find(chip)
 
     def build() -> HardwarePrice | None:
@@ -228,7 +229,7 @@ def acquisition_price(chip: str, *, catalog: Catalog | None = None) -> HardwareP
 # ----------------------------------------------------------------------- the whole run
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class AmortizedCost(RecordResult):
     """Amortized hardware + energy cost of a training run (module docstring). Dollar figures
     are in ``dollars_year`` dollars; ``usd`` = ``hardware_usd`` + ``interconnect_usd`` +
@@ -294,7 +295,7 @@ def amortized_cost(chip: str, *, chip_hours: float, start: Any = None,
     hours = _check_positive("chip-hours", chip_hours)
     if pue is not None and (not np.isfinite(pue) or pue < 1):
         raise ConfigError(f"PUE must be at least 1, got {pue}")
-    cat = get_catalog(catalog)
+    cat = resolve_catalog(catalog)
     spec = chip_index(catalog=cat).find(chip)
     if spec.tdp_w is None:
         raise ConfigError(f"{spec.name} has no TDP in Epoch's chip dataset: its energy "

@@ -41,6 +41,7 @@ import numpy as np
 from computelimits import assumptions, formulas
 from computelimits.compute._common import assumption_line
 from computelimits.errors import ConfigError
+from computelimits.results import ResultMixin
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -95,8 +96,8 @@ def _covariance() -> np.ndarray:
     return corr * np.outer(sd, sd)
 
 
-@dataclass
-class ComputeOptimal:
+@dataclass(repr=False)
+class ComputeOptimal(ResultMixin):
     """Result of :func:`compute_optimal`: for a budget of ``flop`` FLOP, the compute-optimal
     parameters, tokens and tokens per parameter by Besiroglu et al.'s refit (``<quantity>``,
     with 95% intervals ``<quantity>_ci_low`` / ``_ci_high`` from the parameter uncertainty) and
@@ -190,8 +191,12 @@ class ComputeOptimal:
                        lines=lines, table=self.to_frame(),
                        notes=[f"note: {n}" for n in self.notes])
 
-    def _repr_html_(self) -> str:
-        return self.summary()._repr_html_()
+    def _repr_parts(self) -> list[str]:
+        from computelimits import formatting as fm
+
+        return [fm.flop_count(self.flop), f"{fm.count(self.n_params)} parameters",
+                f"{fm.count(self.tokens)} tokens",
+                f"{fm.plain(self.tokens_per_param, 3)} tokens per parameter"]
 
     def __str__(self) -> str:
         return str(self.summary())

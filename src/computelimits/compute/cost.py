@@ -29,7 +29,8 @@ import numpy as np
 import pandas as pd
 
 from computelimits import assumptions
-from computelimits.compute._common import RecordResult, UnknownNameError, get_catalog
+from computelimits.compute._common import RecordResult, UnknownNameError
+from computelimits.data.catalog import resolve_catalog
 from computelimits.errors import ConfigError
 from computelimits.formulas import usd_per_flop_performed
 
@@ -45,7 +46,7 @@ PRICE_KINDS = {"on-demand": "on_demand_usd_per_chip_hour",
 _MEMO = "computelimits.compute.cost"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ChipPrice(RecordResult):
     """Observed cloud price per chip-hour of one chip (nominal USD at the observation dates):
     ``usd_per_chip_hour`` is the median of ``n`` observations; ``usd_per_chip_hour_ci_low`` /
@@ -71,7 +72,7 @@ class ChipPrice(RecordResult):
 def price_observations(*, catalog: Catalog | None = None) -> pd.DataFrame:
     """Epoch AI's price observations without exact repeats (shared, once per catalog: do not
     modify it)."""
-    cat = get_catalog(catalog)
+    cat = resolve_catalog(catalog)
 
     def build() -> pd.DataFrame:
         p = cat.prices()
@@ -102,7 +103,7 @@ def chip_hour_price(chip: str, kind: str = "on-demand", *,
     """Observed cloud price per chip-hour of ``chip`` (nominal USD)."""
     if kind not in PRICE_KINDS:
         raise ConfigError(f"price kind must be one of {', '.join(PRICE_KINDS)}, got {kind!r}")
-    cat = get_catalog(catalog)
+    cat = resolve_catalog(catalog)
     groups = _price_groups(kind, cat)
     rows = groups.get(chip)
     if rows is None:
@@ -123,7 +124,7 @@ def _deflator(to_year: int, cat: Catalog) -> pd.Series:
 def to_year_dollars(usd: float, from_year: int, to_year: int, *,
                     catalog: Catalog | None = None) -> float:
     """Convert nominal dollars of ``from_year`` to dollars of ``to_year`` with the PPI."""
-    d = _deflator(to_year, get_catalog(catalog))
+    d = _deflator(to_year, resolve_catalog(catalog))
     if from_year not in d.index:
         raise ConfigError(f"no producer price index for {from_year} (have {d.index.min()}–"
                           f"{d.index.max()})")
@@ -137,7 +138,7 @@ def usd_per_flop(year: int, *, precision: str | None = None, utilization: float 
     prices observed in ``year`` and the priced chips' peak rates."""
     from computelimits.compute.hardware import chip_index
 
-    cat = get_catalog(catalog)
+    cat = resolve_catalog(catalog)
     u = assumptions.get("utilization").value if utilization is None else utilization
     p = price_observations(catalog=cat)
     col = PRICE_KINDS[kind]

@@ -35,12 +35,12 @@ import numpy as np
 import pandas as pd
 
 from computelimits import assumptions
-from computelimits.compute._common import get_catalog
 from computelimits.compute.amortized import acquisition_price, amortized_cost
 from computelimits.compute.cost import PRICE_KINDS, ChipPrice, chip_hour_price, to_year_dollars
 from computelimits.compute.hardware import chip_index
+from computelimits.data.catalog import resolve_catalog
 from computelimits.errors import ConfigError
-from computelimits.results import Summary
+from computelimits.results import ResultMixin, Summary
 
 if TYPE_CHECKING:
     from computelimits.data.catalog import Catalog
@@ -79,8 +79,8 @@ def _describe(check: str, price_kind: str = "on-demand") -> str:
             "power": "chips × TDP × server overhead vs Epoch's power draw"}[check]
 
 
-@dataclass
-class CrossCheck:
+@dataclass(repr=False)
+class CrossCheck(ResultMixin):
     """Result of :func:`crosscheck`: one table of per-model comparisons per check
     (``compute``, ``cost`` (cloud prices), ``cost_amortized``, ``power``; ``ratio`` =
     estimate / reported; a cost check that was not asked for is None), the models left out
@@ -115,6 +115,22 @@ class CrossCheck:
         """Every per-model comparison in one table, with a ``check`` column."""
         return pd.concat([df.assign(check=k) for k, df in self._frames()], ignore_index=True)
 
+    def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
+        """The distribution-free 1 − ``alpha`` interval of each check's median ratio
+        (estimate / reported; order statistics, the only method), indexed by ``check``;
+        columns ``ci_low`` and ``ci_high`` (NaN where there are too few models). At the
+        default they are :meth:`ratios`' ``median_ci_low`` / ``median_ci_high``."""
+        if not 0 < alpha < 1:
+            raise ConfigError(f"alpha must lie between 0 and 1, got {alpha}")
+        rows = {}
+        for k, df in self._frames():
+            ratio = df["ratio"] if "ratio" in df else pd.Series(dtype=float)
+            r = np.sort(np.asarray(pd.Series(ratio, dtype=float).dropna(), float))
+            rows[k] = _median_ci(r, alpha) if r.size else (math.nan, math.nan)
+        out = pd.DataFrame.from_dict(rows, orient="index", columns=["ci_low", "ci_high"])
+        out.index.name = "check"
+        return out
+
     def to_dict(self) -> dict[str, Any]:
         """``{"summary": [one dict per check], "skipped": {reason: count}, "sources": [...],
         "price_kind": ..., "measures": what the figures measure, "note": why cloud costs run
@@ -146,8 +162,15 @@ class CrossCheck:
         return Summary(title="estimate / reported (Epoch AI models table)", lines=lines,
                        table=table, notes=notes + [f"source: {s}" for s in self.sources])
 
-    def _repr_html_(self) -> str:
-        return self.summary()._repr_html_()
+    def _repr_parts(self) -> list[str]:
+        from computelimits import formatting as fm
+
+        parts = []
+        for k, df in self._frames():
+            r = ratio_summary(df["ratio"] if "ratio" in df else pd.Series(dtype=float))
+            parts.append(f"{k} {fm.multiple(r['median'])} (N {r['n']})" if r["n"]
+                         else f"{k}: no models")
+        return ["median estimate / reported: " + parts[0], *parts[1:]] if parts else parts
 
 
 def _fmt(x: Any, spec: str) -> str:
@@ -245,7 +268,7 @@ def crosscheck(models: pd.DataFrame | None = None, *, utilization: float | None 
                           f"{utilization}")
     cloud = cost_method in ("both", "cloud")
     amortized = cost_method in ("both", "amortized")
-    cat = get_catalog(catalog)
+    cat = resolve_catalog(catalog)
     if models is None:
         models = cat.models()
     index = chip_index(catalog=cat)

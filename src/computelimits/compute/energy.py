@@ -25,7 +25,8 @@ import numpy as np
 import pandas as pd
 
 from computelimits import assumptions
-from computelimits.compute._common import RecordResult, UnknownNameError, get_catalog
+from computelimits.compute._common import RecordResult, UnknownNameError
+from computelimits.data.catalog import resolve_catalog
 from computelimits.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ def co2_kg(energy: float, gco2e_per_kwh: float):
 
 def default_pue(*, catalog: Catalog | None = None) -> tuple[float, str]:
     """(PUE, source) for an unknown provider, from Green Algorithms' defaults table."""
-    cat = get_catalog(catalog)
+    cat = resolve_catalog(catalog)
 
     def build() -> tuple[float, str]:
         value, source = cat.pue_defaults()["Unknown"]
@@ -71,7 +72,7 @@ def default_pue(*, catalog: Catalog | None = None) -> tuple[float, str]:
     return cat.memo((_MEMO, "default_pue"), build)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class GridIntensity(RecordResult):
     gco2e_per_kwh: float
     zone: str
@@ -100,7 +101,7 @@ def grid_intensity(zone: str | None = None, *, lifecycle: bool = True,
     """Carbon intensity for a zone id, country or cloud region (default: the world average in
     Green Algorithms' table, IEA's figure for 2019: ``year`` says which year a figure is for).
     Unknown names get the closest known ones in the error."""
-    g = _grid(get_catalog(catalog))
+    g = _grid(resolve_catalog(catalog))
     if zone is None:
         zone = "WORLD"
     if not str(zone).strip():

@@ -32,7 +32,7 @@ import numpy as np
 
 from computelimits import assumptions
 from computelimits.compute import burden as B  # noqa: N812
-from computelimits.compute._common import assumption_line, get_catalog
+from computelimits.compute._common import assumption_line
 from computelimits.compute.cost import (
     PRICE_KINDS,
     chip_hour_price,
@@ -45,7 +45,9 @@ from computelimits.compute.energy import co2_kg, default_pue, energy_kwh, grid_i
 from computelimits.compute.footprint import MEASURES as FOOTPRINT_MEASURES
 from computelimits.compute.footprint import footprint_ranges
 from computelimits.compute.hardware import find_chip
+from computelimits.data.catalog import resolve_catalog
 from computelimits.errors import ConfigError
+from computelimits.results import ResultMixin
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -84,8 +86,8 @@ MEASURES = {
 }
 
 
-@dataclass
-class Estimate:
+@dataclass(repr=False)
+class Estimate(ResultMixin):
     """Result of :func:`estimate`: central values, with ``<quantity>_ci_low`` /
     ``<quantity>_ci_high`` ranges (see the module docstring)."""
 
@@ -207,8 +209,19 @@ class Estimate:
                        notes=[f"note: {n}" for n in self.notes]
                        + [f"source: {s}" for s in self.sources])
 
-    def _repr_html_(self) -> str:
-        return self.summary()._repr_html_()
+    def _repr_parts(self) -> list[str]:
+        from computelimits import formatting as fm
+
+        figures = [(self.training_flop, fm.flop_count), (self.chip_hours, "{} chip-hours"),
+                   (self.energy_kwh, fm.energy), (self.co2_kg, fm.co2),
+                   (self.cost_usd, fm.usd)]
+        parts = []
+        for v, f in figures:
+            if v is not None:
+                parts.append(f.format(fm.count(v)) if isinstance(f, str) else f(v))
+        if self.chip:
+            parts.append(f"on {self.chip}")
+        return parts
 
     def rows(self) -> list[tuple[str, str, str]]:
         """(quantity, central value, range) lines for display, in the package's number
@@ -363,7 +376,7 @@ def estimate(*, chip: str | None = None, chips: float | None = None, hours: floa
     :func:`computelimits.compute.torch_flops.training_flop` (needs the ``torch`` extra).
     ``price_kind``: on-demand (None), 1y or 3y cloud prices. ``lifecycle=False``: direct
     (combustion) grid intensity. ``catalog``: where chips, prices, PUE and grid intensities
-    come from (None: the environment's :func:`~computelimits.data.catalog.default_catalog`).
+    come from (None: the environment's :func:`~computelimits.data.catalog.resolve_catalog`).
 
     Energy, operational CO2 and water need a chip with a TDP; embodied CO2 needs chip-hours.
     Units: hours of wall-clock time; FLOP (multiply-add = 2); gCO2e/kWh; US dollars; litres.
@@ -407,7 +420,7 @@ def estimate(*, chip: str | None = None, chips: float | None = None, hours: floa
                          usd_per_chip_hour=usd_per_chip_hour, dollars_year=dollars_year,
                          precision=precision, utilization=utilization)
     kind = "on-demand" if price_kind is None else price_kind
-    cat = get_catalog(catalog)
+    cat = resolve_catalog(catalog)
     if utilization is not None:
         u, ulo, uhi = utilization, utilization, utilization
         used.append({"name": "utilization", "value": u, "unit": "fraction of peak FLOP/s",

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from computelimits.compute._common import RecordResult, UnknownNameError, get_catalog
+from computelimits.compute._common import RecordResult, UnknownNameError
+from computelimits.data.catalog import resolve_catalog
 from computelimits.data.names import model_key
 from computelimits.errors import ConfigError
 
@@ -42,7 +43,7 @@ DEFAULT_ORDER = ("fp16", "tf32", "fp32")
 _MEMO_KEY = ("computelimits.compute.hardware", "chip_index")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Chip(RecordResult):
     name: str
     vendor: str | None
@@ -222,7 +223,7 @@ def _unknown_message(name: str, names: list[str], vendors: dict[str, str] | None
 
 def chip_index(*, catalog: Catalog | None = None) -> ChipIndex:
     """The :class:`ChipIndex` of the catalog's chip dataset, built once per catalog."""
-    cat = get_catalog(catalog)
+    cat = resolve_catalog(catalog)
     return cat.memo(_MEMO_KEY, lambda: ChipIndex(_keys(cat.chips())))
 
 

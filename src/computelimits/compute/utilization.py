@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from computelimits.compute._common import get_catalog
-from computelimits.results import Summary
+from computelimits.data.catalog import resolve_catalog
+from computelimits.results import ResultMixin, Summary
 
 if TYPE_CHECKING:
     from computelimits.data.catalog import Catalog
@@ -45,8 +45,8 @@ def quartiles(values: pd.Series | np.ndarray) -> dict[str, float | int]:
     return {"n": len(v), "q1": float(q1), "median": float(med), "q3": float(q3)}
 
 
-@dataclass
-class ImpliedUtilization:
+@dataclass(repr=False)
+class ImpliedUtilization(ResultMixin):
     """``models``: one row per Epoch model that gives hardware, quantity and time (the
     columns of :func:`computelimits.data.burden.burden_table`); ``distribution``: one row per
     group (all comparable ratios, then by peak precision, then by whether Epoch's compute
@@ -99,8 +99,15 @@ class ImpliedUtilization:
         return Summary("Implied utilization of Epoch AI's training compute", self.lines(),
                        self.distribution.copy(), notes=[f"rule: {self.rule}"])
 
-    def _repr_html_(self) -> str:
-        return self.summary()._repr_html_()
+    def _repr_parts(self) -> list[str]:
+        from computelimits import formatting as fm
+
+        parts = [f"hardware burden for {self.n_burden} of {self.n_models} models"]
+        first = self.distribution[self.distribution["n"] > 0].head(1)
+        for r in first.itertuples(index=False):
+            parts.append(f"implied utilization: median {fm.plain(r.median, 2)}, quartiles "
+                         f"{fm.plain(r.q1, 2)}–{fm.plain(r.q3, 2)} (N {r.n})")
+        return parts
 
 
 def _distribution(models: pd.DataFrame) -> pd.DataFrame:
@@ -120,5 +127,5 @@ def implied_utilization(*, catalog: Catalog | None = None) -> ImpliedUtilization
     distribution of the ratio (module docstring)."""
     from computelimits.data.burden import RULE
 
-    models = get_catalog(catalog).hardware_burdens()
+    models = resolve_catalog(catalog).hardware_burdens()
     return ImpliedUtilization(models, _distribution(models), RULE)

@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from computelimits.compute._common import get_catalog
 from computelimits.compute.energy import GridIntensity, co2_kg, grid_intensity
 from computelimits.compute.estimates import Estimate, estimate
+from computelimits.data.catalog import resolve_catalog
 from computelimits.errors import ConfigError
+from computelimits.results import ResultMixin
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -47,8 +48,8 @@ def parse_zones(zones: str | Sequence[str]) -> list[str]:
     return out
 
 
-@dataclass
-class ZoneComparison:
+@dataclass(repr=False)
+class ZoneComparison(ResultMixin):
     """Result of :func:`compare_zones`: ``estimate`` is the run in the first zone; ``table``
     has one row per zone (``zone``, ``name``, ``year``, ``basis``, ``gco2e_per_kwh``, then
     ``co2_kg``, ``co2_total_kg`` with ``_ci_low`` / ``_ci_high`` ranges, and the zone-free
@@ -123,8 +124,16 @@ class ZoneComparison:
                        table=self.to_frame(), notes=[f"note: {n}" for n in self.notes]
                        + [f"source: {s}" for s in self.sources])
 
-    def _repr_html_(self) -> str:
-        return self.summary()._repr_html_()
+    def _repr_parts(self) -> list[str]:
+        from computelimits import formatting as fm
+
+        co2 = [float(v) for v in self.table["co2_kg"] if fm.as_number(v) is not None]
+        parts = [f"{len(self.table)} grid zones"]
+        if co2:
+            parts.append(f"operational {fm.span(min(co2), max(co2), fm.co2)}")
+        if self.estimate.energy_kwh is not None:
+            parts.append(f"energy {fm.energy(self.estimate.energy_kwh)}")
+        return parts
 
 
 def compare_zones(zones: str | Sequence[str], *, lifecycle: bool = True,
@@ -139,7 +148,7 @@ def compare_zones(zones: str | Sequence[str], *, lifecycle: bool = True,
         raise ConfigError("--compare-zones has no effect without --chip: energy and CO2 need a "
                           "chip's power (TDP) and speed; add e.g. --chip 'H100 SXM5 80GB'")
     names = parse_zones(zones)
-    cat = get_catalog(catalog)
+    cat = resolve_catalog(catalog)
     grids: list[GridIntensity] = [grid_intensity(z, lifecycle=lifecycle, catalog=cat)
                                   for z in names]
     for gi in grids:

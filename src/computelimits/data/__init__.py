@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from computelimits._lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from computelimits.data.catalog import Catalog, default_catalog
+    from computelimits.data.catalog import Catalog, resolve_catalog
     from computelimits.data.credits import attribution
     from computelimits.data.fetch import DataSettings
     from computelimits.data.join import JoinResult, join_compute
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 _EXPORTS = {
     "Catalog": "computelimits.data.catalog",
-    "default_catalog": "computelimits.data.catalog",
+    "resolve_catalog": "computelimits.data.catalog",
     "DataSettings": "computelimits.data.fetch",
     "JoinResult": "computelimits.data.join",
     "join_compute": "computelimits.data.join",
@@ -27,8 +27,8 @@ _EXPORTS = {
     "attribution": "computelimits.data.credits",
 }
 
-__all__ = ["SOURCES", "Catalog", "DataSettings", "JoinResult", "attribution", "default_catalog",
-           "join_compute"]
+__all__ = ["SOURCES", "Catalog", "DataSettings", "JoinResult", "attribution", "join_compute",
+           "resolve_catalog"]
 
 
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

@@ -22,7 +22,10 @@ file (a FIFO, a device) is parsed afresh and replaced, never an error. Callers g
 changing a returned frame never changes what the catalog holds.
 
 The compute, scaling and report layers take a catalog as an argument and never import a
-loader (``catalog=None`` means :func:`default_catalog`).
+loader; :func:`resolve_catalog` is the one way they (and the command line) turn their
+``catalog=`` and ``strict=`` arguments into a catalog (``catalog=None``: the environment's).
+
+Layers: this module parses through :mod:`computelimits.data.tables`, which never imports it.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import pandas as pd
 
 from computelimits import __version__
+from computelimits.data import tables
 from computelimits.data.fetch import (
     ENV_MIRROR,
     DataSettings,
@@ -54,7 +58,7 @@ from computelimits.data.registry import SOURCES, get_source
 if TYPE_CHECKING:
     from computelimits.data.join import JoinResult
 
-__all__ = ["Catalog", "default_catalog"]
+__all__ = ["Catalog", "resolve_catalog"]
 
 T = TypeVar("T")
 
@@ -220,8 +224,6 @@ class Catalog:
             from computelimits.errors import ConfigError
 
             raise ConfigError(f"table must be one of {', '.join(TABLES)}, got {name!r}")
-        from computelimits.data import tables
-
         return self._frame(("table", name), lambda: tables.parse_table(name))
 
     def results(self, benchmark: str | None = None) -> pd.DataFrame:
@@ -274,8 +276,6 @@ class Catalog:
     def source_table(self, name: str) -> pd.DataFrame:
         """The main table of one source (for listing rows and date ranges)."""
         get_source(name)
-        from computelimits.data import tables
-
         return self._frame(("source", name), lambda: tables.parse_source_table(name))
 
     # ------------------------------------------------------------------ source tables
@@ -393,9 +393,29 @@ def _stamps(settings: DataSettings) -> tuple:
     return tuple(out)
 
 
-def default_catalog() -> Catalog:
-    """The catalog of the current environment, reused while the environment and the files
-    it names are unchanged."""
+def resolve_catalog(catalog: Catalog | None = None, *, strict: bool | None = None) -> Catalog:
+    """The catalog to read from, given a function's ``catalog`` and ``strict`` arguments: the
+    one way to get the default catalog.
+
+    * ``catalog`` None, ``strict`` None: the catalog of the current environment
+      (``COMPUTELIMITS_DATA``, ``COMPUTELIMITS_CACHE``, ``COMPUTELIMITS_STRICT``), the same
+      object while the environment and the files it names are unchanged;
+    * ``catalog`` None, ``strict`` True/False: a new ``Catalog(strict=strict)`` (the
+      environment's mirror and cache, that strictness);
+    * ``catalog`` given, ``strict`` None or equal to its strictness: ``catalog`` itself;
+    * ``catalog`` given, ``strict`` the other value: a new catalog with ``catalog``'s mirror,
+      cache, download and persist settings and that strictness.
+
+    The command line passes ``strict=True`` for ``--strict`` and None without it (then
+    ``COMPUTELIMITS_STRICT`` decides).
+    """
+    if catalog is not None:
+        if strict is None or bool(strict) == catalog.strict:
+            return catalog
+        return Catalog(catalog.mirror, catalog.cache, strict=bool(strict),
+                       download=catalog.settings.download, persist=catalog.persist)
+    if strict is not None:
+        return Catalog(strict=strict)
     settings = DataSettings.from_env()
     key = (settings, _stamps(settings))
     cat = _DEFAULT.get(key)

@@ -24,15 +24,13 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
+from computelimits.data import bundled
 from computelimits.data.names import model_key
-from computelimits.data.parse import read_csv
 from computelimits.data.registry import SOURCES
-from computelimits.errors import InputError
 
 __all__ = [
     "EPOCH_NOTE_COLUMNS",
@@ -117,29 +115,11 @@ def parse_overrides(path: str | Path, *, text_data: str | None = None,
             column, an unknown source or kind, a blank model or reason, or a (source, model)
             listed twice.
     """
-    name = label or str(path)
-    if text_data is None:
-        try:
-            text_data = Path(path).read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
-            raise InputError("file not found", path=name) from None
-    lines = text_data.splitlines()
-    skip = 0
-    while skip < len(lines) and lines[skip].lstrip().startswith("#"):
-        skip += 1
-    df = read_csv(path, skip_lines=skip, text_data=text_data, label=name,
-                  required=_COLUMNS)
-    line_of = df.attrs["lines"]
-    rows = []
-    seen: dict[tuple[str, str], int] = {}
-    for i in range(len(df)):
-        row = i + 1
-        at = f" (line {line_of[i]})" if i < len(line_of) else ""
-        cells = {c: str(df[c].iat[i] or "").strip() for c in _COLUMNS}
-
-        def fail(column: str, message: str, *, row: int = row, at: str = at) -> InputError:
-            return InputError(message + at, path=name, row=row, column=column)
-
+    name, rows = bundled.read_rows(path, _COLUMNS, text_data=text_data, label=label)
+    out = []
+    seen: dict[tuple[str, ...], int] = {}
+    for row in rows:
+        cells, fail = row.cells, row.fail
         if not cells["source"]:
             raise fail("source", "blank source")
         if cells["source"] not in SOURCES:
@@ -151,23 +131,16 @@ def parse_overrides(path: str | Path, *, text_data: str | None = None,
                        f"expected one of {', '.join(KINDS)}")
         if not cells["reason"]:
             raise fail("reason", "blank reason")
-        pair = (cells["source"], cells["model"])
-        if pair in seen:
-            raise fail("model", f"{cells['model']!r} of {cells['source']} is listed twice "
-                       f"(first in row {seen[pair]})")
-        seen[pair] = row
+        row.unique(seen, (cells["source"], cells["model"]))
         cells["model_key"] = model_key(cells["model"])
-        rows.append(cells)
+        out.append(cells)
     cols = ["source", "model", "model_key", "compute_kind", "reason", "epoch_note"]
-    out = pd.DataFrame(rows, columns=cols).astype("string")
-    out.attrs = {"path": name}
-    return out
+    return bundled.frame(out, cols, name)
 
 
 @lru_cache(maxsize=1)
 def _overrides() -> pd.DataFrame:
-    res = resources.files("computelimits.data").joinpath(FILE)
-    return parse_overrides(str(res), text_data=res.read_text("utf-8"), label=FILE)
+    return bundled.shipped(FILE, parse_overrides)
 
 
 def overrides() -> pd.DataFrame:

@@ -6,17 +6,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
 from computelimits._io import write_csv_with_attribution
 from computelimits.data.benchmarks import find_benchmark
+from computelimits.data.catalog import Catalog, resolve_catalog
 from computelimits.data.credits import attribution
 from computelimits.data.join import join_compute
-
-if TYPE_CHECKING:
-    from computelimits.data.catalog import Catalog
 
 __all__ = ["ResultsExport", "export_results"]
 
@@ -50,9 +48,7 @@ def export_results(benchmark: str, out: str | Path, *, with_compute: bool = Fals
     of their models and, beside it, their hardware burden where Epoch gives the hardware,
     :func:`~computelimits.data.join.join_compute`) to ``out`` and their
     attribution lines to ``OUT.attribution.txt`` beside it (``mmlu.csv.attribution.txt``)."""
-    from computelimits.data.catalog import default_catalog
-
-    cat = default_catalog() if catalog is None else catalog
+    cat = resolve_catalog(catalog)
     b = find_benchmark(benchmark).id  # fail fast on an unknown name
     table = cat.results(b)
     report = None

@@ -4,25 +4,17 @@ the full provenance of one source — the records behind ``computelimits data li
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
+from computelimits.data.catalog import Catalog, resolve_catalog
 from computelimits.data.fetch import declared, file_status
 from computelimits.data.registry import SOURCES, get_source
 from computelimits.data.schema import SCHEMAS
 from computelimits.errors import ComputeLimitsError
 
-if TYPE_CHECKING:
-    from computelimits.data.catalog import Catalog
-
 __all__ = ["SETTING_RULE", "date_range", "describe_source", "list_sources", "setting_counts"]
-
-
-def _catalog(catalog: Catalog | None) -> Catalog:
-    from computelimits.data.catalog import default_catalog
-
-    return default_catalog() if catalog is None else catalog
 
 
 def date_range(df: pd.DataFrame) -> str:
@@ -47,7 +39,7 @@ def list_sources(catalog: Catalog | None = None) -> list[dict[str, Any]]:
     ``rows`` and ``dates`` of its main table (None and "" when files are missing) and
     ``where`` its files are ("mirror", "cache", "mirror/cache" or "missing", with the number
     of files that differ from their pins). A strict catalog refuses modified mirror files."""
-    cat = _catalog(catalog)
+    cat = resolve_catalog(catalog)
     records = []
     for src in SOURCES.values():
         with cat.active():
@@ -76,7 +68,7 @@ def describe_source(name: str, catalog: Catalog | None = None) -> dict[str, Any]
     its files (pinned URL and sha256, where found locally, whether it matches the pin) and
     the columns of the tables it feeds ({table: {column: "dtype: meaning"}})."""
     src = get_source(name)
-    cat = _catalog(catalog)
+    cat = resolve_catalog(catalog)
     files = []
     for f in src.files:
         with cat.active():
@@ -108,7 +100,7 @@ SETTING_RULE = ("setting_kind from every field the source gives (Epoch: Shots, N
 def setting_counts(name: str, catalog: Catalog | None = None) -> dict[str, Any] | None:
     """Rows per benchmark and evaluation setting kind of a results source (None when its
     files are missing): ``{"rule": SETTING_RULE, "counts": {benchmark: {setting: n}}}``."""
-    cat = _catalog(catalog)
+    cat = resolve_catalog(catalog)
     try:
         df = cat.source_table(name)
     except ComputeLimitsError:

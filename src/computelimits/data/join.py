@@ -239,7 +239,7 @@ def join_compute(results: pd.DataFrame, compute: pd.DataFrame, *,
     name, ImageNet or not), so time grows linearly with the rows.
 
     Args:
-        results, compute: tidy tables (:func:`computelimits.data.tables.results` / ``compute``).
+        results, compute: tidy tables (``Catalog.results()`` / ``Catalog.compute()``).
         model_versions: Epoch model-version ids → Epoch model names (columns ``model_version``,
             ``epoch_model``); loaded from the epoch-benchmarks source when None.
         networks: convnet-burden networks (``model_key``, ``flop_per_image``) for the ImageNet

@@ -23,15 +23,13 @@ is listed here and holds.
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
+from computelimits.data import bundled
 from computelimits.data.compute_kinds import KINDS
-from computelimits.data.parse import read_csv
 from computelimits.data.registry import SOURCES
-from computelimits.errors import InputError
 
 __all__ = ["CHECKED_SOURCES", "FILE", "VERDICTS", "checks", "index", "parse_checks",
            "verdict"]
@@ -57,28 +55,11 @@ def parse_checks(path: str | Path, *, text_data: str | None = None,
             verdict or kind, a blank model, record or reason, a ``right`` row without a kind,
             or a (source, model, publication) listed twice.
     """
-    name = label or str(path)
-    if text_data is None:
-        try:
-            text_data = Path(path).read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
-            raise InputError("file not found", path=name) from None
-    lines = text_data.splitlines()
-    skip = 0
-    while skip < len(lines) and lines[skip].lstrip().startswith("#"):
-        skip += 1
-    df = read_csv(path, skip_lines=skip, text_data=text_data, label=name, required=_COLUMNS)
-    line_of = df.attrs["lines"]
-    rows = []
-    seen: dict[tuple[str, str], int] = {}
-    for i in range(len(df)):
-        row = i + 1
-        at = f" (line {line_of[i]})" if i < len(line_of) else ""
-        cells = {c: str(df[c].iat[i] or "").strip() for c in _COLUMNS}
-
-        def fail(column: str, message: str, *, row: int = row, at: str = at) -> InputError:
-            return InputError(message + at, path=name, row=row, column=column)
-
+    name, rows = bundled.read_rows(path, _COLUMNS, text_data=text_data, label=label)
+    out = []
+    seen: dict[tuple[str, ...], int] = {}
+    for row in rows:
+        cells, fail = row.cells, row.fail
         if cells["source"] not in SOURCES:
             raise fail("source", f"unknown source {cells['source']!r}")
         for col in ("model", "epoch_model", "reason"):
@@ -93,21 +74,14 @@ def parse_checks(path: str | Path, *, text_data: str | None = None,
                        f"{', '.join(KINDS)}")
         if cells["verdict"] == "wrong" and kind:
             raise fail("compute_kind", "a wrong join carries no compute kind")
-        pair = (cells["source"], cells["model"], cells["publication"])
-        if pair in seen:
-            raise fail("model", f"{cells['model']!r} of {cells['source']} is listed twice "
-                       f"(first in row {seen[pair]})")
-        seen[pair] = row
-        rows.append(cells)
-    out = pd.DataFrame(rows, columns=list(_COLUMNS)).astype("string")
-    out.attrs = {"path": name}
-    return out
+        row.unique(seen, (cells["source"], cells["model"], cells["publication"]))
+        out.append(cells)
+    return bundled.frame(out, _COLUMNS, name)
 
 
 @lru_cache(maxsize=1)
 def _checks() -> pd.DataFrame:
-    res = resources.files("computelimits.data").joinpath(FILE)
-    return parse_checks(str(res), text_data=res.read_text("utf-8"), label=FILE)
+    return bundled.shipped(FILE, parse_checks)
 
 
 def checks() -> pd.DataFrame:

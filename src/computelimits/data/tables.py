@@ -2,6 +2,10 @@
 
 Each table carries ``attrs["attribution"]`` (one line per source that contributed rows) and
 ``attrs["repairs"]`` (documented repairs, counted). Column definitions: :mod:`.schema`.
+
+This module only parses (no caching); the tables are read through a
+:class:`~computelimits.data.catalog.Catalog` (``resolve_catalog().results()``, …), which parses
+once. It sits below the catalog and never imports it.
 """
 
 from __future__ import annotations
@@ -13,8 +17,7 @@ import pandas as pd
 from computelimits.data.parse import Repairs
 from computelimits.data.schema import conform
 
-__all__ = ["combine", "compute", "grid", "hardware", "parse_source_table", "parse_table", "results",
-           "source_table"]
+__all__ = ["combine", "parse_source_table", "parse_table"]
 
 
 def _loaders(table: str) -> list[tuple[str, Callable[..., pd.DataFrame]]]:
@@ -95,40 +98,6 @@ def parse_table(table: str, *, only: set[str] | None = None) -> pd.DataFrame:
         df.attrs["source"] = name
         frames.append(df)
     return combine(frames, table)
-
-
-def _catalog(strict: bool | None):
-    from computelimits.data.catalog import Catalog, default_catalog
-
-    return default_catalog() if strict is None else Catalog(strict=strict)
-
-
-def results(benchmark: str | None = None, *, strict: bool | None = None) -> pd.DataFrame:
-    """Benchmark results from every source (optionally one benchmark, by id or alias);
-    shorthand for ``Catalog(strict=strict).results(benchmark)``."""
-    return _catalog(strict).results(benchmark)
-
-
-def compute(*, strict: bool | None = None) -> pd.DataFrame:
-    """Training compute per model from the Epoch models table, the ECI table and Epoch's
-    open-model-trends table."""
-    return _catalog(strict).compute()
-
-
-def hardware(*, strict: bool | None = None) -> pd.DataFrame:
-    """Chip specifications: Epoch's chip dataset, Computer Progress, ML CO2 Impact, Green
-    Algorithms TDPs."""
-    return _catalog(strict).hardware()
-
-
-def grid(*, strict: bool | None = None) -> pd.DataFrame:
-    """Grid carbon intensity and PUE: Electricity Maps 2024, Green Algorithms, ML CO2 Impact."""
-    return _catalog(strict).grid()
-
-
-def source_table(name: str, *, strict: bool | None = None) -> pd.DataFrame:
-    """The main table of one source (for listing rows and date ranges)."""
-    return _catalog(strict).source_table(name)
 
 
 def parse_source_table(name: str) -> pd.DataFrame:

@@ -100,10 +100,10 @@ def load_user_file(path: str | Path, *, fmt: str = "generic", benchmark: str | N
             environment's, or ``Catalog(strict=strict)``).
     """
     from computelimits.data import userfiles
-    from computelimits.data.catalog import Catalog, default_catalog
+    from computelimits.data.catalog import resolve_catalog
 
-    if catalog is None:
-        catalog = default_catalog() if strict is None else Catalog(strict=strict)
+    if catalog is None:  # ``strict`` applies only then
+        catalog = resolve_catalog(strict=strict)
     _check_memory(path)
 
     if fmt == "generic":

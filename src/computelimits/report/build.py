@@ -113,8 +113,11 @@ def reproduce(out: str | Path, *, quick: bool = False, seed: int = 0,
 
     ``quick``: the small theory grid and 1,000 bootstrap draws (instead of the paper-sized
     theory run and 10,000 draws). ``catalog``: where every data table comes from (None: the
-    environment's :func:`~computelimits.data.catalog.default_catalog`). ``cache``: reuse the
-    theory result of an identical earlier run (``computelimits.theory.cache``); False runs it.
+    environment's :func:`~computelimits.data.catalog.resolve_catalog`). ``cache``: reuse the
+    theory result, the rolling evaluation and the benchmark figures of an identical earlier
+    run (``computelimits.theory.cache``, ``computelimits.scaling.evaluation.cache``,
+    :func:`computelimits.report.figures.save_benchmark_figure`); False computes and draws
+    them.
 
     The data are checked first (:meth:`~computelimits.data.catalog.Catalog.missing`): when
     files are missing, it raises :class:`ComputeLimitsError` listing them before the theory
@@ -126,8 +129,8 @@ def reproduce(out: str | Path, *, quick: bool = False, seed: int = 0,
     work, unless ``force``, which writes the report's files into it and removes nothing
     (``force`` also runs a theory experiment whose estimated memory exceeds what is free).
     """
+    from computelimits.data.catalog import resolve_catalog
     from computelimits.outfolder import OutputFolder
-    from computelimits.scaling._catalog import resolve_catalog
     from computelimits.theory import TheoryConfig
     from computelimits.theory.experiment import preflight
 
@@ -176,8 +179,9 @@ def _build(work: Path, *, quick: bool, seed: int, allow_partial: bool,
     theory = simulate(cfg, workers=workers, cache=cache, force=force)
     if theory.from_cache:
         say("theory", "reused the cached result of an identical run (--no-cache to rerun)")
-    tables.write("theory_summary", theory.summary)
-    cross = tables.write("theory_crossovers", _crossovers(theory.summary))
+    per_n = theory.to_frame()
+    tables.write("theory_summary", per_n)
+    cross = tables.write("theory_crossovers", _crossovers(per_n))
     ctx["figures"]["theory"] = _inline(figures.save(theory.plot(), figs, "theory"), work)
     ctx["sections"]["theory"] = {"config": cfg.to_dict(), "reps": cfg.reps,
                                  "elapsed": theory.elapsed_s,
@@ -192,8 +196,13 @@ def _build(work: Path, *, quick: bool, seed: int, allow_partial: bool,
         try:
             say("data", "loading and joining the open data")
             empirical = _empirical(tables, figs, n_boot=n_boot, seed=seed, say=say, ctx=ctx,
-                                   catalog=catalog)
+                                   catalog=catalog, cache=cache)
         except ComputeLimitsError as exc:
+            # a report of the theory part: the sections of the stages done before the error
+            # go too (the page draws the empirical part whole or not at all)
+            ctx["sections"] = {"theory": ctx["sections"]["theory"]}
+            ctx["figures"] = {"theory": ctx["figures"]["theory"]}
+            ctx.pop("findings", None)
             ctx["missing"].append(str(exc))
             ctx["missing"].extend(catalog.missing())
             if not allow_partial:
@@ -226,7 +235,7 @@ def _build(work: Path, *, quick: bool, seed: int, allow_partial: bool,
 
 def _empirical(tables: _Tables, figs: Path, *, n_boot: int, seed: int,
                say: Callable[[str, str], None], ctx: dict[str, Any],
-               catalog: Catalog) -> dict[str, Any]:
+               catalog: Catalog, cache: bool = True) -> dict[str, Any]:
     """The empirical part: computed by :mod:`computelimits.scaling.study`, written here."""
     from computelimits.report import figures
     from computelimits.scaling import study
@@ -251,10 +260,9 @@ def _empirical(tables: _Tables, figs: Path, *, n_boot: int, seed: int,
     bench_figs = {}
     for bench, bdata in fits.datasets.items():
         sel = bdata.attrs["selection"]
-        bench_figs[bench] = figures.save(
-            figures.benchmark_figure(bdata, fits.fitted[bench],
-                                     f"{bench}: {len(bdata)} results, {sel.kind} compute"),
-            figs, f"fit_{bench}")
+        bench_figs[bench] = figures.save_benchmark_figure(
+            bdata, fits.fitted[bench], f"{bench}: {len(bdata)} results, {sel.kind} compute",
+            figs, f"fit_{bench}", cache=cache)
     from computelimits.report.interactive import benchmark_explorer, explorer_json
 
     explorer = benchmark_explorer(fits.datasets, fits.fitted)
@@ -283,7 +291,7 @@ def _empirical(tables: _Tables, figs: Path, *, n_boot: int, seed: int,
     # forecasts with time: rolling-origin evaluation, shared rate, costs by buy date
     say("forecasts", "forecasting with algorithmic progress, checked out of sample")
     fx = study.forecasts(data.joined, ext, n_boot=n_boot, seed=seed, datasets=datasets,
-                         catalog=catalog)
+                         catalog=catalog, cache=cache)
     evaluation = tables.write("forecast_evaluation", fx.evaluation)
     published = (tables.write("algorithmic_progress", fx.published) if len(fx.published)
                  else fx.published)

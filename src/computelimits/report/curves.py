@@ -20,12 +20,12 @@ __all__ = ["Curve", "axis_limits", "fit_curve"]
 
 @dataclass(frozen=True)
 class Curve:
-    """``log10_flop``: the x grid; ``error``: the fitted error (NaN where it would lie above
+    """``log10_compute``: the x grid; ``error``: the fitted error (NaN where it would lie above
     the chance error); ``band_low`` / ``band_high``: the 95% bootstrap band cut off at the
     chance error (empty arrays without bootstrap draws); ``cap``: that chance error on the
     plotted scale."""
 
-    log10_flop: np.ndarray
+    log10_compute: np.ndarray
     error: np.ndarray
     band_low: np.ndarray
     band_high: np.ndarray
@@ -37,7 +37,7 @@ def fit_curve(data: pd.DataFrame, fit: Any, points: int = 100) -> Curve:
     range of ``data`` (its regression rows), ``points`` long."""
     from computelimits.scaling.forms import FORMS
 
-    x = np.linspace(data["log10_flop"].min(), data["log10_flop"].max(), points)
+    x = np.linspace(data["log10_compute"].min(), data["log10_compute"].max(), points)
     form = FORMS[fit.form]
     cap = float(getattr(fit, "chance_", 1.0))
     y = form.inverse(fit.params_[0] + fit.params_[1] * x)
@@ -49,7 +49,7 @@ def fit_curve(data: pd.DataFrame, fit: Any, points: int = 100) -> Curve:
         q_lo, q_hi = np.percentile(lines, [2.5, 97.5], axis=0)
         a, b = form.inverse(q_lo), form.inverse(q_hi)
         lo, hi = np.minimum(np.minimum(a, b), cap), np.minimum(np.maximum(a, b), cap)
-    return Curve(log10_flop=x, error=y, band_low=lo, band_high=hi, cap=cap)
+    return Curve(log10_compute=x, error=y, band_low=lo, band_high=hi, cap=cap)
 
 
 def axis_limits(data: pd.DataFrame) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -58,7 +58,7 @@ def axis_limits(data: pd.DataFrame) -> tuple[tuple[float, float], tuple[float, f
     sel = data.attrs.get("selection")
     scale = getattr(sel, "scale", "error")
     chance = float(getattr(sel, "chance_error", 1.0)) if scale == "error" else 1.0
-    x = data["log10_flop"].to_numpy(float)
+    x = data["log10_compute"].to_numpy(float)
     err = data["error"].to_numpy(float)
     pad = max(0.1, 0.04 * float(x.max() - x.min()))
     top = min(chance, float(err.max()) * 1.25)

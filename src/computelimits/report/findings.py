@@ -26,7 +26,7 @@ from typing import Any
 import pandas as pd
 
 from computelimits.report import formatting as fm
-from computelimits.results import Summary
+from computelimits.results import ResultMixin, Summary
 
 __all__ = ["GROUPS", "KIND_WORDS", "Findings", "findings"]
 
@@ -45,17 +45,18 @@ KIND_WORDS = {
 _COLUMNS = ["benchmark", "group", "sentence", "compute_kind", "n", "other_kinds", "slope",
             "slope_ci_low", "slope_ci_high", "r2", "halving_multiple",
             "halving_multiple_ci_low", "halving_multiple_ci_high", "best_error",
-            "target_error", "sized", "log10_flop", "log10_flop_ci_low", "log10_flop_ci_high",
+            "target_error", "sized", "log10_compute", "log10_compute_ci_low",
+            "log10_compute_ci_high",
             "usd", "usd_ci_low", "usd_ci_high", "co2_kg", "price_year",
             "backtest_forward_coverage", "backtest_inverse_medae_oom", "forecast_model",
-            "forecast_rate_oom_per_year", "forecast_log10_flop", "forecast_log10_flop_ci_low",
-            "forecast_log10_flop_ci_high", "forecast_usd_now", "forecast_usd_now_ci_low",
+            "forecast_rate_oom_per_year", "forecast_log10_compute", "forecast_log10_compute_ci_low",
+            "forecast_log10_compute_ci_high", "forecast_usd_now", "forecast_usd_now_ci_low",
             "forecast_usd_now_ci_high", "forecast_backtest_forward_coverage", "results",
             "with_compute", "usable"]
 
 
-@dataclass
-class Findings:
+@dataclass(repr=False)
+class Findings(ResultMixin):
     """``table``: one row per benchmark (group, sentence and every number it quotes);
     ``headline``: the sentences on all benchmarks together."""
 
@@ -74,8 +75,8 @@ class Findings:
                                                 *self.table["sentence"].tolist()],
                        self.to_frame())
 
-    def _repr_html_(self) -> str:
-        return self.summary()._repr_html_()
+    def _repr_parts(self) -> list[str]:
+        return [f"{len(self.table)} benchmarks", *self.headline[:1]]
 
 
 def _num(x: Any) -> float | None:
@@ -222,8 +223,8 @@ def _next_halving(x: dict[str, Any], row: dict[str, Any], max_oom: float) -> str
         note = str(x.get("note") or "")
         return "No extrapolation of the next halving" + (f" ({note})." if note else ".")
     row.update(best_error=best, target_error=target)
-    c, lo, hi = (_num(x.get(k)) for k in ("log10_flop", "log10_flop_ci_low",
-                                          "log10_flop_ci_high"))
+    c, lo, hi = (_num(x.get(k)) for k in ("log10_compute", "log10_compute_ci_low",
+                                          "log10_compute_ci_high"))
     head = f"Halving today's best error ({fm.error(best)} → {fm.error(target)})"
     if lo is None or hi is None or (c is None and hi - lo <= max_oom):
         row["sized"] = False
@@ -234,7 +235,7 @@ def _next_halving(x: dict[str, Any], row: dict[str, Any], max_oom: float) -> str
         return (f"{head}: the data cannot size it — the 95% interval of its compute, "
                 f"{fm.interval(lo, hi, fm.flop)}, spans {span:.1f} orders of magnitude "
                 f"(more than {max_oom:g}), so no central figure, dollars or CO2 are given.")
-    row.update(log10_flop=c, log10_flop_ci_low=lo, log10_flop_ci_high=hi,
+    row.update(log10_compute=c, log10_compute_ci_low=lo, log10_compute_ci_high=hi,
                usd=_num(x.get("usd")), usd_ci_low=_num(x.get("usd_ci_low")),
                usd_ci_high=_num(x.get("usd_ci_high")), co2_kg=_num(x.get("co2_kg")),
                price_year=_num(x.get("price_year")))
@@ -265,14 +266,14 @@ def _backtest(x: dict[str, Any], row: dict[str, Any]) -> str:
 def _forecast(o: dict[str, Any], row: dict[str, Any]) -> str:
     if not o or not _yes(o.get("identified")) or not _yes(o.get("determined")):
         return ""
-    c = _num(o.get("log10_flop"))
+    c = _num(o.get("log10_compute"))
     if c is None:
         return ""
     row.update(forecast_model=o.get("model"),
                forecast_rate_oom_per_year=_num(o.get("rate_oom_per_year")),
-               forecast_log10_flop=c,
-               forecast_log10_flop_ci_low=_num(o.get("log10_flop_ci_low")),
-               forecast_log10_flop_ci_high=_num(o.get("log10_flop_ci_high")),
+               forecast_log10_compute=c,
+               forecast_log10_compute_ci_low=_num(o.get("log10_compute_ci_low")),
+               forecast_log10_compute_ci_high=_num(o.get("log10_compute_ci_high")),
                forecast_usd_now=_num(o.get("usd_now")),
                forecast_usd_now_ci_low=_num(o.get("usd_now_ci_low")),
                forecast_usd_now_ci_high=_num(o.get("usd_now_ci_high")),
@@ -281,7 +282,7 @@ def _forecast(o: dict[str, Any], row: dict[str, Any]) -> str:
     if row["forecast_rate_oom_per_year"] is not None:
         text += (f" ({row['forecast_rate_oom_per_year']:.2f} orders of magnitude of compute "
                  "per year)")
-    text += f": {fm.flop(c)} {_ci(row, 'forecast_log10_flop', fm.flop)}"
+    text += f": {fm.flop(c)} {_ci(row, 'forecast_log10_compute', fm.flop)}"
     if row["forecast_usd_now"] is not None:
         text += (f", {fm.usd(row['forecast_usd_now'])} "
                  f"{_ci(row, 'forecast_usd_now', fm.usd)} bought now")

@@ -124,7 +124,7 @@ def _hover_rows(d: pd.DataFrame) -> list[list[str]]:
     out = []
     for i, (model, date, e, lf, kind, src, sfile, srow, cfile, crow, csrc, rule,
             note) in enumerate(zip(
-            col("model", none), col("date", none), err, d["log10_flop"],
+            col("model", none), col("date", none), err, d["log10_compute"],
             col("compute_kind", none), col("source", none), col("source_file", none),
             col("source_row", none), col("compute_source_file", none),
             col("compute_source_row", none), col("compute_source", none),
@@ -171,7 +171,7 @@ def benchmark_explorer(datasets: dict[str, pd.DataFrame], fitted: dict[str, dict
         year = d["year"].to_numpy(float) if "year" in d else np.full(len(d), np.nan)
         dated = np.isfinite(year)
         hover = _hover_rows(d)
-        x = 10.0 ** d["log10_flop"].to_numpy(float)
+        x = 10.0 ** d["log10_compute"].to_numpy(float)
         y = d["error"].to_numpy(float)
         if dated.any():
             lo_y, hi_y = float(np.nanmin(year)), float(np.nanmax(year))
@@ -202,7 +202,7 @@ def benchmark_explorer(datasets: dict[str, pd.DataFrame], fitted: dict[str, dict
                 forms_seen.append(form)
             color, dash = FORM_STYLE[form]
             c = fit_curve(d, fit, points)
-            cx = 10.0 ** c.log10_flop
+            cx = 10.0 ** c.log10_compute
             if len(c.band_low):
                 lo = np.maximum(c.band_low, floor)
                 hi = np.maximum(c.band_high, floor)
@@ -217,7 +217,7 @@ def benchmark_explorer(datasets: dict[str, pd.DataFrame], fitted: dict[str, dict
                 "type": "scatter", "mode": "lines", "visible": visible,
                 "name": f"{form}: slope {fm.slope(fit.slope_)}",
                 "x": _nums(cx), "y": _nums(c.error),
-                "customdata": [fm.flop(v) for v in c.log10_flop],
+                "customdata": [fm.flop(v) for v in c.log10_compute],
                 "hovertemplate": f"{form} fit<br>compute %{{customdata}}<br>"
                                  "fitted error %{y:.3p}<extra></extra>",
                 "line": {"color": color, "dash": dash, "width": 2.2}})

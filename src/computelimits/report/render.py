@@ -25,7 +25,7 @@ __all__ = ["LABELS", "fmt", "render", "table_html"]
 #: Column headers in words (any other column: its name with spaces; the name itself is the
 #: header's tooltip and its ``data-col``).
 LABELS = {
-    "log10_flop": "compute", "log10_flop_pred": "compute, 95% prediction interval",
+    "log10_compute": "compute", "log10_compute_pred": "compute, 95% prediction interval",
     "usd": "cost", "co2_kg": "CO2e", "paper_usd": "cost, paper's conventions",
     "paper_co2_kg": "CO2e, paper's conventions", "usd_now": "cost bought now",
     "usd_in_1y": "cost bought in 1 year", "usd_in_2y": "cost bought in 2 years",

@@ -19,9 +19,10 @@ Definitions (all dates are the results' ``date`` column, compute in log10 FLOP):
   training error and below every later result before it in that order. Only rows of the
   regression data (results with both an error and a compute) take part, so a result without
   a known compute neither counts as a best nor raises the bar.
-* per new best: ``predicted`` = the central log10 compute of the pre-cutoff fit at that
+* per new best: ``actual_log10_compute`` = the log10 compute the result used;
+  ``predicted_log10_compute`` = the central log10 compute of the pre-cutoff fit at that
   error (at that result's decimal year when the fit controls for year);
-  ``predicted_ci_low/_ci_high`` and ``predicted_pred_ci_low/_pred_ci_high`` = the
+  ``log10_compute_ci_low/_ci_high`` and ``log10_compute_pred_ci_low/_pred_ci_high`` = the
   cluster-bootstrap confidence and prediction intervals of ``log10_compute_for``;
   ``in_ci`` / ``in_pi``: the actual log10 compute lies inside (ends
   included); ``error_oom`` = predicted − actual, in orders of magnitude (positive: the past
@@ -52,9 +53,9 @@ import numpy as np
 import pandas as pd
 
 from computelimits.data.benchmarks import find_benchmark
+from computelimits.data.catalog import resolve_catalog
 from computelimits.errors import ConfigError
-from computelimits.results import Summary
-from computelimits.scaling._catalog import resolve_catalog
+from computelimits.results import ResultMixin, Summary
 from computelimits.scaling.dataset import benchmark_data, decimal_year
 from computelimits.scaling.fit import ScalingFit
 
@@ -76,10 +77,10 @@ LANGUAGE_BENCHMARKS: tuple[str, ...] = ("mmlu", "gsm8k", "hellaswag", "arc-chall
 MIN_TRAIN = 8
 MIN_TEST = 1
 
-TABLE_COLUMNS = ["model", "date", "year", "paper", "cluster", "error", "actual", "predicted",
-                 "predicted_ci_low", "predicted_ci_high", "predicted_pred_ci_low",
-                 "predicted_pred_ci_high", "in_ci", "in_pi", "error_oom", "share_wrong_sign",
-                 "beyond_train_oom"]
+TABLE_COLUMNS = ["model", "date", "year", "paper", "cluster", "error", "actual_log10_compute",
+                 "predicted_log10_compute", "log10_compute_ci_low", "log10_compute_ci_high",
+                 "log10_compute_pred_ci_low", "log10_compute_pred_ci_high", "in_ci", "in_pi",
+                 "error_oom", "share_wrong_sign", "beyond_train_oom"]
 
 
 def _timestamp(cutoff: str | date | pd.Timestamp) -> pd.Timestamp:
@@ -109,7 +110,7 @@ def new_bests(after: pd.DataFrame, best_before: float) -> pd.DataFrame:
     """The later results that set a new best error (see the module docstring for the order
     and the tie rules), in that order."""
     order = after.assign(_d=pd.to_datetime(after["date"])).sort_values(
-        ["_d", "log10_flop", "error"], kind="mergesort")
+        ["_d", "log10_compute", "error"], kind="mergesort")
     e = order["error"].to_numpy(float)
     prev = np.minimum.accumulate(np.concatenate([[best_before], e]))[:-1]
     out = order[e < prev].drop(columns="_d")
@@ -126,11 +127,11 @@ def _finite_high(high: float, share_wrong: float, alpha: float) -> float:
     return high
 
 
-@dataclass
-class BacktestResult:
+@dataclass(repr=False)
+class BacktestResult(ResultMixin):
     """One backtest. ``table``: one row per new best (columns: see the module docstring;
-    ``actual`` is the result's log10 compute, ``beyond_train_oom`` how far it lies beyond the
-    largest training compute). ``fit``: the pre-cutoff fit."""
+    ``actual_log10_compute`` is the result's log10 compute, ``beyond_train_oom`` how far it
+    lies beyond the largest training compute). ``fit``: the pre-cutoff fit."""
 
     benchmark: str
     cutoff: pd.Timestamp
@@ -208,8 +209,17 @@ class BacktestResult:
         """The per-result table (a copy): one row per tested result."""
         return self.table.copy()
 
-    def _repr_html_(self) -> str:
-        return self.summary()._repr_html_()
+    def _repr_parts(self) -> list[str]:
+        from computelimits import formatting as fm
+
+        s = self._stats()
+        what = "new bests" if self.targets == "new_bests" else "later results"
+        parts = [f"{self.benchmark}, {s['n_train']} results before {s['cutoff']}",
+                 f"{s['n_test']} {what} tested"]
+        if s["n_test"]:
+            parts[-1] += (f", {fm.percent(s['pi_coverage'])} inside the "
+                          f"{fm.percent(s['nominal'])} prediction intervals")
+        return parts
 
 
 def backtest(benchmark: str, cutoff: str | date | pd.Timestamp, *, form: str = "polynomial",
@@ -261,7 +271,7 @@ def backtest(benchmark: str, cutoff: str | date | pd.Timestamp, *, form: str = "
     fit = ScalingFit(form, control_year=control_year, n_boot=n_boot, seed=seed).fit(train)
     best = float(train["error"].min())
     tests = new_bests(after, best) if targets == "new_bests" else after
-    max_train = float(train["log10_flop"].max())
+    max_train = float(train["log10_compute"].max())
     rows = []
     for r in tests.itertuples(index=False):
         year = float(r.year) if "year" in tests else float(
@@ -273,13 +283,14 @@ def backtest(benchmark: str, cutoff: str | date | pd.Timestamp, *, form: str = "
         conf_low, pred_low = p["log10_compute_ci_low"], p["log10_compute_pred_ci_low"]
         conf_high = _finite_high(p["log10_compute_ci_high"], share_wrong, alpha)
         pred_high = _finite_high(p["log10_compute_pred_ci_high"], share_wrong, alpha)
-        actual = float(r.log10_flop)
+        actual = float(r.log10_compute)
         rows.append({
             "model": getattr(r, "model", None), "date": r.date, "year": year,
             "paper": getattr(r, "paper", None), "cluster": getattr(r, "cluster", None),
-            "error": float(r.error), "actual": actual, "predicted": p["log10_compute"],
-            "predicted_ci_low": conf_low, "predicted_ci_high": conf_high,
-            "predicted_pred_ci_low": pred_low, "predicted_pred_ci_high": pred_high,
+            "error": float(r.error), "actual_log10_compute": actual,
+            "predicted_log10_compute": p["log10_compute"],
+            "log10_compute_ci_low": conf_low, "log10_compute_ci_high": conf_high,
+            "log10_compute_pred_ci_low": pred_low, "log10_compute_pred_ci_high": pred_high,
             "in_ci": bool(conf_low <= actual <= conf_high),
             "in_pi": bool(pred_low <= actual <= pred_high),
             "error_oom": p["log10_compute"] - actual, "share_wrong_sign": share_wrong,

@@ -42,8 +42,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from computelimits.data.catalog import resolve_catalog
 from computelimits.errors import ConfigError, InputError
-from computelimits.scaling._catalog import resolve_catalog
 from computelimits.scaling.dates import Bound, decimal_year, describe_period, in_period
 from computelimits.scaling.loglinear import TrendFit, fit_trend, fits_table
 
@@ -99,7 +99,7 @@ def _models(models: pd.DataFrame | None, strict: bool | None,
     """``models``, or the catalog's Epoch models table when it is None."""
     if models is not None:
         return models
-    return resolve_catalog(catalog, strict).models()
+    return resolve_catalog(catalog, strict=strict).models()
 
 
 def _flag(models: pd.DataFrame, col: str) -> np.ndarray:

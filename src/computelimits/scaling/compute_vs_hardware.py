@@ -29,9 +29,9 @@ import numpy as np
 import pandas as pd
 
 from computelimits._json import json_safe
+from computelimits.data.catalog import resolve_catalog
 from computelimits.errors import ConfigError
-from computelimits.results import Summary
-from computelimits.scaling._catalog import resolve_catalog
+from computelimits.results import ResultMixin, Summary
 from computelimits.scaling.compute_growth import (
     LARGE_SCALE_START,
     Subset,
@@ -56,14 +56,18 @@ SHARE_SERIES = ("ml_fp32_flops", "ml_max16_flops", "ml_tensor16_flops",
                 "ml_fp32_flops_per_usd_{base}", "ml_max16_flops_per_usd_{base}",
                 "cpu_transistors")
 
+#: What the shares leave to other causes (the summary's last line; ``notes`` of :meth:`to_dict`).
+SHARE_NOTE = ("The rest is growth in the number of chips x training time (per-chip shares) or in "
+              "real spending (per-dollar shares), and utilisation.")
+
 #: Columns of :meth:`TrendReport.summary`'s table.
 SUMMARY_COLUMNS = ["group", "key", "n", "start", "end", "slope", "doubling_months",
                    "doubling_months_ci_low", "doubling_months_ci_high", "r2", "share",
                    "share_ci_low", "share_ci_high"]
 
 
-@dataclass(eq=False)
-class TrendReport:
+@dataclass(eq=False, repr=False)
+class TrendReport(ResultMixin):
     """Compute trends, hardware trends and the shares of compute growth hardware explains.
 
     ``eras``: :func:`~computelimits.scaling.compute_growth.era_fits` (all data). ``compute``:
@@ -157,13 +161,22 @@ class TrendReport:
             lines.append(f"  {r.hardware:32s} {r.share:6.1%} [{r.share_ci_low:.1%}, "
                          f"{r.share_ci_high:.1%}]  (hardware doubling "
                          f"{r.hardware_doubling:.1f} mo vs compute {r.compute_doubling:.1f} mo)")
-        lines.append("  The rest is growth in the number of chips x training time (per-chip "
-                     "shares) or in real spending (per-dollar shares), and utilisation.")
+        lines.append("  " + SHARE_NOTE)
         return Summary(title="Training compute by era (Sevilla et al. 2022 eras):", lines=lines,
                        table=self.to_frame()[SUMMARY_COLUMNS])
 
-    def _repr_html_(self) -> str:
-        return self.summary()._repr_html_()
+    def _repr_parts(self) -> list[str]:
+        from computelimits import formatting as fm
+
+        lo, hi = self.period
+        c = self.compute
+        parts = [f"{lo}–{hi}: training compute doubles every "
+                 f"{fm.plain(c.doubling_months, 3)} months"]
+        if len(self.shares):
+            s = self.shares["share"]
+            parts.append(f"hardware explains {fm.percent(s.min())}–{fm.percent(s.max())} of "
+                         f"its growth ({len(s)} series)")
+        return parts
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary of every fit, the shares and the settings."""
@@ -178,6 +191,7 @@ class TrendReport:
             "hardware": {k: f.to_dict() for k, f in self.hardware.items()},
             "moore": {k: f.to_dict() for k, f in self.moore.items()},
             "shares": [json_safe(row) for row in self.shares.to_dict(orient="records")],
+            "notes": [SHARE_NOTE],
         }
 
 
@@ -222,7 +236,7 @@ def trend_report(models: pd.DataFrame | None = None, *, chips: pd.DataFrame | No
     None: the default catalog; ``strict`` True/False: a catalog with that strictness)."""
     if n_boot < 2:
         raise ConfigError("trend_report needs n_boot >= 2 to give intervals for the shares")
-    cat = resolve_catalog(catalog, strict)
+    cat = resolve_catalog(catalog, strict=strict)
     if models is None:
         models = cat.models()
     if chips is None:

@@ -22,9 +22,9 @@ with ``p`` the dollars per FLOP of peak capacity of one cloud offering (price pe
 :func:`computelimits.compute.cost.usd_per_flop`.
 
 What each uncertain input is drawn from (every draw independent of the others, except the
-pairing of ``log10_flop`` and ``progress_rate`` below):
+pairing of ``log10_compute`` and ``progress_rate`` below):
 
-* ``log10_flop`` and ``progress_rate``: the caller's draws, resampled with replacement to
+* ``log10_compute`` and ``progress_rate``: the caller's draws, resampled with replacement to
   ``n_draws``. When both are arrays of the same length (e.g. both from the same bootstrap
   fits) they are resampled **jointly** (the same rows), keeping their correlation; otherwise
   **independently**. ``paired`` overrides the rule. A single number is a constant.
@@ -76,10 +76,10 @@ import numpy as np
 import pandas as pd
 
 from computelimits import assumptions
+from computelimits.data.catalog import resolve_catalog
 from computelimits.errors import ConfigError
 from computelimits.formulas import kwh_per_flop
-from computelimits.results import Summary
-from computelimits.scaling._catalog import resolve_catalog
+from computelimits.results import ResultMixin, Summary
 from computelimits.scaling.extrapolation import DEFAULT_CHIP, GROWTH_SERIES
 
 if TYPE_CHECKING:
@@ -107,17 +107,17 @@ Range = float | tuple[float, float]
 # Result
 
 
-@dataclass
-class CostOverTime:
+@dataclass(repr=False)
+class CostOverTime(ResultMixin):
     """Compute, dollars and CO2 of one result bought ``years_ahead`` years after the price
     year, with percentile intervals.
 
-    ``table``: one row per buy year: ``years_ahead``, ``buy_year``, ``log10_flop_median``/
+    ``table``: one row per buy year: ``years_ahead``, ``buy_year``, ``log10_compute_median``/
     ``_ci_low``/``_ci_high`` (compute needed, of the input's kind), ``usd_median``/``_ci_low``/
     ``_ci_high`` (dollars of the price year), ``co2_kg_median``/``_ci_low``/``_ci_high``,
     ``usd_ratio_median``/``_ci_low``/``_ci_high`` (dollars relative to buying today, same
     draw), ``share_cheaper`` (share of draws whose dollars are below buying today) and
-    ``share_less_co2``. ``draws``: every draw (inputs, then ``log10_flop_<h>y``, ``usd_<h>y``,
+    ``share_less_co2``. ``draws``: every draw (inputs, then ``log10_compute_<h>y``, ``usd_<h>y``,
     ``co2_kg_<h>y``) unless not kept. ``assumptions``: every input with its value or range
     (``low``/``high``: the range an input is drawn from, not an interval of this result),
     unit, distribution and source.
@@ -140,7 +140,7 @@ class CostOverTime:
                            "settings": self.settings})
 
     def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
-        """Intervals indexed by quantity and buy year (``log10_flop_<h>y``, ``usd_<h>y``,
+        """Intervals indexed by quantity and buy year (``log10_compute_<h>y``, ``usd_<h>y``,
         ``co2_kg_<h>y``, ``usd_ratio_<h>y``; h = years ahead), columns ``ci_low`` and
         ``ci_high``. At the level the result was computed at they are the table's; at another
         level they are percentiles of the kept draws (``usd_ratio`` only at the computed
@@ -155,7 +155,7 @@ class CostOverTime:
         rows: dict[str, tuple[float, float]] = {}
         for r in self.table.to_dict(orient="records"):
             tag = f"{r['years_ahead']:g}y"
-            for q in ("log10_flop", "usd", "co2_kg", "usd_ratio"):
+            for q in ("log10_compute", "usd", "co2_kg", "usd_ratio"):
                 if same:
                     rows[f"{q}_{tag}"] = (r[f"{q}_ci_low"], r[f"{q}_ci_high"])
                     continue
@@ -163,7 +163,7 @@ class CostOverTime:
                 if self.draws is None or col not in self.draws:
                     continue
                 v = self.draws[col].to_numpy(float)
-                if q == "log10_flop":
+                if q == "log10_compute":
                     _, lo, hi = _quantiles(v, alpha)
                 else:
                     with np.errstate(divide="ignore"):
@@ -185,8 +185,8 @@ class CostOverTime:
         lines = []
         for r in self.table.itertuples():
             lines.append(
-                f"  {r.buy_year:g} (+{r.years_ahead:g} y): 10^{r.log10_flop_median:.2f} FLOP "
-                f"[{r.log10_flop_ci_low:.2f}, {r.log10_flop_ci_high:.2f}], "
+                f"  {r.buy_year:g} (+{r.years_ahead:g} y): 10^{r.log10_compute_median:.2f} FLOP "
+                f"[{r.log10_compute_ci_low:.2f}, {r.log10_compute_ci_high:.2f}], "
                 f"${_fmt(r.usd_median)} [{_fmt(r.usd_ci_low)}, {_fmt(r.usd_ci_high)}], "
                 f"{_fmt(r.co2_kg_median / 1000)} t CO2e [{_fmt(r.co2_kg_ci_low / 1000)}, "
                 f"{_fmt(r.co2_kg_ci_high / 1000)}]; ×{r.usd_ratio_median:.3g} of today's dollars, "
@@ -203,8 +203,16 @@ class CostOverTime:
         lines += [f"  - {n}" for n in self.notes]
         return Summary(title, lines, self.to_frame())
 
-    def _repr_html_(self) -> str:
-        return self.summary()._repr_html_()
+    def _repr_parts(self) -> list[str]:
+        from computelimits import formatting as fm
+
+        s = self.settings
+        parts = [f"{s.get('kind')} compute, dollars of {s.get('price_year')}, "
+                 f"{len(self.table)} buy years"]
+        for r in self.table.head(2).to_dict(orient="records"):
+            parts.append(f"{float(r['buy_year']):g}: {fm.flop(r['log10_compute_median'])}, "
+                         f"{fm.usd(r['usd_median'])}, {fm.co2(r['co2_kg_median'])}")
+        return parts
 
 
 def _fmt(x: float) -> str:
@@ -370,7 +378,7 @@ def _pue_range(catalog: Catalog) -> tuple[float, float, str]:
 # Main entry
 
 
-def cost_over_time(log10_flop: Draws, *, progress_rate: Draws, kind: str = "training",
+def cost_over_time(log10_compute: Draws, *, progress_rate: Draws, kind: str = "training",
                    years_ahead: Sequence[float] = (0, 1, 2), price_year: int | None = None,
                    chip: str = DEFAULT_CHIP, zone: str | None = None, n_draws: int = 4000,
                    seed: int = 0, alpha: float = 0.05, paired: bool | None = None,
@@ -383,11 +391,11 @@ def cost_over_time(log10_flop: Draws, *, progress_rate: Draws, kind: str = "trai
                    keep_draws: bool = True, catalog: Catalog | None = None) -> CostOverTime:
     """Dollars and CO2 of reaching a target bought ``years_ahead`` years after the price year.
 
-    ``log10_flop``: draws (or one number) of log10 of the compute the target needs if trained
+    ``log10_compute``: draws (or one number) of log10 of the compute the target needs if trained
     in the price year, of kind ``kind`` (:data:`KINDS`). ``progress_rate``: draws (or one
     number) of algorithmic progress in orders of magnitude per year. Both are resampled with
     replacement to ``n_draws``: jointly when they are arrays of equal length, independently
-    otherwise (``paired`` forces one or the other). NaN draws of ``log10_flop`` are dropped
+    otherwise (``paired`` forces one or the other). NaN draws of ``log10_compute`` are dropped
     (with a note); an infinite one stays (an open-ended interval).
 
     ``price_year``: "today" (default: the latest year with at least 10 cloud prices).
@@ -404,7 +412,7 @@ def cost_over_time(log10_flop: Draws, *, progress_rate: Draws, kind: str = "trai
     rate used for prices and energy (default FP16/BF16, else TF32, else FP32).
 
     ``catalog``: where prices, chips, PUE and grid intensities come from (None: the
-    environment's :func:`~computelimits.data.catalog.default_catalog`).
+    environment's :func:`~computelimits.data.catalog.resolve_catalog`).
     """
     if kind not in KINDS:
         raise ConfigError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
@@ -424,11 +432,11 @@ def cost_over_time(log10_flop: Draws, *, progress_rate: Draws, kind: str = "trai
     cat = resolve_catalog(catalog)
 
     # ---- compute today and algorithmic progress (the caller's draws)
-    lf, n_nan = _as_draws(log10_flop, "log10_flop", drop_nan=True)
+    lf, n_nan = _as_draws(log10_compute, "log10_compute", drop_nan=True)
     if n_nan:
-        notes.append(f"{n_nan} NaN draw(s) of log10_flop dropped ({lf.size} kept)")
+        notes.append(f"{n_nan} NaN draw(s) of log10_compute dropped ({lf.size} kept)")
     if np.any(lf == -np.inf):
-        raise ConfigError("log10_flop has a draw of -inf (zero compute)")
+        raise ConfigError("log10_compute has a draw of -inf (zero compute)")
     rate, _ = _as_draws(progress_rate, "progress_rate")
     if not np.all(np.isfinite(rate)):
         raise ConfigError("progress_rate must be finite")
@@ -436,16 +444,16 @@ def cost_over_time(log10_flop: Draws, *, progress_rate: Draws, kind: str = "trai
     if paired is None:
         paired = both and lf.size == rate.size
     elif paired and not (both and lf.size == rate.size):
-        raise ConfigError(f"paired resampling needs log10_flop and progress_rate arrays of the "
+        raise ConfigError(f"paired resampling needs log10_compute and progress_rate arrays of the "
                           f"same length (have {lf.size} and {rate.size})")
     rng = _rng(seed, 0)
     i_lf = rng.integers(0, lf.size, n)
     i_rate = i_lf if paired else _rng(seed, 1).integers(0, rate.size, n)
     lf_d, rate_d = _resample(lf, i_lf), _resample(rate, i_rate)
     if both:
-        notes.append(f"log10_flop ({lf.size} draws) and progress_rate ({rate.size} draws) "
+        notes.append(f"log10_compute ({lf.size} draws) and progress_rate ({rate.size} draws) "
                      f"resampled {'jointly (same rows)' if paired else 'independently'}")
-    used.append({"name": "log10_flop_today", **_summary(lf, alpha),
+    used.append({"name": "log10_compute_today", **_summary(lf, alpha),
                  "unit": f"log10 FLOP ({kind}) if trained in the price year",
                  "distribution": "given, resampled with replacement" if lf.size > 1 else "given",
                  "source": f"caller's {lf.size} draw(s)"})
@@ -602,7 +610,7 @@ def cost_over_time(log10_flop: Draws, *, progress_rate: Draws, kind: str = "trai
         log_kg_flop = np.log10(kwh_flop) + np.log10(grid_d) - 3.0
     rows = []
     cols: dict[str, np.ndarray] = {
-        "log10_flop_today": lf_d, "progress_rate": rate_d, "growth": g_d,
+        "log10_compute_today": lf_d, "progress_rate": rate_d, "growth": g_d,
         "usd_per_peak_flop": p_d, "utilization": u_d, "pue": pue_d,
         "grid_gco2e_per_kwh": grid_d}
     with np.errstate(invalid="ignore"):
@@ -619,7 +627,8 @@ def cost_over_time(log10_flop: Draws, *, progress_rate: Draws, kind: str = "trai
             rm, rlo, rhi = _quantiles(log_ratio, alpha)
             rows.append({
                 "years_ahead": float(h), "buy_year": float(price_year) + float(h),
-                "log10_flop_median": fm, "log10_flop_ci_low": flo, "log10_flop_ci_high": fhi,
+                "log10_compute_median": fm, "log10_compute_ci_low": flo,
+                "log10_compute_ci_high": fhi,
                 "usd_median": _pow10(um), "usd_ci_low": _pow10(ulo_),
                 "usd_ci_high": _pow10(uhi_),
                 "co2_kg_median": _pow10(cm), "co2_kg_ci_low": _pow10(clo),
@@ -631,7 +640,7 @@ def cost_over_time(log10_flop: Draws, *, progress_rate: Draws, kind: str = "trai
             })
             if keep_draws:
                 tag = f"{h:g}y"
-                cols[f"log10_flop_{tag}"] = lf_h
+                cols[f"log10_compute_{tag}"] = lf_h
                 cols[f"usd_{tag}"] = _pow10(log_usd)
                 cols[f"co2_kg_{tag}"] = _pow10(log_co2)
     table = pd.DataFrame(rows)

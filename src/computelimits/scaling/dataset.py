@@ -60,7 +60,7 @@ if TYPE_CHECKING:
     from computelimits.data.catalog import Catalog
 
 __all__ = ["CLUSTERS", "KIND_PREFERENCE", "MAIN_METRICS", "MIN_RESULTS", "SCALES",
-           "SHARE_CORRECT", "Selection",
+           "SHARE_CORRECT", "Choice", "Selection", "SelectionChoices",
            "benchmark_data", "decimal_year", "frontier"]
 
 #: The headline metric family per benchmark where a source gives several.
@@ -144,7 +144,7 @@ def _joined_for(joined: pd.DataFrame | None, catalog: Catalog | None) -> pd.Data
     """``joined``, or the catalog's results joined with compute."""
     if joined is not None:
         return joined
-    from computelimits.scaling._catalog import resolve_catalog
+    from computelimits.data.catalog import resolve_catalog
 
     return resolve_catalog(catalog).joined().table
 
@@ -167,6 +167,34 @@ def _choose(values: pd.Series, want: str | None, what: str, left: Counter,
     for other, n in v[~keep].value_counts().items():
         left[reason.format(other=other, chosen=want)] += int(n)
     return keep, want
+
+
+def _metric_family(bench: str, metric: pd.Series,
+                   metrics: tuple[str, ...] | None) -> tuple[str, ...]:
+    """The metric ids kept: ``metrics``, else the benchmark's headline family, else the most
+    common metric of ``metric`` (with :data:`SHARE_CORRECT` as one family)."""
+    keep = metrics or MAIN_METRICS.get(bench)
+    if keep is None:
+        top = str(metric.value_counts().index[0])
+        keep = SHARE_CORRECT if top in SHARE_CORRECT else (top,)
+    return keep
+
+
+def _default_kind(kinds: pd.Series, origin: pd.Series) -> str:
+    """The compute kind fitted by default: the rows' own kinds, then
+    :data:`KIND_PREFERENCE` — the first with :data:`MIN_RESULTS` results — else the most
+    numerous fittable kind, else the most numerous kind (``kinds`` and ``origin``: one cell
+    per usable row, on the same index)."""
+    from computelimits.data.compute_kinds import FIT_KINDS
+
+    fittable = kinds[kinds.isin(FIT_KINDS)]
+    own = fittable[origin == "own"].value_counts()
+    order = [*own.index, *KIND_PREFERENCE]
+    counts = fittable.value_counts()
+    chosen = next((k for k in order if counts.get(k, 0) >= MIN_RESULTS), None)
+    if chosen is None:
+        chosen = str(counts.index[0]) if len(counts) else str(kinds.value_counts().index[0])
+    return chosen
 
 
 def _benchmark(name: str, joined: pd.DataFrame | None):
@@ -236,10 +264,10 @@ def benchmark_data(benchmark: str, *, metrics: tuple[str, ...] | None = None,
         joined: a results table already joined with compute (default: ``catalog``'s
             :meth:`~computelimits.data.catalog.Catalog.joined` table).
         catalog: where the data come from when ``joined`` is None (None: the environment's
-            :func:`~computelimits.data.catalog.default_catalog`).
+            :func:`~computelimits.data.catalog.resolve_catalog`).
 
     Returns:
-        The rows, with ``log10_flop``, ``year`` (decimal), ``paper`` (the publication),
+        The rows, with ``log10_compute``, ``year`` (decimal), ``paper`` (the publication),
         ``cluster``, ``chance_error``, ``error_raw`` and the provenance columns of the join;
         ``attrs["selection"]`` is the :class:`Selection`, ``attrs["attribution"]`` the
         attribution lines of the rows' sources.
@@ -273,10 +301,7 @@ def benchmark_data(benchmark: str, *, metrics: tuple[str, ...] | None = None,
     # the rows left out for a reason are counted in turn, each among those the earlier
     # reasons kept, and dropped together (one copy of the table, not one per reason)
     left: Counter = Counter()
-    keep = metrics or MAIN_METRICS.get(b.id)
-    if keep is None:
-        top = str(df["metric"].value_counts().index[0])
-        keep = SHARE_CORRECT if top in SHARE_CORRECT else (top,)
+    keep = _metric_family(b.id, df["metric"], metrics)
     ok = np.array(df["metric"].isin(keep), dtype=bool)
     if (~ok).any():
         left[f"metric other than {'/'.join(keep)}"] += int((~ok).sum())
@@ -331,14 +356,7 @@ def benchmark_data(benchmark: str, *, metrics: tuple[str, ...] | None = None,
         raise ConfigError(f"no {b.id} results carry both an error below chance and a "
                           "compute figure")
     if kind is None:
-        fittable = kinds[kinds.isin(FIT_KINDS)]
-        own = fittable[df["compute_origin"] == "own"].value_counts()
-        order = [*own.index, *KIND_PREFERENCE]
-        counts = fittable.value_counts()
-        chosen = next((k for k in order if counts.get(k, 0) >= MIN_RESULTS), None)
-        if chosen is None:
-            chosen = str(counts.index[0]) if len(counts) else str(kinds.value_counts().index[0])
-        kind = chosen
+        kind = _default_kind(kinds, df["compute_origin"])
     if mixed:
         sel = kinds.isin(FIT_KINDS)
         kind_label = "+".join(k for k in KIND_PREFERENCE if k in set(kinds[sel]))
@@ -386,7 +404,7 @@ def benchmark_data(benchmark: str, *, metrics: tuple[str, ...] | None = None,
     df["error_raw"] = df["error"].astype(float)
     if scale == "above-chance":
         df["error"] = df["error_raw"] / df["chance_error"]
-    df["log10_flop"] = np.log10(df["training_flop"].astype(float))
+    df["log10_compute"] = np.log10(df["training_flop"].astype(float))
     df["year"] = decimal_year(df["date"])
     model = df["compute_model"].fillna(df["model_key"]).astype(str)
     pub = df["publication"].astype("string").fillna("").astype(str)
@@ -407,6 +425,181 @@ def benchmark_data(benchmark: str, *, metrics: tuple[str, ...] | None = None,
         chance_basis=level.line(), n=len(df), n_by_kind=n_by_kind,
         left_out={k: v for k, v in left.items() if v}, mixed=mixed)
     return df.reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What :func:`benchmark_data` chose from the data: the compute kind (its label when
+    ``mixed``), the peak precision of hardware burdens and the evaluation setting (None where
+    there was nothing to choose), as its :class:`Selection` says them."""
+
+    kind: str
+    precision: str | None
+    setting: str | None
+    mixed: bool
+
+
+#: The columns the choices read, beside the metric, the error and the compute.
+_CHOICE_COLUMNS = ("compute_kind", "peak_precision", "setting_kind", "compute_origin",
+                   "match_note", "training_flop", "hardware_burden_flop",
+                   "hardware_burden_precision", "hardware_burden_note")
+
+
+class SelectionChoices:
+    """The choices :func:`benchmark_data` makes from the data — compute kind, peak precision,
+    evaluation setting — for any subset of one table's rows, with the rows prepared once.
+
+    ``choice(mask)`` is ``benchmark_data(benchmark, joined=rows[mask], **select)``'s
+    :class:`Selection` as a :class:`Choice` (None where that raises
+    :class:`~computelimits.errors.ConfigError`), without building the regression rows: what a
+    row contributes (its error against chance, its compute, its hardware-burden twin) is
+    worked out once, and each subset only counts. The rolling evaluation makes the choices at
+    every cutoff from the rows dated before it this way. ``select``: the keywords of
+    :func:`benchmark_data` (``catalog`` is not used: the rows are given).
+    """
+
+    def __init__(self, benchmark: str, rows: pd.DataFrame, *,
+                 metrics: tuple[str, ...] | None = None, cluster: str = "publication",
+                 kind: str | None = None, precision: str | None = None,
+                 setting: str | None = None, scale: str = "error", imputed: bool = True,
+                 catalog: Catalog | None = None) -> None:
+        from computelimits.data.compute_kinds import KINDS
+
+        # the checks of benchmark_data, in its order: a ConfigError means no choice at all
+        if not isinstance(benchmark, str):
+            raise ArgumentTypeError(f"benchmark must be a benchmark id such as 'mmlu' (a "
+                                    f"string), got {benchmark!r}")
+        frame(rows, "joined", ("benchmark", "metric", "error", "training_flop"), rows=False)
+        self.n_rows = len(rows)
+        self.never = (cluster not in CLUSTERS or scale not in SCALES
+                      or (kind is not None and kind != "all" and kind not in KINDS))
+        self.metrics, self.kind = metrics, kind
+        self.precision, self.setting, self.imputed = precision, setting, imputed
+        self.own_rows: np.ndarray | None = None  # a user's benchmark known by its rows only
+        if self.never:
+            return
+        try:
+            self.bench = find_benchmark(benchmark)
+        except ConfigError:
+            from computelimits.data.benchmarks import Benchmark
+
+            if "source" not in rows.columns:
+                self.never = True
+                return
+            user = rows["source"].astype("string").str.startswith("user-").fillna(False)
+            self.own_rows = np.asarray(
+                ((rows["benchmark"].astype("string") == benchmark) & user).fillna(False),
+                dtype=bool)
+            self.bench = Benchmark(benchmark, f"{benchmark} (a benchmark of your own)",
+                                   own=True)
+        self.take = (rows["benchmark"] == self.bench.id).to_numpy(dtype=bool)
+        df = rows[self.take].reset_index(drop=True)
+        df.attrs = {}
+        self.df = df
+        self.metric = df["metric"]
+        self.metric_text = df["metric"].astype(str)
+        self.error = df["error"].to_numpy(dtype=float, na_value=np.nan)
+        flop = df["training_flop"].to_numpy(dtype=float, na_value=np.nan)
+        with np.errstate(invalid="ignore"):
+            self.usable = ~((self.error <= 0) | (self.error > 1)) & (flop > 0)
+        if not imputed and "compute_kind" in df.columns:
+            self.usable &= ~(df["compute_kind"] == "imputed_operations").fillna(False).to_numpy(
+                dtype=bool)
+        self.levels: dict[str, Any] = {}  # metric -> chance level, or the error it raised
+        self.families: dict[tuple[str, ...], np.ndarray] = {}
+        # one row per usable result, and a hardware-burden twin after them as benchmark_data
+        # adds it (its _rid: the row it came from)
+        slim = df[[c for c in _CHOICE_COLUMNS if c in df.columns]].copy()
+        for col in _CHOICE_COLUMNS[:5]:
+            if col not in slim.columns:
+                slim[col] = None
+        twins = _with_burdens(slim, add=kind != "all")
+        twins["compute_kind"] = twins["compute_kind"].fillna("training").astype(str)
+        self.twins = twins[["_rid", "compute_kind", "peak_precision", "setting_kind",
+                            "compute_origin"]]
+        self.rid = twins["_rid"].to_numpy()
+
+    def _chance(self, ok: np.ndarray) -> np.ndarray | None:
+        """The chance error of each row (NaN for a metric not among the ``ok`` rows'), or None
+        where benchmark_data would raise."""
+        if self.bench.own:
+            try:
+                levels = _own_levels(self.bench.id, self.df[ok])
+            except ConfigError:
+                return None
+            by_metric = {m: c.error for m, c in levels.items()}
+        else:
+            from computelimits.data.chance import chance_error
+
+            by_metric = {}
+            for m in self.metric_text[ok].unique():
+                if m not in self.levels:
+                    try:
+                        self.levels[m] = chance_error(self.bench.id, m).error
+                    except ConfigError as exc:
+                        self.levels[m] = exc
+                if isinstance(self.levels[m], Exception):
+                    return None
+                by_metric[m] = self.levels[m]
+        return self.metric_text.map(by_metric).to_numpy(dtype=float, na_value=np.nan)
+
+    def choice(self, mask: np.ndarray) -> Choice | None:
+        """The choices on the rows where ``mask`` (one flag per row of the table given) is
+        true, or None where :func:`benchmark_data` would raise ConfigError on them."""
+        from computelimits.data.compute_kinds import FIT_KINDS
+
+        mask = np.asarray(mask, dtype=bool)
+        if len(mask) != self.n_rows:
+            raise ConfigError(f"the mask has {len(mask)} flags for {self.n_rows} rows")
+        if self.never or (self.own_rows is not None and not (mask & self.own_rows).any()):
+            return None
+        m = mask[self.take]
+        if not m.any():
+            return None
+        keep = _metric_family(self.bench.id, self.metric[m], self.metrics)
+        if keep not in self.families:
+            self.families[keep] = np.array(self.metric.isin(keep), dtype=bool)
+        ok = m & self.families[keep] & ~np.isnan(self.error)
+        if not ok.any():
+            return None
+        chance = self._chance(ok)
+        if chance is None:
+            return None
+        with np.errstate(invalid="ignore"):
+            ok &= self.usable & ~(self.error >= chance)
+        rows = self.twins[ok[self.rid]]
+        if rows.empty:
+            return None
+        kinds = rows["compute_kind"]
+        mixed = self.kind == "all"
+        kind = self.kind
+        if kind is None:
+            kind = _default_kind(kinds, rows["compute_origin"])
+        if mixed:
+            sel = kinds.isin(FIT_KINDS)
+            kind = "+".join(k for k in KIND_PREFERENCE if k in set(kinds[sel]))
+        else:
+            sel = kinds == kind
+        rows = rows[sel.to_numpy()]
+        if rows.empty:
+            return None
+        left: Counter = Counter()  # what is left out: not needed for the choice
+        precision = None
+        try:
+            burden = rows["compute_kind"] == "hardware_burden"
+            if burden.any():
+                keep_p, precision = _choose(rows.loc[burden, "peak_precision"],
+                                            self.precision, "peak precision", left, "{other}")
+                drop = burden.copy()
+                drop[burden] = ~keep_p.to_numpy()
+                rows = rows[~drop]
+            keep_s, setting = _choose(rows["setting_kind"].fillna("unknown").astype(str),
+                                      self.setting, "setting", left, "{other}")
+        except ConfigError:
+            return None
+        if not keep_s.to_numpy().any():
+            return None
+        return Choice(kind=kind, precision=precision, setting=setting, mixed=mixed)
 
 
 def _with_burdens(df: pd.DataFrame, *, add: bool) -> pd.DataFrame:
@@ -454,7 +647,7 @@ def _twins(df: pd.DataFrame, sel: pd.Series) -> pd.Series:
 
 def frontier(df: pd.DataFrame) -> pd.DataFrame:
     """Results that beat every result with no more compute (the compute–error frontier)."""
-    order = df.sort_values(["log10_flop", "error"]).reset_index(drop=True)
+    order = df.sort_values(["log10_compute", "error"]).reset_index(drop=True)
     best = np.minimum.accumulate(order["error"].to_numpy())
     prev = np.concatenate([[np.inf], best[:-1]])
     out = order[order["error"].to_numpy() < prev]

@@ -40,10 +40,10 @@ import numpy as np
 import pandas as pd
 
 from computelimits import assumptions
+from computelimits.data.catalog import resolve_catalog
 from computelimits.errors import ConfigError
 from computelimits.formulas import kwh_per_flop
-from computelimits.results import Summary
-from computelimits.scaling._catalog import resolve_catalog
+from computelimits.results import ResultMixin, Summary
 from computelimits.scaling.dataset import benchmark_data
 from computelimits.scaling.fit import ScalingFit
 
@@ -64,8 +64,8 @@ DEFAULT_CHIP = "NVIDIA H100 SXM5 80GB"
 QUANTITIES = ("log10_compute", "log10_compute_pred", "usd", "usd_pred", "co2_kg")
 
 
-@dataclass
-class Extrapolation:
+@dataclass(repr=False)
+class Extrapolation(ResultMixin):
     """Compute, dollars and CO2 for a target error; every number None when ``identified`` is
     False (compute does not explain the benchmark), and the central compute and every dollar
     and CO2 figure None (the intervals kept) when the compute interval spans more than
@@ -179,8 +179,17 @@ class Extrapolation:
         return Summary(title, [*self.selection_lines, *lines],
                        self.to_frame(), notes=[f"note: {n}" for n in self.notes])
 
-    def _repr_html_(self) -> str:
-        return self.summary()._repr_html_()
+    def _repr_parts(self) -> list[str]:
+        from computelimits import formatting as fm
+
+        head = (f"{self.benchmark} to error {fm.error(self.target_error)} ({self.form}, "
+                f"{self.compute_kind} compute)")
+        if not self.identified:
+            return [head, "compute does not explain this benchmark"]
+        if self.log10_compute is None:
+            return [head, "too wide to size the run: " + fm.span(
+                self.log10_compute_ci_low, self.log10_compute_ci_high, fm.flop)]
+        return [head, fm.flop(self.log10_compute), fm.usd(self.usd), fm.co2(self.co2_kg)]
 
 
 def latest_price_year(min_prices: int = 10, *, catalog: Catalog | None = None) -> int:
@@ -291,7 +300,7 @@ def extrapolate(benchmark: str, target_error: float, *, form: str = "polynomial"
         budget_usd = finite(budget_usd, "budget_usd", low=0, low_open=True)
     cat = resolve_catalog(catalog)
     if data is not None:
-        frame(data, "data", ("error", "log10_flop"))
+        frame(data, "data", ("error", "log10_compute"))
     if data is None:
         data = benchmark_data(benchmark, joined=joined, catalog=cat, **(select or {}))
     sel = data.attrs["selection"]
@@ -305,7 +314,7 @@ def extrapolate(benchmark: str, target_error: float, *, form: str = "polynomial"
         fit = ScalingFit(form, n_boot=n_boot, seed=seed).fit(data)
     elif fit.form != form:
         raise ConfigError(f"the fit given is of the {fit.form} form, not {form}")
-    max_x = float(data["log10_flop"].max())
+    max_x = float(data["log10_compute"].max())
     notes: list[str] = []
     def no_figure(identified: bool, **intervals: Any) -> Extrapolation:
         """The answer without a central compute, dollar or CO2 figure (intervals kept)."""

@@ -24,13 +24,15 @@ other than compute lowers the error; below 1: later results needed more compute)
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from computelimits import formatting as fm
 from computelimits.errors import ConfigError
-from computelimits.results import Summary
+from computelimits.results import ResultMixin, Summary
 from computelimits.scaling.forms import FORMS
 from computelimits.validate import boot_count, finite, frame, positive_array, share, whole
 
@@ -42,6 +44,40 @@ YEAR0 = 2015.0
 #: and the evaluation's bootstrap intervals): 4 million, 32 MB of float64 per array.
 BLOCK_CELLS = 4_000_000
 _METHODS = ("cluster", "hc3", "ols", "bootstrap")
+
+
+def percentiles_by_row(values: np.ndarray, q: list[float]) -> np.ndarray:
+    """``np.percentile(values, q, axis=1)`` (the default, linear method) — the same numbers,
+    several times faster: each row (one result's bootstrap draws, contiguous in memory) is
+    sorted with numpy's vectorised sort, and the two order statistics around each percentile
+    are read off and interpolated exactly as numpy does (virtual index (n − 1)·q/100, its
+    floor and the next, numpy's ``_lerp``; a row holding NaN gives NaN). ``values`` (2-D,
+    C-ordered) is overwritten. (np.percentile partitions the rows instead, which for a few
+    thousand draws is slower than sorting them.)"""
+    values.sort(axis=1)  # NaN last, as numpy's partition leaves it
+    n = values.shape[1]
+    quantiles = np.true_divide(np.asarray(q, float), 100)
+    virtual = (n - 1) * quantiles
+    prev = np.floor(virtual)
+    nxt = prev + 1
+    above = virtual >= n - 1
+    prev[above] = -1
+    nxt[above] = -1
+    below = virtual < 0
+    prev[below] = 0
+    nxt[below] = 0
+    prev, nxt = prev.astype(np.intp), nxt.astype(np.intp)
+    gamma = np.asarray(virtual - prev, dtype=virtual.dtype)[:, None]
+    a = values[:, prev].T
+    b = values[:, nxt].T
+    diff = b - a
+    out = np.add(a, diff * gamma)
+    np.subtract(b, diff * (1 - gamma), out=out, where=np.broadcast_to(gamma >= 0.5, out.shape))
+    last = values[:, -1]
+    nan = np.isnan(last)
+    if nan.any():
+        out[:, nan] = last[nan]
+    return out
 
 
 def _power(base: float, exponent: float) -> float:
@@ -66,16 +102,57 @@ class _OLS:
     llf: float
 
 
+#: Cluster-bootstrap weights kept for reuse (:func:`_resample_weights`): entries, and the
+#: largest one kept (8 MB: 2,000 resamples of 500 clusters).
+_WEIGHTS_KEPT = 8
+_WEIGHTS_MAX_CELLS = 1_000_000
+_weights_memo: OrderedDict[tuple[int, int, int], np.ndarray] = OrderedDict()
+
+
+def _resample_weights(seed: int, n_clusters: int, n_boot: int) -> np.ndarray:
+    """How many times each cluster is drawn in each resample (n_boot × G, read-only): the
+    first draws of ``default_rng(seed)``, so the same for every fit with the same seed, clusters
+    and resamples — a rolling evaluation fits several models on the same clusters at every
+    cutoff, and drawing them (G binomials per resample) costs more than the fits. Recent ones
+    are kept (small ones only)."""
+    key = (int(seed), int(n_clusters), int(n_boot))
+    w = _weights_memo.get(key)
+    if w is not None:
+        _weights_memo.move_to_end(key)
+        return w
+    rng = np.random.default_rng(seed)
+    w = rng.multinomial(n_clusters, np.full(n_clusters, 1.0 / n_clusters),
+                        size=n_boot).astype(float)
+    w.setflags(write=False)
+    if w.size <= _WEIGHTS_MAX_CELLS:
+        _weights_memo[key] = w
+        while len(_weights_memo) > _WEIGHTS_KEPT:
+            _weights_memo.popitem(last=False)
+    return w
+
+
+def _pinv(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(pseudo-inverse of ``X``, its singular values), as statsmodels computes them."""
+    u, sv, vt = np.linalg.svd(X, False)
+    cutoff = 1e-15 * np.maximum.reduce(sv)
+    inv = np.where(sv > cutoff, 1.0 / np.where(sv > cutoff, sv, 1.0), 0.0)
+    return np.dot(np.transpose(vt), np.multiply(inv[:, np.newaxis], np.transpose(u))), sv
+
+
+def _ols_line(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(params, residuals) of :func:`_ols` alone — the same numbers — for callers that read
+    no standard error (the inner refits of the out-of-sample calibration)."""
+    params = np.dot(_pinv(X)[0], y)
+    return params, y - np.dot(X, params)
+
+
 def _ols(X: np.ndarray, y: np.ndarray, groups: np.ndarray | None) -> _OLS:
     """Least squares with classical, HC3 and cluster-robust (CR1: G/(G − 1)·(n − 1)/(n − p))
     standard errors, computed as statsmodels' ``OLS(y, X).fit()`` (pseudo-inverse),
     ``get_robustcov_results("HC3" / "cluster")`` and ``get_influence()`` do, step for step,
     without their object overhead (a report fits thousands of small lines)."""
     n, p = X.shape
-    u, sv, vt = np.linalg.svd(X, False)
-    cutoff = 1e-15 * np.maximum.reduce(sv)
-    inv = np.where(sv > cutoff, 1.0 / np.where(sv > cutoff, sv, 1.0), 0.0)
-    pinv = np.dot(np.transpose(vt), np.multiply(inv[:, np.newaxis], np.transpose(u)))
+    pinv, sv = _pinv(X)
     ncov = np.dot(pinv, np.transpose(pinv))
     rank = int(np.linalg.matrix_rank(np.diag(sv)))
     params = np.dot(pinv, y)
@@ -113,7 +190,7 @@ class _Design:
     names: list[str]
 
 
-class ScalingFit:
+class ScalingFit(ResultMixin):
     """Straight-line fit of a transform of the error on log10(compute).
 
     Args:
@@ -150,12 +227,12 @@ class ScalingFit:
 
     # -- fitting -------------------------------------------------------------------------
     def _design(self, data: pd.DataFrame) -> _Design:
-        frame(data, "data", ("error", "log10_flop", *(("year",) if self.control_year else ())))
+        frame(data, "data", ("error", "log10_compute", *(("year",) if self.control_year else ())))
         f = FORMS[self.form]
         e = data["error"].to_numpy(float)
         if np.any(~np.isfinite(e) | (e <= 0) | (e >= 1)):
             raise ConfigError("every error must be a number strictly between 0 and 1")
-        x = data["log10_flop"].to_numpy(float)
+        x = data["log10_compute"].to_numpy(float)
         if np.any(~np.isfinite(x)):
             raise ConfigError("every result needs a finite, positive training compute")
         cols = [np.ones_like(x), x]
@@ -171,7 +248,7 @@ class ScalingFit:
         return _Design(np.column_stack(cols), f.transform(e), e, groups, names)
 
     def fit(self, data: pd.DataFrame) -> ScalingFit:
-        """Fit on rows with ``error``, ``log10_flop`` (and ``year``, ``cluster``)."""
+        """Fit on rows with ``error``, ``log10_compute`` (and ``year``, ``cluster``)."""
         d = self._design(data)
         n, p = d.X.shape
         if n < p + 2:
@@ -219,7 +296,6 @@ class ScalingFit:
 
     def _bootstrap(self, d: _Design) -> np.ndarray:
         """Cluster bootstrap, all resamples at once (no Python loop over resamples)."""
-        rng = np.random.default_rng(self.seed)
         G = int(d.groups.max()) + 1
         p = d.X.shape[1]
         from computelimits.resources import check_memory
@@ -229,12 +305,14 @@ class ScalingFit:
                      f"{self.n_boot:,} cluster-bootstrap resamples of {G} clusters",
                      how_to_shrink="use fewer resamples (--n-boot)", force_hint=False)
         # per-cluster cross-products S_g = X_gᵀX_g and t_g = X_gᵀy_g
-        outer = d.X[:, :, None] * d.X[:, None, :]
-        S = np.zeros((G, p, p))
-        np.add.at(S, d.groups, outer)
-        t = np.zeros((G, p))
-        np.add.at(t, d.groups, d.X * d.y[:, None])
-        W = rng.multinomial(G, np.full(G, 1.0 / G), size=self.n_boot).astype(float)
+        # (sums by cluster in row order, as np.add.at would add them: the same numbers)
+        S = np.empty((G, p, p))
+        t = np.empty((G, p))
+        for i in range(p):
+            t[:, i] = np.bincount(d.groups, weights=d.X[:, i] * d.y, minlength=G)
+            for j in range(p):
+                S[:, i, j] = np.bincount(d.groups, weights=d.X[:, i] * d.X[:, j], minlength=G)
+        W = _resample_weights(self.seed, G, self.n_boot)  # rng's first draws
         XtX = np.einsum("bg,gij->bij", W, S)
         Xty = W @ t
         # resamples that happen to have no spread in compute are singular: drop them
@@ -273,7 +351,7 @@ class ScalingFit:
         """Intervals (level 1 − ``alpha``) for the coefficients, indexed by their names
         (``intercept``, ``log10_compute``, ``year``), columns ``ci_low`` and ``ci_high``:
         "cluster", "hc3", "ols" (t intervals) or "bootstrap" (percentiles of the cluster
-        bootstrap)."""
+        bootstrap); the default (None) is the fit's ``cov``, "cluster" unless set."""
         self._check()
         alpha = share(alpha, "alpha")
         method = method or self.cov
@@ -409,18 +487,28 @@ class ScalingFit:
                 sl = slice(s, min(n, s + step))
                 bs = boot[None, :, 2] * tt[sl, None] if self.control_year else 0.0
                 yb = y[sl, None]
+                # (yb − noise − a − bs) / b, operation by operation in place (the same numbers)
                 with np.errstate(divide="ignore", invalid="ignore"):
-                    pred = (yb - noise[None, :] - boot[None, :, 0] - bs) / boot[None, :, 1]
-                pred[:, wrong] = np.inf
+                    pred = yb - noise[None, :]
+                    pred -= boot[None, :, 0]
+                    if self.control_year:
+                        pred -= bs
+                    pred /= boot[None, :, 1]
+                if wrong.any():
+                    pred[:, wrong] = np.inf
                 with np.errstate(invalid="ignore"):  # inf − inf inside the interpolation
-                    pq[:, sl] = np.percentile(pred, q, axis=1)
+                    pq[:, sl] = percentiles_by_row(pred, q)
                 del pred
                 if confidence:
                     with np.errstate(divide="ignore", invalid="ignore"):
-                        conf = (yb - boot[None, :, 0] - bs) / boot[None, :, 1]
-                    conf[:, wrong] = np.inf
+                        conf = yb - boot[None, :, 0]
+                        if self.control_year:
+                            conf -= bs
+                        conf /= boot[None, :, 1]
+                    if wrong.any():
+                        conf[:, wrong] = np.inf
                     with np.errstate(invalid="ignore"):
-                        cq[:, sl] = np.percentile(conf, q, axis=1)
+                        cq[:, sl] = percentiles_by_row(conf, q)
                     del conf
             pq = np.where(np.isnan(pq), np.inf, pq)
             if confidence:
@@ -585,32 +673,49 @@ class ScalingFit:
         d = self.to_dict()
         ci = self.conf_int()
         title = f"ScalingFit: {FORMS[self.form].description}"
-        lines = [f"N = {self.n_} results, {self.n_clusters_} clusters; R² = {self.r2_:.3f}; "
-                 f"AIC = {self.aic_:.1f}, BIC = {self.bic_:.1f} (error scale); SE: {self.cov}",
+        lines = [f"N = {fm.count(self.n_)} results, {fm.count(self.n_clusters_)} clusters; "
+                 f"R² = {fm.plain(self.r2_, 3)}; AIC = {fm.plain(self.aic_)}, BIC = "
+                 f"{fm.plain(self.bic_)} (error scale); SE: {self.cov}",
                  f"{'':16}{'coef':>11}{'se':>11}{'ci low':>11}{'ci high':>11}"]
         sel = self.data_.attrs.get("selection")
         if sel is not None:
             lines[0:0] = sel.lines()
         for i, name in enumerate(self.names_):
-            lines.append(f"{name:16}{self.params_[i]:11.4f}{self.bse_[i]:11.4f}"
-                         f"{ci.iloc[i, 0]:11.4f}{ci.iloc[i, 1]:11.4f}")
+            cells = (self.params_[i], self.bse_[i], ci.iloc[i, 0], ci.iloc[i, 1])
+            lines.append(f"{name:16}" + "".join(f"{fm.plain(v, 4):>11}" for v in cells))
         if "slope_boot_ci_low" in d:
-            lines.append(f"cluster bootstrap ({self.n_boot}) slope interval: "
-                         f"[{d['slope_boot_ci_low']:.4f}, {d['slope_boot_ci_high']:.4f}]")
+            boot = fm.interval(d["slope_boot_ci_low"], d["slope_boot_ci_high"], fm.slope)
+            lines.append(f"cluster bootstrap ({fm.count(self.n_boot)}) slope interval: {boot}")
         if not self.identified_:
             lines.append("compute does not explain this benchmark: the slope's interval "
                          "includes zero or has the wrong sign, so no compute multiple, "
                          "FLOP, dollar or CO2 figure follows from this fit")
         elif self.form == "polynomial":
             deg = -self.polynomial_degree_
-            lines.append(f"implied polynomial degree: compute ∝ error^{deg:.3g}; halving the "
-                         f"error takes {d['halving_multiple']:.3g}× compute")
+            lines.append(f"implied polynomial degree: compute ∝ error^{fm.plain(deg, 3)}; "
+                         f"halving the error takes {fm.multiple(d['halving_multiple'])} compute")
         else:
-            lines.append(f"halving the best error takes {d['halving_multiple']:.3g}× compute")
+            lines.append(f"halving the best error takes {fm.multiple(d['halving_multiple'])} "
+                         "compute")
         if self.control_year:
-            lines.append(f"year coefficient {self.params_[2]:.4f}: one year of other progress "
-                         f"≈ {self.year_gain_:.3g}× compute")
+            lines.append(f"year coefficient {fm.plain(self.params_[2], 4)}: one year of other "
+                         f"progress ≈ {fm.multiple(self.year_gain_)} compute")
         return Summary(title, lines, self.to_frame().reset_index())
+
+    def _repr_parts(self) -> list[str]:
+        if not hasattr(self, "params_"):
+            return [f"{self.form}, not fitted"]
+        ci = self.conf_int()
+        parts = [f"{self.form}, N = {fm.count(self.n_)} ({fm.count(self.n_clusters_)} "
+                 f"clusters)",
+                 f"slope {fm.slope(self.slope_)} "
+                 f"{fm.interval(ci.iloc[1, 0], ci.iloc[1, 1], fm.slope)}",
+                 f"R² {self.r2_:.2f}"]
+        if self.identified_:
+            parts.append(f"halving the error: {fm.multiple(self.halving_multiple())} compute")
+        else:
+            parts.append("compute does not explain it")
+        return parts
 
     def _repr_html_(self) -> str:
         if not hasattr(self, "params_"):

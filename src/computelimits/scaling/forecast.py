@@ -47,6 +47,7 @@ coefficients and the rate of algorithmic progress with their intervals.
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -55,8 +56,8 @@ import numpy as np
 import pandas as pd
 
 from computelimits.errors import ConfigError
-from computelimits.results import Summary
-from computelimits.scaling.fit import BLOCK_CELLS, YEAR0, ScalingFit
+from computelimits.results import ResultMixin, Summary
+from computelimits.scaling.fit import BLOCK_CELLS, YEAR0, ScalingFit, percentiles_by_row
 from computelimits.scaling.forms import FORMS
 from computelimits.scaling.horizon import HorizonQuantiles
 
@@ -108,7 +109,7 @@ class _Residuals:
     # inner cutoffs appears several times)
 
 
-class Forecast:
+class Forecast(ResultMixin):
     """Error on log10 compute and date for one benchmark (see the module docstring).
 
     Args:
@@ -157,7 +158,7 @@ class Forecast:
         if self.rate is None:
             return ScalingFit(self.form, control_year=True, n_boot=n_boot,
                               seed=self.seed).fit(data)
-        shifted = data.assign(log10_flop=data["log10_flop"].to_numpy(float)
+        shifted = data.assign(log10_compute=data["log10_compute"].to_numpy(float)
                               + self.rate * (data["year"].to_numpy(float) - YEAR0))
         shifted.attrs = data.attrs
         return ScalingFit(self.form, n_boot=n_boot, seed=self.seed).fit(shifted)
@@ -170,7 +171,7 @@ class Forecast:
 
     def _scale_state(self, line: ScalingFit, rows: pd.DataFrame) -> tuple[np.ndarray, float]:
         """((XᵀX)⁻¹, σ̂²) of a fitted line, for the predictive scale s(x, t)."""
-        return self._state(line.resid_, rows["log10_flop"].to_numpy(float),
+        return self._state(line.resid_, rows["log10_compute"].to_numpy(float),
                            rows["year"].to_numpy(float) - YEAR0)
 
     def _state(self, resid: np.ndarray, x: np.ndarray, t: np.ndarray
@@ -221,7 +222,7 @@ class Forecast:
         return np.column_stack([boot[:, 0], boot[:, 1], boot[:, 1] * self.rate])
 
     def fit(self, data: pd.DataFrame) -> Forecast:
-        """Fit on rows with ``error``, ``log10_flop``, ``year`` (undated rows are left out and
+        """Fit on rows with ``error``, ``log10_compute``, ``year`` (undated rows are left out and
         counted in ``n_undated_``) and ``cluster``."""
         year = data["year"].to_numpy(float) if "year" in data else np.full(len(data), np.nan)
         dated = np.isfinite(year)
@@ -273,7 +274,7 @@ class Forecast:
         (``_fit_line(rows, 0)``) gives on these rows — the same least squares on the same
         design, from arrays (no table is built per inner cutoff); ConfigError where that
         fit refuses the rows."""
-        from computelimits.scaling.fit import _ols
+        from computelimits.scaling.fit import _ols_line
 
         X = self._rows_design(x, t)
         n, p = X.shape
@@ -283,8 +284,7 @@ class Forecast:
             raise ConfigError("all results have the same compute: no slope can be fitted")
         if np.linalg.matrix_rank(X) < p:
             raise ConfigError("the regressors are collinear")
-        line = _ols(X, y, None)
-        return line.params, line.resid
+        return _ols_line(X, y)
 
     def _calibration_residuals(self, rows: pd.DataFrame) -> _Residuals | None:
         """Out-of-sample scores of the model refitted before each inner cutoff
@@ -292,7 +292,7 @@ class Forecast:
         inner fit's last result to the row's date)."""
         f = FORMS[self.form]
         year_all = rows["year"].to_numpy(float)
-        x_all = rows["log10_flop"].to_numpy(float)
+        x_all = rows["log10_compute"].to_numpy(float)
         t_all = year_all - YEAR0
         y_all = f.transform(rows["error"].to_numpy(float))
         fwd, inv, hor, n_fit, pos = [], [], [], [], []
@@ -454,10 +454,14 @@ class Forecast:
         step = max(1, BLOCK_CELLS // len(boot))  # bounded memory, whatever len(x)
         for s in range(0, len(x), step):
             sl = slice(s, s + step)
-            lines = (boot[:, :1] + boot[:, 1:2] * x[None, sl] + boot[:, 2:3] * t[None, sl]
-                     + noise[:, None])
-            lo[sl], hi[sl] = np.percentile(
-                lines, [100 * self.alpha / 2, 100 * (1 - self.alpha / 2)], axis=0)
+            # one row per result, its bootstrap lines along the row (percentiles_by_row):
+            # a + b·x + c·t + noise, added in that order in place
+            lines = boot[None, :, 1] * x[sl, None]
+            np.add(boot[None, :, 0], lines, out=lines)
+            lines += boot[None, :, 2] * t[sl, None]
+            lines += noise[None, :]
+            lo[sl], hi[sl] = percentiles_by_row(
+                lines, [100 * self.alpha / 2, 100 * (1 - self.alpha / 2)])
         return y, y - (y - lo) * w, y + (hi - y) * w
 
     def forward(self, compute: float | np.ndarray, year: float) -> pd.DataFrame:
@@ -575,21 +579,21 @@ class Forecast:
                    interval="bootstrap")
         return out
 
-    def frontier(self, year: float, growth: float, *, start_log10_flop: float | None = None,
+    def frontier(self, year: float, growth: float, *, start_log10_compute: float | None = None,
                  start_year: float | None = None) -> dict[str, Any]:
         """Best error expected at ``year`` if the largest compute keeps growing at ``growth``
         orders of magnitude per year from the largest compute observed (or ``start_*``):
         ``error`` with ``error_ci_low`` / ``error_ci_high``."""
         self._check()
-        x0 = float(self.data_["log10_flop"].max()) if start_log10_flop is None \
-            else start_log10_flop
+        x0 = float(self.data_["log10_compute"].max()) if start_log10_compute is None \
+            else start_log10_compute
         t0 = self.last_year_ if start_year is None else start_year
         x = x0 + growth * max(0.0, float(year) - t0)
         row = self.forward(10.0 ** x, year).iloc[0]
         return {"year": float(year), "log10_compute": x, "error": float(row["error"]),
                 "error_ci_low": float(row["error_ci_low"]),
                 "error_ci_high": float(row["error_ci_high"]), "growth": growth,
-                "start_log10_flop": x0, "start_year": t0}
+                "start_log10_compute": x0, "start_year": t0}
 
     def to_dict(self) -> dict[str, Any]:
         self._check()
@@ -632,6 +636,16 @@ class Forecast:
                          f"{self.q_inverse_.reach:.1f} years)")
         return Summary(title, lines, self.to_frame().reset_index())
 
+    def _repr_parts(self) -> list[str]:
+        from computelimits import formatting as fm
+
+        if not hasattr(self, "fit_"):
+            return [f"{self.form}, not fitted"]
+        lo, hi = self.rate_conf_int()
+        return [f"{self.form}, {self.interval_used_} intervals, N = {fm.count(self.fit_.n_)}",
+                f"progress {fm.slope(self.rate_)} {fm.interval(lo, hi, fm.slope)} OOM/yr",
+                f"halving {fm.plain(self.halving_months_, 3)} months"]
+
     def _repr_html_(self) -> str:
         if not hasattr(self, "fit_"):
             return "<p>Forecast, not fitted</p>"
@@ -669,9 +683,15 @@ def pool_calibration(forecasts: list[Forecast]) -> None:
                                      inverse=r.inverse / f.score_scale_, horizon=r.horizon,
                                      n_fit=r.n_fit, rows=r.rows))
     res = scaled
+    done: dict[float, Forecast] = {}  # one calibration per alpha: the scores are the same
     for f in forecasts:
         if f.interval == "conformal":  # those too short for scores of their own too
-            f.calibrate(res)
+            if f.alpha in done:
+                f.q_forward_ = copy.deepcopy(done[f.alpha].q_forward_)
+                f.q_inverse_ = copy.deepcopy(done[f.alpha].q_inverse_)
+            else:
+                f.calibrate(res)
+                done[f.alpha] = f
             f.interval_used_ = "conformal"
             f.calibration_pooled_ = n
 

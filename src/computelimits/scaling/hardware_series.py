@@ -31,8 +31,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from computelimits.data.catalog import resolve_catalog
 from computelimits.errors import InputError
-from computelimits.scaling._catalog import resolve_catalog
 from computelimits.scaling.dates import Bound, decimal_year, describe_period, in_period
 from computelimits.scaling.loglinear import TrendFit, fit_trend, fits_table
 
@@ -143,7 +143,7 @@ def hardware_fits(*, chips: pd.DataFrame | None = None, trends: pd.DataFrame | N
     ``strict`` True/False: a catalog with that strictness)."""
     cat = None
     if chips is None or ppi is None or (trends is None and moore):
-        cat = resolve_catalog(catalog, strict)
+        cat = resolve_catalog(catalog, strict=strict)
     if chips is None:
         chips = cat.chips()
     if trends is None and moore:

@@ -83,10 +83,12 @@ rate outside the reported fixed-effect interval.
 Held-out check. For each benchmark k, the random-effects fit *without k* predicts k's rate:
 ``heldout_covered`` asks whether μ̂₋ₖ ± t_{K₋ₖ−2}·√(τ̂²₋ₖ + SE₋ₖ² + s_k²) — the prediction
 interval for k's *estimated* rate, which carries its own sampling error s_k (the
-leave-one-out residual of Viechtbauer & Cheung 2010, Res Synth Methods 1:112) — covers γ̂_k;
-``heldout_true_covered`` asks the same of the interval for a true rate (no s_k²), which a
-noisy estimate falls outside more often than α. A benchmark without a standard error is
-checked against the interval for a true rate.
+leave-one-out residual of Viechtbauer & Cheung 2010, Res Synth Methods 1:112;
+``heldout_gamma_pred_ci_low`` / ``_pred_ci_high``) — covers γ̂_k; ``heldout_true_covered``
+asks the same of the interval for a true rate (no s_k²;
+``heldout_true_gamma_pred_ci_low`` / ``_pred_ci_high``), which a noisy estimate falls
+outside more often than α. A benchmark without a standard error is checked against the
+interval for a true rate.
 
 Units: rates in orders of magnitude of compute per year (OOM/yr), τ in the same unit, halving
 times in months. Intervals are ``<quantity>_ci_low`` / ``<quantity>_ci_high``
@@ -290,11 +292,11 @@ class ProgressHeterogeneity:
     # -- fitting ---------------------------------------------------------------------------
     def fit(self, rows: pd.DataFrame) -> ProgressHeterogeneity:
         """Fit on regression rows of several benchmarks: ``benchmark``, ``error`` (in (0, 1)),
-        ``log10_flop`` (log10 training FLOP), ``year`` (decimal year, NaN when undated) and
+        ``log10_compute`` (log10 compute), ``year`` (decimal year, NaN when undated) and
         optionally ``cluster`` (the publication). Benchmarks with fewer than ``min_dated``
         dated results, or whose own rate is not estimable, are listed in ``left_out_`` with
         the reason. Returns self."""
-        for col in ("benchmark", "error", "log10_flop", "year"):
+        for col in ("benchmark", "error", "log10_compute", "year"):
             if col not in rows:
                 raise ConfigError(f"the rows need a {col!r} column")
         names = rows["benchmark"].astype(str)
@@ -476,7 +478,7 @@ class ProgressHeterogeneity:
         info: dict[str, float] = {}
         for name, b_k in self.pooled_.params_["b"].items():
             part = d[d["benchmark"].astype(str) == name]
-            x = part["log10_flop"].to_numpy(float)
+            x = part["log10_compute"].to_numpy(float)
             t = part["year"].to_numpy(float) - self.year0
             X = np.column_stack([np.ones(len(part)), x, t])
             yk = np.log10(part["error"].to_numpy(float))
@@ -538,9 +540,10 @@ class ProgressHeterogeneity:
         """The random-effects fit without ``name``: its μ̂ (the leave-one-out rate) and its
         prediction intervals for ``name``'s true and estimated rate."""
         nan = math.nan
-        out: dict[str, Any] = {"loo_gamma_re": nan, "heldout_pi_low": nan,
-                               "heldout_pi_high": nan, "heldout_true_pi_low": nan,
-                               "heldout_true_pi_high": nan, "heldout_covered": None,
+        out: dict[str, Any] = {"loo_gamma_re": nan, "heldout_gamma_pred_ci_low": nan,
+                               "heldout_gamma_pred_ci_high": nan,
+                               "heldout_true_gamma_pred_ci_low": nan,
+                               "heldout_true_gamma_pred_ci_high": nan, "heldout_covered": None,
                                "heldout_true_covered": None}
         if name in est:
             m = np.array([b != name for b in est])
@@ -554,10 +557,10 @@ class ProgressHeterogeneity:
         g = nan if own.get("at_bound") else own.get("gamma", nan)
         se = own.get("gamma_se", nan)
         lo, hi = _prediction_interval(re, self.alpha)
-        out["heldout_true_pi_low"], out["heldout_true_pi_high"] = lo, hi
+        out["heldout_true_gamma_pred_ci_low"], out["heldout_true_gamma_pred_ci_high"] = lo, hi
         ex = se ** 2 if math.isfinite(se) else 0.0
         plo, phi = _prediction_interval(re, self.alpha, ex)
-        out["heldout_pi_low"], out["heldout_pi_high"] = plo, phi
+        out["heldout_gamma_pred_ci_low"], out["heldout_gamma_pred_ci_high"] = plo, phi
         if math.isfinite(g) and math.isfinite(lo):
             out["heldout_true_covered"] = bool(lo <= g <= hi)
             out["heldout_covered"] = bool(plo <= g <= phi)
@@ -631,8 +634,9 @@ class ProgressHeterogeneity:
         cols = ["n", "clusters", "gamma", "gamma_se", "gamma_ci_low", "gamma_ci_high",
                 "halving_months", "halving_months_ci_low", "halving_months_ci_high",
                 "included", "weight_fe", "weight_re", "loo_gamma_re", "loo_gamma_fe",
-                "heldout_pi_low", "heldout_pi_high", "heldout_covered", "heldout_true_pi_low",
-                "heldout_true_pi_high", "heldout_true_covered", "influential",
+                "heldout_gamma_pred_ci_low", "heldout_gamma_pred_ci_high", "heldout_covered",
+                "heldout_true_gamma_pred_ci_low", "heldout_true_gamma_pred_ci_high",
+                "heldout_true_covered", "influential",
                 "influential_why", "at_bound", "boot_share_at_bound", "reason"]
         return self.rates_.reindex(columns=cols)
 
@@ -812,7 +816,7 @@ def reference_rows(joined: pd.DataFrame | None = None, benchmarks: list[str] | N
     names = None if not benchmarks else list(dict.fromkeys(find_benchmark(b).id
                                                            for b in benchmarks))
     if joined is None:
-        from computelimits.scaling._catalog import resolve_catalog
+        from computelimits.data.catalog import resolve_catalog
 
         joined = resolve_catalog(catalog).joined().table
     missing: dict[str, str] = {}

@@ -25,7 +25,7 @@ import pandas as pd
 
 from computelimits._json import json_safe
 from computelimits.errors import ConfigError, InputError
-from computelimits.results import Summary
+from computelimits.results import ResultMixin, Summary
 from computelimits.scaling.stats import (
     bootstrap_slopes,
     doubling_interval,
@@ -40,8 +40,8 @@ __all__ = ["QUANTITIES", "TrendFit", "fit_trend", "fits_table"]
 QUANTITIES = ("slope", "growth_per_year", "doubling_months")
 
 
-@dataclass(frozen=True, eq=False)
-class TrendFit:
+@dataclass(frozen=True, eq=False, repr=False)
+class TrendFit(ResultMixin):
     """A log-linear trend: log10(value) = level + slope·(t − t0), t in decimal years.
 
     ``slope`` is in orders of magnitude (log10 units) per year; ``slope_ci_low`` /
@@ -198,8 +198,16 @@ class TrendFit:
             title=f"{self.name} ({self.label}): n={self.n}, {self.start:.1f}-{self.end:.1f}",
             lines=lines, table=table, notes=[f"  {self.notes}"] if self.notes else [])
 
-    def _repr_html_(self) -> str:
-        return self.summary()._repr_html_()
+    def _repr_parts(self) -> list[str]:
+        from computelimits import formatting as fm
+
+        def months(v: float) -> str:
+            return fm.plain(v, 3)
+
+        ci = fm.interval(self.doubling_months_ci_low, self.doubling_months_ci_high, months)
+        return [f"{self.name}, n = {self.n}, {self.start:.0f}–{self.end:.0f}",
+                f"{fm.slope(self.slope)} orders of magnitude per year",
+                f"doubling {months(self.doubling_months)} months {ci}"]
 
 
 def fit_trend(t: Sequence[float] | np.ndarray, values: Sequence[float] | np.ndarray, *,

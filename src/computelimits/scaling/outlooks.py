@@ -42,9 +42,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from computelimits.data.catalog import resolve_catalog
 from computelimits.errors import ConfigError
-from computelimits.results import Summary
-from computelimits.scaling._catalog import resolve_catalog
+from computelimits.results import ResultMixin, Summary
 from computelimits.scaling.dataset import benchmark_data, decimal_year
 from computelimits.scaling.evaluation.nested import PRIOR_DEFAULT
 from computelimits.scaling.evaluation.registry import CutoffContext, candidates, get_model
@@ -79,8 +79,8 @@ TRUST_MEDAE_OOM = 0.5
 MAX_INTERVAL_OOM = 6.0
 
 
-@dataclass
-class Outlook:
+@dataclass(repr=False)
+class Outlook(ResultMixin):
     """Answers for one benchmark at one date; numbers are None where not identified."""
 
     benchmark: str
@@ -109,7 +109,7 @@ class Outlook:
     def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
         """The 95% intervals of the answers, indexed by quantity: ``rate`` (algorithmic
         progress, orders of magnitude per year), ``log10_compute`` (inverse), ``error``
-        (forward), ``frontier_error``, and per buy year ``log10_flop_<h>y``, ``usd_<h>y``,
+        (forward), ``frontier_error``, and per buy year ``log10_compute_<h>y``, ``usd_<h>y``,
         ``co2_kg_<h>y`` (costs); those not asked or not identified are left out. Columns
         ``ci_low`` and ``ci_high``. Only the computed level (alpha 0.05) is available."""
         if not math.isclose(alpha, float(self.forecast.get("alpha", 0.05))):
@@ -127,7 +127,7 @@ class Outlook:
                                       self.frontier["error_ci_high"])
         for r in (self.costs or {}).get("table", []):
             tag = f"{r['years_ahead']:g}y"
-            for q in ("log10_flop", "usd", "co2_kg"):
+            for q in ("log10_compute", "usd", "co2_kg"):
                 rows[f"{q}_{tag}"] = (r[f"{q}_ci_low"], r[f"{q}_ci_high"])
 
         def num(v: Any) -> float:
@@ -153,7 +153,7 @@ class Outlook:
                         if not isinstance(v, (list, dict))})
         for r in (self.costs or {}).get("table", []):
             tag = f"{r['years_ahead']:g}y"
-            for q in ("log10_flop", "usd", "co2_kg"):
+            for q in ("log10_compute", "usd", "co2_kg"):
                 row[f"{q}_{tag}"] = r[f"{q}_median"]
                 row[f"{q}_{tag}_ci_low"] = r[f"{q}_ci_low"]
                 row[f"{q}_{tag}_ci_high"] = r[f"{q}_ci_high"]
@@ -193,7 +193,7 @@ class Outlook:
                          f"{f['error']:.3g} [{f['error_ci_low']:.3g}, "
                          f"{f['error_ci_high']:.3g}]")
         for r in (self.costs or {}).get("table", []):
-            lines.append(f"bought {r['buy_year']:.1f}: {fm.flop(r['log10_flop_median'])}, "
+            lines.append(f"bought {r['buy_year']:.1f}: {fm.flop(r['log10_compute_median'])}, "
                          f"{fm.usd(r['usd_median'])} "
                          f"{fm.interval(r['usd_ci_low'], r['usd_ci_high'], fm.usd)}, "
                          f"{fm.co2(r['co2_kg_median'])}")
@@ -207,8 +207,22 @@ class Outlook:
         return Summary(title, lines, self.to_frame(),
                        notes=[f"note: {n}" for n in self.notes])
 
-    def _repr_html_(self) -> str:
-        return self.summary()._repr_html_()
+    def _repr_parts(self) -> list[str]:
+        from computelimits import formatting as fm
+
+        parts = [f"{self.benchmark} at {self.date} ({self.compute_kind} compute)"]
+        if not self.identified:
+            parts.append("compute and date do not explain this benchmark")
+        else:
+            parts.append(f"progress {fm.oom(self.forecast.get('rate_oom_per_year'))} per year")
+        i = self.inverse or {}
+        if i.get("log10_compute") is not None and i.get("determined", True):
+            parts.append(f"error {fm.error(i.get('target_error'))}: "
+                         f"{fm.flop(i['log10_compute'])}")
+        f = self.forward or {}
+        if f.get("error") is not None:
+            parts.append(f"{fm.flop_count(f.get('compute'))}: error {fm.error(f['error'])}")
+        return parts
 
 
 def _year_of(when: str | _date | pd.Timestamp | None) -> tuple[str, float]:
@@ -415,7 +429,7 @@ def outlook(benchmark: str | None = None, *, target_error: float | None = None,
     max_interval_oom = v.finite(max_interval_oom, "max_interval_oom", low=0, low_open=True)
     years_ahead = tuple(v.finite(h, "years_ahead", low=0) for h in years_ahead)
     if data is not None:
-        v.frame(data, "data", ("error", "log10_flop", "year"))
+        v.frame(data, "data", ("error", "log10_compute", "year"))
         if "selection" not in data.attrs:
             raise ConfigError("data must be regression rows from benchmark_data() (their "
                               "attrs carry the selection)")
@@ -549,7 +563,7 @@ def outlook(benchmark: str | None = None, *, target_error: float | None = None,
                            widened_for_shift_oom=dx)
             out.inverse = {"target_error": target_error, **inv,
                            "orders_beyond_data": inv["log10_compute"]
-                           - float(data["log10_flop"].max()), "determined": True}
+                           - float(data["log10_compute"].max()), "determined": True}
             width = inv["log10_compute_ci_high"] - inv["log10_compute_ci_low"]
             if not width <= max_interval_oom:
                 out.inverse.update(log10_compute=None, orders_beyond_data=None,
@@ -608,7 +622,7 @@ def _compute_only(data: pd.DataFrame, target_error: float | None, scale: float, 
     from computelimits.scaling.fit import ScalingFit
 
     d = data[data["year"].notna()]
-    x, t = d["log10_flop"].to_numpy(float), d["year"].to_numpy(float)
+    x, t = d["log10_compute"].to_numpy(float), d["year"].to_numpy(float)
     corr = (float(np.corrcoef(x, t)[0, 1]) if len(d) > 2 and np.ptp(x) > 0 and np.ptp(t) > 0
             else math.nan)
     out: dict[str, Any] = {"corr": corr, "collinear": bool(abs(corr) >= COLLINEAR_R)}

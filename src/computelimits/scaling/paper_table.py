@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from computelimits.errors import ComputeLimitsError, ConfigError
-from computelimits.results import Summary
+from computelimits.results import ResultMixin, Summary
 from computelimits.scaling.dataset import MIN_RESULTS, benchmark_data
 from computelimits.scaling.fit import ScalingFit
 
@@ -93,8 +93,8 @@ PUBLISHED: dict[str, Published] = {
 NOT_PUBLISHED = Published("not published", "")
 
 
-@dataclass
-class PaperTable:
+@dataclass(repr=False)
+class PaperTable(ResultMixin):
     """:func:`paper_table`'s result: ``table`` (one row per benchmark, data and kind;
     :data:`COLUMNS`), the fits behind it (``fits``: (benchmark, data, kind) → ScalingFit), the
     selection lines of each row and the attribution lines of the data used."""
@@ -141,8 +141,12 @@ class PaperTable:
                        "hardware burden", self.lines(), self.table.copy(),
                        notes=[f"[{i}] {c}" for i, c in enumerate(self.citations(), 1)])
 
-    def _repr_html_(self) -> str:
-        return self.summary()._repr_html_()
+    def _repr_parts(self) -> list[str]:
+        t = self.table
+        fitted = int(pd.to_numeric(t["slope"], errors="coerce").notna().sum()) \
+            if "slope" in t else 0
+        bench = t["benchmark"].nunique() if "benchmark" in t else 0
+        return [f"{len(t)} rows on {bench} benchmarks", f"{fitted} fitted"]
 
 
 def _row(bench: str, data_label: str, kind: str, joined: pd.DataFrame | None,
@@ -170,7 +174,7 @@ def _row(bench: str, data_label: str, kind: str, joined: pd.DataFrame | None,
     sel = data.attrs["selection"]
     row.update(n=len(data), peak_precision=sel.precision, setting=sel.setting)
     lines = sel.lines()
-    if len(data) < MIN_RESULTS or data["log10_flop"].nunique() < 3:
+    if len(data) < MIN_RESULTS or data["log10_compute"].nunique() < 3:
         row["status"] = (f"too few to fit ({MIN_RESULTS} needed)" if len(data) < MIN_RESULTS
                          else "fewer than 3 distinct compute values: no slope")
         return row, None, lines, data
@@ -203,8 +207,8 @@ def paper_table(data: pd.DataFrame | None = None, *,
     Raises:
         ConfigError: ``data`` holds none of the paper's benchmarks.
     """
+    from computelimits.data.catalog import resolve_catalog
     from computelimits.data.credits import attribution
-    from computelimits.scaling._catalog import resolve_catalog
 
     own: list[str] = []
     if data is not None:

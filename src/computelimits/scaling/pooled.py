@@ -80,7 +80,7 @@ import pandas as pd
 from scipy import optimize, stats
 
 from computelimits.errors import ConfigError
-from computelimits.results import Summary
+from computelimits.results import ResultMixin, Summary
 
 if TYPE_CHECKING:
     from computelimits.scaling.heterogeneity import ProgressHeterogeneity
@@ -181,7 +181,7 @@ class _Bench:
     year_range: tuple[float, float]
 
 
-class PooledProgress:
+class PooledProgress(ResultMixin):
     """Benchmark-specific scaling lines with one shared rate of algorithmic progress γ.
 
     See the module docstring for the model, the estimation and the units.
@@ -219,13 +219,13 @@ class PooledProgress:
 
     # -- data ----------------------------------------------------------------------------
     def _prepare(self, data: pd.DataFrame) -> list[_Bench]:
-        for col in ("benchmark", "error", "log10_flop", "year"):
+        for col in ("benchmark", "error", "log10_compute", "year"):
             if col not in data:
                 raise ConfigError(f"the rows need a {col!r} column")
         e = data["error"].to_numpy(float)
         if np.any(~np.isfinite(e) | (e <= 0) | (e >= 1)):
             raise ConfigError("every error must be a number strictly between 0 and 1")
-        x_all = data["log10_flop"].to_numpy(float)
+        x_all = data["log10_compute"].to_numpy(float)
         if np.any(~np.isfinite(x_all)):
             raise ConfigError("every result needs a finite, positive training compute")
         year = data["year"].to_numpy(float)
@@ -280,7 +280,7 @@ class PooledProgress:
 
     def fit(self, data: pd.DataFrame) -> PooledProgress:
         """Fit on rows of several benchmarks with ``benchmark``, ``error`` (in (0, 1)),
-        ``log10_flop`` (log10 of training FLOP), ``year`` (decimal year, NaN when undated)
+        ``log10_compute`` (log10 of the compute), ``year`` (decimal year, NaN when undated)
         and optionally ``cluster`` (the publication; default: each row its own). Undated rows
         are left out and counted (``n_undated_``); benchmarks with fewer than
         :data:`MIN_DATED` dated results or no spread in compute are left out and listed in
@@ -344,8 +344,8 @@ class PooledProgress:
             "resid_sd": np.sqrt(ssr_k / np.maximum(dof, 1.0)),
             "year_min": [bn.year_range[0] for bn in benches],
             "year_max": [bn.year_range[1] for bn in benches],
-            "log10_flop_min": [bn.x_range[0] for bn in benches],
-            "log10_flop_max": [bn.x_range[1] for bn in benches],
+            "log10_compute_min": [bn.x_range[0] for bn in benches],
+            "log10_compute_max": [bn.x_range[1] for bn in benches],
         }, index=pd.Index([bn.name for bn in benches], name="benchmark"))
         return self
 
@@ -529,6 +529,18 @@ class PooledProgress:
             lines.append(f"skipped {k}: {why}")
         return Summary(lines[0], lines[1:], self.to_frame().reset_index())
 
+    def _repr_parts(self) -> list[str]:
+        from computelimits import formatting as fm
+
+        if not hasattr(self, "gamma_"):
+            return [f"n_boot = {self.n_boot}, not fitted"]
+        parts = [f"γ = {fm.slope(self.gamma_)} orders of magnitude per year",
+                 f"halving {fm.plain(self.halving_months_, 3)} months",
+                 f"{len(self.params_)} benchmarks, N = {fm.count(self.n_)}"]
+        if self.at_bound_:
+            parts.insert(1, f"at the {self.at_bound_} bound: not an estimate")
+        return parts
+
     def _repr_html_(self) -> str:
         if not hasattr(self, "gamma_"):
             return "<p>PooledProgress, not fitted</p>"
@@ -562,7 +574,7 @@ def per_benchmark_rates(data: pd.DataFrame, *, n_boot: int = 2000, seed: int = 0
         ci = f.conf_int(alpha, method="bootstrap" if len(f.boot_gamma_) else "profile")
         p = f.params_.iloc[0]
         d = part[np.isfinite(part["year"].to_numpy(float))]
-        X = np.column_stack([np.ones(len(d)), d["log10_flop"].to_numpy(float),
+        X = np.column_stack([np.ones(len(d)), d["log10_compute"].to_numpy(float),
                              d["year"].to_numpy(float) - year0])
         coef = np.linalg.lstsq(X, np.log10(d["error"].to_numpy(float)), rcond=None)[0]
         row.update(n=int(p["n"]), clusters=int(p["clusters"]), undated=int(p["undated"]),

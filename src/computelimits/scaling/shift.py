@@ -53,7 +53,7 @@ def level_shift(data: pd.DataFrame, *, form: str = "polynomial", window_years: f
 
     from computelimits import validate as v
 
-    v.frame(data, "data", ("error", "log10_flop", "year"), rows=False)
+    v.frame(data, "data", ("error", "log10_compute", "year"), rows=False)
     window_years = v.finite(window_years, "window_years", low=0, low_open=True)
     alpha = v.share(alpha, "alpha")
     if form not in FORMS:
@@ -70,7 +70,7 @@ def level_shift(data: pd.DataFrame, *, form: str = "polynomial", window_years: f
         return {"tested": False, "reason": f"{n1} results before the newest "
                                            f"{window_years:g} years and {m} in it: too few"}
     y = FORMS[form].transform(d["error"].to_numpy(float))
-    X = np.column_stack([np.ones(len(d)), d["log10_flop"].to_numpy(float), year - YEAR0])
+    X = np.column_stack([np.ones(len(d)), d["log10_compute"].to_numpy(float), year - YEAR0])
     if np.linalg.matrix_rank(X[~late]) < p:
         return {"tested": False, "reason": "compute and date do not vary enough before the "
                                            "newest results"}

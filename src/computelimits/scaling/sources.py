@@ -52,7 +52,7 @@ def _row(fit: ScalingFit, label: str, source: str) -> dict:
 
 
 def _fit(form: str, data: pd.DataFrame) -> ScalingFit | None:
-    if len(data) < MIN_SOURCE_RESULTS or data["log10_flop"].nunique() < 2:
+    if len(data) < MIN_SOURCE_RESULTS or data["log10_compute"].nunique() < 2:
         return None
     try:
         return ScalingFit(form, n_boot=0).fit(data)

@@ -26,9 +26,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from computelimits.data.catalog import resolve_catalog
 from computelimits.errors import ComputeLimitsError
-from computelimits.results import Summary
-from computelimits.scaling._catalog import resolve_catalog
+from computelimits.results import ResultMixin, Summary, short_repr
 from computelimits.scaling.dataset import benchmark_data
 from computelimits.scaling.evaluation.registry import MODELS
 from computelimits.scaling.fit import ScalingFit
@@ -64,7 +64,7 @@ Progress = Callable[[str, str], None]
 
 
 # -- data --------------------------------------------------------------------------------------
-@dataclass
+@dataclass(repr=False)
 class DataOverview:
     """``joined``: results joined with compute; ``match``: per benchmark, how many results
     matched by each rule; ``sources``: every registered source with its licence, attribution
@@ -75,6 +75,12 @@ class DataOverview:
     match: pd.DataFrame
     sources: pd.DataFrame
     repairs: list[tuple[str, int]]
+
+    def __repr__(self) -> str:
+        n = len(self.joined)
+        bench = self.joined["benchmark"].nunique() if "benchmark" in self.joined else 0
+        return short_repr(type(self).__name__, f"{n:,} results on {bench} benchmarks",
+                          f"{len(self.sources)} sources", f"{len(self.repairs)} kinds of repair")
 
 
 def data_overview(*, catalog: Catalog | None = None) -> DataOverview:
@@ -112,12 +118,12 @@ def benchmark_datasets(joined: pd.DataFrame | None = None, *,
 
 
 def _fittable(data: pd.DataFrame) -> bool:
-    return len(data) >= MIN_RESULTS and data["log10_flop"].nunique() >= 3
+    return len(data) >= MIN_RESULTS and data["log10_compute"].nunique() >= 3
 
 
 # -- fits --------------------------------------------------------------------------------------
-@dataclass
-class BenchmarkFits:
+@dataclass(repr=False)
+class BenchmarkFits(ResultMixin):
     """Fits of error against compute for every benchmark with enough results.
 
     ``fits``: one row per benchmark and form (:data:`FIT_COLUMNS`); ``polynomial``: the
@@ -164,8 +170,11 @@ class BenchmarkFits:
                          f"left out){verdict}")
         return Summary("Polynomial fits of error against compute", lines, self.to_frame())
 
-    def _repr_html_(self) -> str:
-        return self.summary()._repr_html_()
+    def _repr_parts(self) -> list[str]:
+        p = self.polynomial
+        explained = int(p["identified"].astype(bool).sum()) if "identified" in p else len(p)
+        return [f"{len(p)} benchmarks fitted, compute explains {explained}",
+                f"{len(self.left_out)} left out"]
 
 
 def fit_benchmarks(joined: pd.DataFrame | None = None, *, n_boot: int = 10_000, seed: int = 0,
@@ -273,7 +282,7 @@ def extrapolations(fits: BenchmarkFits, *, n_boot: int = 10_000, seed: int = 0,
                    catalog: Catalog | None = None) -> pd.DataFrame:
     """Per fitted benchmark: the compute, dollars and CO2 of halving today's best error under
     its polynomial fit (:func:`~computelimits.scaling.extrapolation.extrapolate`), with
-    confidence (``log10_flop_ci_*``, ``usd_ci_*``) and prediction (``log10_flop_pred_ci_*``)
+    confidence (``log10_compute_ci_*``, ``usd_ci_*``) and prediction (``log10_compute_pred_ci_*``)
     intervals; no figure where compute does not explain the benchmark, and only the interval
     where it spans more than :data:`~computelimits.scaling.outlooks.MAX_INTERVAL_OOM` orders
     of magnitude (such an interval sizes nothing)."""
@@ -296,8 +305,8 @@ def extrapolations(fits: BenchmarkFits, *, n_boot: int = 10_000, seed: int = 0,
         width = x.log10_compute_ci_high - x.log10_compute_ci_low if x.identified else 0.0
         if x.identified and not width <= MAX_INTERVAL_OOM:
             # an interval this wide sizes nothing: the interval, no central figure or cost
-            row.update({"log10_flop_ci_low": x.log10_compute_ci_low,
-                        "log10_flop_ci_high": x.log10_compute_ci_high,
+            row.update({"log10_compute_ci_low": x.log10_compute_ci_low,
+                        "log10_compute_ci_high": x.log10_compute_ci_high,
                         "orders_beyond_data": x.orders_beyond_data,
                         "note": f"the 95% interval of the compute spans {width:.1f} orders of "
                                 f"magnitude (more than {MAX_INTERVAL_OOM:g}): the data cannot "
@@ -306,10 +315,10 @@ def extrapolations(fits: BenchmarkFits, *, n_boot: int = 10_000, seed: int = 0,
             continue
         if x.identified:
             row.update({
-                "log10_flop": x.log10_compute, "log10_flop_ci_low": x.log10_compute_ci_low,
-                "log10_flop_ci_high": x.log10_compute_ci_high,
-                "log10_flop_pred_ci_low": x.log10_compute_pred_ci_low,
-                "log10_flop_pred_ci_high": x.log10_compute_pred_ci_high,
+                "log10_compute": x.log10_compute, "log10_compute_ci_low": x.log10_compute_ci_low,
+                "log10_compute_ci_high": x.log10_compute_ci_high,
+                "log10_compute_pred_ci_low": x.log10_compute_pred_ci_low,
+                "log10_compute_pred_ci_high": x.log10_compute_pred_ci_high,
                 "orders_beyond_data": x.orders_beyond_data, "usd": x.usd,
                 "usd_ci_low": x.usd_ci_low, "usd_ci_high": x.usd_ci_high,
                 "co2_kg": x.co2_kg, "paper_usd": x.paper_usd, "paper_co2_kg": x.paper_co2_kg,
@@ -335,7 +344,7 @@ def backtest_table(joined: pd.DataFrame | None = None, *, n_boot: int = 2000, se
 
 
 # -- forecasts ----------------------------------------------------------------------------------
-@dataclass
+@dataclass(repr=False)
 class ForecastStudy:
     """Forecasts with time, checked out of sample.
 
@@ -368,19 +377,27 @@ class ForecastStudy:
         """The outlooks, one row per benchmark (a copy)."""
         return self.outlooks.copy()
 
+    def __repr__(self) -> str:
+        model = self.default_model.get("model")
+        return short_repr(type(self).__name__, f"{len(self.outlooks)} benchmark outlooks",
+                          f"{len(self.evaluation)} evaluation rows",
+                          f"default model {model}" if model else None)
+
 
 def forecasts(joined: pd.DataFrame | None = None, extrapolated: pd.DataFrame | None = None, *,
               n_boot: int = 10_000, seed: int = 0,
               datasets: dict[str, pd.DataFrame] | None = None,
-              catalog: Catalog | None = None) -> ForecastStudy:
+              catalog: Catalog | None = None, cache: bool = False) -> ForecastStudy:
     """Rolling-origin evaluation (every benchmark with at least 20 dated results), the shared
     rate of algorithmic progress against published estimates, and per benchmark the compute,
     dollars and CO2 of halving today's best error, today and one and two years later.
 
     ``extrapolated``: the table of :func:`extrapolations`, returned with the compute-only
     model's backtest figures beside it. ``datasets``: the default regression rows already
-    built (:func:`benchmark_datasets`)."""
-    from computelimits.scaling.evaluation import evaluate
+    built (:func:`benchmark_datasets`). ``cache``: reuse the rolling evaluation of an
+    identical earlier run (same rows, settings, version and code) from the user cache folder,
+    and cache this one (:mod:`computelimits.scaling.evaluation.cache`)."""
+    from computelimits.scaling.evaluation.cache import cached_evaluate
     from computelimits.scaling.evaluation.registry import CutoffContext, candidates, get_model
     from computelimits.scaling.evaluation.runs import LANGUAGE_SOURCES
     from computelimits.scaling.heterogeneity import ProgressHeterogeneity
@@ -400,8 +417,9 @@ def forecasts(joined: pd.DataFrame | None = None, extrapolated: pd.DataFrame | N
             if d["year"].notna().sum() >= REFERENCE_MIN_RESULTS}
     # every registered model but the bootstrap-interval variant (compared in `computelimits
     # backtest`); the choices of kind and setting are made before each cutoff from `joined`
-    pred, summary = evaluate(joined, datasets=refs, n_boot=min(n_boot, 300), seed=seed,
-                             models=tuple(m for m in REPORT_MODELS if m != "nested"))
+    pred, summary, _ = cached_evaluate(joined, cache=cache, datasets=refs,
+                                       n_boot=min(n_boot, 300), seed=seed,
+                                       models=tuple(m for m in REPORT_MODELS if m != "nested"))
     default_now = pred.attrs.get("default_now")
     choices = pred.attrs.get("choices", pd.DataFrame())
     keep = summary[summary["model"].isin(list(REPORT_MODELS))]
@@ -469,9 +487,9 @@ def forecasts(joined: pd.DataFrame | None = None, extrapolated: pd.DataFrame | N
             "target_error": target}
         if o.inverse:
             row.update(determined=o.inverse.get("determined"),
-                       log10_flop=o.inverse["log10_compute"],
-                       log10_flop_ci_low=o.inverse["log10_compute_ci_low"],
-                       log10_flop_ci_high=o.inverse["log10_compute_ci_high"])
+                       log10_compute=o.inverse["log10_compute"],
+                       log10_compute_ci_low=o.inverse["log10_compute_ci_low"],
+                       log10_compute_ci_high=o.inverse["log10_compute_ci_high"])
         if o.costs:
             for r, label in zip(o.costs["table"], ("now", "in_1y", "in_2y"), strict=False):
                 row[f"usd_{label}"] = r["usd_median"]
@@ -492,7 +510,7 @@ def forecasts(joined: pd.DataFrame | None = None, extrapolated: pd.DataFrame | N
                     f"co2_kg_{label}"):
             if col not in outlooks:
                 outlooks[col] = np.nan
-    for col in ("determined", "log10_flop", "log10_flop_ci_low", "log10_flop_ci_high"):
+    for col in ("determined", "log10_compute", "log10_compute_ci_low", "log10_compute_ci_high"):
         if col not in outlooks:
             outlooks[col] = np.nan
     # the compute-only extrapolations get the same check, from the same evaluation
@@ -513,8 +531,8 @@ def forecasts(joined: pd.DataFrame | None = None, extrapolated: pd.DataFrame | N
 
 
 # -- all of it ----------------------------------------------------------------------------------
-@dataclass
-class Study:
+@dataclass(repr=False)
+class Study(ResultMixin):
     """Everything :func:`run_study` computed (each part documented on its class)."""
 
     data: DataOverview
@@ -542,8 +560,9 @@ class Study:
     def summary(self) -> Summary:
         return self.fits.summary()
 
-    def _repr_html_(self) -> str:
-        return self.summary()._repr_html_()
+    def _repr_parts(self) -> list[str]:
+        return [f"{len(self.data.joined):,} results", *self.fits._repr_parts(),
+                f"{len(self.backtests)} backtests"]
 
 
 def run_study(*, n_boot: int = 10_000, seed: int = 0, catalog: Catalog | None = None,

@@ -9,6 +9,8 @@ then rename) and holds the runs exactly (JSON floats round-trip), the configurat
 key, with the sha256 of the runs as written (``checksum``); a file that cannot be read, is
 not a regular file (a FIFO, a device), does not parse, does not match its key or whose runs
 do not match their checksum (a changed number) is ignored and overwritten by the next run.
+Where caches live, source digests and the atomic writes are :mod:`computelimits._cache`'s,
+shared with the rolling evaluation's cache.
 """
 
 from __future__ import annotations
@@ -17,15 +19,13 @@ import gzip
 import hashlib
 import json
 import math
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from computelimits import __version__
-from computelimits._io import atomic_path
+from computelimits import __version__, _cache
 from computelimits.theory.config import MODELS, TheoryConfig
 from computelimits.theory.replication import RUN_COLUMNS
 
@@ -39,13 +39,9 @@ _DTYPES = {"model": object, "n": np.int64, "rep": np.int64, "nmse": np.float64,
            "method": object, "alpha": np.float64, "nonzero": np.int64}
 
 
-@lru_cache(maxsize=1)
 def source_digest() -> str:
     """sha256 of the theory package's source files (names and bytes, in name order)."""
-    h = hashlib.sha256()
-    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
-        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()
+    return _cache.source_digest("theory")
 
 
 def cache_key(cfg: TheoryConfig) -> str:
@@ -57,22 +53,17 @@ def cache_key(cfg: TheoryConfig) -> str:
 
 def cache_file(cfg: TheoryConfig) -> Path:
     """Where the result of ``cfg`` is cached."""
-    from computelimits.data.fetch import cache_dir
-
-    return cache_dir() / "theory" / f"{cache_key(cfg)[:32]}.json.gz"
+    return _cache.cache_folder("theory") / f"{cache_key(cfg)[:32]}.json.gz"
 
 
 def load(cfg: TheoryConfig) -> tuple[pd.DataFrame, dict[str, Any]] | None:
     """The cached runs of ``cfg`` and their metadata, or None (missing, unreadable, corrupt or
     not this configuration's)."""
-    from computelimits._io import open_regular
-
     try:
-        path = cache_file(cfg)
-        if not path.is_file():
+        data = _cache.read_regular(cache_file(cfg))
+        if data is None:
             return None
-        with open_regular(path) as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
-            blob = json.load(fh)
+        blob = json.loads(gzip.decompress(data).decode("utf-8"))
         if blob.get("key") != cache_key(cfg) or blob.get("config") != cfg.to_dict():
             return None
         cols = blob["runs"]
@@ -115,11 +106,8 @@ def store(cfg: TheoryConfig, runs: pd.DataFrame, *, elapsed_s: float, workers: i
                 "version": __version__, "elapsed_s": elapsed_s, "workers": workers,
                 "scheduler": scheduler, "checksum": _checksum(cols), "runs": cols}
         text = json.dumps(blob, allow_nan=True, separators=(",", ":"))
-        if path.is_symlink() or (path.exists() and not path.is_file()):
-            path.unlink()  # a link or a FIFO in its place: replaced, not followed
-        with atomic_path(path) as tmp, gzip.open(tmp, "wt", encoding="utf-8",
-                                                  compresslevel=6) as fh:
-            fh.write(text)
-        return path
     except OSError:
         return None
+    data = gzip.compress(text.encode("utf-8"), compresslevel=6)
+    # a link or a FIFO in its place is replaced, not followed
+    return _cache.write_atomic(path, lambda tmp: tmp.write_bytes(data))

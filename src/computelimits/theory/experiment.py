@@ -2,11 +2,11 @@
 
     >>> from computelimits.theory import TheoryConfig, simulate
     >>> result = simulate(TheoryConfig.quick(), workers=1)
-    >>> result.summary.columns[:4].tolist()
+    >>> result.to_frame().columns[:4].tolist()
     ['model', 'n', 'reps', 'performance_mean']
 
 In a notebook the result shows itself as a table (``_repr_html_``): mean performance with its
-95% interval and mean FLOP per fit, per model and sample size (:meth:`TheoryResult.describe`).
+95% interval and mean FLOP per fit, per model and sample size (:meth:`TheoryResult.summary`).
 """
 
 from __future__ import annotations
@@ -23,11 +23,12 @@ import numpy as np
 import pandas as pd
 
 from computelimits import __version__
+from computelimits import formatting as fm
 from computelimits._io import atomic_path, atomic_write_text, ensure_folder
 from computelimits.errors import ConfigError, InputError
 from computelimits.parallel import check_scheduler_address, in_process, run_tasks, worker_count
 from computelimits.resources import check_memory
-from computelimits.results import Summary
+from computelimits.results import ResultMixin, Summary
 from computelimits.theory import cache as result_cache
 from computelimits.theory import flops
 from computelimits.theory.config import MODELS, TheoryConfig
@@ -51,8 +52,8 @@ NOTES = (
 )
 
 
-@dataclass
-class TheoryResult:
+@dataclass(repr=False)
+class TheoryResult(ResultMixin):
     """Runs and summary of one experiment.
 
     Attributes:
@@ -74,19 +75,18 @@ class TheoryResult:
     _summary: pd.DataFrame | None = field(default=None, repr=False)
     from_cache: bool = False
 
-    @property
-    def summary(self) -> pd.DataFrame:
-        """Per model × n: mean performance with 95% CI, mean FLOP, mean seconds, ..."""
+    def _per_n(self) -> pd.DataFrame:
+        """The per model × n table behind :meth:`to_frame` (computed once, not a copy)."""
         if self._summary is None:
             self._summary = summarize(self.runs)
         return self._summary
 
     def to_frame(self) -> pd.DataFrame:
-        """A copy of :attr:`summary`: one row per model × n with ``reps``,
-        ``performance_mean`` and its 95% interval ``performance_ci_low`` /
-        ``performance_ci_high`` (performance = −log10 nMSE), ``flop_mean`` (FLOP per fit, as if
-        fitting from raw rows), ``seconds_mean`` and the rest of :data:`.SUMMARY_COLUMNS`."""
-        return self.summary.copy()
+        """One row per model × n (a copy) with ``reps``, ``performance_mean`` and its 95%
+        interval ``performance_ci_low`` / ``performance_ci_high`` (performance = −log10
+        nMSE), ``flop_mean`` (FLOP per fit, as if fitting from raw rows), ``seconds_mean`` and
+        the rest of :data:`.SUMMARY_COLUMNS` (what ``save`` writes to summary.csv)."""
+        return self._per_n().copy()
 
     def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
         """Student-t ``1 − alpha`` intervals of the mean performance (−log10 nMSE) over the
@@ -98,14 +98,12 @@ class TheoryResult:
                 .rename(columns={"performance_ci_low": "ci_low",
                                  "performance_ci_high": "ci_high"}))
 
-    def describe(self) -> Summary:
+    def summary(self) -> Summary:
         """What the experiment found, as the results vocabulary's :class:`Summary` (the
         terminal text, the table and the notebook's HTML table): per sample size n, each
         model's mean performance −log10(nMSE) with its 95% interval and its mean FLOP per
-        fit. (:attr:`summary` is the full per model × n DataFrame.)"""
-        from computelimits.theory.config import MODELS
-
-        s = self.summary
+        fit. (:meth:`to_frame` is the full per model × n DataFrame.)"""
+        s = self._per_n()
         models = [m for m in MODELS if m in set(s["model"])]
         rows = []
         for n_, g in s.groupby("n", sort=True):
@@ -118,14 +116,11 @@ class TheoryResult:
                     f"{r.performance_ci_high:.2f})" if r is not None else "")
             for m in models:
                 r = by.get(m)
-                row[f"{m} FLOP"] = f"{r.flop_mean:.2e}" if r is not None else ""
+                row[f"{m} FLOP"] = fm.flop_count(r.flop_mean) if r is not None else ""
             rows.append(row)
         table = pd.DataFrame(rows)
-        cfg = self.config
         where = "from the cache" if self.from_cache else f"in {self.elapsed_s:.1f} s"
-        title = (f"Theory experiment: p = {cfg.p}, k = {cfg.k}, SNR = {cfg.snr:g}, "
-                 f"{cfg.reps} replications, n = {cfg.n_grid[0]:,}..{cfg.n_grid[-1]:,} "
-                 f"({where})")
+        title = f"Theory experiment: {self._setting()} ({where})"
         lines = table.to_string(index=False).splitlines() if not table.empty else []
         notes = ["performance = −log10(nMSE), mean over replications with a Student-t 95% "
                  "interval; FLOP = mean floating-point operations per fit, counted as if "
@@ -133,18 +128,25 @@ class TheoryResult:
                  "where n ≤ p."]
         return Summary(title, lines, table, notes)
 
-    def _repr_html_(self) -> str:
-        return self.describe()._repr_html_()
+    def _setting(self) -> str:
+        cfg = self.config
+        return (f"p = {cfg.p}, k = {cfg.k}, SNR = {fm.plain(cfg.snr)}, {cfg.reps} "
+                f"replications, n = {cfg.n_grid[0]:,}..{cfg.n_grid[-1]:,}")
+
+    def _repr_parts(self) -> list[str]:
+        s = self._per_n()
+        return [self._setting(),
+                f"{s['model'].nunique()} models × {s['n'].nunique()} sample sizes"]
 
     def plot(self) -> Figure:
         """The three-panel figure (performance vs n, FLOP vs n, performance vs FLOP)."""
         from computelimits.theory.plot import plot_summary
 
-        return plot_summary(self.summary, self.config)
+        return plot_summary(self._per_n(), self.config)
 
     def table(self, value: str = "performance_mean") -> pd.DataFrame:
         """A wide n × model table of one summary column."""
-        wide = self.summary.pivot(index="n", columns="model", values=value)
+        wide = self._per_n().pivot(index="n", columns="model", values=value)
         return wide[[m for m in MODELS if m in wide.columns]]
 
     def save(self, out_dir: str | Path) -> dict[str, Path]:
@@ -162,7 +164,7 @@ class TheoryResult:
             self.runs.to_csv(tmp, index=False)
         paths["runs"] = out / "runs.csv"
         with atomic_path(out / "summary.csv") as tmp:
-            self.summary.to_csv(tmp, index=False)
+            self._per_n().to_csv(tmp, index=False)
         paths["summary"] = out / "summary.csv"
         meta = {
             "computelimits_version": __version__,

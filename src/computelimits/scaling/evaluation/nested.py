@@ -40,34 +40,91 @@ MIN_MATURED = 30
 PRIOR_DEFAULT = "time"
 
 
-def _score(rows: pd.DataFrame, candidates: tuple[str, ...], alpha: float
-           ) -> tuple[dict[str, float], str, int]:
-    """Mean interval score per candidate on the predictions all of them made: (scores,
-    which prediction was scored, how many)."""
-    for what, lo, hi, actual in (("inverse", "pred_x_ci_low", "pred_x_ci_high", "actual_x"),
-                                 ("forward", "pred_y_ci_low", "pred_y_ci_high", "actual_y")):
-        r = rows[rows["model"].isin(candidates)]
-        r = r[r[lo].notna() & r[hi].notna()]
-        if what == "forward" and "units" in r and r["units"].nunique() > 1:
-            continue  # forward errors in different units (forms, scales) do not compare
-        key = ["benchmark", "cutoff", "result_id"]
-        counts = r.groupby(key)["model"].nunique()
-        common = counts[counts == len(candidates)].index
-        r = r.set_index(key)
-        r = r[r.index.isin(common)]
-        n = len(common)
-        if n >= MIN_MATURED:
-            s = interval_score(r[lo], r[hi], r[actual], alpha)
-            scores = pd.Series(s, index=r.index).groupby(r["model"].to_numpy()).mean()
-            return {m: float(scores.get(m, math.inf)) for m in candidates}, what, n
-    return {}, "none", 0
+def _index_of(col: pd.Series, values: tuple) -> np.ndarray:
+    """Per row, the position of its value in ``values`` (−1: none of them, or missing)."""
+    idx = pd.Index(list(values))
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        at = np.append(idx.get_indexer(col.cat.categories), -1)  # code −1 → the last: −1
+        return at[col.cat.codes.to_numpy()]
+    return idx.get_indexer(col.to_numpy(object))
+
+
+class _Scorer:
+    """The candidates' interval scores, computed once for a prediction table (as arrays),
+    and :func:`choose`'s answer on the rows whose outcomes were observed before any date —
+    the numbers :func:`choose` gives on those rows as a table, without a table per cutoff.
+
+    ``use``: the rows that may be scored (default: all); ``observed``: per row, the decimal
+    year from which its outcome counts as observed (a row counts before k when it is below
+    k; NaN never; default: every row always)."""
+
+    _WHAT = (("inverse", "log10_compute"), ("forward", "transformed_error"))
+
+    def __init__(self, pred: pd.DataFrame, candidates: tuple[str, ...], alpha: float,
+                 use: np.ndarray | None = None, observed: np.ndarray | None = None) -> None:
+        self.cands = candidates
+        n = len(pred)
+        use = np.ones(n, bool) if use is None else np.asarray(use, bool)
+        self.t = np.full(n, -np.inf) if observed is None else np.asarray(observed, float)
+        cand = _index_of(pred["model"], candidates)
+        use = use & (cand >= 0)
+        # one code per (benchmark, cutoff, result) (−1 where a part is missing: never common)
+        key = pred.groupby(["benchmark", "cutoff", "result_id"], sort=False,
+                           dropna=True, observed=True).ngroup()
+        key = key.fillna(-1).to_numpy(np.int64)
+        n_keys = int(key.max()) + 1 if n else 0
+        units = (pd.factorize(pred["units"])[0] if "units" in pred
+                 else np.full(n, -1, np.int64))
+        self.parts = {}
+        for what, q in self._WHAT:
+            lo = pred[f"{q}_pred_ci_low"]
+            hi = pred[f"{q}_pred_ci_high"]
+            ok = use & lo.notna().to_numpy() & hi.notna().to_numpy()
+            # when each candidate first has a scored prediction of each result: the result
+            # is common (scored by all of them) from the latest of these on
+            pair = np.full((n_keys, len(candidates)), np.inf)
+            k_ok = ok & (key >= 0)
+            np.fmin.at(pair, (key[k_ok], cand[k_ok]), self.t[k_ok])  # NaN: never
+            key_t = pair.max(axis=1) if len(candidates) else np.full(n_keys, np.inf)
+            # when each unit of the forward predictions is first scored
+            first_unit = np.full(int(units.max()) + 1 if n else 0, np.inf)
+            u_ok = ok & (units >= 0)
+            np.fmin.at(first_unit, units[u_ok], self.t[u_ok])
+            s = interval_score(lo.to_numpy(float), hi.to_numpy(float),
+                               pred[f"actual_{q}"].to_numpy(float), alpha)
+            row_t = np.where(k_ok, key_t[np.maximum(key, 0)], np.inf)
+            # a row counts once both it and its result's common date are before k
+            self.parts[what] = (np.sort(key_t), first_unit, s,
+                                np.where(ok, np.maximum(self.t, row_t), np.inf), cand)
+
+    def score(self, k: float = math.inf) -> tuple[dict[str, float], str, int]:
+        """Mean interval score per candidate on the predictions all of them made, of the
+        rows observed before ``k``: (scores, which prediction was scored, how many)."""
+        for what, _ in self._WHAT:
+            key_t, first_unit, s, row_t, cand = self.parts[what]
+            if what == "forward" and int(np.sum(first_unit < k)) > 1:
+                continue  # forward errors in different units (forms, scales) do not compare
+            n = int(np.searchsorted(key_t, k, side="left"))
+            if n >= MIN_MATURED:
+                sel = row_t < k
+                scores = pd.Series(s[sel]).groupby(cand[sel]).mean()
+                return ({m: float(scores.get(i, math.inf)) for i, m in enumerate(self.cands)},
+                        what, n)
+        return {}, "none", 0
+
+    def choose(self, k: float = math.inf) -> dict[str, Any]:
+        return _choice(*self.score(k), self.cands)
 
 
 def choose(rows: pd.DataFrame, candidates: tuple[str, ...], alpha: float = 0.05
            ) -> dict[str, Any]:
     """The candidate with the lowest mean interval score on ``rows`` (see the module
     docstring): ``model``, ``scored`` ("inverse", "forward" or "none"), ``n``, ``scores``."""
-    scores, what, n = _score(rows, candidates, alpha)
+    return _Scorer(rows, candidates, alpha).choose()
+
+
+def _choice(scores: dict[str, float], what: str, n: int, candidates: tuple[str, ...]
+            ) -> dict[str, Any]:
     finite = {m: s for m, s in scores.items() if math.isfinite(s)}
     if not finite:
         model = PRIOR_DEFAULT if PRIOR_DEFAULT in candidates else candidates[0]
@@ -86,31 +143,58 @@ def nested_choice(pred: pd.DataFrame, candidates: tuple[str, ...], *, alpha: flo
     cands = tuple(c for c in candidates if c in set(pred["model"]))
     if pred.empty or not cands:
         return pred.iloc[0:0].copy(), pd.DataFrame()
-    scored_from = pred if pool is None else pred[pred["benchmark"].isin(pool)]
-    cut_year = {c: float(decimal_year(pd.Series([pd.Timestamp(c)]))[0])
-                for c in pred["cutoff"].unique()}
-    made = scored_from["cutoff"].map(cut_year).to_numpy(float)
-    seen = scored_from["year"].to_numpy(float)
-    parts, choices = [], []
-    for cut in sorted(cut_year):
-        k = cut_year[cut]
-        matured = scored_from[(made < k) & (seen < k)]
-        ch = choose(matured, cands, alpha)
+    cut_code, cuts = pd.factorize(pred["cutoff"])
+    cut_year = np.array([float(decimal_year(pd.Series([pd.Timestamp(c)]))[0]) for c in cuts])
+    made = np.where(cut_code >= 0, cut_year[np.maximum(cut_code, 0)], np.nan)
+    seen = pred["year"].to_numpy(float)
+    scorer = _Scorer(pred, cands, alpha, use=_scored_rows(pred, pool),
+                     observed=np.maximum(made, seen))  # made before k of results before k
+    model_code = _index_of(pred["model"], cands)
+    chosen = np.full(len(cuts) + 1, -2)  # per cutoff code, the chosen candidate's position
+    names = np.empty(len(cuts), object)
+    choices = []
+    for j in sorted(range(len(cuts)), key=lambda j: str(cuts[j])):
+        cut, k = cuts[j], cut_year[j]
+        ch = scorer.choose(k)
         choices.append({"cutoff": cut, "chosen_model": ch["model"], "scored": ch["scored"],
                         "matured_predictions": ch["n"], "reason": ch["reason"],
                         **{f"score_{m}": ch["scores"].get(m, np.nan) for m in cands}})
-        rows = pred[(pred["cutoff"] == cut) & (pred["model"] == ch["model"])]
-        parts.append(rows.assign(model="nested", chosen_model=ch["model"]))
-    nested = pd.concat(parts, ignore_index=True) if parts else pred.iloc[0:0].copy()
+        chosen[j] = cands.index(ch["model"])
+        names[j] = ch["model"]
+    take = np.flatnonzero((model_code == chosen[cut_code]) & (model_code >= 0))
+    # the cutoffs in the order of their choices, each one's rows in the table's order
+    rank = np.empty(len(cuts), np.int64)
+    rank[sorted(range(len(cuts)), key=lambda j: str(cuts[j]))] = np.arange(len(cuts))
+    take = take[np.argsort(rank[cut_code[take]], kind="stable")]
+    nested = pred.iloc[take].reset_index(drop=True)
+    label: Any = "nested"
+    if isinstance(pred["model"].dtype, pd.CategoricalDtype):  # stays categorical
+        cats = list(pred["model"].cat.categories)
+        cats += [] if "nested" in cats else ["nested"]
+        label = pd.Categorical.from_codes(np.full(len(take), cats.index("nested")), cats)
+    nested = nested.assign(model=label, chosen_model=names[cut_code[take]])
     return nested, pd.DataFrame(choices)
+
+
+def _scored_rows(pred: pd.DataFrame, pool: tuple[str, ...] | None) -> np.ndarray:
+    """The rows a choice reads: those of the ``pool``'s benchmarks (default: all) that count
+    among "all" later results (``in_sample``, where the rolling origin scored a random
+    sample: new bests outside it would tilt the choice towards them)."""
+    use = np.ones(len(pred), bool)
+    if pool is not None:
+        use &= pred["benchmark"].isin(pool).to_numpy()
+    if "in_sample" in pred:
+        use &= pred["in_sample"].to_numpy(bool)
+    return use
 
 
 def choose_now(pred: pd.DataFrame, candidates: tuple[str, ...], *, alpha: float = 0.05,
                pool: tuple[str, ...] | None = None) -> dict[str, Any]:
     """The choice with every outcome observed so far (all of ``pred``)."""
-    rows = pred if pool is None else pred[pred["benchmark"].isin(pool)]
-    cands = tuple(c for c in candidates if c in set(rows["model"]))
+    use = _scored_rows(pred, pool)
+    present = set(pred["model"][use]) if len(pred) else set()
+    cands = tuple(c for c in candidates if c in present)
     if not cands:
         return {"model": PRIOR_DEFAULT, "scored": "none", "n": 0, "scores": {},
                 "reason": "no candidate evaluated: the prior default"}
-    return choose(rows, cands, alpha)
+    return _Scorer(pred, cands, alpha, use=use).choose()

@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from computelimits.data.benchmarks import find_benchmark
+from computelimits.data.catalog import resolve_catalog
 from computelimits.errors import ConfigError
 from computelimits.results import Summary
-from computelimits.scaling._catalog import resolve_catalog
 from computelimits.scaling.backtests import LANGUAGE_BENCHMARKS, calibration
 from computelimits.scaling.evaluation.nested import choose_now, nested_choice
 from computelimits.scaling.evaluation.registry import MODELS, candidates
-from computelimits.scaling.evaluation.rolling import rolling_origin
+from computelimits.scaling.evaluation.rolling import MAX_SCORED, rolling_origin, sampling_note
 from computelimits.scaling.evaluation.scores import summarize
 
 if TYPE_CHECKING:
@@ -64,7 +64,8 @@ def evaluate(joined: pd.DataFrame | None = None, *, benchmarks: list[str] | None
              seed: int = 0, form: str = "polynomial",
              models: tuple[str, ...] = MODELS,
              datasets: dict[str, pd.DataFrame] | None = None,
-             catalog: Catalog | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+             catalog: Catalog | None = None,
+             max_scored: int | None = MAX_SCORED) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Rolling-origin evaluation of every benchmark in ``joined`` (or ``benchmarks``) with at
     least ``min_results`` dated results: (per-prediction rows, :func:`.scores.summarize`
     table with ``pooled`` = the language-model benchmarks where there are any, else all).
@@ -76,7 +77,13 @@ def evaluate(joined: pd.DataFrame | None = None, *, benchmarks: list[str] | None
     ``joined``: results joined with compute (default: ``catalog``'s joined table); its rows
     let every data-driven choice be made before each cutoff. ``datasets``: regression rows
     already built (benchmark → :func:`.dataset.benchmark_data` rows), used for the grid and,
-    without ``joined``, as they are (choices made on the whole table)."""
+    without ``joined``, as they are (choices made on the whole table).
+
+    ``max_scored``: later results scored per benchmark and cutoff, at most — beyond it a
+    random sample drawn from ``seed``, the same for every model, every new best kept besides
+    (0 or None: all; :func:`.rolling.rolling_origin`). ``attrs["sampling"]`` of the
+    prediction rows and of the scores table says what was done, ``attrs["sampling_note"]``
+    in a sentence (None where every later result was scored)."""
     if datasets is not None:
         datasets = {b: d for b, d in datasets.items()
                     if (benchmarks is None or b in benchmarks)
@@ -91,22 +98,35 @@ def evaluate(joined: pd.DataFrame | None = None, *, benchmarks: list[str] | None
                           "forecasts on")
     sel = {k: v for k, v in (select or {}).items() if v is not None}
     pred = rolling_origin(datasets, n_boot=n_boot, seed=seed, form=form, models=models,
-                          joined=joined, select=sel)
+                          joined=joined, select=sel, max_scored=max_scored)
+    sampling = pred.attrs.get("sampling")
     lang = tuple(b for b, d in datasets.items()
                  if d["source"].astype(str).isin(LANGUAGE_SOURCES).any())
     pool = lang or None
     cands = tuple(c for c in candidates() if c in models)
     nested, choices = nested_choice(pred, cands, pool=pool) if cands else (None, None)
-    full = pd.concat([pred, nested], ignore_index=True) if nested is not None and len(
-        nested) else pred
+    default_now = choose_now(pred, cands, pool=pool) if cands else None
+    lookahead_free = pred.attrs.get("lookahead_free", False)
+    if nested is not None and len(nested):
+        model = pred["model"]
+        if isinstance(model.dtype, pd.CategoricalDtype) and "nested" not in model.cat.categories:
+            # the nested rows' model is a category of the same column: the table stays
+            # categorical (a byte per row) when the two are put together
+            pred["model"] = model.cat.add_categories(["nested"])
+        full = pd.concat([pred, nested], ignore_index=True)
+    else:
+        full = pred
+    del pred, nested  # the table of a large file: one copy at a time
     # scored before the choices are attached: pandas deep-copies ``attrs`` (a table of
     # choices among them) into the result of every operation the scores make
-    full.attrs = {"lookahead_free": pred.attrs.get("lookahead_free", False)}
+    full.attrs = {"lookahead_free": lookahead_free}
     summary = summarize(full, pool=pool,
                         pooled_name="pooled (language models)" if lang else "pooled")
-    full.attrs = {"lookahead_free": pred.attrs.get("lookahead_free", False),
+    full.attrs = {"lookahead_free": lookahead_free,
                   "choices": choices if choices is not None else pd.DataFrame(),
-                  "default_now": choose_now(pred, cands, pool=pool) if cands else None}
+                  "default_now": default_now,
+                  "sampling": sampling, "sampling_note": sampling_note(sampling)}
+    summary.attrs = {"sampling": sampling, "sampling_note": sampling_note(sampling)}
     return full, summary
 
 
@@ -125,6 +145,12 @@ class RollingEvaluation:
     def choices(self) -> pd.DataFrame:
         """The nested choice of the default model per cutoff (:mod:`.nested`)."""
         return self.predictions.attrs.get("choices", pd.DataFrame())
+
+    @property
+    def sampling_note(self) -> str | None:
+        """The sentence saying that a random sample of the later results was scored per
+        benchmark and cutoff (``max_scored``), None where every later result was."""
+        return sampling_note(self.predictions.attrs.get("sampling"))
 
     @property
     def default_model(self) -> dict[str, Any] | None:
@@ -157,6 +183,8 @@ class RollingEvaluation:
         d = self.default_model or {}
         if d:
             lines.append(f"default model: {d.get('model')} ({d.get('reason', '')})")
+        if self.sampling_note:
+            lines.append(self.sampling_note)
         return Summary("Rolling-origin evaluation", lines, self.to_frame(),
                        notes=list(self.sources))
 
@@ -172,11 +200,15 @@ def rolling_evaluation(joined: pd.DataFrame | None = None, *,
                        benchmarks: Sequence[str] | None = None,
                        select: dict[str, Any] | None = None, n_boot: int = 1000,
                        seed: int = 0, form: str = "polynomial",
-                       catalog: Catalog | None = None) -> RollingEvaluation:
+                       catalog: Catalog | None = None,
+                       max_scored: int | None = MAX_SCORED) -> RollingEvaluation:
     """The rolling-origin evaluation of every registered model on every benchmark (or
     ``benchmarks``) with enough dated results (:data:`MIN_RESULTS_BUNDLED`, or
     :data:`MIN_RESULTS_USER` for a user's ``joined`` table). ``joined`` None: the bundled
-    results joined with compute, from ``catalog``."""
+    results joined with compute, from ``catalog``. ``max_scored``: later results scored per
+    benchmark and cutoff, at most (a seeded random sample beyond it, the same for every
+    model, every new best kept; 0 or None: all — :func:`.rolling.rolling_origin`);
+    :attr:`RollingEvaluation.sampling_note` says when a sample was scored."""
     for b in benchmarks or ():  # a name that is no benchmark: the close names, at once
         find_benchmark(b)
     if joined is None:
@@ -186,7 +218,7 @@ def rolling_evaluation(joined: pd.DataFrame | None = None, *,
         min_results = MIN_RESULTS_USER
     pred, summary = evaluate(joined, benchmarks=list(benchmarks) if benchmarks else None,
                              select=select, n_boot=n_boot, seed=seed, form=form,
-                             min_results=min_results)
+                             min_results=min_results, max_scored=max_scored)
     return RollingEvaluation(pred, summary, list(joined.attrs.get("attribution", [])))
 
 

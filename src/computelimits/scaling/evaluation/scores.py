@@ -13,7 +13,9 @@ skill, per benchmark and pooled, per horizon bin, per prediction and per distinc
 
 :func:`summarize` gives one row per benchmark (and the pool) × target ("all" later results,
 or the ``new_best`` ones) × model × ``horizon`` ("all" or a bin of
-:data:`~computelimits.scaling.horizon.HORIZON_LABELS`).
+:data:`~computelimits.scaling.horizon.HORIZON_LABELS`). Where the rolling origin scored a
+random sample of the later results (``in_sample``), "all" means the sample — the new bests
+kept outside it count only in the ``new_best`` target, which has them all.
 """
 
 from __future__ import annotations
@@ -52,18 +54,36 @@ class _Columns:
     1.0/0.0/NaN."""
 
     def __init__(self, pred: pd.DataFrame) -> None:
-        ids = pred["benchmark"].astype(str) + "|" + pred["result_id"].astype(str)
-        self.ids, uniq = pd.factorize(ids, sort=True)
-        self.n_ids = len(uniq)
-        self.cutoff = pd.factorize(pred["cutoff"])[0]
+        self.ids, self.n_ids = self._result_codes(pred)
+        self.cutoff, cuts = pd.factorize(pred["cutoff"])
+        self.n_cutoffs = len(cuts)
         self.key = pred.groupby(["benchmark", "cutoff", "result_id"], sort=False,
-                                dropna=False).ngroup().to_numpy()
+                                dropna=False, observed=True).ngroup().to_numpy()
+        self.n_keys = int(self.key.max()) + 1 if len(self.key) else 0
         self.identified = pred["identified"].astype(bool).to_numpy()
         self.inv = pred["inverse_error_oom"].astype(float).to_numpy()
         self.fwd = pred["forward_error"].to_numpy(float)
         self.width = pred["width_oom"].astype(float).to_numpy()
         self.cov_f = self._share(pred["in_forward"])
         self.cov_i = self._share(pred["in_inverse"])
+
+    @staticmethod
+    def _result_codes(pred: pd.DataFrame) -> tuple[np.ndarray, int]:
+        """One code per distinct result, "benchmark|result_id", numbered in the sorted order
+        of that text — the codes of ``pd.factorize(text, sort=True)``, with the text built
+        only for the distinct (benchmark, result) pairs rather than for every row."""
+        bench, res = pred["benchmark"], pred["result_id"]
+        if bench.isna().any() or res.isna().any():
+            text = bench.astype(str) + "|" + res.astype(str)
+            codes, uniq = pd.factorize(text, sort=True)
+            return codes, len(uniq)
+        b, b_uniq = pd.factorize(bench)
+        r, r_uniq = pd.factorize(res)
+        pairs, inverse = np.unique(b.astype(np.int64) * len(r_uniq) + r, return_inverse=True)
+        text = [f"{b_uniq[k // len(r_uniq)]}|{r_uniq[k % len(r_uniq)]}" for k in pairs.tolist()]
+        rank = np.empty(len(text), np.int64)
+        rank[sorted(range(len(text)), key=text.__getitem__)] = np.arange(len(text))
+        return rank[inverse.ravel()], len(text)
 
     @staticmethod
     def _share(v: pd.Series) -> np.ndarray:
@@ -102,8 +122,9 @@ def _stats(c: _Columns, i: np.ndarray) -> dict:
     per_result = per_result[~np.isnan(per_result)]
     f_ok, i_ok = ~np.isnan(cov_f), ~np.isnan(cov_i)
     return {
-        "predictions": len(i), "distinct_results": len(np.unique(ids)),
-        "cutoffs": len(np.unique(c.cutoff[i])),
+        "predictions": len(i),
+        "distinct_results": int(np.count_nonzero(np.bincount(ids, minlength=c.n_ids))),
+        "cutoffs": int(np.count_nonzero(np.bincount(c.cutoff[i], minlength=c.n_cutoffs))),
         "not_identified": float((~c.identified[i]).mean()) if len(i) else math.nan,
         "forward_coverage": _mean(cov_f[f_ok]),
         "forward_coverage_distinct": _mean(_per_result(cov_f, ids, c.n_ids)),
@@ -131,23 +152,23 @@ def _skill(errors: dict[str, np.ndarray], model: str, base: str) -> float:
     return 1 - float(np.median(a[both])) / m if m > 0 else math.nan
 
 
-def _errors_by_model(c: _Columns, i: np.ndarray, models: np.ndarray
+def _errors_by_model(c: _Columns, i: np.ndarray, models: np.ndarray, names: list[str]
                      ) -> dict[str, np.ndarray]:
     """Per model, the first non-missing |inverse error| of each prediction key (benchmark,
-    cutoff, result) among rows ``i`` (as the pivot table of the first values did); models
-    without one left out."""
-    keys, pos = np.unique(c.key[i], return_inverse=True)
+    cutoff, result) among rows ``i`` (as the pivot table of the first values did), NaN for
+    the keys without one (every key of the table: those outside ``i`` are NaN for every
+    model, so the medians over the keys both models have are the same); models without one
+    left out. ``models``: per row, the model's position in ``names``."""
     out = {}
-    for m in np.unique(models[i]):
-        sel = (models[i] == m) & ~np.isnan(c.inv[i])
-        if not sel.any():
+    mi = models[i]
+    for m in np.unique(mi).tolist():
+        rows = i[(mi == m) & ~np.isnan(c.inv[i])]
+        if not len(rows):
             continue
-        v = np.full(len(keys), np.nan)
-        first = np.unique(pos[sel][::-1], return_index=True)
-        # the last of the reversed rows is the first in order
-        idx = len(pos[sel]) - 1 - first[1]
-        v[first[0]] = np.abs(c.inv[i][sel][idx])
-        out[str(m)] = v
+        v = np.full(c.n_keys, np.nan)
+        keys, first = np.unique(c.key[rows], return_index=True)  # each key's first row
+        v[keys] = np.abs(c.inv[rows[first]])
+        out[names[m]] = v
     return out
 
 
@@ -160,24 +181,31 @@ def summarize(pred: pd.DataFrame, *, pooled_name: str = "pooled",
     if pred.empty:
         return pd.DataFrame()
     c = _Columns(pred)
-    bench = pred["benchmark"].to_numpy(object)
-    models = pred["model"].astype(str).to_numpy()
+    bench, bench_names = pd.factorize(pred["benchmark"])
+    model = pred["model"]
+    models, model_names = pd.factorize(model.astype(str) if model.isna().any() else model)
+    model_names = [str(m) for m in model_names]
     new_best = pred["new_best"].to_numpy(bool)
-    hbin = pred["horizon_bin"].to_numpy(object)
+    in_sample = (pred["in_sample"].to_numpy(bool) if "in_sample" in pred
+                 else np.ones(len(pred), bool))
+    hbin = pd.Index(HORIZON_LABELS).get_indexer(pred["horizon_bin"].astype(object))
     rows = []
-    groups = [(b, bench == b) for b in sorted(pd.unique(pred["benchmark"].dropna()))]
+    groups = [(b, bench == j) for j, b in sorted(enumerate(bench_names), key=lambda jb: jb[1])]
     groups.append((pooled_name, np.ones(len(pred), bool) if pool is None
                    else pred["benchmark"].isin(pool).to_numpy()))
     for name, g in groups:
-        for target, t in (("all", g), ("new_best", g & new_best)):
-            parts = [("all", t)] + [(lab, t & (hbin == lab)) for lab in HORIZON_LABELS]
+        for target, t in (("all", g & in_sample), ("new_best", g & new_best)):
+            parts = [("all", t)] + [(lab, t & (hbin == h))
+                                    for h, lab in enumerate(HORIZON_LABELS)]
             for horizon, k in parts:
                 i = np.flatnonzero(k)
                 if not len(i):
                     continue
-                errors = _errors_by_model(c, i, models)
-                for model in sorted(set(models[i])):
-                    mi = i[models[i] == model]
+                errors = _errors_by_model(c, i, models, model_names)
+                present = np.unique(models[i]).tolist()
+                for m in sorted(present, key=model_names.__getitem__):
+                    model = model_names[m]
+                    mi = i[models[i] == m]
                     row = {"benchmark": name, "target": target, "model": model,
                            "horizon": horizon, **_stats(c, mi)}
                     for base in baselines:

@@ -30,7 +30,7 @@ class FittedForecast:
 
     def predict(self, after: pd.DataFrame) -> Predicted:
         fc = self.forecast
-        x = after["log10_flop"].to_numpy(float)
+        x = after["log10_compute"].to_numpy(float)
         year = after["year"].to_numpy(float)
         e = after["error"].to_numpy(float)
         y = FORMS[fc.form].transform(e)

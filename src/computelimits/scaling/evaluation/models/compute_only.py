@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from computelimits.scaling.evaluation.registry import CutoffContext, ForecastModel, Predicted
-from computelimits.scaling.fit import BLOCK_CELLS, YEAR0, ScalingFit
+from computelimits.scaling.fit import BLOCK_CELLS, YEAR0, ScalingFit, percentiles_by_row
 from computelimits.scaling.forms import FORMS
 
 
@@ -27,11 +27,14 @@ def bootstrap_forward(fit: ScalingFit, x: np.ndarray, t: np.ndarray, alpha: floa
     step = max(1, BLOCK_CELLS // max(len(boot), 1))
     for s in range(0, len(x), step):
         sl = slice(s, s + step)
-        lines = boot[:, :1] + boot[:, 1:2] * x[None, sl] + noise[:, None]
+        # one row per result, its bootstrap lines along the row (percentiles_by_row):
+        # a + b·x + noise (+ c·t), added in that order in place
+        lines = boot[None, :, 1] * x[sl, None]
+        np.add(boot[None, :, 0], lines, out=lines)
+        lines += noise[None, :]
         if fit.control_year:
-            lines = lines + boot[:, 2:3] * t[None, sl]
-        lo[sl], hi[sl] = np.percentile(lines, [100 * alpha / 2, 100 * (1 - alpha / 2)],
-                                       axis=0)
+            lines += boot[None, :, 2] * t[sl, None]
+        lo[sl], hi[sl] = percentiles_by_row(lines, [100 * alpha / 2, 100 * (1 - alpha / 2)])
     return lo, hi
 
 
@@ -48,7 +51,7 @@ class _Fitted:
 
     def predict(self, after: pd.DataFrame) -> Predicted:
         co = self.fit
-        x = after["log10_flop"].to_numpy(float)
+        x = after["log10_compute"].to_numpy(float)
         t = after["year"].to_numpy(float) - YEAR0
         e = after["error"].to_numpy(float)
         y = FORMS[co.form].transform(e)

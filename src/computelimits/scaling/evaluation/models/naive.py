@@ -17,11 +17,28 @@ from computelimits.scaling.forms import FORMS
 def compute_growth(train: pd.DataFrame) -> float:
     """OLS slope of log10 compute on decimal year (orders of magnitude per year, ≥ 0)."""
     year = train["year"].to_numpy(float)
-    x = train["log10_flop"].to_numpy(float)
+    x = train["log10_compute"].to_numpy(float)
     ok = np.isfinite(year)
     if ok.sum() < 3 or np.ptp(year[ok]) == 0:
         return 0.0
     return float(max(np.polyfit(year[ok], x[ok], 1)[0], 0.0))
+
+
+def _record(train: pd.DataFrame) -> int:
+    """Position of the record: the lowest error, the latest of those, the first of those —
+    the first row of ``train.sort_values(["error", "year"], ascending=[True, False])``,
+    found without sorting the table."""
+    e = train["error"].to_numpy(float)
+    year = train["year"].to_numpy(float)
+    if np.isnan(e).any():
+        order = train.reset_index(drop=True).sort_values(["error", "year"],
+                                                         ascending=[True, False])
+        return int(order.index[0])
+    best = np.flatnonzero(e == e.min())
+    dated = best[~np.isnan(year[best])]
+    if len(dated):
+        best = dated[year[dated] == year[dated].max()]
+    return int(best[0])
 
 
 @dataclass
@@ -47,6 +64,6 @@ class Model(ForecastModel):
                    "persistence of its error")
 
     def fit(self, train: pd.DataFrame, context: CutoffContext) -> _Fitted:
-        rec = train.sort_values(["error", "year"], ascending=[True, False]).iloc[0]
+        rec = train.iloc[_record(train)]
         y = float(FORMS[context.form].transform(np.array([rec["error"]]))[0])
-        return _Fitted(float(rec["log10_flop"]), float(rec["year"]), y, compute_growth(train))
+        return _Fitted(float(rec["log10_compute"]), float(rec["year"]), y, compute_growth(train))

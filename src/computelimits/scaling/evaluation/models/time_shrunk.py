@@ -37,7 +37,7 @@ def rate_and_se(rows: pd.DataFrame, form: str = "polynomial") -> tuple[float, fl
     d = rows[np.isfinite(rows["year"].to_numpy(float))]
     if len(d) < MIN_FIT:
         return math.nan, math.nan
-    X = np.column_stack([np.ones(len(d)), d["log10_flop"].to_numpy(float),
+    X = np.column_stack([np.ones(len(d)), d["log10_compute"].to_numpy(float),
                          d["year"].to_numpy(float) - YEAR0])
     y = FORMS[form].transform(d["error"].to_numpy(float))
     if np.linalg.matrix_rank(X) < 3:
