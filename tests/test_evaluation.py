@@ -269,13 +269,18 @@ def test_the_default_is_trusted_as_the_nested_evaluation_scored_it(mirror):
     own = outlook("mmlu", target_error=0.3, date="2024-06-01", n_boot=200,
                   n_draws=200, costs=False, model="time")
     assert own.trust["model"] in ("time", "hybrid") and own.choice is None
-    # where the chosen model's own rate is noise, the evaluated hybrid model answers instead,
-    # and the answer is trusted as the hybrid model's backtests scored it
+    # where an explicit model's own rate is noise, the evaluated hybrid model answers
+    # instead, and the answer is trusted as the hybrid model's backtests scored it
     fell = outlook("hellaswag", target_error=0.1, date="2024-06-01", n_boot=200,
-                   n_draws=200, costs=False)
-    assert fell.choice["model"] != "hybrid"  # HellaSwag's own rate is not identified
+                   n_draws=200, costs=False, model="time_logit")
+    assert fell.choice is None  # HellaSwag's own rate is not identified (Fieller)
     assert fell.forecast["model"] == "hybrid" and fell.trust["model"] == "hybrid"
-    assert any("instead of the" in n for n in fell.notes)
+    assert any("instead of the time_logit model" in n for n in fell.notes)
+    # under "auto" a fallback is part of the default as the nested evaluation scored it
+    auto_fell = outlook("hellaswag", target_error=0.1, date="2024-06-01", n_boot=200,
+                        n_draws=200, costs=False,
+                        default_model={"model": "time_logit", "reason": "given"})
+    assert auto_fell.forecast["model"] == "hybrid" and auto_fell.trust["model"] == "nested"
 
 
 @pytest.mark.parametrize(("call", "message"), [

@@ -405,13 +405,20 @@ class Forecast(ResultMixin):
     @property
     def rate_identified_(self) -> bool:
         """True when the rate of algorithmic progress is identified: a fixed (shared) rate,
-        or the benchmark's own rate with a bootstrap interval wholly above zero. Otherwise an
-        answer at a date away from the data rests on noise in the year coefficient."""
+        or the benchmark's own rate c/b where the intervals of the line's compute slope b and
+        year coefficient c (:meth:`ScalingFit.conf_int`, cluster-robust t, level 1 − α) both
+        exclude zero on the same side. That is exactly when Fieller's interval of the ratio
+        c/b (Fieller 1954, "Some problems in interval estimation", JRSS B 16:175) is bounded
+        (b²/Var b > t²) and lies wholly above zero (c²/Var c > t², sign c = sign b).
+        Otherwise an answer at a date away from the data rests on noise in the year
+        coefficient. The rule needs no bootstrap, so the rolling-origin evaluation applies
+        the same one as an answer does (:func:`.evaluation.nested.as_answered`)."""
         self._check()
         if self.rate is not None:
             return True
-        lo, _ = self.rate_conf_int()
-        return bool(math.isfinite(lo) and lo > 0)
+        ci = self.fit_.conf_int(self.alpha)
+        (b_lo, b_hi), (c_lo, c_hi) = ci.iloc[1].to_numpy(), ci.iloc[2].to_numpy()
+        return bool((b_hi < 0 and c_hi < 0) or (b_lo > 0 and c_lo > 0))
 
     @property
     def halving_months_(self) -> float:

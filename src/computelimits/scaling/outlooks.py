@@ -46,12 +46,12 @@ from computelimits.data.catalog import resolve_catalog
 from computelimits.errors import ConfigError
 from computelimits.results import ResultMixin, Summary
 from computelimits.scaling.dataset import benchmark_data, decimal_year
-from computelimits.scaling.evaluation.nested import PRIOR_DEFAULT
+from computelimits.scaling.evaluation.nested import FALLBACK, PRIOR_DEFAULT
 from computelimits.scaling.evaluation.registry import CutoffContext, candidates, get_model
 from computelimits.scaling.forecast import Forecast, pool_calibration
 from computelimits.scaling.forms import FORMS
 from computelimits.scaling.horizon import HORIZON_LABELS, horizon_bin
-from computelimits.scaling.shift import level_shift
+from computelimits.scaling.shift import shift_widening
 
 if TYPE_CHECKING:
     from computelimits.data.catalog import Catalog
@@ -479,18 +479,21 @@ def outlook(benchmark: str | None = None, *, target_error: float | None = None,
                         shared_draws=shared_rate[1] if shared_rate else None)
     spec.prepare({**refs, bench: data}, ctx)
     fc = spec.forecast(data, ctx)
-    if fc.rate is None and not fc.rate_identified_ and model != "hybrid":
+    fell_back = False
+    if fc.rate is None and not fc.rate_identified_ and model != FALLBACK:
         # the benchmark's own rate is noise: the hybrid model (also evaluated) takes the
         # shared rate instead
-        lo, hi = fc.rate_conf_int()
+        lo, hi = fc.fit_.conf_int(fc.alpha).iloc[2].to_numpy()
         if shared_rate is None:
             shared_rate = _shared(refs, data, n_boot=min(n_boot, 2000), seed=seed)
         if shared_rate is not None:
             notes.append(f"this benchmark's own rate of algorithmic progress is not identified "
-                         f"(interval [{lo:.2f}, {hi:.2f}] orders of magnitude per year includes "
-                         f"zero): instead of the {model} model, the hybrid model uses the rate "
-                         f"shared by the reference benchmarks, {shared_rate[0]:.2f} per year")
-            model, spec = "hybrid", get_model("hybrid")
+                         f"(the year coefficient's interval [{lo:.3g}, {hi:.3g}] does not "
+                         f"exclude zero on the compute slope's side: Fieller's interval of "
+                         f"the rate is not above zero): instead of the {model} model, the "
+                         f"hybrid model uses the rate shared by the reference benchmarks, "
+                         f"{shared_rate[0]:.2f} per year")
+            model, spec, fell_back = FALLBACK, get_model(FALLBACK), True
             ctx.shared_rate, ctx.shared_draws = shared_rate
             fc = spec.forecast(data, ctx)
     ref_ctx = CutoffContext(alpha=0.05, n_boot=0, seed=seed, shared_rate=ctx.shared_rate,
@@ -503,8 +506,7 @@ def outlook(benchmark: str | None = None, *, target_error: float | None = None,
                     others.append(spec.fit(d, ref_ctx).forecast)
     if fc.interval == "conformal":
         pool_calibration([fc, *[o for o in others if o.interval == "conformal"]])
-    shift = level_shift(fc.data_, form=fc.form)
-    widen_y = abs(shift["shift"]) if shift.get("detected") else 0.0
+    shift, widen_y = shift_widening(fc.data_, fc.form)
     if widen_y:
         notes.append(f"the newest results ({shift['m']} dated after "
                      f"{shift['window']:.2f}) sit off the curve fitted to the earlier ones: "
@@ -597,10 +599,11 @@ def outlook(benchmark: str | None = None, *, target_error: float | None = None,
             run = _evaluation(bench, refs, data, joined=joined, select=select, seed=seed)
             table = run[0] if run else None
         # the default ("auto") is scored as the nested evaluation scored it: the model chosen
-        # at each cutoff from earlier outcomes, not the model chosen today in hindsight
+        # at each cutoff from earlier outcomes, not the model chosen today in hindsight, with
+        # its fallback where its own rate is not identified (evaluation.nested.as_answered)
         judged = ("nested" if choice is not None and table is not None and len(table)
-                  and (table["model"] == "nested").any() and model == choice.get("model")
-                  else model)
+                  and (table["model"] == "nested").any()
+                  and (model == choice.get("model") or fell_back) else model)
         out.trust = (trust_from(table, bench, judged, horizon=hbin) if table is not None
                      and len(table) else
                      {"benchmark": None, "pooled": None, "horizon": None,

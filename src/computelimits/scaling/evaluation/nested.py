@@ -17,6 +17,13 @@ accuracy", Int. J. Forecasting 16:437).
 
 :func:`choose_now` makes the same choice with every outcome observed so far: the default
 :func:`~computelimits.scaling.outlooks.outlook` uses today.
+
+Every candidate is scored as an answer runs it (:func:`as_answered`): where its own rate of
+algorithmic progress is not identified on a benchmark at a cutoff
+(:attr:`~computelimits.scaling.forecast.Forecast.rate_identified_`), an answer falls back to
+the :data:`FALLBACK` model, and so do the predictions scored (column ``answered_by``). The
+intervals scored are an answer's too: widened where the newest training results moved
+(:func:`~computelimits.scaling.shift.shift_widening`).
 """
 
 from __future__ import annotations
@@ -30,7 +37,8 @@ import pandas as pd
 from computelimits.scaling.dates import decimal_year
 from computelimits.scaling.evaluation.scores import interval_score
 
-__all__ = ["MIN_MATURED", "PRIOR_DEFAULT", "choose", "choose_now", "nested_choice"]
+__all__ = ["FALLBACK", "MIN_MATURED", "PRIOR_DEFAULT", "as_answered", "choose", "choose_now",
+           "nested_choice"]
 
 #: Fewest matured predictions (made by every candidate) to choose on.
 MIN_MATURED = 30
@@ -38,6 +46,52 @@ MIN_MATURED = 30
 #: The model kept while no evidence exists (the time model: the default of issue 10's
 #: evaluation, before any nested choice).
 PRIOR_DEFAULT = "time"
+
+#: The model that answers where the chosen model's own rate of algorithmic progress is not
+#: identified (it takes the rate shared by the reference benchmarks), as
+#: :func:`~computelimits.scaling.outlooks.outlook` does.
+FALLBACK = "hybrid"
+
+
+def as_answered(pred: pd.DataFrame, candidates: tuple[str, ...]) -> pd.DataFrame:
+    """The predictions of each candidate as an answer would make them: on a benchmark and
+    cutoff where the candidate's own rate is not identified (``rate_identified`` False) and
+    the :data:`FALLBACK` model was fitted, the fallback's predictions stand in, under the
+    candidate's name; column ``answered_by`` says whose they are. Other rows are left as
+    they are (a table without ``rate_identified`` or without the fallback: all of them)."""
+    names = pred["model"].astype(str).to_numpy()
+    out = pred.assign(answered_by=pd.Categorical(names))
+    if "rate_identified" not in pred or not len(pred):
+        return out
+    is_fb = names == FALLBACK
+    cand = _index_of(pred["model"], tuple(c for c in candidates if c != FALLBACK))
+    gone = (cand >= 0) & ~pred["rate_identified"].to_numpy(bool)
+    if not is_fb.any() or not gone.any():
+        return out
+    # one code per (benchmark, cutoff); only where the fallback was fitted there
+    key = pred.groupby(["benchmark", "cutoff"], sort=False, observed=True,
+                       dropna=False).ngroup().to_numpy()
+    has_fb = np.zeros(int(key.max()) + 1, bool)
+    has_fb[key[is_fb]] = True
+    gone &= has_fb[key]
+    if not gone.any():
+        return out
+    fb_rows = np.flatnonzero(is_fb)
+    fb_rows = fb_rows[np.argsort(key[fb_rows], kind="stable")]
+    fb_keys = key[fb_rows]
+    pairs = np.unique(np.column_stack([key[gone], cand[gone]]), axis=0)
+    take, label = [], []
+    own = tuple(c for c in candidates if c != FALLBACK)
+    for k, c in pairs:
+        lo, hi = np.searchsorted(fb_keys, [k, k + 1])
+        take.append(fb_rows[lo:hi])
+        label += [own[c]] * (hi - lo)
+    take_idx = np.concatenate(take)
+    repl = pred.iloc[take_idx].assign(answered_by=FALLBACK)
+    repl["model"] = pd.Series(label, index=repl.index).astype(pred["model"].dtype)
+    repl["answered_by"] = pd.Categorical(repl["answered_by"].to_numpy(),
+                                         categories=out["answered_by"].cat.categories)
+    return pd.concat([out[~gone], repl], ignore_index=True)
 
 
 def _index_of(col: pd.Series, values: tuple) -> np.ndarray:
@@ -143,6 +197,7 @@ def nested_choice(pred: pd.DataFrame, candidates: tuple[str, ...], *, alpha: flo
     cands = tuple(c for c in candidates if c in set(pred["model"]))
     if pred.empty or not cands:
         return pred.iloc[0:0].copy(), pd.DataFrame()
+    pred = as_answered(pred, cands)
     cut_code, cuts = pd.factorize(pred["cutoff"])
     cut_year = np.array([float(decimal_year(pd.Series([pd.Timestamp(c)]))[0]) for c in cuts])
     made = np.where(cut_code >= 0, cut_year[np.maximum(cut_code, 0)], np.nan)
@@ -173,7 +228,11 @@ def nested_choice(pred: pd.DataFrame, candidates: tuple[str, ...], *, alpha: flo
         cats += [] if "nested" in cats else ["nested"]
         label = pd.Categorical.from_codes(np.full(len(take), cats.index("nested")), cats)
     nested = nested.assign(model=label, chosen_model=names[cut_code[take]])
-    return nested, pd.DataFrame(choices)
+    fell = nested["answered_by"].astype(str).to_numpy() != nested["chosen_model"].to_numpy()
+    per_cut = nested.loc[fell].groupby("cutoff", observed=True)["benchmark"].nunique()
+    table = pd.DataFrame(choices)
+    table["fallback_benchmarks"] = [int(per_cut.get(c, 0)) for c in table["cutoff"]]
+    return nested, table
 
 
 def _scored_rows(pred: pd.DataFrame, pool: tuple[str, ...] | None) -> np.ndarray:
@@ -197,4 +256,5 @@ def choose_now(pred: pd.DataFrame, candidates: tuple[str, ...], *, alpha: float 
     if not cands:
         return {"model": PRIOR_DEFAULT, "scored": "none", "n": 0, "scores": {},
                 "reason": "no candidate evaluated: the prior default"}
-    return _Scorer(pred, cands, alpha, use=use).choose()
+    answered = as_answered(pred, cands)
+    return _Scorer(answered, cands, alpha, use=_scored_rows(answered, pool)).choose()

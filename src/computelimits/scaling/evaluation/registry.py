@@ -84,7 +84,10 @@ class Predicted:
 
 
 class FittedModel(Protocol):
-    """A model fitted before one cutoff."""
+    """A model fitted before one cutoff: ``identified`` (its compute slope), ``interval``
+    (the method of its intervals) and, optionally, ``rate_identified`` (whether its own rate
+    of algorithmic progress is identified, :attr:`Forecast.rate_identified_`; taken as True
+    where absent: a model without an own rate)."""
 
     identified: bool
     interval: str | None

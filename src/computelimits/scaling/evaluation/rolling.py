@@ -37,8 +37,12 @@ shared rate of algorithmic progress is refitted on every benchmark's results bef
 cutoff. (With regression rows already selected, ``datasets`` only, the choices are those of
 the whole table, and :attr:`RollingResult.lookahead_free` says so.)
 
-Per-prediction columns (:data:`COLUMNS`): ``row`` (the result's position among the later
-results of its benchmark at the cutoff), ``result_id`` (one later result, the same at every
+Per-prediction columns (:data:`COLUMNS`): ``identified`` (the fit's compute slope) and
+``rate_identified`` (its own rate of algorithmic progress, Fieller's rule of
+:attr:`~computelimits.scaling.forecast.Forecast.rate_identified_`; True for a model without
+one: an answer falls back to the shared rate where it is False, and the nested evaluation
+scores that fallback, :func:`.nested.as_answered`), ``row`` (the result's position among the
+later results of its benchmark at the cutoff), ``result_id`` (one later result, the same at every
 cutoff: its source file and row), ``in_sample`` (it counts among "all" later results: always,
 unless a random sample was scored, see above), ``horizon_years`` (years from the last
 training result to the later result's date) and ``horizon_bin`` (0-1y, 1-2y, 2-3y, 3y+), then
@@ -70,6 +74,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from computelimits.errors import ConfigError
 from computelimits.scaling.backtests import split
@@ -96,7 +101,8 @@ MIN_TRAIN = 12
 #: file to a few million.
 MAX_SCORED = 2000
 
-COLUMNS = ["benchmark", "cutoff", "model", "n_train", "identified", "interval", "row",
+COLUMNS = ["benchmark", "cutoff", "model", "n_train", "identified", "rate_identified",
+           "interval", "row",
            "result_id", "in_sample", "year", "horizon_years", "horizon_bin", "new_best",
            "compute_kind", "setting", "units", "actual_transformed_error",
            "predicted_transformed_error", "transformed_error_pred_ci_low",
@@ -278,7 +284,7 @@ class _Rows:
 
 def _emit(rows: _Rows, bench: str, cutoff: pd.Timestamp, model: str, train: pd.DataFrame,
           after: pd.DataFrame, p: Predicted, *, form: str, identified: bool,
-          interval: str | None, ids: np.ndarray, new_best: np.ndarray,
+          rate_identified: bool, interval: str | None, ids: np.ndarray, new_best: np.ndarray,
           sel: Any, pos: np.ndarray, in_sample: np.ndarray) -> None:
     n = len(after)
     x = after["log10_compute"].to_numpy(float)
@@ -299,7 +305,8 @@ def _emit(rows: _Rows, bench: str, cutoff: pd.Timestamp, model: str, train: pd.D
     inv_ok = ~(np.isnan(lx) | np.isnan(hx))
     rows.add(n, benchmark=bench, cutoff=cutoff.date().isoformat(), model=model,
              n_train=np.full(n, len(train), dtype=np.int64),
-             identified=np.full(n, bool(identified)), interval=interval, row=pos,
+             identified=np.full(n, bool(identified)),
+             rate_identified=np.full(n, bool(rate_identified)), interval=interval, row=pos,
              result_id=ids, in_sample=in_sample, year=year.copy(), horizon_years=h,
              horizon_bin=np.where(hb >= 0, hb, -1).astype(np.int32),
              new_best=np.asarray(new_best, bool).copy(),
@@ -352,6 +359,9 @@ def _new_bests(train: pd.DataFrame, after: pd.DataFrame) -> np.ndarray:
     return out
 
 
+# The fits are small least-squares problems (a few columns): BLAS threads only spin beside
+# them (a fifth more CPU on a large file for the same wall time), so one thread it is.
+@threadpool_limits.wrap(limits=1, user_api="blas")
 def rolling_origin(datasets: dict[str, pd.DataFrame], *, form: str = "polynomial",
                    alpha: float = 0.05, n_boot: int = 300, seed: int = 0,
                    step_months: int = 3, min_train: int = MIN_TRAIN,
@@ -455,8 +465,10 @@ def rolling_origin(datasets: dict[str, pd.DataFrame], *, form: str = "polynomial
                 if f is None:
                     continue
                 _emit(rows, bench, cut, m, train, after, f.predict(after), form=form,
-                      identified=f.identified, interval=f.interval, ids=ids, new_best=nb,
-                      sel=sel, pos=pos, in_sample=in_sample)
+                      identified=f.identified,
+                      rate_identified=getattr(f, "rate_identified", True),
+                      interval=f.interval, ids=ids, new_best=nb, sel=sel, pos=pos,
+                      in_sample=in_sample)
     out = rows.frame()
     out.attrs["lookahead_free"] = joined is not None
     out.attrs["sampling"] = sampling

@@ -12,6 +12,7 @@ from computelimits.scaling.evaluation.registry import Predicted
 from computelimits.scaling.fit import YEAR0
 from computelimits.scaling.forecast import Forecast
 from computelimits.scaling.forms import FORMS
+from computelimits.scaling.shift import shift_widening
 
 
 @dataclass
@@ -28,6 +29,10 @@ class FittedForecast:
     def interval(self) -> str:
         return self.forecast.interval_used_
 
+    @property
+    def rate_identified(self) -> bool:
+        return bool(self.forecast.rate_identified_)
+
     def predict(self, after: pd.DataFrame) -> Predicted:
         fc = self.forecast
         x = after["log10_compute"].to_numpy(float)
@@ -42,6 +47,12 @@ class FittedForecast:
         if ok.any():  # every later result at once (Forecast.inverse's numbers)
             r = fc.inverse_many(e[ok], year[ok])
             lx[ok], hx[ok] = r["log10_compute_ci_low"], r["log10_compute_ci_high"]
+        # a level shift of the newest training results widens the intervals as it widens
+        # an answer's (one rule: shift.shift_widening)
+        _, widen_y = shift_widening(fc.data_, fc.form)
+        if widen_y:
+            ly, hy = ly - widen_y, hy + widen_y
+            lx, hx = lx - widen_y / abs(b), hx + widen_y / abs(b)
         units = {"polynomial": "log10 error", "exponential": "error",
                  "logit": "logit error"}.get(fc.form, fc.form)
         return Predicted(py, ly, hy, px, lx, hx, y=y, units=units)

@@ -9,7 +9,11 @@ benchmark's rate is then the posterior mean (r_k/s_k² + μ/τ²)/(1/s_k² + 1/�
 where it is precise and the benchmarks disagree, the mean where it is noisy or they agree
 (the empirical-Bayes estimate of a normal random-effects model; Efron & Morris 1975). The
 line is then fitted with that rate held fixed, conformal intervals per horizon as for
-``time``.
+``time``. The rate's uncertainty is the posterior variance 1/(1/s_k² + 1/τ²) plus the
+shrinkage factor squared times the variance of the estimated mean, B_k²·Var(μ̂) with
+B_k = s_k²/(s_k² + τ²) (Morris 1983, "Parametric empirical Bayes inference", JASA 78:47,
+the first-order correction for estimating μ); normal draws of it are the forecast's rate
+draws (its ``rate_ci_*`` and the costs' Monte Carlo).
 """
 
 from __future__ import annotations
@@ -64,6 +68,14 @@ def rate_and_se(rows: pd.DataFrame, form: str = "polynomial") -> tuple[float, fl
 def shrink(rates: dict[str, tuple[float, float]]) -> dict[str, float]:
     """Posterior-mean rates under the DerSimonian–Laird random-effects model (see the module
     docstring); benchmarks whose own rate is not estimable take the mean."""
+    return {k: v[0] for k, v in shrink_with_se(rates).items()}
+
+
+def shrink_with_se(rates: dict[str, tuple[float, float]]
+                   ) -> dict[str, tuple[float, float]]:
+    """(posterior mean, its standard error with Morris's correction) of every benchmark's
+    rate (module docstring); benchmarks whose own rate is not estimable take the mean and its
+    standard error."""
     ok = {k: v for k, v in rates.items() if math.isfinite(v[0]) and math.isfinite(v[1])
           and v[1] > 0}
     if len(ok) < 2:
@@ -76,13 +88,16 @@ def shrink(rates: dict[str, tuple[float, float]]) -> dict[str, float]:
     tau2 = max(0.0, (q - (len(r) - 1)) / (np.sum(w) - np.sum(w ** 2) / np.sum(w)))
     ws = 1 / (s2 + tau2)
     mu = float(np.sum(ws * r) / np.sum(ws))
+    var_mu = float(1 / np.sum(ws))
     out = {}
     for k in rates:
         if k in ok and tau2 > 0:
             rk, sk2 = ok[k][0], ok[k][1] ** 2
-            out[k] = float((rk / sk2 + mu / tau2) / (1 / sk2 + 1 / tau2))
+            b = sk2 / (sk2 + tau2)  # the shrinkage towards the mean
+            out[k] = (float((rk / sk2 + mu / tau2) / (1 / sk2 + 1 / tau2)),
+                      math.sqrt(1 / (1 / sk2 + 1 / tau2) + b ** 2 * var_mu))
         else:
-            out[k] = mu
+            out[k] = (mu, math.sqrt(var_mu))
     return out
 
 
@@ -94,17 +109,20 @@ class Model(ForecastModel):
     candidate = True
 
     def prepare(self, trains: dict[str, pd.DataFrame], context: CutoffContext) -> None:
-        context.extra[KEY] = shrink({b: rate_and_se(t, context.form)
-                                     for b, t in trains.items()})
+        context.extra[KEY] = shrink_with_se({b: rate_and_se(t, context.form)
+                                             for b, t in trains.items()})
 
     def _make(self, data: pd.DataFrame, context: CutoffContext, n_boot: int) -> Forecast:
         rates = context.extra.get(KEY) or {}
         bench = str(data["benchmark"].iloc[0]) if "benchmark" in data and len(data) else ""
-        rate = rates.get(bench)
-        if rate is None or not math.isfinite(rate):
+        rate, se = rates.get(bench, (math.nan, math.nan))
+        if not math.isfinite(rate):
             raise ConfigError("no shrunk rate for this benchmark at this cutoff")
+        draws = None
+        if n_boot and math.isfinite(se):  # the rate's uncertainty, for intervals and costs
+            draws = np.random.default_rng(context.seed).normal(rate, se, n_boot)
         return Forecast(context.form, alpha=context.alpha, n_boot=n_boot, seed=context.seed,
-                        rate=rate)
+                        rate=rate, rate_draws=draws)
 
     def forecast(self, data: pd.DataFrame, context: CutoffContext) -> Forecast:
         return self._make(data, context, context.n_boot).fit(data)
