@@ -1,6 +1,6 @@
 """Helpers the test modules import (``from _helpers import ...``): writing small input files,
-running the command line, checking its one-line errors. Fixtures and hooks stay in
-conftest.py, which pytest loads itself and which is not imported."""
+running the command line, checking its one-line errors, synthetic dated results. Fixtures and
+hooks stay in conftest.py, which pytest loads itself and which is not imported."""
 
 from __future__ import annotations
 
@@ -123,3 +123,45 @@ def assert_one_line_error(res: CliResult | subprocess.CompletedProcess,
     if message is not None:
         assert message in lines[0], lines[0]
     return lines[0]
+
+
+# ------------------------------------------------------------------ synthetic dated results
+def dated_results(seed: int = 0, n: int = 80, benchmark: str = "synthetic"):
+    """Dated synthetic results, 20 papers: log10 error = −0.3 − 0.1·(log10 C − 22)
+    − 0.04·(year − 2015) + noise (sd 0.03)."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    year = np.sort(rng.uniform(2018.0, 2023.0, n))
+    x = 20 + 0.5 * (year - 2018.0) + rng.uniform(-1.5, 1.5, n)
+    y = -0.3 - 0.1 * (x - 22) - 0.04 * (year - 2015) + rng.normal(0, 0.03, n)
+    dates = pd.to_datetime([f"{int(v)}-01-01" for v in year]) + pd.to_timedelta(
+        (year % 1) * 365, "D")
+    g = np.arange(n) % 20
+    return pd.DataFrame({"benchmark": benchmark, "error": 10 ** y, "log10_compute": x,
+                         "year": year, "date": dates, "cluster": [f"p{i}" for i in g],
+                         "paper": [f"p{i}" for i in g], "model": [f"m{i}" for i in range(n)]})
+
+
+def panel(rng, n=90, slope=-0.1, rate=0.4, sd=0.03, drift=0.0, start=2016.0, years=7.0,
+          benchmark="b0"):
+    """Results with log10 error = −0.3 + slope·(log10 C − 22 + rate·(year − 2015)) + w(year)
+    + noise, one paper each, sorted by date, where w is a random walk of ``drift`` (log10
+    error per √year): the relation drifts, so errors grow with the horizon."""
+    import numpy as np
+    import pandas as pd
+
+    from computelimits.scaling.fit import YEAR0
+
+    year = np.sort(rng.uniform(start, start + years, n))
+    x = 20 + 0.5 * (year - start) + rng.uniform(-1.5, 1.5, n)
+    steps = rng.normal(0, drift * np.sqrt(np.diff(np.concatenate([[start], year]))))
+    w = np.cumsum(steps)
+    y = -0.3 + slope * (x - 22 + rate * (year - YEAR0)) + w + rng.normal(0, sd, n)
+    dates = pd.to_datetime([f"{int(v)}-01-01" for v in year]) + pd.to_timedelta(
+        (year % 1) * 365, "D")
+    return pd.DataFrame({"benchmark": benchmark, "error": 10 ** y, "log10_compute": x,
+                         "year": year, "date": dates, "cluster": [f"p{i}" for i in range(n)],
+                         "model": [f"{benchmark}-m{i}" for i in range(n)],
+                         "source_file": f"{benchmark}.csv", "source_row": np.arange(n) + 2})

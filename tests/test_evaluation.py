@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _helpers import panel
 from computelimits.scaling.evaluation import (
     MODELS,
     get_model,
@@ -20,29 +21,10 @@ from computelimits.scaling.evaluation import (
     summarize,
 )
 from computelimits.scaling.evaluation.nested import choose
-from computelimits.scaling.fit import YEAR0
 from computelimits.scaling.forecast import Forecast
 from computelimits.scaling.horizon import HORIZON_LABELS, HorizonQuantiles, horizon_bin
 from computelimits.scaling.outlooks import outlook
 from computelimits.scaling.shift import level_shift
-
-
-def panel(rng, n=90, slope=-0.1, rate=0.4, sd=0.03, drift=0.0, start=2016.0, years=7.0,
-          benchmark="b0", setting=None):
-    """Results with log10 error = −0.3 + slope·(log10 C − 22 + rate·(year − 2015)) + w(year)
-    + noise, where w is a random walk of ``drift`` (log10 error per √year): the relation
-    drifts, so errors grow with the horizon."""
-    year = np.sort(rng.uniform(start, start + years, n))
-    x = 20 + 0.5 * (year - start) + rng.uniform(-1.5, 1.5, n)
-    steps = rng.normal(0, drift * np.sqrt(np.diff(np.concatenate([[start], year]))))
-    w = np.cumsum(steps)
-    y = -0.3 + slope * (x - 22 + rate * (year - YEAR0)) + w + rng.normal(0, sd, n)
-    dates = pd.to_datetime([f"{int(v)}-01-01" for v in year]) + pd.to_timedelta(
-        (year % 1) * 365, "D")
-    return pd.DataFrame({"benchmark": benchmark, "error": 10 ** y, "log10_compute": x,
-                         "year": year, "date": dates, "cluster": [f"p{i}" for i in range(n)],
-                         "model": [f"{benchmark}-m{i}" for i in range(n)],
-                         "source_file": f"{benchmark}.csv", "source_row": np.arange(n) + 2})
 
 
 def test_every_registered_model_runs_through_the_rolling_origin():

@@ -12,29 +12,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from _helpers import panel
 from computelimits.scaling.evaluation import nested_choice, rolling_origin, summarize
 from computelimits.scaling.evaluation.rolling import (
     MAX_SCORED,
     sampling_note,
     write_predictions_csv,
 )
-from computelimits.scaling.fit import YEAR0, ScalingFit, percentiles_by_row
+from computelimits.scaling.fit import ScalingFit, percentiles_by_row
 
 MODELS = ("time", "time_logit", "compute_only", "naive")
 KEY = ["benchmark", "cutoff", "model", "result_id"]
-
-
-def panel(rng, n=260, benchmark="b0", start=2016.0, years=6.0):
-    """Errors falling with compute and date, one paper per result, sorted by date."""
-    year = np.sort(rng.uniform(start, start + years, n))
-    x = 20 + 0.5 * (year - start) + rng.uniform(-1.5, 1.5, n)
-    y = -0.3 - 0.1 * (x - 22 + 0.4 * (year - YEAR0)) + rng.normal(0, 0.03, n)
-    dates = pd.to_datetime([f"{int(v)}-01-01" for v in year]) + pd.to_timedelta(
-        (year % 1) * 365, "D")
-    return pd.DataFrame({"benchmark": benchmark, "error": 10 ** y, "log10_compute": x,
-                         "year": year, "date": dates, "cluster": [f"p{i}" for i in range(n)],
-                         "model": [f"{benchmark}-m{i}" for i in range(n)],
-                         "source_file": f"{benchmark}.csv", "source_row": np.arange(n) + 2})
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from _helpers import dated_results
 from computelimits import formatting as fm
 from computelimits.errors import ConfigError
 from computelimits.results import Summary
@@ -44,20 +45,6 @@ def _html_table(html: str) -> _Tables:
     return parser
 
 
-def _dated(seed: int = 0, n: int = 80) -> pd.DataFrame:
-    """Dated synthetic results: log10 error = −0.3 − 0.1·(log10 C − 22) − 0.04·(year − 2015)."""
-    rng = np.random.default_rng(seed)
-    year = np.sort(rng.uniform(2018.0, 2023.0, n))
-    x = 20 + 0.5 * (year - 2018.0) + rng.uniform(-1.5, 1.5, n)
-    y = -0.3 - 0.1 * (x - 22) - 0.04 * (year - 2015) + rng.normal(0, 0.03, n)
-    dates = pd.to_datetime([f"{int(v)}-01-01" for v in year]) + pd.to_timedelta(
-        (year % 1) * 365, "D")
-    g = np.arange(n) % 20
-    return pd.DataFrame({"benchmark": "synthetic", "error": 10 ** y, "log10_compute": x,
-                         "year": year, "date": dates, "cluster": [f"p{i}" for i in g],
-                         "paper": [f"p{i}" for i in g], "model": [f"m{i}" for i in range(n)]})
-
-
 # what each kind of result is made from; "mirror" marks the ones that read the shared data
 def _theory():
     from computelimits.theory import TheoryConfig, simulate
@@ -68,7 +55,7 @@ def _theory():
 def _scaling_fit():
     from computelimits.scaling import ScalingFit
 
-    return ScalingFit(n_boot=200).fit(_dated())
+    return ScalingFit(n_boot=200).fit(dated_results())
 
 
 def _extrapolation():
@@ -93,7 +80,7 @@ def _estimate():
 def _backtest():
     from computelimits.scaling import backtest
 
-    return backtest("synthetic", "2021-06-01", data=_dated(2), n_boot=200)
+    return backtest("synthetic", "2021-06-01", data=dated_results(2), n_boot=200)
 
 
 def _trend_fit():

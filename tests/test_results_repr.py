@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from _helpers import dated_results
 from computelimits.results import REPR_WIDTH, ResultMixin, Summary, short_repr
 
 #: A decimal number with more than six significant digits (0.1359999999999999, 25.12345678).
@@ -35,20 +36,6 @@ def _is_short(obj: object, *words: str) -> str:
     for w in words:
         assert w in r, (w, r)
     return r
-
-
-def _dated(seed: int = 0, n: int = 80, benchmark: str = "synthetic") -> pd.DataFrame:
-    """Dated synthetic results: log10 error = −0.3 − 0.1·(log10 C − 22) − 0.04·(year − 2015)."""
-    rng = np.random.default_rng(seed)
-    year = np.sort(rng.uniform(2018.0, 2023.0, n))
-    x = 20 + 0.5 * (year - 2018.0) + rng.uniform(-1.5, 1.5, n)
-    y = -0.3 - 0.1 * (x - 22) - 0.04 * (year - 2015) + rng.normal(0, 0.03, n)
-    dates = pd.to_datetime([f"{int(v)}-01-01" for v in year]) + pd.to_timedelta(
-        (year % 1) * 365, "D")
-    g = np.arange(n) % 20
-    return pd.DataFrame({"benchmark": benchmark, "error": 10 ** y, "log10_compute": x,
-                         "year": year, "date": dates, "cluster": [f"p{i}" for i in g],
-                         "paper": [f"p{i}" for i in g], "model": [f"m{i}" for i in range(n)]})
 
 
 # ---------------------------------------------------------------------- the helper itself
@@ -94,7 +81,7 @@ def test_scaling_fit_repr_fitted_and_not():
     from computelimits.scaling import ScalingFit
 
     assert repr(ScalingFit("exponential")) == "<ScalingFit: exponential, not fitted>"
-    f = ScalingFit(n_boot=200).fit(_dated())
+    f = ScalingFit(n_boot=200).fit(dated_results())
     _is_short(f, "polynomial", "N = 80", "slope −0.")
 
 
@@ -103,7 +90,7 @@ def test_scaling_fit_summary_has_no_e_notation():
     (``10^5.2×``, ``1.2×10^−4``), never as ``1.6e+05``."""
     from computelimits.scaling import ScalingFit
 
-    d = _dated(4)
+    d = dated_results(4)
     d["error"] = 10 ** (-0.3 - 0.004 * (d["log10_compute"] - 22)
                         + np.random.default_rng(0).normal(0, 0.002, len(d)))
     f = ScalingFit(n_boot=200).fit(d)
@@ -119,11 +106,11 @@ def test_forecast_pooled_backtest_costs_and_trend_reprs():
     from computelimits.scaling.costs import cost_over_time
 
     assert "not fitted" in repr(Forecast())
-    _is_short(Forecast(n_boot=200).fit(_dated(1)), "OOM/yr", "halving", "intervals")
+    _is_short(Forecast(n_boot=200).fit(dated_results(1)), "OOM/yr", "halving", "intervals")
     assert "not fitted" in repr(PooledProgress(n_boot=0))
-    pooled = pd.concat([_dated(s, benchmark=f"b{s}") for s in range(3)], ignore_index=True)
+    pooled = pd.concat([dated_results(s, benchmark=f"b{s}") for s in range(3)], ignore_index=True)
     _is_short(PooledProgress(n_boot=100, seed=0).fit(pooled), "γ = ", "3 benchmarks")
-    _is_short(backtest("synthetic", "2021-06-01", data=_dated(2), n_boot=200),
+    _is_short(backtest("synthetic", "2021-06-01", data=dated_results(2), n_boot=200),
               "synthetic", "before 2021-06-01")
     fixed = {"price_year": 2025, "usd_per_peak_flop": 1e-18, "utilization": 0.35, "pue": 1.2,
              "grid_gco2e_per_kwh": 400.0, "chip_tdp_w": 700.0, "chip_peak_flop_per_s": 1e15,

@@ -180,6 +180,20 @@ def _metric_family(bench: str, metric: pd.Series,
     return keep
 
 
+def _kind_rows(kinds: pd.Series, origin: pd.Series, kind: str | None
+               ) -> tuple[pd.Series, str]:
+    """(which rows hold the compute kind fitted, its label): ``kind`` None takes
+    :func:`_default_kind`; "all" every fittable kind together ("training+hardware_burden")."""
+    from computelimits.data.compute_kinds import FIT_KINDS
+
+    if kind is None:
+        kind = _default_kind(kinds, origin)
+    if kind == "all":
+        sel = kinds.isin(FIT_KINDS)
+        return sel, "+".join(k for k in KIND_PREFERENCE if k in set(kinds[sel]))
+    return kinds == kind, kind
+
+
 def _default_kind(kinds: pd.Series, origin: pd.Series) -> str:
     """The compute kind fitted by default: the rows' own kinds, then
     :data:`KIND_PREFERENCE` — the first with :data:`MIN_RESULTS` results — else the most
@@ -355,14 +369,8 @@ def benchmark_data(benchmark: str, *, metrics: tuple[str, ...] | None = None,
     if df.empty:
         raise ConfigError(f"no {b.id} results carry both an error below chance and a "
                           "compute figure")
-    if kind is None:
-        kind = _default_kind(kinds, df["compute_origin"])
-    if mixed:
-        sel = kinds.isin(FIT_KINDS)
-        kind_label = "+".join(k for k in KIND_PREFERENCE if k in set(kinds[sel]))
-    else:
-        sel = kinds == kind
-        kind_label = kind
+    sel, kind_label = _kind_rows(kinds, df["compute_origin"], kind)
+    kind = kind_label if kind is None else kind
     # a result with a burden beside its training figure is fitted once: the twin of the
     # chosen row is not "left out"
     twin = _twins(df, sel)
@@ -546,8 +554,6 @@ class SelectionChoices:
     def choice(self, mask: np.ndarray) -> Choice | None:
         """The choices on the rows where ``mask`` (one flag per row of the table given) is
         true, or None where :func:`benchmark_data` would raise ConfigError on them."""
-        from computelimits.data.compute_kinds import FIT_KINDS
-
         mask = np.asarray(mask, dtype=bool)
         if len(mask) != self.n_rows:
             raise ConfigError(f"the mask has {len(mask)} flags for {self.n_rows} rows")
@@ -570,16 +576,7 @@ class SelectionChoices:
         rows = self.twins[ok[self.rid]]
         if rows.empty:
             return None
-        kinds = rows["compute_kind"]
-        mixed = self.kind == "all"
-        kind = self.kind
-        if kind is None:
-            kind = _default_kind(kinds, rows["compute_origin"])
-        if mixed:
-            sel = kinds.isin(FIT_KINDS)
-            kind = "+".join(k for k in KIND_PREFERENCE if k in set(kinds[sel]))
-        else:
-            sel = kinds == kind
+        sel, kind = _kind_rows(rows["compute_kind"], rows["compute_origin"], self.kind)
         rows = rows[sel.to_numpy()]
         if rows.empty:
             return None
@@ -599,7 +596,8 @@ class SelectionChoices:
             return None
         if not keep_s.to_numpy().any():
             return None
-        return Choice(kind=kind, precision=precision, setting=setting, mixed=mixed)
+        return Choice(kind=kind, precision=precision, setting=setting,
+                      mixed=self.kind == "all")
 
 
 def _with_burdens(df: pd.DataFrame, *, add: bool) -> pd.DataFrame:
