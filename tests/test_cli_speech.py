@@ -40,6 +40,20 @@ def outlook_answers(mirror):
     return speak(*args), speak(*args, "--verbose")
 
 
+def test_an_answer_with_costs_fits_an_80_column_terminal(mirror):
+    """The default terminal: every line counted as printed, wrapped lines included; the
+    cost table drops its compute column there rather than wrap each row."""
+    res = cli_invoke("extrapolate", "--benchmark", "mmlu", "--target-error", "0.15",
+                     "--date", "2025-01-01", "--n-boot", "200", columns=80, markup=False)
+    assert res.returncode == 0, res.stderr
+    lines = res.stdout.splitlines()
+    assert len(lines) <= 15 and max(len(ln) for ln in lines) <= 80, res.stdout
+    assert "bought" in res.stdout and "dollars" in res.stdout
+    wide = cli_invoke("extrapolate", "--benchmark", "mmlu", "--target-error", "0.15",
+                      "--date", "2025-01-01", "--n-boot", "200", columns=120, markup=False)
+    assert "compute " in wide.stdout.split("bought", 1)[1].splitlines()[0]
+
+
 def test_the_time_aware_answer_fits_a_screen(outlook_answers):
     short, _ = outlook_answers
     assert short.returncode == 0, short.stderr

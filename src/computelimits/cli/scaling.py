@@ -327,6 +327,10 @@ def _rests_on(selection_lines: list[str]) -> str:
     return f"{n} results ({', '.join(what)})" + (f"; {own}" if own else "")
 
 
+#: Terminal width (characters) from which the cost table shows the compute per buy year.
+WIDE_TABLE = 96
+
+
 def _compact_table(*columns: str):
     """A borderless rich table: a bold header, then one line per row."""
     from rich.table import Table
@@ -538,11 +542,17 @@ def _print_outlook(o, as_json: bool, verbose: bool = False, zone_choice: str = "
             f"{fm.error(f['error_ci_low'])}–{fm.error(f['error_ci_high'])})",
             highlight=False, markup=False)
     if o.costs:
-        c = _compact_table("bought", "compute", "dollars", "95%", "CO2e", "95%")
+        # one line per buy year: the compute column where the terminal has room for it or
+        # --verbose asks for everything (it is in --json either way)
+        wide = verbose or ui.console.width >= WIDE_TABLE
+        cols = ("bought", "compute", "dollars", "95%", "CO2e", "95%")
+        c = _compact_table(*(cols if wide else cols[:1] + cols[2:]))
         for r in o.costs["table"]:
-            c.add_row(f"{r['buy_year']:.1f}", fm.flop(r["log10_compute_median"]),
-                      _usd(r["usd_median"]), _range(r["usd_ci_low"], r["usd_ci_high"], _usd),
-                      _t(r["co2_kg_median"]), _range(r["co2_kg_ci_low"], r["co2_kg_ci_high"], _t))
+            cells = [f"{r['buy_year']:.1f}", fm.flop(r["log10_compute_median"]),
+                     _usd(r["usd_median"]), _range(r["usd_ci_low"], r["usd_ci_high"], _usd),
+                     _t(r["co2_kg_median"]),
+                     _range(r["co2_kg_ci_low"], r["co2_kg_ci_high"], _t)]
+            c.add_row(*(cells if wide else cells[:1] + cells[2:]))
         say(c)
     for why in o.unanswered if o.identified else []:  # a question asked, left unanswered
         say(f"no answer: {why}", highlight=False, markup=False)
