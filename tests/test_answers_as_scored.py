@@ -143,3 +143,38 @@ def test_one_widening_rule_for_answers_and_backtests():
     assert test["detected"] and widen == pytest.approx(abs(test["shift"]))
     test, widen = shift_widening(_one_paper_window(np.random.default_rng(3)), "polynomial")
     assert not test["detected"] and widen == 0.0
+
+
+def _scored(rng, n_results=60, better=0.0):
+    """Predictions of two models on the same results from three cutoffs each: 'm' is off by
+    (1 − better) times the baseline's error on every result."""
+    rows = []
+    for r in range(n_results):
+        base = abs(rng.normal(0, 1)) + 0.05
+        for k, cut in enumerate(("2021-01-01", "2021-07-01", "2022-01-01")):
+            for model, err in (("compute_only", base), ("m", base * (1 - better))):
+                rows.append({"benchmark": "b", "cutoff": cut, "model": model,
+                             "result_id": f"r{r}", "identified": True, "new_best": False,
+                             "horizon_bin": "0-1y", "inverse_error_oom": err + 0.01 * k,
+                             "forward_error": 0.0, "width_oom": 1.0, "in_forward": True,
+                             "in_inverse": True})
+    return pd.DataFrame(rows)
+
+
+def test_the_pooled_skill_carries_a_bootstrap_interval_over_results():
+    from computelimits.scaling.evaluation.scores import summarize
+
+    def pooled(df):
+        s = summarize(df, pool=("b",))
+        return s[(s["benchmark"] == "pooled") & (s["model"] == "m") & (s["horizon"] == "all")
+                 & (s["target"] == "all")].iloc[0]
+
+    rng = np.random.default_rng(0)
+    clear = pooled(_scored(rng, better=0.3))
+    assert clear["skill_vs_compute_only"] == pytest.approx(0.3, abs=0.02)
+    assert 0 < clear["skill_vs_compute_only_ci_low"] < 0.3 < clear["skill_vs_compute_only_ci_high"]
+    same = pooled(_scored(rng, better=0.0))
+    assert same["skill_vs_compute_only_ci_low"] <= 0 <= same["skill_vs_compute_only_ci_high"]
+    # per benchmark rows carry no interval (the pooled figures are the ones quoted)
+    s = summarize(_scored(rng, better=0.3), pool=("b",))
+    assert s[s["benchmark"] == "b"]["skill_vs_compute_only_ci_low"].isna().all()

@@ -1,6 +1,7 @@
 """``computelimits fit``, ``extrapolate``, ``trends`` and ``backtest``: performance against
 compute."""
 
+import math
 from pathlib import Path
 from typing import Annotated
 
@@ -325,6 +326,15 @@ def _rests_on(selection_lines: list[str]) -> str:
     own = next((ln for ln in selection_lines[1:] if "your own benchmark" in ln
                 or "no chance level given" in ln), None)
     return f"{n} results ({', '.join(what)})" + (f"; {own}" if own else "")
+
+
+def _skill_cell(r: dict) -> str:
+    """The skill against the compute-only fit, with its bootstrap interval where there is
+    one."""
+    lo, hi = r.get("skill_vs_compute_only_ci_low"), r.get("skill_vs_compute_only_ci_high")
+    if lo is None or hi is None or not (math.isfinite(lo) and math.isfinite(hi)):
+        return _num(r["skill_vs_compute_only"])
+    return f"{_num(r['skill_vs_compute_only'])} [{_num(lo)}, {_num(hi)}]"
 
 
 #: Terminal width (characters) from which the cost table shows the compute per buy year.
@@ -864,7 +874,8 @@ def _print_rolling(ev, as_json: bool, verbose: bool = False) -> None:
     if len(h):
         say(f"{pool}, by horizon (years from the last training result): coverage per "
             "prediction/per distinct result; inverse median |error| and median 95% interval "
-            "width (OOM); skill vs compute-only", highlight=False, markup=False)
+            "width (OOM); skill vs compute-only [95% bootstrap interval over distinct "
+            "results]", highlight=False, markup=False)
         t = _compact_table("horizon", "model", "n/results", "fwd cover", "inv cover", "|err|",
                            "width", "skill")
         for r in h.sort_values(["horizon", "model"]).to_dict(orient="records"):
@@ -873,7 +884,7 @@ def _print_rolling(ev, as_json: bool, verbose: bool = False) -> None:
                       f"{_pct(r['forward_coverage'])}/{_pct(r['forward_coverage_distinct'])}",
                       f"{_pct(r['inverse_coverage'])}/{_pct(r['inverse_coverage_distinct'])}",
                       _num(r["inverse_medae_oom"]), _num(r["width_median_oom"]),
-                      _num(r["skill_vs_compute_only"]))
+                      _skill_cell(r))
         say(t)
     best = summary[(summary["target"] == "new_best") & (summary["horizon"] == "all")
                    & (summary["benchmark"] == pool) & summary["model"].isin(shown)]

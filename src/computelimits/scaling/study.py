@@ -427,7 +427,9 @@ def forecasts(joined: pd.DataFrame | None = None, extrapolated: pd.DataFrame | N
             "cutoffs", "not_identified", "forward_coverage", "forward_coverage_distinct",
             "inverse_predictions", "inverse_coverage", "inverse_coverage_distinct",
             "forward_medae", "inverse_medae_oom", "inverse_medae_oom_distinct",
-            "inverse_bias_oom", "width_median_oom", "skill_vs_compute_only", "skill_vs_naive"]
+            "inverse_bias_oom", "width_median_oom", "skill_vs_compute_only",
+            "skill_vs_compute_only_ci_low", "skill_vs_compute_only_ci_high", "skill_vs_naive",
+            "skill_vs_naive_ci_low", "skill_vs_naive_ci_high"]
     evaluation = keep[cols].reset_index(drop=True)
     pool_name = next((b for b in summary["benchmark"] if str(b).startswith("pooled")),
                      "pooled")

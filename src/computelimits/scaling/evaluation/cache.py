@@ -6,7 +6,8 @@ benchmark's regression rows (each column's values, names and dtypes, the index, 
 rows' ``attrs``: their selection) —, its parameters (``n_boot``, ``seed``, ``form``,
 ``models``, ``select``, ``min_results``, ``benchmarks``), the package version and a sha256 of
 the sources that compute it (the ``scaling`` and ``data`` packages and the package's
-top-level modules): changed data, settings or code recompute it. Files live in
+top-level modules) and the versions of numpy, pandas and scipy: changed data, settings, code
+or libraries recompute it. Files live in
 ``<cache>/evaluation/<parameters>-<key>.pkl`` (:mod:`computelimits._cache`: written
 atomically, with their key and a checksum; a file that cannot be read, was changed or is
 another key's is recomputed and replaced). Storing an entry removes those of the same
@@ -70,7 +71,16 @@ def cache_key(joined: pd.DataFrame | None, datasets: dict[str, pd.DataFrame] | N
               "datasets": None if datasets is None else {
                   str(b): frame_digest(d) for b, d in datasets.items()}}
     return _cache.digest({"inputs": inputs, "parameters": _parameters(params),
-                          "version": __version__, "source": source_digest()})
+                          "version": __version__, "source": source_digest(),
+                          "libraries": _libraries()})
+
+
+def _libraries() -> dict[str, str]:
+    """Versions of the numerical libraries the evaluation runs on (a new one may move the
+    last digits of a fit: recomputed)."""
+    import scipy
+
+    return {"numpy": np.__version__, "pandas": pd.__version__, "scipy": scipy.__version__}
 
 
 def cache_file(key: str, params: dict[str, Any]) -> Path:

@@ -9,7 +9,12 @@ skill, per benchmark and pooled, per horizon bin, per prediction and per distinc
 * **sharpness**: ``width_median_oom``, the median width of the 95% inverse interval in orders
   of magnitude of compute (a wide interval covers easily: read it beside the coverage);
 * **skill** against a baseline: 1 − median |inverse error| of the model / that of the
-  baseline, over the predictions both made (above 0: better than the baseline).
+  baseline, over the predictions both made (above 0: better than the baseline). In the
+  pooled rows it carries a 95% interval (``skill_vs_<baseline>_ci_low`` / ``_ci_high``): the
+  percentile bootstrap over distinct later results (each drawn with all its predictions, as
+  the predictions of one result from several cutoffs are not independent; :data:`SKILL_BOOT`
+  draws, seed :data:`SKILL_SEED`) — an interval that includes 0 says the data cannot tell the
+  model from the baseline.
 
 :func:`summarize` gives one row per benchmark (and the pool) × target ("all" later results,
 or the ``new_best`` ones) × model × ``horizon`` ("all" or a bin of
@@ -139,6 +144,45 @@ def _stats(c: _Columns, i: np.ndarray) -> dict:
     }
 
 
+#: Bootstrap draws and seed of the pooled skill's interval.
+SKILL_BOOT = 1000
+SKILL_SEED = 0
+
+
+def _weighted_medians(v: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Per row of the weights ``w`` (draws × values), the weighted median of ``v`` (the lower
+    one at an even split, as ``np.median`` averages: near enough for an interval)."""
+    order = np.argsort(v, kind="stable")
+    cw = np.cumsum(w[:, order], axis=1)
+    half = cw[:, -1:] / 2
+    at = np.minimum((cw < half).sum(axis=1), len(v) - 1)
+    return v[order][at]
+
+
+def _skill_ci(errors: dict[str, np.ndarray], model: str, base: str,
+              result_of_key: np.ndarray, alpha: float = 0.05) -> tuple[float, float]:
+    """Percentile bootstrap interval of :func:`_skill` over distinct results (module
+    docstring); NaNs where fewer than 10 results are shared."""
+    if model not in errors or base not in errors:
+        return math.nan, math.nan
+    a, b = errors[model], errors[base]
+    both = np.flatnonzero(np.isfinite(a) & np.isfinite(b))
+    res, code = np.unique(result_of_key[both], return_inverse=True)
+    if len(res) < 10:
+        return math.nan, math.nan
+    rng = np.random.default_rng(SKILL_SEED)
+    counts = rng.multinomial(len(res), np.full(len(res), 1 / len(res)), size=SKILL_BOOT)
+    w = counts[:, code.ravel()].astype(float)
+    mb = _weighted_medians(b[both], w)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s = 1 - _weighted_medians(a[both], w) / mb
+    s = s[np.isfinite(s)]
+    if len(s) < 2:
+        return math.nan, math.nan
+    lo, hi = np.percentile(s, [100 * alpha / 2, 100 * (1 - alpha / 2)])
+    return float(lo), float(hi)
+
+
 def _skill(errors: dict[str, np.ndarray], model: str, base: str) -> float:
     """1 − median |error| of ``model`` / that of ``base``, over the predictions both made
     (``errors``: model → |inverse error| per prediction key, NaN where none)."""
@@ -193,6 +237,8 @@ def summarize(pred: pd.DataFrame, *, pooled_name: str = "pooled",
     groups = [(b, bench == j) for j, b in sorted(enumerate(bench_names), key=lambda jb: jb[1])]
     groups.append((pooled_name, np.ones(len(pred), bool) if pool is None
                    else pred["benchmark"].isin(pool).to_numpy()))
+    result_of_key = np.full(c.n_keys, -1, np.int64)
+    result_of_key[c.key] = c.ids
     for name, g in groups:
         for target, t in (("all", g & in_sample), ("new_best", g & new_best)):
             parts = [("all", t)] + [(lab, t & (hbin == h))
@@ -210,5 +256,10 @@ def summarize(pred: pd.DataFrame, *, pooled_name: str = "pooled",
                            "horizon": horizon, **_stats(c, mi)}
                     for base in baselines:
                         row[f"skill_vs_{base}"] = _skill(errors, model, base)
+                        lo = hi = math.nan
+                        if name == pooled_name and target == "all" and model != base:
+                            lo, hi = _skill_ci(errors, model, base, result_of_key)
+                        row[f"skill_vs_{base}_ci_low"] = lo
+                        row[f"skill_vs_{base}_ci_high"] = hi
                     rows.append(row)
     return pd.DataFrame(rows)
