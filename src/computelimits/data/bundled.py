@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from computelimits.data.csvfile import read_text
 from computelimits.data.parse import read_csv
 from computelimits.errors import InputError
 
@@ -59,10 +60,7 @@ def read_rows(path: str | Path, columns: Sequence[str], *, text_data: str | None
     """
     name = label or str(path)
     if text_data is None:
-        try:
-            text_data = Path(path).read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
-            raise InputError("file not found", path=name) from None
+        text_data = read_text(path, name)
     lines = text_data.splitlines()
     skip = 0
     while skip < len(lines) and lines[skip].lstrip().startswith("#"):

@@ -47,7 +47,7 @@ from computelimits._io import output_problem
 from computelimits.errors import InputError
 
 __all__ = ["ENCODING", "MAX_COLUMNS", "MAX_LINE_CHARS", "RowRepair", "Table", "open_binary",
-           "reading_notes", "records", "text_lines"]
+           "read_text", "reading_notes", "records", "text_lines"]
 
 #: The encoding of every file read here: UTF-8, a byte-order mark dropped.
 ENCODING = "utf-8-sig"
@@ -83,6 +83,30 @@ def open_binary(path: str | Path, name: str) -> BinaryIO:
         raise InputError("file not found", path=name) from None
     except OSError as exc:  # a folder, no permission, a device error
         raise InputError(f"cannot be read: {output_problem(exc)}", path=name) from None
+
+
+def read_text(path: str | Path, name: str, *, encoding: str = "utf-8-sig",
+              newline: str | None = None) -> str:
+    """The text of the file at ``path``, refused as :func:`open_binary` refuses (missing, a
+    folder, not a regular file, unreadable) and where it is not ``encoding`` text (naming the
+    byte), each as an :class:`~computelimits.errors.InputError` naming ``name``.
+    ``newline``: as :func:`open`'s (None translates line ends; "" keeps them)."""
+    with open_binary(path, name) as fh:
+        try:
+            raw = fh.read()
+        except OSError as exc:
+            raise InputError(f"cannot be read: {output_problem(exc)}", path=name) from None
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        label = encoding.replace("-sig", "")
+        raise InputError(f"not {label} text ({exc.reason} at byte {exc.start})",
+                         path=name) from None
+    except LookupError:
+        raise InputError(f"unknown text encoding {encoding!r}", path=name) from None
+    if newline is None:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
 
 
 def _strays(text: str, stray: list[int]) -> str:

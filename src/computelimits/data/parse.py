@@ -124,15 +124,8 @@ def read_csv(path: str | Path, *, skip_lines: int = 0, encoding: str = "utf-8-si
         except OSError as exc:
             raise InputError(f"cannot be read: {output_problem(exc)}", path=name) from None
     else:
-        try:
-            with open(path, encoding=encoding, newline="") as fh:
-                raw = fh.read()
-        except FileNotFoundError:
-            raise InputError("file not found", path=name) from None
-        except UnicodeDecodeError as exc:
-            raise InputError(f"not {encoding} text ({exc.reason} at byte {exc.start})",
-                             path=name) from None
-        header, rows, lines, fixed = read(raw)
+        header, rows, lines, fixed = read(csvfile.read_text(path, name, encoding=encoding,
+                                                            newline=""))
     repairs = Repairs()
     for what, n in csvfile.reading_notes(stray):
         repairs.note(what, n)

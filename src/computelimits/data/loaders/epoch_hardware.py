@@ -39,6 +39,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from computelimits.data.csvfile import read_text
 from computelimits.data.fetch import locate
 from computelimits.data.parse import BLANKS, Repairs, dates, numbers, read_csv, text
 from computelimits.data.registry import SOURCES
@@ -98,15 +99,7 @@ def _attrs(out: pd.DataFrame, repairs: Repairs) -> pd.DataFrame:
 
 def _read_chip_file(path: str | Path, label: str | None) -> pd.DataFrame:
     name = label or str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputError("file not found", path=name) from None
-    try:
-        data = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not utf-8 text ({exc.reason} at byte {exc.start})",
-                         path=name) from None
+    data = read_text(path, name, newline="")
     # A carriage return that does not end a line is a stray character inside a cell.
     stray = len(re.findall(r"\r(?!\n)", data))
     data = re.sub(r"\r(?!\n)", "", data)

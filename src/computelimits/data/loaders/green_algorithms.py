@@ -52,6 +52,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from computelimits.data.csvfile import read_text
 from computelimits.data.fetch import locate
 from computelimits.data.parse import Repairs, drop_duplicates, numbers, read_csv, text
 from computelimits.data.registry import SOURCES
@@ -95,13 +96,7 @@ def _read(path: str | Path, required: Sequence[str], *, label: str | None = None
           ) -> pd.DataFrame:
     """Read a two-header-line Green Algorithms file (units line, then names line)."""
     name = label or str(path)
-    try:
-        raw = Path(path).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError("file not found", path=name) from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not utf-8 text ({exc.reason} at byte {exc.start})",
-                         path=name) from None
+    raw = read_text(path, name)
     first = next(csv.reader(io.StringIO(raw.lstrip("\ufeff"))), [])
     if set(required) <= {c.strip() for c in first}:
         raise InputError("line 1 holds the column names; expected two header lines (units "

@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from computelimits.data.csvfile import read_text
 from computelimits.data.parse import BLANKS, Repairs, numbers
 from computelimits.errors import InputError
 
@@ -188,14 +189,7 @@ def tables(text: str, path: str | Path) -> list[MarkdownTable]:
 def read_tables(path: str | Path, *, label: str | None = None) -> list[MarkdownTable]:
     """:func:`tables` of a UTF-8 file (``label`` replaces the path in messages)."""
     name = label or str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError("file not found", path=name) from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not utf-8 text ({exc.reason} at byte {exc.start})",
-                         path=name) from None
-    return tables(text, name)
+    return tables(read_text(path, name), name)
 
 
 def table_under(found: Iterable[MarkdownTable], heading: str, path: str | Path,

@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from computelimits.data.csvfile import read_text
 from computelimits.data.fetch import locate
 from computelimits.data.parse import Repairs, numbers, read_csv, text
 from computelimits.data.registry import SOURCES
@@ -71,13 +72,7 @@ def parse_dat(path: str | Path, *, series: str, source_file: str | None = None,
         raise ValueError(f"unknown series {series!r}; known: {', '.join(SERIES)}")
     name = label or str(path)
     if text_data is None:
-        try:
-            text_data = Path(path).read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise InputError("file not found", path=name) from None
-        except UnicodeDecodeError as exc:
-            raise InputError(f"not utf-8 text ({exc.reason} at byte {exc.start})",
-                             path=name) from None
+        text_data = read_text(path, name)
     rows: list[tuple[float, float, str | None, int]] = []
     for lineno, line in enumerate(text_data.splitlines(), start=1):
         body, hash_, comment = line.partition("#")

@@ -50,6 +50,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from computelimits.data.csvfile import read_text
 from computelimits.data.fetch import locate
 from computelimits.data.parse import BLANKS, Repairs, numbers, read_csv, text
 from computelimits.data.registry import SOURCES
@@ -126,14 +127,7 @@ def _parse_gpus(path: str | Path, *, label: str | None = None) -> pd.DataFrame:
     """gpus.csv as a hardware table (``attrs["notes"]`` lists rows whose power is not a TDP
     and re-aligned records)."""
     name = label or str(path)
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            raw = fh.read()
-    except FileNotFoundError:
-        raise InputError("file not found", path=name) from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not utf-8 text ({exc.reason} at byte {exc.start})",
-                         path=name) from None
+    raw = read_text(path, name, newline="")
     fix = Realigner(next(csv.reader(io.StringIO(raw.lstrip("\ufeff"))), []))
     df = read_csv(path, required=GPU_COLUMNS, text_data=raw, label=name, repair_row=fix)
     chip = text(df, "name", required=True)
