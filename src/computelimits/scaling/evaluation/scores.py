@@ -13,8 +13,8 @@ skill, per benchmark and pooled, per horizon bin, per prediction and per distinc
   pooled rows it carries a 95% interval (``skill_vs_<baseline>_ci_low`` / ``_ci_high``): the
   percentile bootstrap over distinct later results (each drawn with all its predictions, as
   the predictions of one result from several cutoffs are not independent; :data:`SKILL_BOOT`
-  draws, seed :data:`SKILL_SEED`) — an interval that includes 0 says the data cannot tell the
-  model from the baseline.
+  draws, fewer for very many predictions, seed :data:`SKILL_SEED`) — an interval that
+  includes 0 says the data cannot tell the model from the baseline.
 
 :func:`summarize` gives one row per benchmark (and the pool) × target ("all" later results,
 or the ``new_best`` ones) × model × ``horizon`` ("all" or a bin of
@@ -144,9 +144,15 @@ def _stats(c: _Columns, i: np.ndarray) -> dict:
     }
 
 
-#: Bootstrap draws and seed of the pooled skill's interval.
+#: Bootstrap draws and seed of the pooled skill's interval, and the draws weighed at once
+#: (memory: this many × the predictions both models made). Where the predictions are many,
+#: fewer draws (never below :data:`SKILL_BOOT_MIN`) keep draws × predictions within
+#: :data:`SKILL_CELLS`: a large user's file is not held up by an interval's last digit.
 SKILL_BOOT = 1000
+SKILL_BOOT_MIN = 200
+SKILL_CELLS = 20_000_000
 SKILL_SEED = 0
+SKILL_BLOCK = 50
 
 
 def _weighted_medians(v: np.ndarray, w: np.ndarray) -> np.ndarray:
@@ -171,11 +177,17 @@ def _skill_ci(errors: dict[str, np.ndarray], model: str, base: str,
     if len(res) < 10:
         return math.nan, math.nan
     rng = np.random.default_rng(SKILL_SEED)
-    counts = rng.multinomial(len(res), np.full(len(res), 1 / len(res)), size=SKILL_BOOT)
-    w = counts[:, code.ravel()].astype(float)
-    mb = _weighted_medians(b[both], w)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        s = 1 - _weighted_medians(a[both], w) / mb
+    code = code.ravel()
+    va, vb = a[both], b[both]
+    n_boot = max(SKILL_BOOT_MIN, min(SKILL_BOOT, SKILL_CELLS // len(both)))
+    parts = []
+    for start in range(0, n_boot, SKILL_BLOCK):  # bounded memory however many results
+        k = min(SKILL_BLOCK, n_boot - start)
+        counts = rng.multinomial(len(res), np.full(len(res), 1 / len(res)), size=k)
+        w = counts[:, code].astype(float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            parts.append(1 - _weighted_medians(va, w) / _weighted_medians(vb, w))
+    s = np.concatenate(parts)
     s = s[np.isfinite(s)]
     if len(s) < 2:
         return math.nan, math.nan
@@ -218,10 +230,13 @@ def _errors_by_model(c: _Columns, i: np.ndarray, models: np.ndarray, names: list
 
 def summarize(pred: pd.DataFrame, *, pooled_name: str = "pooled",
               pool: tuple[str, ...] | None = None,
-              baselines: tuple[str, ...] = ("compute_only", "naive")) -> pd.DataFrame:
+              baselines: tuple[str, ...] = ("compute_only", "naive"),
+              interval_models: tuple[str, ...] | None = ("nested",)) -> pd.DataFrame:
     """Per benchmark × target × model × horizon, and pooled over ``pool`` (default: every
     benchmark): :data:`STAT_COLUMNS` and ``skill_vs_<baseline>`` (see the module
-    docstring)."""
+    docstring), with the skill's bootstrap interval in the pooled rows of
+    ``interval_models`` (None: every model; the default, the one the report quotes, or every
+    model where the table has no ``nested`` rows)."""
     if pred.empty:
         return pd.DataFrame()
     c = _Columns(pred)
@@ -239,6 +254,8 @@ def summarize(pred: pd.DataFrame, *, pooled_name: str = "pooled",
                    else pred["benchmark"].isin(pool).to_numpy()))
     result_of_key = np.full(c.n_keys, -1, np.int64)
     result_of_key[c.key] = c.ids
+    if interval_models is not None and not set(interval_models) & set(model_names):
+        interval_models = None
     for name, g in groups:
         for target, t in (("all", g & in_sample), ("new_best", g & new_best)):
             parts = [("all", t)] + [(lab, t & (hbin == h))
@@ -257,7 +274,8 @@ def summarize(pred: pd.DataFrame, *, pooled_name: str = "pooled",
                     for base in baselines:
                         row[f"skill_vs_{base}"] = _skill(errors, model, base)
                         lo = hi = math.nan
-                        if name == pooled_name and target == "all" and model != base:
+                        if (name == pooled_name and target == "all" and model != base
+                                and (interval_models is None or model in interval_models)):
                             lo, hi = _skill_ci(errors, model, base, result_of_key)
                         row[f"skill_vs_{base}_ci_low"] = lo
                         row[f"skill_vs_{base}_ci_high"] = hi
