@@ -206,12 +206,16 @@ def extrapolate(
     model: Annotated[str, typer.Option(
         parser=ui.choice_parser(model_choices),
         help="'auto': the time-aware model the nested rolling-origin evaluation chooses "
-             "(chosen on earlier cutoffs, scored on later ones); 'time': error on compute and "
-             "date with the benchmark's own rate of algorithmic progress; 'hybrid': its own "
-             "rate where identified, else the shared one; 'pooled': the shared rate; "
-             "'compute-only': the paper's fit on compute alone, with modern and "
-             "paper-convention costs. Intervals of the time-aware models are calibrated out "
-             "of sample per horizon.")] = "auto",
+             "(chosen on earlier cutoffs, scored on later ones, as answers run it); 'time': "
+             "error on compute and date with the benchmark's own rate of algorithmic "
+             "progress; 'time-logit': the same in the logit form (flattens towards chance); "
+             "'time-local': intervals scaled by the benchmark's own out-of-sample error; "
+             "'time-shrunk': its own rate shrunk towards the mean of all benchmarks' rates "
+             "(partial pooling); 'hybrid': its own rate where identified, else the shared "
+             "one; 'pooled': the shared rate; 'compute-only': the paper's fit on compute "
+             "alone, with modern and paper-convention costs. A model whose own rate is not "
+             "identified answers with 'hybrid' and says so. Intervals of the time-aware "
+             "models are calibrated out of sample per horizon.")] = "auto",
     data_file: DataOpt = None,
     fmt: FormatOpt = "generic",
     form: Annotated[str, typer.Option(parser=ui.choice_parser(ui.FORM_CHOICES, ui.FORM_HINTS),

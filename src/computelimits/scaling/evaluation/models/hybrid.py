@@ -1,6 +1,7 @@
-"""``hybrid``: the benchmark's own rate of algorithmic progress where its bootstrap interval
-lies wholly above zero, else the rate shared by all benchmarks (conformal intervals per
-horizon either way)."""
+"""``hybrid``: the benchmark's own rate of algorithmic progress where it is identified
+(Fieller's rule, :attr:`~computelimits.scaling.forecast.Forecast.rate_identified_`: the one
+rule answers and backtests use), else the rate shared by all benchmarks (conformal intervals
+per horizon either way)."""
 
 from __future__ import annotations
 
@@ -17,13 +18,12 @@ from computelimits.scaling.forecast import Forecast
 def hybrid_forecast(train: pd.DataFrame, shared_rate: float | None, *,
                     shared_draws: np.ndarray | None = None, form: str = "polynomial",
                     alpha: float = 0.05, n_boot: int = 300, seed: int = 0) -> Forecast:
-    """The benchmark's own rate where its bootstrap interval lies wholly above zero, else
-    the shared rate. ``rate_choice_`` says which."""
-    own = Forecast(form, alpha=alpha, n_boot=max(n_boot, 100), seed=seed).fit(train)
-    lo, _ = own.rate_conf_int()
-    if (own.identified_ and math.isfinite(lo) and lo > 0) or shared_rate is None \
-            or not math.isfinite(shared_rate):
-        own.rate_choice_ = "own (interval above zero)" if lo > 0 else "own (no shared rate)"
+    """The benchmark's own rate where it is identified (module docstring), else the shared
+    rate. ``rate_choice_`` says which."""
+    own = Forecast(form, alpha=alpha, n_boot=n_boot, seed=seed).fit(train)
+    ok = own.identified_ and own.rate_identified_
+    if ok or shared_rate is None or not math.isfinite(shared_rate):
+        own.rate_choice_ = "own (identified)" if ok else "own (no shared rate)"
         return own
     fc = Forecast(form, alpha=alpha, n_boot=n_boot, seed=seed, rate=shared_rate,
                   rate_draws=shared_draws).fit(train)
@@ -33,8 +33,8 @@ def hybrid_forecast(train: pd.DataFrame, shared_rate: float | None, *,
 
 class Model(ForecastModel):
     name = "hybrid"
-    description = ("the benchmark's own rate where its interval lies above zero, else the "
-                   "shared rate")
+    description = ("the benchmark's own rate where it is identified, else the shared "
+                   "rate")
     needs_shared_rate = True
     calibrated_together = True
     candidate = True
