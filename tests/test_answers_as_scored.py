@@ -178,3 +178,18 @@ def test_the_pooled_skill_carries_a_bootstrap_interval_over_results():
     # per benchmark rows carry no interval (the pooled figures are the ones quoted)
     s = summarize(_scored(rng, better=0.3), pool=("b",))
     assert s[s["benchmark"] == "b"]["skill_vs_compute_only_ci_low"].isna().all()
+
+
+def test_shrunk_rates_carry_the_uncertainty_of_the_mean():
+    from computelimits.scaling.evaluation.models.time_shrunk import shrink_with_se
+
+    rates = {"a": (0.1, 0.05), "b": (0.5, 0.05), "c": (0.9, 0.05), "d": (0.3, 0.4)}
+    out = shrink_with_se(rates)
+    # disagreeing precise benchmarks keep about their own rate; the noisy one is pulled in,
+    # and its standard error lies between the naive posterior's and its own
+    assert out["a"][0] == pytest.approx(0.1, abs=0.02)
+    assert 0.3 < out["d"][0] < 0.7 and out["d"][1] < 0.4
+    # the same rates: no disagreement, every benchmark takes the mean and its error
+    same = shrink_with_se({k: (0.4, 0.1) for k in "abc"})
+    assert all(v == pytest.approx((0.4, 0.1 / np.sqrt(3))) for v in same.values())
+    assert shrink_with_se({"a": (0.4, 0.1)}) == {}

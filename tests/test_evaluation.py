@@ -5,6 +5,7 @@ scored on, and the data-driven choices are made before each cutoff."""
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -235,6 +236,8 @@ def test_outlook_says_so_and_widens_when_the_newest_results_moved():
                 trust=False, model="time", costs=False)
     assert o.forecast["level_shift"]["detected"]
     assert any("sit off the curve" in n for n in o.notes)
+    note = next(n for n in o.notes if "sit off the curve" in n)
+    assert not re.search(r"\d\.\d{5,}", note), note  # effective df rounded, no raw floats
     assert o.inverse["widened_for_shift_oom"] > 0
     assert not base.forecast["level_shift"]["detected"]
 

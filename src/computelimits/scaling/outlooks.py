@@ -511,7 +511,7 @@ def outlook(benchmark: str | None = None, *, target_error: float | None = None,
         notes.append(f"the newest results ({shift['m']} dated after "
                      f"{shift['window']:.2f}) sit off the curve fitted to the earlier ones: "
                      f"shift {shift['shift']:+.3f} in {fc.form} units (Chow predictive test "
-                     f"F = {shift['f']:.2f} on {shift['df'][0]} and {shift['df'][1]} df, "
+                     f"F = {shift['f']:.2f} on {shift['df'][0]:.3g} and {shift['df'][1]} df, "
                      f"p = {shift['pvalue']:.2g}); the intervals are widened by the shift")
     if fc.n_undated_:
         notes.append(f"{fc.n_undated_} undated results left out (the model needs a date)")

@@ -65,17 +65,11 @@ def rate_and_se(rows: pd.DataFrame, form: str = "polynomial") -> tuple[float, fl
     return c / b, math.sqrt(var) if var > 0 else math.nan
 
 
-def shrink(rates: dict[str, tuple[float, float]]) -> dict[str, float]:
-    """Posterior-mean rates under the DerSimonian–Laird random-effects model (see the module
-    docstring); benchmarks whose own rate is not estimable take the mean."""
-    return {k: v[0] for k, v in shrink_with_se(rates).items()}
-
-
 def shrink_with_se(rates: dict[str, tuple[float, float]]
                    ) -> dict[str, tuple[float, float]]:
     """(posterior mean, its standard error with Morris's correction) of every benchmark's
-    rate (module docstring); benchmarks whose own rate is not estimable take the mean and its
-    standard error."""
+    rate under the DerSimonian–Laird random-effects model (module docstring); benchmarks
+    whose own rate is not estimable take the mean and its standard error."""
     ok = {k: v for k, v in rates.items() if math.isfinite(v[0]) and math.isfinite(v[1])
           and v[1] > 0}
     if len(ok) < 2:
