@@ -193,3 +193,25 @@ def test_shrunk_rates_carry_the_uncertainty_of_the_mean():
     same = shrink_with_se({k: (0.4, 0.1) for k in "abc"})
     assert all(v == pytest.approx((0.4, 0.1 / np.sqrt(3))) for v in same.values())
     assert shrink_with_se({"a": (0.4, 0.1)}) == {}
+
+
+def test_a_rate_from_no_more_clusters_than_coefficients_is_not_estimated():
+    """Three papers and three coefficients: the cluster-robust covariance is singular (its
+    score sums add to zero), so the rate's error would be spuriously near zero and take all
+    the weight of the shrinkage; it is not estimated, and no warning reaches the user."""
+    import warnings
+
+    from _helpers import panel
+    from computelimits.scaling.evaluation.models.time_shrunk import rate_and_se, shrink_with_se
+
+    rng = np.random.default_rng(3)
+    rows = panel(rng, n=30)
+    three = rows.assign(cluster=[f"p{i % 3}" for i in range(len(rows))])
+    four = rows.assign(cluster=[f"p{i % 4}" for i in range(len(rows))])
+    assert all(map(np.isnan, rate_and_se(three)))
+    r, se = rate_and_se(four)
+    assert np.isfinite(r) and se > 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = shrink_with_se({"a": (5.7, 2e-200), "b": (0.2, 0.1), "c": (0.5, 0.2)})
+    assert set(out) == {"a", "b", "c"} and all(np.isfinite(v).all() for v in out.values())

@@ -91,3 +91,18 @@ def test_cells_are_escaped():
     df = pd.DataFrame({"model": ["<script>alert(1)</script>"], "n": [1]})
     html = table_html(df, "t")
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_skills_have_two_decimals_and_a_sign():
+    """The by-horizon table: a skill as precise as the evaluation behind it (+0.02
+    [−0.05, 0.09]), not to four significant digits."""
+    df = pd.DataFrame({"horizon": ["0-1y"], "model": ["nested"],
+                       "skill_vs_compute_only": [0.0244],
+                       "skill_vs_compute_only_ci_low": [-0.0529],
+                       "skill_vs_compute_only_ci_high": [0.0945], "skill_vs_naive": [-0.3126]})
+    p = _table(df)
+    cells = {h.get("data-col"): c for h, c in zip(p.head, p.rows[0], strict=True)}
+    attrs, text = cells["skill_vs_compute_only"]
+    assert text == "+0.02 | [\u22120.05, 0.09]"
+    assert attrs["data-value"] == "0.0244" and attrs["data-low"] == "-0.0529"
+    assert cells["skill_vs_naive"][1] == "\u22120.31"

@@ -102,6 +102,27 @@ def test_json_safe_and_summary():
     assert r.to_frame().equals(r.table)
 
 
+def test_summary_writes_numbers_as_a_person_would():
+    """No e-notation and at most three significant figures: the assumptions' values and
+    ranges by :func:`computelimits.formatting.plain`, dollars and CO2 in their words."""
+    import re
+
+    r = cost_over_time(_spread(0.3), progress_rate=0.34657,
+                       **{**FIXED, "usd_per_peak_flop": 1.234e-18,
+                          "grid_gco2e_per_kwh": (250.0, 475.5)})
+    text = str(r.summary())
+    assert not re.search(r"\de[+-]?\d", text), text
+    lines = {ln.split(" = ")[0].strip(): ln for ln in text.splitlines() if " = " in ln}
+    assert "progress_rate = 0.347 orders of magnitude" in lines["progress_rate"]
+    assert "usd_per_peak_flop = 1.2×10^−18 USD" in lines["usd_per_peak_flop"]
+    assert "grid_intensity = 363 (250–476) gCO2e/kWh" in lines["grid_intensity"]
+    assert "chip_peak = 1.0×10^15 FLOP/s" in lines["chip_peak"]
+    assert "utilization = 0.35 (0.35–0.35)" in lines["utilization"]
+    row = next(ln for ln in text.splitlines() if ln.strip().startswith("2025 (+0 y)"))
+    assert re.search(r"\$\d+ million \[\$[\d.]+ million, \$\d+ million\]", row), row
+    assert " kt CO2e [" in row
+
+
 def test_hardware_burden_multiplies_by_utilization():
     train = cost_over_time(25.0, progress_rate=0.4, **FIXED).table
     burden = cost_over_time(25.0, progress_rate=0.4, kind="hardware_burden", **FIXED).table

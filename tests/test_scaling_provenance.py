@@ -323,7 +323,9 @@ def test_cli_rolling_backtest_on_a_users_file(tmp_path):
     rows = [r for r in doc["summary"] if r["horizon"] == "all"]
     models = {r["model"] for r in rows if r["benchmark"] == "mmlu" and r["target"] == "all"}
     assert {"time", "compute_only", "naive", "nested"} <= models
-    assert doc["default_model"]["model"] in ("time", "hybrid", "pooled")
+    from computelimits.scaling.evaluation.registry import candidates
+
+    assert doc["default_model"]["model"] in candidates()
     assert doc["lookahead_free"] is True
     bins = {r["horizon"] for r in doc["summary"] if r["benchmark"] == "mmlu"}
     assert "0-1y" in bins

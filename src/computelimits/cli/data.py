@@ -49,8 +49,9 @@ def data_info(
     verbose: Annotated[bool, typer.Option(
         "--verbose", "-v",
         help="Also print each file's pinned URL, sha256 and note, the source's notes, what "
-             "each column of the tables it feeds holds, its results per evaluation setting and "
-             "(for Epoch's models) the hardware burden (--json always holds them).")] = False,
+             "each column of the tables it feeds holds, its results per evaluation setting, "
+             "(for Epoch's models) the hardware burden and the repairs made while parsing "
+             "(e.g. dates corrected by hand; --json always holds them).")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Provenance, licence, attribution line, files and the columns of the tables a source
@@ -105,6 +106,8 @@ def data_info(
             more.append("the results per evaluation setting")
         if burden:
             more.append("the hardware burden of its models")
+        if info.get("repairs"):
+            more.append("the repairs made while parsing it")
         ui.print_more(*more, attribution=False)
         return
     if settings and settings["counts"]:
@@ -121,6 +124,8 @@ def data_info(
         say(f"rule: {settings['rule']}", highlight=False, markup=False)
     for line in burden:
         say(line, highlight=False, markup=False)
+    for what, n in (info.get("repairs") or {}).items():
+        say(f"repaired: {n} × {what}", highlight=False, markup=False)
 
 
 def _burden_lines(info: dict) -> list[str]:

@@ -211,7 +211,9 @@ def extrapolate(
              "progress; 'time-logit': the same in the logit form (flattens towards chance); "
              "'time-local': intervals scaled by the benchmark's own out-of-sample error; "
              "'time-shrunk': its own rate shrunk towards the mean of all benchmarks' rates "
-             "(partial pooling); 'hybrid': its own rate where identified, else the shared "
+             "(partial pooling); 'time-recent': the time model on the results of a recent "
+             "window chosen by rolling validation on earlier results; "
+             "'hybrid': its own rate where identified, else the shared "
              "one; 'pooled': the shared rate; 'compute-only': the paper's fit on compute "
              "alone, with modern and paper-convention costs. A model whose own rate is not "
              "identified answers with 'hybrid' and says so. Intervals of the time-aware "
@@ -513,6 +515,9 @@ def _print_outlook(o, as_json: bool, verbose: bool = False, zone_choice: str = "
     fc = o.forecast
     model = fc.get("model") or "time"
     rests = _rests_on(o.selection_lines)
+    if fc.get("window_years") is not None and fc.get("n_before_window"):
+        rests += (f" (fitted on the {fc['n_window']} of the last {fc['window_years']:g} "
+                  "years)")
     say(ui.bold(o.benchmark, f" at {o.date}: error on {o.compute_kind} compute and date "
                 f"(model {model})"), highlight=False)
     if not o.identified:

@@ -1,6 +1,7 @@
 """One reader for the hand-checked tables shipped with the package, ``compute_kinds.csv``
-(:mod:`computelimits.data.compute_kinds`) and ``join_checks.csv``
-(:mod:`computelimits.data.join_checks`), and for files in their layout.
+(:mod:`computelimits.data.compute_kinds`), ``join_checks.csv``
+(:mod:`computelimits.data.join_checks`) and ``date_checks.csv``
+(:mod:`computelimits.data.date_checks`), and for files in their layout.
 
 The layout: UTF-8 CSV (:func:`computelimits.data.parse.read_csv`'s rules) whose leading lines
 that start with ``#`` are comments, one row per (source, model, …) with every cell text. The

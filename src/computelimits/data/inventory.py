@@ -14,7 +14,8 @@ from computelimits.data.registry import SOURCES, get_source
 from computelimits.data.schema import SCHEMAS
 from computelimits.errors import ComputeLimitsError
 
-__all__ = ["SETTING_RULE", "date_range", "describe_source", "list_sources", "setting_counts"]
+__all__ = ["SETTING_RULE", "date_range", "describe_source", "list_sources", "setting_counts",
+           "source_repairs"]
 
 
 def date_range(df: pd.DataFrame) -> str:
@@ -66,7 +67,8 @@ def list_sources(catalog: Catalog | None = None) -> list[dict[str, Any]]:
 def describe_source(name: str, catalog: Catalog | None = None) -> dict[str, Any]:
     """Provenance of one source: title, licence, attribution, provenance, share-alike, notes,
     its files (pinned URL and sha256, where found locally, whether it matches the pin) and
-    the columns of the tables it feeds ({table: {column: "dtype: meaning"}})."""
+    the columns of the tables it feeds ({table: {column: "dtype: meaning"}}), and the repairs
+    made while parsing its main table (:func:`source_repairs`)."""
     src = get_source(name)
     cat = resolve_catalog(catalog)
     files = []
@@ -82,7 +84,20 @@ def describe_source(name: str, catalog: Catalog | None = None) -> dict[str, Any]
             "attribution": src.attribution, "provenance": src.provenance,
             "share_alike": src.share_alike, "notes": src.notes, "files": files,
             "feeds": list(src.feeds), "columns": tables,
-            "settings": setting_counts(name, cat) if "results" in src.feeds else None}
+            "settings": setting_counts(name, cat) if "results" in src.feeds else None,
+            "repairs": source_repairs(name, cat)}
+
+
+def source_repairs(name: str, catalog: Catalog | None = None) -> dict[str, int] | None:
+    """The documented repairs made while parsing a source's main table ({repair: count}, as
+    its loader counts them, e.g. the hand-checked dates of
+    :mod:`computelimits.data.date_checks`); None when its files are missing."""
+    cat = resolve_catalog(catalog)
+    try:
+        df = cat.source_table(name)
+    except ComputeLimitsError:
+        return None
+    return {str(k): int(v) for k, v in sorted(dict(df.attrs.get("repairs", {})).items())}
 
 
 #: How ``setting_kind`` is read from a source's cells (the rule of

@@ -78,10 +78,27 @@ def cell_text(col: str, v: Any) -> str:
     breaks across lines)."""
     if _missing(v):
         return ""
+    if col.startswith("skill") and _is_number(v):
+        return _skill(col, v)
     fn = fm.for_column(col)
     if fn is not None and _is_number(v):
         return fn(v).replace(" ", "\u00a0")
     return fmt(v)
+
+
+def _skill(col: str, v: Any) -> str:
+    """A skill score (1 − median |error| ÷ the baseline's; unitless) to two decimals, as
+    precise as the rolling-origin evaluation behind it: the value with its sign
+    (``+0.02``), the ends of its interval (``skill_*_ci_low`` / ``_ci_high``) without a
+    plus (``[−0.05, 0.09]``), a real minus sign either way; ±∞ as :func:`fmt` writes it."""
+    x = float(v)
+    if math.isinf(x):
+        return fmt(x)
+    plus = "" if col.endswith(("_ci_low", "_ci_high")) else "+"
+    text = f"{x:{plus}.2f}"
+    if text in ("+0.00", "-0.00"):  # no sign on a skill that rounds to zero
+        text = "0.00"
+    return text.replace("-", fm.MINUS)
 
 
 def _raw(v: Any) -> str:

@@ -182,23 +182,22 @@ class CostOverTime(ResultMixin):
         title = (f"Cost of the target result by buy year ({s.get('kind')} compute; medians with "
                  f"{pct} intervals over {s.get('n_draws')} draws; dollars of "
                  f"{s.get('price_year')}):")
+        from computelimits import formatting as fm
+
         lines = []
         for r in self.table.itertuples():
             lines.append(
                 f"  {r.buy_year:g} (+{r.years_ahead:g} y): 10^{r.log10_compute_median:.2f} FLOP "
                 f"[{r.log10_compute_ci_low:.2f}, {r.log10_compute_ci_high:.2f}], "
-                f"${_fmt(r.usd_median)} [{_fmt(r.usd_ci_low)}, {_fmt(r.usd_ci_high)}], "
-                f"{_fmt(r.co2_kg_median / 1000)} t CO2e [{_fmt(r.co2_kg_ci_low / 1000)}, "
-                f"{_fmt(r.co2_kg_ci_high / 1000)}]; ×{r.usd_ratio_median:.3g} of today's dollars, "
+                f"{fm.usd(r.usd_median)} {fm.interval(r.usd_ci_low, r.usd_ci_high, fm.usd)}, "
+                f"{fm.co2(r.co2_kg_median)} "
+                f"{fm.interval(r.co2_kg_ci_low, r.co2_kg_ci_high, fm.co2)}; "
+                f"×{fm.plain(r.usd_ratio_median, ASSUMPTION_DIGITS)} of today's dollars, "
                 f"cheaper in {r.share_cheaper:.0%} of draws")
         lines.append("Assumptions:")
         for a in self.assumptions:
-            if a.get("low") is not None and a.get("high") is not None:
-                val = f"{a['value']:.4g} ({a['low']:.4g}–{a['high']:.4g})"
-            else:
-                val = f"{a['value']:.4g}"
-            lines.append(f"  {a['name']} = {val} {a['unit']} [{a['distribution']}]: "
-                         f"{a['source']}")
+            lines.append(f"  {a['name']} = {_assumption_value(a)} {a['unit']} "
+                         f"[{a['distribution']}]: {a['source']}")
         lines.append("Notes:")
         lines += [f"  - {n}" for n in self.notes]
         return Summary(title, lines, self.to_frame())
@@ -215,8 +214,23 @@ class CostOverTime(ResultMixin):
         return parts
 
 
-def _fmt(x: float) -> str:
-    return f"{x:.3g}" if math.isfinite(x) else str(x)
+#: Significant figures of an assumption's value (and of the dollars' ratio to today's) in
+#: :meth:`CostOverTime.summary`.
+ASSUMPTION_DIGITS = 3
+
+
+def _assumption_value(a: dict[str, Any]) -> str:
+    """An assumption's value, and the range it is drawn from where it has one, as a person
+    writes them (:func:`computelimits.formatting.plain`: at most :data:`ASSUMPTION_DIGITS`
+    significant figures, no e-notation; ``1.7×10^−19`` below 0.001), in the assumption's
+    own unit (given beside it)."""
+    from computelimits import formatting as fm
+
+    val = fm.plain(a["value"], ASSUMPTION_DIGITS)
+    if a.get("low") is not None and a.get("high") is not None:
+        val += (f" ({fm.plain(a['low'], ASSUMPTION_DIGITS)}–"
+                f"{fm.plain(a['high'], ASSUMPTION_DIGITS)})")
+    return val
 
 
 def _json_safe(x: Any) -> Any:

@@ -52,6 +52,7 @@ import numpy as np
 import pandas as pd
 
 from computelimits.data.benchmarks import find_benchmark
+from computelimits.data.date_checks import fitted_line
 from computelimits.errors import ArgumentTypeError, ConfigError
 from computelimits.scaling.dates import decimal_year
 from computelimits.validate import frame
@@ -95,7 +96,9 @@ class Selection:
     the kind was chosen; ``left_out``: reason → count; ``kind``, ``precision``, ``setting``:
     what was kept ("all"/"any" when mixed); ``chance_error`` and ``chance_basis``: the chance
     level used (``chance_basis``: one sentence with its definition and source); ``scale``:
-    "error" or "above-chance"; ``n``: rows kept.
+    "error" or "above-chance"; ``n``: rows kept; ``dates_checked``: a line naming the rows kept
+    whose date is a hand-checked one (:func:`computelimits.data.date_checks.fitted_line`), or
+    None.
     """
 
     benchmark: str
@@ -109,6 +112,7 @@ class Selection:
     n_by_kind: dict[str, int] = field(default_factory=dict)
     left_out: dict[str, int] = field(default_factory=dict)
     mixed: bool = False
+    dates_checked: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -137,6 +141,8 @@ class Selection:
                self.chance_basis
                + ("; fitted on error / chance error" if self.scale == "above-chance" else "")]
         out += [f"left out: {n} × {why}" for why, n in self.left_out.items()]
+        if self.dates_checked:
+            out.append(self.dates_checked)
         return out
 
 
@@ -431,7 +437,8 @@ def benchmark_data(benchmark: str, *, metrics: tuple[str, ...] | None = None,
         benchmark=b.id, kind=kind_label, precision=chosen_precision,
         setting=chosen_setting, scale=scale, chance_error=level.error,
         chance_basis=level.line(), n=len(df), n_by_kind=n_by_kind,
-        left_out={k: v for k, v in left.items() if v}, mixed=mixed)
+        left_out={k: v for k, v in left.items() if v}, mixed=mixed,
+        dates_checked=fitted_line(df))
     return df.reset_index(drop=True)
 
 

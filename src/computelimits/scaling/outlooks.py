@@ -14,8 +14,9 @@ with a 95% interval:
    measured rate (Epoch AI's notable models since 2012, :func:`.trends.compute_trend`).
 
 For the inverse question it prices the target bought at the date and one and two years later
-(:func:`.costs.cost_over_time`: Monte Carlo through the fit's bootstrap draws, its rate of
-algorithmic progress and every cost assumption's range), and attaches the rolling-origin
+(:func:`.costs.cost_over_time`: Monte Carlo through the fit's bootstrap draws, the draws of
+its rate of algorithmic progress, the widening of its compute interval and every cost
+assumption's range: :func:`_costs`), and attaches the rolling-origin
 evaluation of the same model on the same benchmark, at the horizon of the question (coverage
 of its intervals, median error of its inverse predictions), with a sentence on how far to
 trust it; a benchmark that was never backtested says so (the pooled figures of other
@@ -463,6 +464,7 @@ def outlook(benchmark: str | None = None, *, target_error: float | None = None,
         notes.append(f"model {model}: chosen by the nested rolling-origin evaluation "
                      f"({choice.get('reason', '')})")
     spec = get_model(model)
+    model = spec.name  # one spelling ("time-logit" on the command line is time_logit)
     if choice is not None and spec.needs_shared_rate and shared_rate is None:
         shared_rate = _shared(refs, data, n_boot=min(n_boot, 2000), seed=seed)
         if shared_rate is None:
@@ -513,6 +515,11 @@ def outlook(benchmark: str | None = None, *, target_error: float | None = None,
                      f"shift {shift['shift']:+.3f} in {fc.form} units (Chow predictive test "
                      f"F = {shift['f']:.2f} on {shift['df'][0]:.3g} and {shift['df'][1]} df, "
                      f"p = {shift['pvalue']:.2g}); the intervals are widened by the shift")
+    if math.isfinite(getattr(fc, "window_years_", math.inf)):
+        notes.append(f"fitted on the {fc.n_window_} results of the last "
+                     f"{fc.window_years_:g} years ({fc.n_before_window_} older ones left "
+                     "out): the window with the smallest out-of-sample error on the earlier "
+                     "results")
     if fc.n_undated_:
         notes.append(f"{fc.n_undated_} undated results left out (the model needs a date)")
     if fc.interval_used_ != "conformal":
@@ -558,8 +565,10 @@ def outlook(benchmark: str | None = None, *, target_error: float | None = None,
                               f"chance error {chance:g}")
         if fc.identified_:
             inv = fc.inverse(target_error / scale, year)
-            if widen_y:  # a level shift of the newest results: that much more uncertain
-                dx = widen_y / abs(fc.abc_[1])
+            # a level shift of the newest results: that much more uncertain (orders of
+            # magnitude each side), in the compute and in the costs alike
+            dx = widen_y / abs(fc.abc_[1]) if widen_y else 0.0
+            if widen_y:
                 inv.update(log10_compute_ci_low=inv["log10_compute_ci_low"] - dx,
                            log10_compute_ci_high=inv["log10_compute_ci_high"] + dx,
                            widened_for_shift_oom=dx)
@@ -576,7 +585,7 @@ def outlook(benchmark: str | None = None, *, target_error: float | None = None,
             elif costs:
                 out.costs = _costs(fc, target_error / scale, year, sel.kind, chip=chip,
                                    zone=zone, seed=seed, years_ahead=years_ahead,
-                                   n_draws=n_draws, catalog=cat)
+                                   n_draws=n_draws, catalog=cat, widen_oom=dx)
     if not fc.rate_identified_:
         why = ("no rate of algorithmic progress is identified: no answer away from the "
                "data's dates")
@@ -671,50 +680,194 @@ def _evaluation(bench: str, refs: dict[str, pd.DataFrame], data: pd.DataFrame, *
     return summary, pred.attrs.get("default_now")
 
 
+#: Stream of the seeded generator that pairs draws of a fixed rate with the line's draws
+#: (:func:`_fixed_rate_draws`; ``np.random.default_rng([seed, stream])``).
+RATE_PAIRING_STREAM = 17
+
+#: Most re-pricings per buy date that stretch the cost draws to the compute interval's width
+#: (:func:`_costs`).
+REPRICE_TRIES = 3
+
+
+def _widths_oom(row: dict[str, Any]) -> tuple[float, float]:
+    """Widths in orders of magnitude of a cost row's compute interval and dollar interval
+    (NaN where an end is missing, i.e. unbounded in the JSON-safe row, or not positive)."""
+    c_lo, c_hi = row.get("log10_compute_ci_low"), row.get("log10_compute_ci_high")
+    lo, hi = row.get("usd_ci_low"), row.get("usd_ci_high")
+    compute = c_hi - c_lo if c_lo is not None and c_hi is not None else math.nan
+    usd = (math.log10(hi / lo) if lo is not None and hi is not None and lo > 0 and hi > 0
+           else math.nan)
+    return compute, usd
+
+
+def _refit_compute(fc: Forecast, y: float, year: float, rates: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """(log10 compute (FLOP) needed for the transformed error ``y`` at decimal ``year``,
+    compute slope b) of the line refitted on the forecast's rows with each fixed rate of
+    algorithmic progress in ``rates`` (orders of magnitude per year), one per rate.
+
+    A fixed-rate :class:`~.forecast.Forecast` fits y = a + b·(x + r·t) by ordinary least
+    squares (x = log10 C, t = year − 2015), so the fit has a closed form in the rate ρ: with
+    the centred sums S_xx, S_xt, S_tt, S_xy, S_ty of its rows, b(ρ) = (S_xy + ρ·S_ty) /
+    (S_xx + 2ρ·S_xt + ρ²·S_tt), the line passes through the rows' means (x̄ + ρ·t̄, ȳ), and
+    the compute for y at time T is x̂(ρ) = x̄ + (y − ȳ)/b(ρ) − ρ·(T − t̄). Going from the
+    fitted rate r to r' moves the answer by (y − ȳ)·(1/b(r') − 1/b(r)) − (r' − r)·(T − t̄):
+    to first order, where the slope barely moves, −(r' − r)·(T − t̄) — the level is pinned
+    where the data lie (their mean date t̄), so a faster rate lowers the compute needed
+    after t̄. Effective compute: Ho et al. 2024, "Algorithmic progress in language models",
+    arXiv 2403.05812."""
+    from computelimits.scaling.fit import YEAR0
+
+    d = fc.data_
+    x = d["log10_compute"].to_numpy(float)
+    t = d["year"].to_numpy(float) - YEAR0
+    yy = FORMS[fc.form].transform(d["error"].to_numpy(float))
+    xc, tc, yc = x - x.mean(), t - t.mean(), yy - yy.mean()
+    sxx, sxt, stt = float(xc @ xc), float(xc @ tc), float(tc @ tc)
+    sxy, sty = float(xc @ yc), float(tc @ yc)
+    rho = np.asarray(rates, float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        b = (sxy + rho * sty) / (sxx + 2 * rho * sxt + rho ** 2 * stt)
+        x_hat = x.mean() + (y - yy.mean()) / b - rho * (float(year) - YEAR0 - t.mean())
+    return x_hat, b
+
+
+def _fixed_rate_draws(fc: Forecast, x_t: np.ndarray, y: float, year: float, seed: int
+                      ) -> tuple[np.ndarray, np.ndarray, int, str]:
+    """(log10 compute at ``year`` per line draw, the rate paired with it (orders of magnitude
+    per year), draws of the rate used, what the note says) for a forecast with a fixed rate.
+
+    The forecast's draws of its rate (:meth:`.Forecast.rate_draws`, which give its printed
+    ``rate_ci_*``) are resampled with a seeded generator to the number of line draws, one
+    paired with each; each line draw is moved by what refitting the line with its rate
+    moves the central answer (:func:`_refit_compute`), ≈ −(r' − r)·(T − t̄) (the refit
+    rather than that first-order rule: where compute and date are correlated in the rows,
+    the refitted slope moves with the rate and the first-order rule would misstate the
+    spread). A rate whose refit has no negative compute slope is left out with its line, as
+    bootstrap lines with no negative slope are. Without draws (or all equal) the rate is the
+    fixed one and adds no spread."""
+    if fc.rate is None:
+        raise ConfigError("the forecast has no fixed rate: its own rate's draws are c/b of "
+                          "its bootstrap lines")
+    r = float(fc.rate)
+    given = np.asarray(fc.rate_draws(), float)
+    given = given[np.isfinite(given)]
+    if given.size < 2 or float(np.ptp(given)) == 0:
+        return (x_t, np.full(len(x_t), r), 0,
+                f"the fixed rate {r:.2f} (no draws of it: its uncertainty is not priced)")
+    rng = np.random.default_rng([int(seed), RATE_PAIRING_STREAM])
+    drawn = rng.choice(given, size=len(x_t), replace=True)
+    x_new, slope = _refit_compute(fc, y, year, drawn)
+    x_old = float(_refit_compute(fc, y, year, np.array([r]))[0][0])
+    keep = (slope < 0) & np.isfinite(x_new)
+    t_bar = float(fc.data_["year"].mean())
+    text = (f"draws of the fixed rate {r:.2f} ({given.size:,} draws resampled and paired with "
+            f"the line's bootstrap draws); each draw's compute at the date refitted with its "
+            f"rate r′, which moves it by about −(r′ − {r:.2f})·(date − {t_bar:.1f}), "
+            f"{t_bar:.1f} being the data's mean date")
+    if not keep.all():
+        text += (f"; {int((~keep).sum())} rate draw(s) whose refit has no negative compute "
+                 "slope left out")
+    return (x_t + (x_new - x_old))[keep], drawn[keep], int(given.size), text
+
+
 def _costs(fc: Forecast, error: float, year: float, kind: str, *, chip: str | None,
            zone: str | None, seed: int, years_ahead: tuple[float, ...],
-           n_draws: int = 4000, catalog: Catalog | None = None) -> dict[str, Any]:
-    """Price the inverse answer bought at ``year`` + ``years_ahead`` (Monte Carlo through
-    the line's bootstrap draws and its rate of progress, paired)."""
+           n_draws: int = 4000, catalog: Catalog | None = None,
+           widen_oom: float = 0.0) -> dict[str, Any]:
+    """Price the inverse answer (``error`` in the forecast's units, a fraction) bought at
+    decimal ``year`` + ``years_ahead`` (years): log10 FLOP, dollars of the price year and kg
+    CO2e with 95% intervals (:func:`.costs.cost_over_time`, a Monte Carlo through draws of
+    the compute needed at each buy date, each paired with a draw of the rate of algorithmic
+    progress that moves it between dates; prices and trends as documented there).
+
+    The draws carry every uncertainty the printed compute interval carries:
+
+    * the line: the forecast's bootstrap lines with a negative compute slope;
+    * the rate (orders of magnitude per year): the benchmark's own rate (``fc.rate`` None)
+      is c/b of the same bootstrap lines (paired); a fixed rate r (shrunk, shared or
+      pooled) is drawn from the forecast's draws of it, resampled and paired with the lines
+      (:func:`_fixed_rate_draws`). A draw r' moves the compute at the date itself, not only
+      its move to each buy date: the line, fitted on log10 C + r·(year − 2015), is refitted
+      with r' in closed form (:func:`_refit_compute`), ≈ −(r' − r)·(date − t̄) with t̄ the
+      data's mean date;
+    * the calibration and the level shift: at each buy date the draws are widened about
+      their median (never narrowed) until their 95% range is at least the forecast's
+      interval at that date (:meth:`.Forecast.inverse`, calibrated at its horizon) plus
+      ``widen_oom`` orders of magnitude on each side — the widening the printed compute
+      interval gets where the newest results sit off the curve (:func:`.shift.shift_widening`:
+      |shift| / |b|; Chow 1960). The target is met on the draws as the cost model
+      resamples them, so the cost's compute interval (``log10_compute_ci_*`` of each row)
+      at a buy date is at least the printed one there plus the shift's widening, and its
+      dollar interval (log10 compute + log10 dollars per FLOP, drawn independently: price,
+      utilization, price-performance growth) as wide or wider, up to Monte Carlo noise.
+    """
     from computelimits.scaling.costs import cost_over_time
     from computelimits.scaling.extrapolation import DEFAULT_CHIP, latest_price_year
-    from computelimits.scaling.forms import FORMS
+    from computelimits.scaling.fit import YEAR0
 
     cat = resolve_catalog(catalog)
 
     boot = fc._boot_abc()
     boot = boot[boot[:, 1] < 0]
     y = float(FORMS[fc.form].transform(np.array([error]))[0])
-    t = year - 2015.0
-    x_t = (y - boot[:, 0] - boot[:, 2] * t) / boot[:, 1]
-    rate = boot[:, 2] / boot[:, 1] if fc.rate is None else np.full(len(boot), fc.rate)
+    t = year - YEAR0
+    x_t = (y - boot[:, 0] - boot[:, 2] * t) / boot[:, 1]  # compute at the date, per line
+    if fc.rate is None:
+        rate = boot[:, 2] / boot[:, 1]
+        n_rate = len(rate)
+        how = ("the benchmark's own rate of algorithmic progress (c/b of the same bootstrap "
+               "lines, paired)")
+    else:
+        x_t, rate, n_rate, how = _fixed_rate_draws(fc, x_t, y, year, seed)
     price_year = latest_price_year(catalog=cat)
     h0 = year - price_year  # buy dates are counted from the start of the price year
     before = h0 < 0
     if before:  # a date before the prices: price it at the observed prices, not backwards
         h0 = 0.0
-    # compute needed at the start of the price year; the cost model moves it by years_ahead.
-    # Per buy date, the draws are widened about their median so that their 95% range is at
-    # least the forecast's interval calibrated at that date's horizon (:mod:`.horizon`)
-    x0 = x_t + rate * h0
-    mid = float(np.median(x0))
     d: dict[str, Any] = {}
     widen = []
     for h in years_ahead:
         buy = year + h
-        at = x_t - rate * h  # the line draws at the buy date
+        at = x_t - rate * h  # compute needed at the buy date, per draw
         lo_b, hi_b = np.percentile(at, [2.5, 97.5])
         inv = fc.inverse(error, buy)
-        want = inv["log10_compute_ci_high"] - inv["log10_compute_ci_low"]
+        want = inv["log10_compute_ci_high"] - inv["log10_compute_ci_low"] + 2 * widen_oom
         k = float(want / (hi_b - lo_b)) if hi_b > lo_b and np.isfinite(want) else 1.0
         k = max(k, 1.0)
+        mid = float(np.median(at))
+
+        def price(k: float, at: np.ndarray = at, mid: float = mid, h: float = h
+                  ) -> dict[str, Any]:
+            # the cost model starts from the compute at the start of the price year and
+            # moves it along each draw's rate: start each draw where that move lands on it,
+            # widened, at the buy date
+            return cost_over_time(
+                mid + (at - mid) * k + rate * (h0 + h), progress_rate=rate,
+                kind=kind if kind in ("training", "hardware_burden", "imputed_operations")
+                else "training", years_ahead=(h0 + h,), price_year=price_year,
+                chip=chip or DEFAULT_CHIP, zone=zone, seed=seed, n_draws=n_draws,
+                catalog=cat, keep_draws=False).to_dict()
+
+        part = price(k)
+        # the cost model resamples the draws (the same rows whatever k: they depend on the
+        # seed and the number of draws only) and the percentiles of compute commute with the
+        # stretch: where the resampled range of compute, or of dollars (compute plus
+        # independent draws), falls short of the target, stretch again — by the shortfall
+        # (exact for compute), then along the secant of the last two tries (dollars)
+        last: tuple[float, float] | None = None
+        for _ in range(REPRICE_TRIES):
+            w = min((v for v in _widths_oom(part["table"][0]) if math.isfinite(v)),
+                    default=math.nan)
+            if not (np.isfinite(want) and 0 < w < want):
+                break
+            k_next = k * want / w
+            if last is not None and w > last[1]:
+                k_next = max(k_next, k + (want - w) * (k - last[0]) / (w - last[1]))
+            last = (k, w)
+            k = k_next
+            part = price(k)
         widen.append(k)
-        res = cost_over_time(mid + (x0 - mid) * k, progress_rate=rate, kind=kind if kind in (
-            "training", "hardware_burden", "imputed_operations") else "training",
-            years_ahead=(h0 + h,), price_year=price_year,
-            chip=chip or DEFAULT_CHIP, zone=zone, seed=seed, n_draws=n_draws, catalog=cat,
-            keep_draws=False)
-        part = res.to_dict()
         if not d:
             d = part
         else:
@@ -722,11 +875,21 @@ def _costs(fc: Forecast, error: float, year: float, kind: str, *, chip: str | No
     if before:
         for r in d["table"]:
             r["buy_year"] = year + r["years_ahead"]
+    if fc.rate is not None:
+        for a in d["assumptions"]:
+            if a["name"] == "progress_rate":
+                a["source"] = (f"{n_rate:,} draws of the fixed rate, resampled to the "
+                               f"{len(rate):,} line draws and paired with them"
+                               if n_rate else "the fixed rate, no draws of it")
     d["widening_by_buy_date"] = widen
+    d["widened_for_shift_oom"] = float(widen_oom)
+    d["rate_draws"] = int(n_rate)
     lead = "the date precedes the observed prices: its compute is priced at them; "
+    shift = (f" plus the {widen_oom:.2f} orders of magnitude each side by which the newest "
+             "results' level shift widens the compute interval" if widen_oom else "")
     d["note"] = (lead if before else "") + (
         f"prices observed in {price_year}, moved to each buy date along the measured "
-        "FLOP-per-dollar trend; compute moved along the fit's rate of algorithmic progress "
-        "(paired bootstrap draws), its spread widened at each buy date to the interval "
-        "calibrated at that horizon (×" + ", ×".join(f"{k:.2f}" for k in widen) + ")")
+        f"FLOP-per-dollar trend; compute moved along {how}; its spread widened at each buy "
+        f"date to the interval calibrated at that horizon{shift} (×"
+        + ", ×".join(f"{k:.2f}" for k in widen) + ")")
     return d

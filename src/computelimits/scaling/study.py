@@ -349,8 +349,9 @@ class ForecastStudy:
     """Forecasts with time, checked out of sample.
 
     ``evaluation``: rolling-origin statistics per benchmark, target, model and horizon bin
-    (the report's models); ``summary``: the full :func:`~computelimits.scaling.evaluation.summarize`
-    table; ``pooled``: the pooled row per model (target "all", every horizon); ``by_horizon``:
+    (the report's models); ``table``: the full :func:`~computelimits.scaling.evaluation.summarize`
+    table (``summary()`` gives the study in a few lines, as every results object does);
+    ``pooled``: the pooled row per model (target "all", every horizon); ``by_horizon``:
     the pooled rows per horizon bin of the nested default and the baselines; ``choices``:
     the model the nested evaluation chose at each cutoff; ``default_model``: its choice on
     every outcome observed so far (the default of ``extrapolate``); ``pool_name``: the
@@ -362,7 +363,7 @@ class ForecastStudy:
     compute-only extrapolations with their backtest figures beside them."""
 
     evaluation: pd.DataFrame
-    summary: pd.DataFrame
+    table: pd.DataFrame
     pooled: pd.DataFrame
     pool_name: str
     published: pd.DataFrame
@@ -376,6 +377,30 @@ class ForecastStudy:
     def to_frame(self) -> pd.DataFrame:
         """The outlooks, one row per benchmark (a copy)."""
         return self.outlooks.copy()
+
+    def summary(self) -> Summary:
+        """The study in a few lines: the default model and why, how the pooled
+        rolling-origin evaluation scored the models (coverage of the 95% intervals,
+        median miss of the inverse predictions in orders of magnitude of compute), the
+        outlooks (``str()`` prints them; the table behind them is :meth:`to_frame`)."""
+        from computelimits import formatting as fm
+
+        model = self.default_model.get("model")
+        lines = [f"{len(self.outlooks)} benchmark outlooks, {len(self.evaluation)} "
+                 f"evaluation rows"]
+        if model:
+            lines.append(f"default model: {model} ({self.default_model.get('reason', '')})")
+        if len(self.pooled) and "model" in self.pooled:
+            for r in self.pooled.to_dict(orient="records"):
+                lines.append(f"  {r['model']} ({self.pool_name}): 95% intervals covered "
+                             f"{fm.percent(r.get('forward_coverage'))} of later results; "
+                             f"inverse median miss "
+                             f"{fm.plain(r.get('inverse_medae_oom'), 2)} orders of magnitude")
+        return Summary("Forecasts with algorithmic progress, checked out of sample", lines,
+                       self.to_frame())
+
+    def _repr_html_(self) -> str:
+        return self.summary()._repr_html_()
 
     def __repr__(self) -> str:
         model = self.default_model.get("model")
@@ -525,7 +550,7 @@ def forecasts(joined: pd.DataFrame | None = None, extrapolated: pd.DataFrame | N
                                             for b in ext["benchmark"]]
         ext["backtest_inverse_medae_oom"] = [co["inverse_medae_oom"].get(b)
                                              for b in ext["benchmark"]]
-    return ForecastStudy(evaluation=evaluation, summary=summary,
+    return ForecastStudy(evaluation=evaluation, table=summary,
                          pooled=pooled_all.reset_index(), pool_name=pool_name,
                          published=published, rates=rates, outlooks=outlooks,
                          extrapolations=ext, by_horizon=by_horizon.reset_index(drop=True),

@@ -50,6 +50,12 @@ Repairs and assumptions (counted in ``attrs["repairs"]``, keyed ``<file>: <repai
 * Models present in both files (in the mirror "Claude 2.1"/"claude-2.1" and
   "GPT-NeoX 20B"/"gpt-neox-20b") keep one row per file; ``source_file`` tells them apart.
 * A blank ``Date`` is allowed (``date`` NaT); the pre-2024 mirror has none.
+* Derivative models dated with their base model's release date (Flan-T5 with T5's 2019-10-23,
+  Flan-PaLM and U-PaLM with PaLM's, the text-*-001 InstructGPT models with GPT-3's, the GSM1k
+  table's claude-2.1 with Claude 2's) get their own date from the hand-checked table
+  ``date_checks.csv`` (:mod:`computelimits.data.date_checks`), in both tables, only where the
+  file still gives the date listed there; each correction is a counted repair naming the models
+  and the evidence, and a compute row's ``notes`` say so.
 """
 
 from __future__ import annotations
@@ -59,6 +65,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from computelimits.data import date_checks
 from computelimits.data.benchmarks import METRICS, error_of
 from computelimits.data.fetch import locate
 from computelimits.data.loaders.epoch_benchmarks import (
@@ -223,7 +230,7 @@ def load_results(strict: bool | None = None, *,
         notes = [n for _, _, n, _, _ in specs.values() if n]
         df = _read(locate(SOURCE, file, strict=strict).path, file,
                    columns=[*specs, *notes])
-        parts.append(_results_of(df, file))
+        parts.append(date_checks.correct(_results_of(df, file), SOURCE, repairs))
         _merge(repairs, df, file)
     out = pd.concat(parts, ignore_index=True)
     out["higher_is_better"] = [METRICS[m].higher_is_better for m in out["metric"]]
@@ -248,6 +255,7 @@ def load_compute(strict: bool | None = None) -> pd.DataFrame:
     parts = []
     for file, columns in _COMPUTE_COLUMNS.items():
         df = _read(locate(SOURCE, file, strict=strict).path, file, columns=columns)
-        parts.append(_compute_of(df, file))
+        parts.append(date_checks.correct(_compute_of(df, file), SOURCE, repairs,
+                                         note_column="notes"))
         _merge(repairs, df, file)
     return _finish(pd.concat(parts, ignore_index=True), repairs, "compute")

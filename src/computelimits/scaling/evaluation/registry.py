@@ -40,6 +40,7 @@ MODEL_MODULES: dict[str, str] = {
     "time_local": "computelimits.scaling.evaluation.models.time_local",
     "time_logit": "computelimits.scaling.evaluation.models.time_logit",
     "time_shrunk": "computelimits.scaling.evaluation.models.time_shrunk",
+    "time_recent": "computelimits.scaling.evaluation.models.time_recent",
     "time_bootstrap": "computelimits.scaling.evaluation.models.time_bootstrap",
     "compute_only": "computelimits.scaling.evaluation.models.compute_only",
     "naive": "computelimits.scaling.evaluation.models.naive",

@@ -37,7 +37,8 @@ KEY = "time_shrunk"
 def rate_and_se(rows: pd.DataFrame, form: str = "polynomial") -> tuple[float, float]:
     """(c/b, its standard error) of the OLS line y = a + b·log10 C + c·(year − 2015) with
     a cluster-robust (CR1, by ``cluster``) covariance and the delta method; NaNs where the
-    line cannot be fitted or the compute slope is not negative."""
+    line cannot be fitted, the compute slope is not negative, or there are no more clusters
+    than coefficients (then the CR1 covariance is singular: its rank is at most g − 1)."""
     d = rows[np.isfinite(rows["year"].to_numpy(float))]
     if len(d) < MIN_FIT:
         return math.nan, math.nan
@@ -52,8 +53,8 @@ def rate_and_se(rows: pd.DataFrame, form: str = "polynomial") -> tuple[float, fl
     groups = pd.factorize(d["cluster"].astype(str))[0] if "cluster" in d else np.arange(len(d))
     g = int(groups.max()) + 1
     n, p = X.shape
-    if g < 3:
-        return math.nan, math.nan
+    if g <= p:  # the g score sums add to zero: with g ≤ p clusters the robust covariance
+        return math.nan, math.nan  # is singular and the rate's error spuriously near zero
     sums = np.array([np.bincount(groups, weights=X[:, j] * resid, minlength=g)
                      for j in range(p)]).T
     cov = xtx_inv @ (sums.T @ sums) @ xtx_inv * (g / (g - 1)) * ((n - 1) / (n - p))
@@ -70,8 +71,9 @@ def shrink_with_se(rates: dict[str, tuple[float, float]]
     """(posterior mean, its standard error with Morris's correction) of every benchmark's
     rate under the DerSimonian–Laird random-effects model (module docstring); benchmarks
     whose own rate is not estimable take the mean and its standard error."""
+    # a rate whose squared error underflows carries no usable weight (it would take it all)
     ok = {k: v for k, v in rates.items() if math.isfinite(v[0]) and math.isfinite(v[1])
-          and v[1] > 0}
+          and v[1] ** 2 > 0 and math.isfinite(1 / v[1] ** 2)}
     if len(ok) < 2:
         return {}
     r = np.array([v[0] for v in ok.values()])
