@@ -153,7 +153,7 @@ def test_real_data_leave_one_out_rates_lie_inside_the_reported_intervals(real):
     assert r["loo_gamma_fe"].dropna().between(flo, fhi).all()
     assert h.influential_ == []
     # the F test of one γ (clustered, heteroskedastic results) rejects; its df are stated
-    assert h.f_df_[0] == 12 and 550 < h.f_df_[1] < 620 and h.f_ > 3
+    assert h.f_df_[0] == 12 and 500 < h.f_df_[1] < 620 and h.f_ > 3
     print(f"\nheld-out coverage: {h.heldout_covered_} of {h.heldout_checked_} "
           f"(interval for a true rate: {h.heldout_true_covered_}); RE {h.gamma_re_:.3f} "
           f"[{lo:.3f}, {hi:.3f}], τ {h.tau_:.3f}, FE {h.gamma_fe_:.3f} [{flo:.3f}, {fhi:.3f}]")

@@ -77,3 +77,11 @@ def test_a_window_too_thin_takes_every_row_and_the_rule_sees_only_earlier_rows()
 def test_registered_as_a_candidate_the_default_may_choose():
     assert "time_recent" in candidates()
     assert get_model("time_recent").calibrated_together
+
+
+def test_a_given_window_is_used_as_given():
+    d = panel(np.random.default_rng(4), n=120)
+    fc = RecentForecast(n_boot=0, window=2.0).fit(d)
+    assert fc.window_years_ == 2.0 and fc.window_scores_ == {}
+    assert fc.n_window_ == int((d["year"] >= d["year"].max() - 2.0).sum())
+    assert float(fc.data_["year"].min()) >= float(d["year"].max()) - 2.0

@@ -707,7 +707,8 @@ PrecisionOpt = Annotated[str | None, typer.Option(
 SettingOpt = Annotated[str | None, typer.Option(
     "--setting", help="Evaluation setting to keep: supervised, zero-shot, few-shot, "
                       "chain-of-thought, fine-tuned, unknown, or 'all'. \\[default: the most "
-                      "common]")]
+                      "common known setting with at least 8 results (unknown rows mix "
+                      "set-ups), else the most common]")]
 ScaleOpt = Annotated[str, typer.Option(
     "--scale", parser=choice_parser(SCALE_CHOICES),
     help="'error', or 'above-chance' to fit error / chance error.")]

@@ -155,10 +155,30 @@ def _joined_for(joined: pd.DataFrame | None, catalog: Catalog | None) -> pd.Data
     return resolve_catalog(catalog).joined().table
 
 
+def default_setting(settings: pd.Series) -> str | None:
+    """The evaluation setting a fit holds by default: the most common *known* setting with
+    at least :data:`MIN_RESULTS` results, else the most common value (which may be
+    ``unknown``). Rows of unknown setting are a mixture of set-ups (shots, chain-of-thought
+    or not, harnesses) on one curve, so one known set-up with enough results is preferred to
+    them, however many they are; ``unknown`` is held only where no known setting could be
+    fitted alone."""
+    v = settings.fillna("unknown").astype(str)
+    if v.empty:
+        return None
+    counts = v.value_counts()
+    known = counts[counts.index != "unknown"]
+    if len(known) and int(known.iloc[0]) >= MIN_RESULTS:
+        return str(known.index[0])
+    return str(counts.index[0])
+
+
 def _choose(values: pd.Series, want: str | None, what: str, left: Counter,
             reason: str) -> tuple[pd.Series, str | None]:
-    """Mask of rows with the chosen value of ``values`` (most common unless ``want``)."""
+    """Mask of rows with the chosen value of ``values`` (most common unless ``want``; a
+    setting by :func:`default_setting`)."""
     v = values.fillna("unknown").astype(str)
+    if want is None and what == "setting":
+        want = default_setting(v)
     if v.empty:
         return pd.Series(True, index=values.index), None
     if want in ("all", "any"):

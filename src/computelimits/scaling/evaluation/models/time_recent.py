@@ -57,20 +57,21 @@ def window_rows(year: np.ndarray, window: float, end: float | None = None) -> np
     return keep if keep.sum() >= MIN_WINDOW_ROWS else before
 
 
-def choose_window(rows: pd.DataFrame, form: str = "polynomial"
-                  ) -> tuple[float, dict[float, float]]:
-    """(the chosen window in years, the median inverse error in orders of magnitude of each
-    window) by rolling validation on ``rows`` alone (module docstring)."""
+def window_errors(rows: pd.DataFrame, form: str = "polynomial") -> dict[float, np.ndarray]:
+    """Inverse errors (orders of magnitude) of each window of :data:`WINDOWS` in rolling
+    validation on ``rows`` alone (module docstring): every row on or after an inner origin,
+    scored by the line fitted on the window before it."""
     d = rows[np.isfinite(rows["year"].to_numpy(float))].sort_values("year", kind="mergesort")
     year = d["year"].to_numpy(float)
     x = d["log10_compute"].to_numpy(float)
     y = FORMS[form].transform(d["error"].to_numpy(float))
     n = len(d)
-    origins = sorted({float(year[min(n - 1, round(s * n))]) for s in VALIDATION_SHARES})
+    origins = sorted({float(year[min(n - 1, round(s * n))]) for s in VALIDATION_SHARES}) if n \
+        else []
     origins = [o for o in origins if (year < o).sum() >= MIN_FIT and (year >= o).any()]
-    scores: dict[float, float] = {}
+    out: dict[float, np.ndarray] = {}
     for w in WINDOWS:
-        errs = []
+        errs = [np.empty(0)]
         for o in origins:
             fit = window_rows(year, w, o)
             X = np.column_stack([np.ones(fit.sum()), x[fit], year[fit] - YEAR0])
@@ -82,25 +83,47 @@ def choose_window(rows: pd.DataFrame, form: str = "polynomial"
                 errs.append(np.abs(x[late] - (y[late] - a - c * (year[late] - YEAR0)) / b))
             else:
                 errs.append(np.full(int(late.sum()), np.inf))
-        scores[w] = float(np.median(np.concatenate(errs))) if errs else math.inf
-    finite = {w: s for w, s in scores.items() if math.isfinite(s)}
+        out[w] = np.concatenate(errs)
+    return out
+
+
+def best_window(errors: dict[float, np.ndarray]) -> tuple[float, dict[float, float]]:
+    """(the window with the smallest median error — ties to the longer —, each window's
+    median error); ``inf`` (every row) where no window has a finite one."""
+    scores = {w: float(np.median(e)) if len(e) else math.inf for w, e in errors.items()}
+    finite = {w: v for w, v in scores.items() if math.isfinite(v)}
     if not finite:
         return math.inf, scores
-    best = min(finite.values())
-    return max(w for w, s in finite.items() if s == best), scores
+    low = min(finite.values())
+    return max(w for w, v in finite.items() if v == low), scores
+
+
+def choose_window(rows: pd.DataFrame, form: str = "polynomial"
+                  ) -> tuple[float, dict[float, float]]:
+    """(the chosen window in years, the median inverse error in orders of magnitude of each
+    window) by rolling validation on ``rows`` alone (module docstring)."""
+    return best_window(window_errors(rows, form))
 
 
 class RecentForecast(Forecast):
     """A :class:`~computelimits.scaling.forecast.Forecast` fitted on the rows of a window
-    chosen by :func:`choose_window` (``window_years_``, ``window_scores_``, ``n_window_``,
-    ``n_before_window_``)."""
+    chosen by :func:`choose_window`, or of ``window`` years where given (``window_years_``,
+    ``window_scores_``, ``n_window_``, ``n_before_window_``)."""
+
+    def __init__(self, *args: Any, window: float | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.window = window
 
     def fit(self, data: pd.DataFrame) -> RecentForecast:
-        """Choose the window on ``data``'s dated rows, then fit on the rows inside it
-        (undated rows are counted in ``n_undated_`` and left out, as by ``Forecast``)."""
+        """Choose the window on ``data``'s dated rows (or take ``window``), then fit on the
+        rows inside it (undated rows are counted in ``n_undated_`` and left out, as by
+        ``Forecast``)."""
         year = data["year"].to_numpy(float) if "year" in data else np.full(len(data), np.nan)
         dated = data[np.isfinite(year)]
-        self.window_years_, self.window_scores_ = choose_window(dated, self.form)
+        if self.window is None:
+            self.window_years_, self.window_scores_ = choose_window(dated, self.form)
+        else:
+            self.window_years_, self.window_scores_ = self.window, {}
         keep = window_rows(dated["year"].to_numpy(float), self.window_years_)
         rows = dated[keep]
         rows.attrs = data.attrs
