@@ -124,6 +124,9 @@ class Forecast(ResultMixin):
             shared rate of :class:`~.pooled.PooledProgress`: the benchmark then only fits
             y = a + b·(log10 C + rate·(year − 2015)). None: the benchmark's own rate.
         rate_draws: draws of that fixed rate (its uncertainty), for ``rate_conf_int``.
+        rate_se: the standard error of that fixed rate (orders of magnitude per year): the
+            predictive scale then grows with the distance in time from the data
+            (:meth:`_scale_xt`), in the calibration and in every interval alike.
         n_origins: inner cutoffs of the out-of-sample calibration (:meth:`_origins`).
         local_scale: in a pooled calibration, scale the intervals by the benchmark's own
             out-of-sample error rather than the pool's (:func:`pool_calibration`).
@@ -133,7 +136,7 @@ class Forecast(ResultMixin):
                  alpha: float = 0.05, calibration_share: float = 0.6, n_boot: int = 2000,
                  seed: int = 0, rate: float | None = None,
                  rate_draws: np.ndarray | None = None, n_origins: int = 5,
-                 local_scale: bool = False) -> None:
+                 local_scale: bool = False, rate_se: float | None = None) -> None:
         if interval not in INTERVALS:
             raise ConfigError(f"interval must be one of {', '.join(INTERVALS)}, got "
                               f"{interval!r}")
@@ -150,6 +153,8 @@ class Forecast(ResultMixin):
         self.seed = v.whole(seed, "seed", low=0)
         self.rate = None if rate is None else v.finite(rate, "rate")
         self.rate_draws_in = rate_draws
+        self.rate_se = (None if rate_se is None or self.rate is None
+                        else v.finite(rate_se, "rate_se", low=0))
         self.n_origins = v.whole(n_origins, "n_origins", low=1, high=100)
         self.local_scale = bool(local_scale)
 
@@ -169,25 +174,43 @@ class Forecast(ResultMixin):
             return np.column_stack([np.ones_like(x), x, t])
         return np.column_stack([np.ones_like(x), x + self.rate * t])
 
-    def _scale_state(self, line: ScalingFit, rows: pd.DataFrame) -> tuple[np.ndarray, float]:
-        """((XᵀX)⁻¹, σ̂²) of a fitted line, for the predictive scale s(x, t)."""
+    def _scale_state(self, line: ScalingFit, rows: pd.DataFrame) -> tuple:
+        """((XᵀX)⁻¹, σ̂², rate term) of a fitted line, for the predictive scale s(x, t)."""
         return self._state(line.resid_, rows["log10_compute"].to_numpy(float),
-                           rows["year"].to_numpy(float) - YEAR0)
+                           rows["year"].to_numpy(float) - YEAR0,
+                           b=self._abc(line.params_)[1])
 
-    def _state(self, resid: np.ndarray, x: np.ndarray, t: np.ndarray
-               ) -> tuple[np.ndarray, float]:
-        """((XᵀX)⁻¹, σ̂²) from a line's residuals and its rows' compute and years since
-        2015."""
+    def _state(self, resid: np.ndarray, x: np.ndarray, t: np.ndarray,
+               b: float | None = None) -> tuple:
+        """((XᵀX)⁻¹, σ̂², rate term) from a line's residuals, its rows' compute and years
+        since 2015 and its compute slope ``b``. The rate term is (b²·se², t̄) where the rate
+        is fixed with a standard error ``rate_se`` (:meth:`_scale_xt`), else None."""
         X = self._rows_design(x, t)
         n, p = X.shape
         sigma2 = float(np.sum(resid ** 2) / max(n - p, 1))
-        return np.linalg.pinv(X.T @ X), sigma2
+        term = None
+        if self.rate is not None and self.rate_se and b is not None and len(t):
+            term = (float(b) ** 2 * self.rate_se ** 2, float(np.mean(t)))
+        return np.linalg.pinv(X.T @ X), sigma2, term
+
+    def _scale_xt(self, state: tuple, x: np.ndarray, t: np.ndarray) -> np.ndarray:
+        """The predictive scale at (log10 compute, years since 2015): :meth:`_scale`, and
+        for a fixed rate r with standard error se, √(s² + b²·se²·(t − t̄)²) — a rate off by
+        δ moves the line's prediction by about b·δ·(t − t̄) where its level is pinned at the
+        fitted rows' mean date t̄, so the uncertainty of a borrowed rate grows with the
+        distance in time from the data (first-order, as the delta method)."""
+        x, t = np.asarray(x, float), np.asarray(t, float)
+        s = self._scale(state, self._rows_design(x, t))
+        if len(state) < 3 or state[2] is None:
+            return s
+        coef, tbar = state[2]
+        return np.sqrt(s ** 2 + coef * (t - tbar) ** 2)
 
     @staticmethod
     def _scale(state: tuple[np.ndarray, float], X: np.ndarray) -> np.ndarray:
         """Predictive standard deviation of a single new result: √(σ̂²·(1 + xᵀ(XᵀX)⁻¹x)),
         which grows as the prediction moves away from the data (in compute or in time)."""
-        inv, sigma2 = state
+        inv, sigma2 = state[0], state[1]
         # xᵀ(XᵀX)⁻¹x term by term in a fixed order, so that a row's scale is the same number
         # whether it is computed alone or among many (einsum's summation order depends on
         # the number of rows; this order is the one it takes for many)
@@ -200,9 +223,8 @@ class Forecast(ResultMixin):
     def scale_at(self, log10_compute: np.ndarray, year: np.ndarray) -> np.ndarray:
         """The predictive scale s(x, t) of the full fit (transformed error units)."""
         self._check()
-        X = self._rows_design(np.asarray(log10_compute, float),
+        return self._scale_xt(self.scale_state_, np.asarray(log10_compute, float),
                               np.asarray(year, float) - YEAR0)
-        return self._scale(self.scale_state_, X)
 
     def _t_quantile(self) -> float:
         from scipy import stats
@@ -308,8 +330,8 @@ class Forecast(ResultMixin):
             # normalised by the inner fit's predictive scale (Lei et al. 2018: locally
             # weighted conformal), so that the calibrated multiple carries over to
             # predictions further from the data in compute and in time
-            state = self._state(resid, x_all[early], t_all[early])
-            scale = self._scale(state, self._rows_design(x, t))
+            state = self._state(resid, x_all[early], t_all[early], b=self._abc(params)[1])
+            scale = self._scale_xt(state, x, t)
             fwd.append((y - (a + b * x + c * t)) / scale)
             inv.append((x - (y - a - c * t) / b) / (scale / abs(b)) if b != 0
                        else np.full_like(x, np.inf))
@@ -446,13 +468,12 @@ class Forecast(ResultMixin):
         y = a + b * x + c * t
         if self.interval_used_ == "conformal":
             q = self.q_forward_.at(self.horizon(np.asarray(year, float))) * self.score_scale_
-            half = q * self._scale(self.scale_state_, self._rows_design(x, t))
+            half = q * self._scale_xt(self.scale_state_, x, t)
             return y, y - half, y + half
         w = self.uncalibrated_widening(np.asarray(year, float))
         boot = self._boot_abc()
         if len(boot) == 0:  # no bootstrap: the normal-theory predictive interval
-            half = self._t_quantile() * self._scale(self.scale_state_,
-                                                    self._rows_design(x, t))
+            half = self._t_quantile() * self._scale_xt(self.scale_state_, x, t)
             return y, y - half * w, y + half * w
         rng = np.random.default_rng(self.seed + 2)
         noise = rng.choice(self.fit_.resid_scaled_, size=len(boot))
@@ -499,9 +520,8 @@ class Forecast(ResultMixin):
         y = float(FORMS[self.form].transform(np.array([error]))[0])
         x = (y - a - c * self._t(year)) / b
         if self.interval_used_ == "conformal":
-            s_y = float(self._scale(self.scale_state_,
-                                    self._rows_design(np.array([x]),
-                                                      np.array([self._t(year)])))[0])
+            s_y = float(self._scale_xt(self.scale_state_, np.array([x]),
+                                       np.array([self._t(year)]))[0])
             h = float(self.horizon(year))
             half = float(self.q_inverse_.at(h)[0]) * self.score_scale_ * s_y / abs(b)
             return {"log10_compute": float(x), "log10_compute_ci_low": float(x - half),
@@ -516,9 +536,8 @@ class Forecast(ResultMixin):
                  f"{UNCALIBRATED_REACH:g} year)")
         extra = {"horizon_years": h, "interval_basis": basis, "horizon_evidence": False}
         if len(self._boot_abc()) == 0:
-            s_y = float(self._scale(self.scale_state_,
-                                    self._rows_design(np.array([x]),
-                                                      np.array([self._t(year)])))[0])
+            s_y = float(self._scale_xt(self.scale_state_, np.array([x]),
+                                       np.array([self._t(year)]))[0])
             half = self._t_quantile() * s_y / abs(b) * w
             return {"log10_compute": float(x), "log10_compute_ci_low": float(x - half),
                     "log10_compute_ci_high": float(x + half), "interval": "normal theory",
@@ -559,7 +578,7 @@ class Forecast(ResultMixin):
         h = self.horizon(year)
         out: dict[str, Any] = {"log10_compute": x, "horizon_years": h}
         if self.interval_used_ == "conformal":
-            s_y = self._scale(self.scale_state_, self._rows_design(x, t))
+            s_y = self._scale_xt(self.scale_state_, x, t)
             half = self.q_inverse_.at(h) * self.score_scale_ * s_y / abs(b)
             out.update(log10_compute_ci_low=x - half, log10_compute_ci_high=x + half,
                        interval="conformal", horizon_evidence=self.q_inverse_.within(h))
@@ -567,7 +586,7 @@ class Forecast(ResultMixin):
         w = self.uncalibrated_widening(year)
         out["horizon_evidence"] = np.zeros(len(e), bool)
         if len(self._boot_abc()) == 0:
-            s_y = self._scale(self.scale_state_, self._rows_design(x, t))
+            s_y = self._scale_xt(self.scale_state_, x, t)
             half = self._t_quantile() * s_y / abs(b) * w
             out.update(log10_compute_ci_low=x - half, log10_compute_ci_high=x + half,
                        interval="normal theory")

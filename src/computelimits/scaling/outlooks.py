@@ -333,24 +333,14 @@ def _fits(d: pd.DataFrame) -> bool:
 def _shared(refs: dict[str, pd.DataFrame], data: pd.DataFrame, *, n_boot: int,
             seed: int) -> tuple[float, np.ndarray] | None:
     """(rate, bootstrap draws) of :class:`.pooled.PooledProgress` on the references and
-    ``data`` (None where it cannot be fitted or lands on its search bound)."""
-    import warnings
+    ``data``, by the rule the backtests apply (:func:`.evaluation.rolling.shared_rate_before`:
+    None where it cannot be fitted, lands on its search bound or is not identified)."""
+    from computelimits.scaling.evaluation.rolling import shared_rate_before
 
-    from computelimits.scaling.pooled import PooledProgress
-
-    if not refs:  # one benchmark alone has no rate to share
+    if not refs or not n_boot:  # one benchmark alone has no rate to share
         return None
-    rows = pd.concat([*refs.values(), data], ignore_index=True)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            pp = PooledProgress(n_boot=n_boot, seed=seed).fit(rows)
-    except ConfigError:
-        return None
-    lo = float(pp.conf_int().loc["gamma", "ci_low"]) if n_boot else math.nan
-    if pp.at_bound_ or not lo > 0:  # the shared rate must be identified too
-        return None
-    return float(pp.gamma_), np.asarray(pp.boot_gamma_, float)
+    got = shared_rate_before([*refs.values(), data], n_boot=n_boot, seed=seed)
+    return None if got is None or got[1] is None else (got[0], got[1])
 
 
 def frontier_growth(*, n_boot: int = 2000, seed: int = 0,

@@ -56,7 +56,9 @@ class CutoffContext:
 
     ``shared_rate`` / ``shared_draws``: the rate of algorithmic progress shared by every
     benchmark, fitted on their results dated before the cutoff (orders of magnitude per year;
-    None where it cannot be fitted or was not asked for)."""
+    None where it cannot be fitted or was not asked for), and its cluster-bootstrap draws
+    (their spread enters the intervals of a forecast that borrows the rate:
+    :mod:`.borrowed`)."""
 
     cutoff: pd.Timestamp | None = None
     form: str = "polynomial"

@@ -78,6 +78,7 @@ from threadpoolctl import threadpool_limits
 
 from computelimits.errors import ConfigError
 from computelimits.scaling.backtests import split
+from computelimits.scaling.evaluation.borrowed import SHARED_BOOT
 from computelimits.scaling.evaluation.registry import (
     MODELS,
     CutoffContext,
@@ -154,11 +155,15 @@ def result_ids(rows: pd.DataFrame) -> list[str]:
     return list(own.where(has, fallback))
 
 
-def shared_rate_before(trains: list[pd.DataFrame]) -> float | None:
-    """The shared rate (orders of magnitude per year) of
-    :class:`~computelimits.scaling.pooled.PooledProgress` fitted on the given training rows
-    of every benchmark (None if it cannot be fitted, or lands on its search bound)."""
-    from computelimits.scaling.pooled import PooledProgress
+def shared_rate_before(trains: list[pd.DataFrame], *, n_boot: int = 0, seed: int = 0
+                       ) -> tuple[float, np.ndarray | None] | None:
+    """(the shared rate in orders of magnitude per year, its ``n_boot`` cluster-bootstrap
+    draws or None) of :class:`~computelimits.scaling.pooled.PooledProgress` fitted on the
+    given training rows of every benchmark. None where it cannot be fitted, lands on its
+    search bound, or — with draws — is not identified (its 95% bootstrap interval does not
+    lie above zero): the one rule of answers (:func:`~..outlooks.outlook`) and backtests, so
+    neither borrows a rate the data do not bound away from zero."""
+    from computelimits.scaling.pooled import GammaAtBoundWarning, PooledProgress
 
     parts = [t[t["year"].notna()] for t in trains if len(t)]
     rows = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
@@ -166,11 +171,18 @@ def shared_rate_before(trains: list[pd.DataFrame]) -> float | None:
         return None
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            fit = PooledProgress(n_boot=0).fit(rows)
+            # a rate at its search bound is checked below (at_bound_): only that warning
+            warnings.simplefilter("ignore", GammaAtBoundWarning)
+            fit = PooledProgress(n_boot=n_boot, seed=seed).fit(rows)
     except ConfigError:
         return None
-    return None if fit.at_bound_ else float(fit.gamma_)
+    if fit.at_bound_:
+        return None
+    if not n_boot:
+        return float(fit.gamma_), None
+    if not float(fit.conf_int().loc["gamma", "ci_low"]) > 0:
+        return None
+    return float(fit.gamma_), np.asarray(fit.boot_gamma_, float)
 
 
 def _slim(data: pd.DataFrame) -> pd.DataFrame:
@@ -432,8 +444,11 @@ def rolling_origin(datasets: dict[str, pd.DataFrame], *, form: str = "polynomial
                 work.append((bench, train, after, data.attrs.get("selection")))
         if not work:
             continue
+        shared = (shared_rate_before(trains_all, n_boot=SHARED_BOOT, seed=seed) if need_rate
+                  else None)
         ctx = CutoffContext(cutoff=cut, form=form, alpha=alpha, n_boot=n_boot, seed=seed,
-                            shared_rate=shared_rate_before(trains_all) if need_rate else None)
+                            shared_rate=shared[0] if shared else None,
+                            shared_draws=shared[1] if shared else None)
         for spec in specs.values():
             spec.prepare(trains_by, ctx)
         fitted: dict[str, dict[str, Any]] = {m: {} for m in specs}

@@ -13,7 +13,8 @@ line is then fitted with that rate held fixed, conformal intervals per horizon a
 shrinkage factor squared times the variance of the estimated mean, B_k²·Var(μ̂) with
 B_k = s_k²/(s_k² + τ²) (Morris 1983, "Parametric empirical Bayes inference", JASA 78:47,
 the first-order correction for estimating μ); normal draws of it are the forecast's rate
-draws (its ``rate_ci_*`` and the costs' Monte Carlo).
+draws (its ``rate_ci_*`` and the costs' Monte Carlo), and its standard deviation widens the
+forecast's intervals with the distance in time from the data (``Forecast(rate_se=…)``).
 """
 
 from __future__ import annotations
@@ -66,6 +67,19 @@ def rate_and_se(rows: pd.DataFrame, form: str = "polynomial") -> tuple[float, fl
     return c / b, math.sqrt(var) if var > 0 else math.nan
 
 
+def dl_tau2(rates: dict[str, tuple[float, float]]) -> float:
+    """DerSimonian–Laird between-benchmark variance of (rate, standard error) pairs whose
+    standard errors are positive and finite as weights (0 with fewer than two)."""
+    r = np.array([v[0] for v in rates.values()])
+    w = 1 / np.array([v[1] ** 2 for v in rates.values()])
+    if len(r) < 2:
+        return 0.0
+    mu_fe = float(np.sum(w * r) / np.sum(w))
+    q = float(np.sum(w * (r - mu_fe) ** 2))
+    denom = float(np.sum(w) - np.sum(w ** 2) / np.sum(w))
+    return max(0.0, (q - (len(r) - 1)) / denom) if denom > 0 else 0.0
+
+
 def shrink_with_se(rates: dict[str, tuple[float, float]]
                    ) -> dict[str, tuple[float, float]]:
     """(posterior mean, its standard error with Morris's correction) of every benchmark's
@@ -78,10 +92,7 @@ def shrink_with_se(rates: dict[str, tuple[float, float]]
         return {}
     r = np.array([v[0] for v in ok.values()])
     s2 = np.array([v[1] ** 2 for v in ok.values()])
-    w = 1 / s2
-    mu_fe = float(np.sum(w * r) / np.sum(w))
-    q = float(np.sum(w * (r - mu_fe) ** 2))
-    tau2 = max(0.0, (q - (len(r) - 1)) / (np.sum(w) - np.sum(w ** 2) / np.sum(w)))
+    tau2 = dl_tau2(ok)
     ws = 1 / (s2 + tau2)
     mu = float(np.sum(ws * r) / np.sum(ws))
     var_mu = float(1 / np.sum(ws))
@@ -118,7 +129,8 @@ class Model(ForecastModel):
         if n_boot and math.isfinite(se):  # the rate's uncertainty, for intervals and costs
             draws = np.random.default_rng(context.seed).normal(rate, se, n_boot)
         return Forecast(context.form, alpha=context.alpha, n_boot=n_boot, seed=context.seed,
-                        rate=rate, rate_draws=draws)
+                        rate=rate, rate_draws=draws,
+                        rate_se=se if math.isfinite(se) else None)
 
     def forecast(self, data: pd.DataFrame, context: CutoffContext) -> Forecast:
         return self._make(data, context, context.n_boot).fit(data)
