@@ -80,6 +80,11 @@ def _value(x: Any) -> float | None:
     return None if math.isnan(v) else v
 
 
+def _unbounded(v: float) -> str:
+    """An infinite value in words: ``unbounded`` (``−unbounded`` below zero)."""
+    return UNBOUNDED if v > 0 else MINUS + UNBOUNDED
+
+
 def _mantissa(m: float) -> str:
     """A positive mantissa: 2 significant digits below 100 (``4.4``, ``0.94``, ``34``),
     whole above (``264``, ``1,200``)."""
@@ -191,6 +196,8 @@ def percent(share: Any) -> str:
     v = _value(share)
     if v is None:
         return MISSING
+    if math.isinf(v):
+        return _unbounded(v)
     return f"{v * 100:.0f}%".replace("-", MINUS)
 
 
@@ -199,6 +206,11 @@ def error(e: Any) -> str:
     v = _value(e)
     if v is None:
         return MISSING
+    if math.isinf(v):
+        return _unbounded(v)
+    if 0 < abs(v) < 1e-5:
+        # 7.7×10^−8% rather than Python's e-notation (7.72e-08%)
+        return (MINUS if v < 0 else "") + _scientific(abs(v) * 100).replace("-", MINUS) + "%"
     return f"{v * 100:.3g}%".replace("-", MINUS)
 
 
@@ -207,6 +219,8 @@ def slope(b: Any) -> str:
     v = _value(b)
     if v is None:
         return MISSING
+    if math.isinf(v):
+        return _unbounded(v)
     return f"{v:.3f}".replace("-", MINUS)
 
 
@@ -215,6 +229,8 @@ def oom(x: Any) -> str:
     v = _value(x)
     if v is None:
         return MISSING
+    if math.isinf(v):
+        return f"{_unbounded(v)} orders of magnitude"
     return f"{v:.2f} orders of magnitude".replace("-", MINUS)
 
 

@@ -22,6 +22,11 @@ def paper(
     benchmark: Annotated[str | None, typer.Option(
         help="With --data --format computer-progress: the file's benchmark, e.g. coco.")
     ] = None,
+    convention: ui.ConventionOpt = "per-chip",
+    chance_error: ui.ChanceErrorOpt = None,
+    duplicates: ui.DuplicatesOpt = "all",
+    date_format: ui.DateFormatOpt = None,
+    percent: ui.PercentOpt = None,
     out: Annotated[Path | None, ui.out_file_option(
         help="Write the table as CSV (its attribution lines beside it in "
              "OUT.attribution.txt).", sidecars=("attribution.txt",))] = None,
@@ -50,8 +55,12 @@ def paper(
     if data_file is None and (fmt != "generic" or benchmark is not None):
         raise ConfigError("--format and --benchmark describe a --data file: give --data FILE")
     catalog = resolve_catalog(strict=strict or None)
+    # the reading options of every verb that takes --data: a file that needs one (slash
+    # dates, fractions, duplicates) is read here as it is there
     joined, _ = results_input(data_file, benchmark, fmt=fmt, need_benchmark=False, one=False,
-                              catalog=catalog)
+                              convention=convention, chance_error=chance_error,
+                              duplicates=duplicates, date_format=date_format,
+                              score_scale=ui.score_scale(percent), catalog=catalog)
     result = paper_table(joined, catalog=catalog)
     if out is not None:
         from computelimits._io import write_csv_with_attribution

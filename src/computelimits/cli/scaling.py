@@ -117,7 +117,7 @@ def fit(
     if as_json:
         ui.echo_json(c.to_dict())
         return
-    _print_fits(c, benchmark, verbose)
+    _print_fits(c, benchmark, verbose, cluster=cluster, cov=cov)
 
 
 def _plain_text(text: str) -> str:
@@ -134,7 +134,8 @@ def _plain_text(text: str) -> str:
     return re.sub(r"(?<![\w.])(-?\d+(?:\.\d+)?e[+-]\d+)(×)?", one, text)
 
 
-def _print_fits(c, benchmark: str, verbose: bool) -> None:
+def _print_fits(c, benchmark: str, verbose: bool, cluster: str = "publication",
+                cov: str = "cluster") -> None:
     """The forms side by side (slope with its 95% interval, R², the compute multiple that
     halves the error), what they rest on and the most influential publication; standard
     errors, bootstrap intervals, AIC/BIC, the first form's summary, the per-source fits, the
@@ -145,7 +146,9 @@ def _print_fits(c, benchmark: str, verbose: bool) -> None:
     sel, fits = c.selection, c.fits
     first = fits[0].to_dict()
     say(ui.bold(f"{benchmark}: error against {sel.kind} compute"), highlight=False)
-    say(f"rests on {_rests_on(sel.lines())}, {first['clusters']} clusters (publications)",
+    n_clusters = first["clusters"]
+    say(f"rests on {_rests_on(sel.lines())}, {n_clusters} cluster"
+        f"{'s' if n_clusters != 1 else ''} ({cluster}{'s' if n_clusters != 1 else ''})",
         highlight=False, markup=False)
     table = _compact_table("form", "slope", "95% CI", "R²", "N", "halving ×")
     more = _compact_table("form", "se", "bootstrap 95% CI", "clusters", "AIC", "BIC")
@@ -156,11 +159,17 @@ def _print_fits(c, benchmark: str, verbose: bool) -> None:
         table.add_row(f_.form, fm.slope(d["slope"]),
                       f"[{fm.slope(d['slope_ci_low'])}, {fm.slope(d['slope_ci_high'])}]",
                       fm.plain(d["r2"], 2), str(d["n"]), half)
-        more.add_row(f_.form, f"{d['slope_se']:.4f}",
+        se = fm.as_number(d["slope_se"])
+        more.add_row(f_.form, fm.MISSING if se is None else f"{se:.4f}",
                      f"[{fm.slope(d.get('slope_boot_ci_low'))}, "
                      f"{fm.slope(d.get('slope_boot_ci_high'))}]", str(d["clusters"]),
                      _num(d["aic"], ".1f"), _num(d["bic"], ".1f"))
     say(table)
+    if cov == "cluster" and n_clusters < 2:
+        say(f"no standard error or 95% interval: all {first['n']} results come from one "
+            f"{cluster}, and a cluster-robust interval needs at least two (--cov hc3 treats "
+            "the results as independent), so the slope is not identified",
+            highlight=False, markup=False)
     if verbose:
         say(more)
     influence = fits[0].influence().head(3)
@@ -530,10 +539,17 @@ def _print_outlook(o, as_json: bool, verbose: bool = False, zone_choice: str = "
                 "the paper's fit on compute alone, which credits compute with the same years' "
                 "algorithmic progress", highlight=False, markup=False)
     else:
-        say(f"rests on {rests}; algorithmic progress halves the compute for a fixed error "
-            f"every {fc['halving_months']:.1f} months ({fm.plain(fc['rate_oom_per_year'], 2)} "
-            f"[{fm.plain(fc['rate_ci_low'], 2)}, {fm.plain(fc['rate_ci_high'], 2)}] orders of "
-            "magnitude a year)", highlight=False, markup=False)
+        rate = (f"{fm.plain(fc['rate_oom_per_year'], 2)} [{fm.plain(fc['rate_ci_low'], 2)}, "
+                f"{fm.plain(fc['rate_ci_high'], 2)}] orders of magnitude a year")
+        months = fm.as_number(fc.get("halving_months"))
+        if months is not None and math.isfinite(months):
+            progress = (f"algorithmic progress halves the compute for a fixed error every "
+                        f"{months:.1f} months ({rate})")
+        else:
+            # a rate at or below zero: the compute for a fixed error never halves
+            progress = (f"the compute for a fixed error does not halve with time here: the "
+                        f"estimated rate of algorithmic progress is {rate}")
+        say(f"rests on {rests}; {progress}", highlight=False, markup=False)
     if o.inverse:
         i = o.inverse
         lo, hi = i["log10_compute_ci_low"], i["log10_compute_ci_high"]
@@ -548,6 +564,9 @@ def _print_outlook(o, as_json: bool, verbose: bool = False, zone_choice: str = "
                     "cannot size this run — no central figure, dollars or CO2"
                     if lo is not None and hi is not None and hi - lo > MAX_INTERVAL_OOM
                     else "")
+            if wide and not math.isfinite(hi - lo):
+                wide = (": open-ended (some resamples never reach the target), so the data "
+                        "cannot size this run — no central figure, dollars or CO2")
             say(f"compute for error {fm.error(i['target_error'])}: not determined (95%: "
                 f"{_flop_range(lo, hi)}){wide}", highlight=False, markup=False)
     if o.forward:
@@ -761,6 +780,13 @@ def backtest(
                                 select={**select, "cluster": cluster},
                                 n_boot=n_boot, seed=seed, form=form, catalog=catalog,
                                 max_scored=max_scored)
+        if ev.scores.empty:
+            from computelimits.scaling.evaluation.rolling import MIN_TRAIN
+
+            raise ConfigError(f"no forecast could be scored: no benchmark has a cutoff with "
+                              f"at least {MIN_TRAIN} dated results before it and a result "
+                              "after it; give --cutoff YYYY-MM-DD for the compute-only "
+                              "backtest at a date of your choice")
         if out is not None:
             write_csv(ev.scores, out)
             write_predictions_csv(ev.predictions, sidecar_path(out, "predictions", ".csv"))

@@ -361,7 +361,12 @@ class ScalingFit(ResultMixin):
             b = self.boot_params_[~np.isnan(self.boot_params_).any(axis=1)]
             if len(b) == 0:
                 raise ConfigError("no bootstrap resamples (n_boot=0)")
-            lo, hi = np.percentile(b, [100 * alpha / 2, 100 * (1 - alpha / 2)], axis=0)
+            if self.n_clusters_ < 2:
+                # every resample of a single cluster is the data itself: a zero-width
+                # interval that says nothing; not identified
+                lo = hi = np.full(len(self.params_), np.nan)
+            else:
+                lo, hi = np.percentile(b, [100 * alpha / 2, 100 * (1 - alpha / 2)], axis=0)
         else:
             from scipy import stats
 
@@ -686,7 +691,11 @@ class ScalingFit(ResultMixin):
         if "slope_boot_ci_low" in d:
             boot = fm.interval(d["slope_boot_ci_low"], d["slope_boot_ci_high"], fm.slope)
             lines.append(f"cluster bootstrap ({fm.count(self.n_boot)}) slope interval: {boot}")
-        if not self.identified_:
+        if not self.identified_ and not np.isfinite(ci.iloc[1].to_numpy(float)).all():
+            lines.append("the slope is not identified: it has no interval (a cluster-robust "
+                         "interval needs at least two clusters), so no compute multiple, "
+                         "FLOP, dollar or CO2 figure follows from this fit")
+        elif not self.identified_:
             lines.append("compute does not explain this benchmark: the slope's interval "
                          "includes zero or has the wrong sign, so no compute multiple, "
                          "FLOP, dollar or CO2 figure follows from this fit")

@@ -569,8 +569,10 @@ def outlook(benchmark: str | None = None, *, target_error: float | None = None,
             if not width <= max_interval_oom:
                 out.inverse.update(log10_compute=None, orders_beyond_data=None,
                                    determined=False)
-                notes.append(f"the compute's 95% interval spans {width:.1f} orders of "
-                             f"magnitude (more than {max_interval_oom:g}): the data cannot "
+                spans = (f"spans {width:.1f} orders of magnitude" if math.isfinite(width)
+                         else "is open-ended (some resamples never reach the target)")
+                notes.append(f"the compute's 95% interval {spans} (more than "
+                             f"{max_interval_oom:g} orders of magnitude): the data cannot "
                              "size this run, so no central figure, dollars or CO2 are given")
             elif costs:
                 out.costs = _costs(fc, target_error / scale, year, sel.kind, chip=chip,

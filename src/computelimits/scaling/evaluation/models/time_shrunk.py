@@ -124,7 +124,12 @@ class Model(ForecastModel):
         bench = str(data["benchmark"].iloc[0]) if "benchmark" in data and len(data) else ""
         rate, se = rates.get(bench, (math.nan, math.nan))
         if not math.isfinite(rate):
-            raise ConfigError("no shrunk rate for this benchmark at this cutoff")
+            # in a backtest: before the cutoff; in an outlook: in the data given
+            raise ConfigError("the time_shrunk model shrinks this benchmark's rate of "
+                              "algorithmic progress towards other benchmarks' rates, and no "
+                              "estimable rate is available for it here (it needs at least two "
+                              "benchmarks with enough dated results from four or more "
+                              "publications): choose another --model")
         draws = None
         if n_boot and math.isfinite(se):  # the rate's uncertainty, for intervals and costs
             draws = np.random.default_rng(context.seed).normal(rate, se, n_boot)
