@@ -503,7 +503,8 @@ def _trust_line(trust: dict) -> str:
                        else ""))
     if med is not None and med == med:
         bits.append(f"compute off by {fm.multiple(10 ** med)} (median)")
-    line = f"{own['predictions']} backtests here{ahead}: " + ", ".join(bits)
+    n = int(own["predictions"])
+    line = f"{n} backtest{'' if n == 1 else 's'} here{ahead}: " + ", ".join(bits)
     short = re.search(r"No backtest of this benchmark reached (\S+) ahead", sentence)
     if short:
         line += f"; none reached {short.group(1).replace('y', ' years').replace('-', '–')} ahead"

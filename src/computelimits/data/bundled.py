@@ -89,3 +89,11 @@ def shipped(file: str, parse: Callable[..., pd.DataFrame]) -> pd.DataFrame:
     ``computelimits/data/FILE``, named ``FILE`` in messages."""
     res = resources.files("computelimits.data").joinpath(file)
     return parse(str(res), text_data=res.read_text("utf-8"), label=file)
+
+
+def fresh(table: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a table parsed once and cached, with its own ``attrs``: what a caller does
+    to it never reaches the cache."""
+    out = table.copy()
+    out.attrs = dict(table.attrs)
+    return out

@@ -151,9 +151,7 @@ def overrides() -> pd.DataFrame:
     :data:`FIT_KINDS` here), ``reason`` (one sentence) and ``epoch_note`` (verbatim excerpt(s)
     of Epoch AI's notes for the record, CC BY 4.0; may be empty).
     """
-    out = _overrides().copy()
-    out.attrs = dict(_overrides().attrs)
-    return out
+    return bundled.fresh(_overrides())
 
 
 @lru_cache(maxsize=1)

@@ -108,9 +108,7 @@ def _checks() -> pd.DataFrame:
 
 def checks() -> pd.DataFrame:
     """The shipped table (a copy; parsed once); columns as :func:`parse_checks` returns."""
-    out = _checks().copy()
-    out.attrs = dict(_checks().attrs)
-    return out
+    return bundled.fresh(_checks())
 
 
 def _evidence(epoch_model: str, corrected: str, evidence: str) -> str:

@@ -88,9 +88,7 @@ def checks() -> pd.DataFrame:
     """The shipped table (a copy; parsed once): ``source``, ``model``, ``publication`` (blank:
     any), ``epoch_model``, ``verdict``, ``compute_kind`` (blank for ``wrong``) and
     ``reason``."""
-    out = _checks().copy()
-    out.attrs = dict(_checks().attrs)
-    return out
+    return bundled.fresh(_checks())
 
 
 def index(table: pd.DataFrame | None = None
