@@ -18,7 +18,8 @@ from computelimits.scaling.forms import FORMS
 
 #: The fixed rate of the forecasts below (orders of magnitude per year) and its draws.
 RATE = 0.4
-WIDE = np.random.default_rng(5).normal(RATE, 0.3, 2000)
+SD = 0.15  # wide, yet the rate stays identified (its 95% interval above zero)
+WIDE = np.random.default_rng(5).normal(RATE, SD, 2000)
 POINT = np.full(2000, RATE)
 
 
@@ -96,7 +97,7 @@ def test_the_refit_rule_is_a_refit_and_pinned_at_the_data():
 def test_a_fixed_rate_s_draws_widen_the_costs(fixed_prices):
     d = _rows()
     wide, point = _pooled(d, WIDE), _pooled(d, POINT)
-    assert wide.forecast["rate_ci_high"] - wide.forecast["rate_ci_low"] > 1.0
+    assert wide.forecast["rate_ci_high"] - wide.forecast["rate_ci_low"] > 0.5
     assert point.forecast["rate_ci_low"] == point.forecast["rate_ci_high"] == RATE
     # the printed compute answer is the same at its centre; its interval carries the rate's
     # standard error too (Forecast(rate_se=…): wider the farther the date from the data)
@@ -106,10 +107,10 @@ def test_a_fixed_rate_s_draws_widen_the_costs(fixed_prices):
     years_after = [2025.0 - float(d["year"].mean()) + h for h in (0, 1, 2)]
     for rw, rp, after in zip(wide.costs["table"], point.costs["table"], years_after,
                              strict=True):
-        # at least the rate's own spread, ±1.96·0.3 per year over the years since the
+        # at least the rate's own spread, ±1.96·SD per year over the years since the
         # data's mean date (the other spreads add to it)
-        assert _oom(rw, "usd") >= 0.9 * 2 * 1.96 * 0.3 * after
-        assert rw["usd_ci_high"] / rw["usd_ci_low"] > 1e3 * rp["usd_ci_high"] / rp["usd_ci_low"]
+        assert _oom(rw, "usd") >= 0.9 * 2 * 1.96 * SD * after
+        assert rw["usd_ci_high"] / rw["usd_ci_low"] > 10 * rp["usd_ci_high"] / rp["usd_ci_low"]
         # symmetric draws of the rate about the point: the medians agree (Monte Carlo noise)
         assert math.log10(rw["usd_median"] / rp["usd_median"]) == pytest.approx(0, abs=0.15)
         assert rw["log10_compute_median"] == pytest.approx(rp["log10_compute_median"],
@@ -117,7 +118,7 @@ def test_a_fixed_rate_s_draws_widen_the_costs(fixed_prices):
     assert "draws of the fixed rate" in wide.costs["note"]
     assert "no draws of it" in point.costs["note"]
     rate = next(a for a in wide.costs["assumptions"] if a["name"] == "progress_rate")
-    assert rate["low"] < RATE - 0.4 and rate["high"] > RATE + 0.4
+    assert rate["low"] < RATE - 0.2 and rate["high"] > RATE + 0.2
     assert "2,000 draws of the fixed rate" in rate["source"]
 
 

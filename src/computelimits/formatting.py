@@ -384,6 +384,18 @@ def interval(low: Any, high: Any, fmt: Callable[[Any], str]) -> str:
     return f"[{fmt(low)}, {fmt(high)}]"
 
 
+def bounds(low: Any, high: Any, digits: int = 2) -> str:
+    """``[low, high]`` in :func:`plain` with ``digits``; "not bounded" where an end is
+    infinite (e.g. Fieller's interval of a ratio whose denominator is not bounded away from
+    zero); :data:`MISSING` if either end is missing."""
+    lo, hi = _value(low), _value(high)
+    if lo is None or hi is None:
+        return MISSING
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        return "not bounded"
+    return f"[{plain(lo, digits)}, {plain(hi, digits)}]"
+
+
 def _decimals2(x: Any) -> str:
     v = _value(x)
     return MISSING if v is None else f"{v:.2f}".replace("-", MINUS)

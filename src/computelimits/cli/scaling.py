@@ -540,8 +540,8 @@ def _print_outlook(o, as_json: bool, verbose: bool = False, zone_choice: str = "
                 "the paper's fit on compute alone, which credits compute with the same years' "
                 "algorithmic progress", highlight=False, markup=False)
     else:
-        rate = (f"{fm.plain(fc['rate_oom_per_year'], 2)} [{fm.plain(fc['rate_ci_low'], 2)}, "
-                f"{fm.plain(fc['rate_ci_high'], 2)}] orders of magnitude a year")
+        rate = (f"{fm.plain(fc['rate_oom_per_year'], 2)} "
+                f"{fm.bounds(fc['rate_ci_low'], fc['rate_ci_high'])} orders of magnitude a year")
         months = fm.as_number(fc.get("halving_months"))
         if months is not None and math.isfinite(months):
             progress = (f"algorithmic progress halves the compute for a fixed error every "

@@ -100,6 +100,7 @@ class _OLS:
     bse_cluster: np.ndarray | None
     df_resid: float
     llf: float
+    cov_cluster: np.ndarray | None = None
 
 
 #: Cluster-bootstrap weights kept for reuse (:func:`_resample_weights`): entries, and the
@@ -178,7 +179,7 @@ def _ols(X: np.ndarray, y: np.ndarray, groups: np.ndarray | None) -> _OLS:
     llf = (-nobs2 * np.log(2 * np.pi) - nobs2 * np.log(np.sum(resid ** 2) / float(n))
            - nobs2)
     return _OLS(params, resid, hat_diag, float(rsquared), bse, bse_hc3, bse_cluster,
-                float(df_resid), float(llf))
+                float(df_resid), float(llf), cov_c if groups is not None else None)
 
 
 @dataclass
@@ -283,6 +284,8 @@ class ScalingFit(ResultMixin):
         self.bse_ols_ = ols.bse
         self.bse_hc3_ = ols.bse_hc3
         self.bse_cluster_ = ols.bse_cluster if ols.bse_cluster is not None else np.full(p, np.nan)
+        self.cov_cluster_ = (ols.cov_cluster if ols.cov_cluster is not None
+                             else np.full((p, p), np.nan))
         self.df_resid_ = float(ols.df_resid)
         # likelihood on the common error scale (change of variables y → e)
         ll_e = float(ols.llf) + float(np.sum(FORMS[self.form].log_abs_dy_de(d.e)))

@@ -391,21 +391,49 @@ class Forecast(ResultMixin):
         return boot[:, 2] / boot[:, 1]
 
     def rate_conf_int(self, alpha: float | None = None) -> tuple[float, float]:
-        """Percentile interval of the rate (draws with a negative compute slope), at level
-        1 − ``alpha`` (default: the forecast's ``alpha``)."""
+        """Interval of the rate at level 1 − ``alpha`` (default: the forecast's ``alpha``).
+
+        The benchmark's own rate c/b: Fieller's interval (Fieller 1954) from the line's
+        cluster-robust covariance of (b, c) and the t quantile on G − 1 degrees of freedom —
+        the ingredients of :attr:`rate_identified_`, so the interval printed lies above zero
+        exactly when the rate is identified; (−inf, inf) where it is not bounded (the compute
+        slope's own interval reaches zero). A fixed rate: percentiles of its draws."""
         self._check()
         alpha = self.alpha if alpha is None else alpha
+        if self.rate is None:
+            return self._fieller(alpha)
         r = self.rate_draws()
         if len(r) < 2:
             return (math.nan, math.nan)
         lo, hi = np.percentile(r, [100 * alpha / 2, 100 * (1 - alpha / 2)])
         return float(lo), float(hi)
 
+    def _fieller(self, alpha: float) -> tuple[float, float]:
+        """Fieller's interval of c/b: the ρ with (c − ρb)² ≤ t²·Var(c − ρb), i.e. the roots
+        of (b² − t²V_bb)ρ² − 2(bc − t²V_bc)ρ + (c² − t²V_cc) = 0 where b² > t²V_bb."""
+        from scipy import stats
+
+        cov = np.asarray(getattr(self.fit_, "cov_cluster_", np.full((3, 3), np.nan)), float)
+        if cov.shape[0] < 3 or not np.isfinite(cov[1:3, 1:3]).all():
+            return (math.nan, math.nan)
+        _, b, c = self.abc_
+        t2 = float(stats.t.ppf(1 - alpha / 2, max(self.fit_.n_clusters_ - 1, 1))) ** 2
+        v_bb, v_bc, v_cc = cov[1, 1], cov[1, 2], cov[2, 2]
+        qa = b * b - t2 * v_bb
+        qb = b * c - t2 * v_bc
+        qc = c * c - t2 * v_cc
+        disc = qb * qb - qa * qc
+        if not qa > 0 or disc < 0:
+            return (-math.inf, math.inf)
+        root = math.sqrt(disc)
+        return float((qb - root) / qa), float((qb + root) / qa)
+
     def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
         """Intervals indexed by quantity: the fitted line's coefficients (``intercept``,
         ``log10_compute`` and, with the benchmark's own rate, ``year``; cluster-robust t
-        intervals) and ``rate`` (algorithmic progress, orders of magnitude per year; bootstrap
-        percentiles). Columns ``ci_low`` and ``ci_high``."""
+        intervals) and ``rate`` (algorithmic progress, orders of magnitude per year: Fieller's
+        interval of the benchmark's own rate, percentiles of a fixed rate's draws; see
+        :meth:`rate_conf_int`). Columns ``ci_low`` and ``ci_high``."""
         self._check()
         if not 0 < alpha < 1:
             raise ConfigError(f"alpha must lie in (0, 1), got {alpha}")
@@ -426,8 +454,10 @@ class Forecast(ResultMixin):
 
     @property
     def rate_identified_(self) -> bool:
-        """True when the rate of algorithmic progress is identified: a fixed (shared) rate,
-        or the benchmark's own rate c/b where the intervals of the line's compute slope b and
+        """True when the rate of algorithmic progress is identified: a fixed rate whose
+        normal interval rate ± z·``rate_se`` lies above zero (any fixed rate given without a
+        standard error), or the benchmark's own rate c/b where the intervals of the line's
+        compute slope b and
         year coefficient c (:meth:`ScalingFit.conf_int`, cluster-robust t, level 1 − α) both
         exclude zero on the same side. That is exactly when Fieller's interval of the ratio
         c/b (Fieller 1954, "Some problems in interval estimation", JRSS B 16:175) is bounded
@@ -437,7 +467,12 @@ class Forecast(ResultMixin):
         the same one as an answer does (:func:`.evaluation.nested.as_answered`)."""
         self._check()
         if self.rate is not None:
-            return True
+            if not self.rate_se:
+                return True
+            from scipy import stats
+
+            z = float(stats.norm.ppf(1 - self.alpha / 2))
+            return bool(self.rate - z * self.rate_se > 0)
         ci = self.fit_.conf_int(self.alpha)
         (b_lo, b_hi), (c_lo, c_hi) = ci.iloc[1].to_numpy(), ci.iloc[2].to_numpy()
         return bool((b_hi < 0 and c_hi < 0) or (b_lo > 0 and c_lo > 0))
@@ -644,13 +679,17 @@ class Forecast(ResultMixin):
     def summary(self) -> Summary:
         """The model, the rate of algorithmic progress and the intervals, in a few lines
         (``str()`` prints them; the table behind them is :meth:`to_frame`)."""
+        from computelimits import formatting as fm
+
         d = self.to_dict()
         title = (f"Forecast ({self.form}): y = a + b·log10 C + c·(year − {YEAR0:g}); "
                  f"N = {d['n']} dated results ({d['n_undated']} undated left out)")
+        halves = (f"halves every {d['halving_months']:.1f} months"
+                  if math.isfinite(d["halving_months"]) else "does not halve with time here")
         lines = [f"compute slope b = {d['slope']:.4f}; algorithmic progress c/b = "
                  f"{d['rate_oom_per_year']:.3f} orders of magnitude per year "
-                 f"[{d['rate_ci_low']:.3f}, {d['rate_ci_high']:.3f}] — compute for a fixed error "
-                 f"halves every {d['halving_months']:.1f} months",
+                 f"{fm.bounds(d['rate_ci_low'], d['rate_ci_high'], 3)} — compute for a fixed "
+                 f"error {halves}",
                  f"intervals: {d['interval']}"]
         if "q_forward" in d:
             per = ", ".join(f"{lab} {q:.2f}{'' if c else '*'}" for lab, q, c in zip(
@@ -669,7 +708,7 @@ class Forecast(ResultMixin):
             return [f"{self.form}, not fitted"]
         lo, hi = self.rate_conf_int()
         return [f"{self.form}, {self.interval_used_} intervals, N = {fm.count(self.fit_.n_)}",
-                f"progress {fm.slope(self.rate_)} {fm.interval(lo, hi, fm.slope)} OOM/yr",
+                f"progress {fm.slope(self.rate_)} {fm.bounds(lo, hi, 3)} OOM/yr",
                 f"halving {fm.plain(self.halving_months_, 3)} months"]
 
     def _repr_html_(self) -> str:

@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from computelimits import formatting as fm
 from computelimits.data.catalog import resolve_catalog
 from computelimits.errors import ConfigError
 from computelimits.results import ResultMixin, Summary
@@ -173,10 +174,14 @@ class Outlook(ResultMixin):
         if not self.identified:
             lines.append(_not_identified_line(self.compute_only))
         else:
-            lines.append(f"algorithmic progress: {fc['rate_oom_per_year']:.2f} orders of "
-                         f"magnitude per year [{fc['rate_ci_low']:.2f}, "
-                         f"{fc['rate_ci_high']:.2f}]; compute for a fixed error halves every "
-                         f"{fc['halving_months']:.1f} months ({fc.get('model', 'time')} model)")
+            months = fc["halving_months"]
+            halves = (f"compute for a fixed error halves every {months:.1f} months"
+                      if math.isfinite(months) else
+                      "compute for a fixed error does not halve with time here")
+            lines.append(f"algorithmic progress: {fm.plain(fc['rate_oom_per_year'], 2)} orders "
+                         f"of magnitude per year "
+                         f"{fm.bounds(fc['rate_ci_low'], fc['rate_ci_high'])}; {halves} "
+                         f"({fc.get('model', 'time')} model)")
         if self.inverse:
             i = self.inverse
             central = (f"10^{i['log10_compute']:.1f} FLOP" if i.get("determined", True)
@@ -273,9 +278,12 @@ def trust_sentence(own: dict[str, Any] | None, pooled: dict[str, Any] | None = N
                 "untested")
     cov = own.get("forward_coverage")
     med = own.get("inverse_medae_oom")
-    bits = [f"{own['predictions']} out-of-sample predictions of "
-            f"{own.get('distinct_results', own['predictions'])} later results over "
-            f"{own['cutoffs']} cutoffs{where}"]
+    def counted(n: Any, noun: str) -> str:
+        return f"{int(n)} {noun}{'' if int(n) == 1 else 's'}"
+
+    bits = [f"{counted(own['predictions'], 'out-of-sample prediction')} of "
+            f"{counted(own.get('distinct_results', own['predictions']), 'later result')} over "
+            f"{counted(own['cutoffs'], 'cutoff')}{where}"]
     if cov is not None and np.isfinite(cov):
         bits.append(f"95% intervals covered {cov:.0%} of them")
     if med is not None and np.isfinite(med):
@@ -472,19 +480,25 @@ def outlook(benchmark: str | None = None, *, target_error: float | None = None,
     spec.prepare({**refs, bench: data}, ctx)
     fc = spec.forecast(data, ctx)
     fell_back = False
-    if fc.rate is None and not fc.rate_identified_ and model != FALLBACK:
-        # the benchmark's own rate is noise: the hybrid model (also evaluated) takes the
-        # shared rate instead
-        lo, hi = fc.fit_.conf_int(fc.alpha).iloc[2].to_numpy()
+    if not fc.rate_identified_ and model != FALLBACK:
+        # the model's rate is noise: the hybrid model (also evaluated, and substituted in its
+        # backtests the same way: evaluation.nested.as_answered) takes the shared rate instead
+        if fc.rate is None:
+            lo, hi = fc.fit_.conf_int(fc.alpha).iloc[2].to_numpy()
+            why = (f"this benchmark's own rate of algorithmic progress is not identified (the "
+                   f"year coefficient's interval [{lo:.3g}, {hi:.3g}] does not exclude zero "
+                   f"on the compute slope's side: Fieller's interval of the rate is not "
+                   f"above zero)")
+        else:
+            lo, hi = fc.rate_conf_int()
+            why = (f"the {model} model's rate of algorithmic progress, {fc.rate:.2f} "
+                   f"{fm.bounds(lo, hi)} per year, is not identified (its interval is not "
+                   f"above zero)")
         if shared_rate is None:
             shared_rate = _shared(refs, data, n_boot=min(n_boot, 2000), seed=seed)
         if shared_rate is not None:
-            notes.append(f"this benchmark's own rate of algorithmic progress is not identified "
-                         f"(the year coefficient's interval [{lo:.3g}, {hi:.3g}] does not "
-                         f"exclude zero on the compute slope's side: Fieller's interval of "
-                         f"the rate is not above zero): instead of the {model} model, the "
-                         f"hybrid model uses the rate shared by the reference benchmarks, "
-                         f"{shared_rate[0]:.2f} per year")
+            notes.append(f"{why}: instead of the {model} model, the hybrid model uses the rate "
+                         f"shared by the reference benchmarks, {shared_rate[0]:.2f} per year")
             model, spec, fell_back = FALLBACK, get_model(FALLBACK), True
             ctx.shared_rate, ctx.shared_draws = shared_rate
             fc = spec.forecast(data, ctx)
