@@ -90,3 +90,22 @@ def test_answers_borrow_by_the_backtests_rule(monkeypatch):
     refs = {f"b{i}": t for i, t in enumerate(_benchmarks(0.5, 0.02))}
     assert outlooks._shared(refs, refs.pop("b0"), n_boot=300, seed=0) is None
     assert calls == [(3, 300)]
+
+
+def test_the_evaluation_does_not_depend_on_the_order_of_the_benchmarks():
+    """What is pooled across benchmarks (the shared rate's bootstrap, the calibration) is
+    computed in one order, so the question asked (whose benchmark an answer's evaluation
+    lists last) never changes the evaluation or the default it chooses."""
+    from computelimits.scaling.evaluation.rolling import rolling_origin
+
+    sets = {f"b{i}": t for i, t in enumerate(_benchmarks(0.5, 0.03, seed=8))}
+    order = ["b2", "b0", "b1"]
+    a = rolling_origin(sets, n_boot=0, step_months=6, models=("hybrid", "time"))
+    b = rolling_origin({k: sets[k] for k in order}, n_boot=0, step_months=6,
+                       models=("hybrid", "time"))
+    key = ["model", "benchmark", "cutoff", "result_id"]
+    cols = ["predicted_log10_compute", "log10_compute_pred_ci_low", "in_inverse"]
+    a = a.sort_values(key).reset_index(drop=True)[key + cols]
+    b = b.sort_values(key).reset_index(drop=True)[key + cols]
+    pd.testing.assert_frame_equal(a, b)
+    assert len(a) and a["predicted_log10_compute"].notna().any()

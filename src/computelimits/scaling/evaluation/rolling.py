@@ -166,6 +166,8 @@ def shared_rate_before(trains: list[pd.DataFrame], *, n_boot: int = 0, seed: int
     from computelimits.scaling.pooled import GammaAtBoundWarning, PooledProgress
 
     parts = [t[t["year"].notna()] for t in trains if len(t)]
+    if parts and all("benchmark" in t.columns for t in parts):  # one order, whatever the
+        parts.sort(key=lambda t: str(t["benchmark"].iloc[0]))  # caller's (its bootstrap)
     rows = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     if rows.empty:
         return None
@@ -416,7 +418,9 @@ def rolling_origin(datasets: dict[str, pd.DataFrame], *, form: str = "polynomial
     need_rate = form == "polynomial" and any(s.needs_shared_rate for s in specs.values())
     choosers = ({b: _Chooser(b, joined, select or {}) for b in datasets}
                 if joined is not None else {})
-    slim = {b: _slim(d) for b, d in datasets.items()}
+    # one order of the benchmarks whatever the caller's: what is pooled across them (the
+    # shared rate's bootstrap, the calibration) must not depend on which one was asked about
+    slim = {b: _slim(datasets[b]) for b in sorted(datasets)}
     grids: dict[pd.Timestamp, list[str]] = {}
     for bench, data in slim.items():
         dated = data[data["year"].notna()]
