@@ -13,7 +13,7 @@ from computelimits.report import formatting as fm
 
 # dollars up to 10^30, CO2 up to 10^16 kg, FLOP as log10 in -5..60
 USD = st.floats(min_value=1e-2, max_value=1e30, allow_nan=False)
-KG = st.floats(min_value=1e-2, max_value=1e16, allow_nan=False)
+KG = st.floats(min_value=1e-2, max_value=1e24, allow_nan=False)
 LOG10 = st.floats(min_value=-5, max_value=60, allow_nan=False)
 MULT = st.floats(min_value=1.0, max_value=1e60, allow_nan=False)
 
@@ -24,6 +24,7 @@ MULT = st.floats(min_value=1.0, max_value=1e60, allow_nan=False)
     (fm.usd, 5.4e33, "$5.4×10^33"), (fm.usd, 12.3e12, "$12 trillion"),
     (fm.co2, 9.4e8, "940 kt CO2e"), (fm.co2, 2.2e9, "2.2 Mt CO2e"), (fm.co2, 131, "131 kg CO2e"),
     (fm.co2, 999.7e6, "1.0 Mt CO2e"), (fm.co2, 3.1e3, "3.1 t CO2e"),
+    (fm.co2, 2.08e21, "2.1×10^9 Gt CO2e"), (fm.co2, 999e12, "999 Gt CO2e"),
     (fm.flop, 27.14, "10^27.1 FLOP"), (fm.flop, -0.04, "10^\u22120.0 FLOP"),
     (fm.multiple, 34.2, "34×"), (fm.multiple, 1871.2, "1,871×"), (fm.multiple, 1.2e5, "10^5.1×"),
     (fm.percent, 0.723, "72%"), (fm.error, 0.136, "13.6%"), (fm.error, 0.0485, "4.85%"),

@@ -156,7 +156,8 @@ def usd(x: Any) -> str:
 
 
 def co2(kg: Any) -> str:
-    """CO2-equivalent from kilograms: ``12 kg CO2e``, ``3.1 t CO2e``, ``0.94 Mt CO2e``."""
+    """CO2-equivalent from kilograms: ``12 kg CO2e``, ``3.1 t CO2e``, ``0.94 Mt CO2e``,
+    ``2.1×10^9 Gt CO2e`` beyond a thousand gigatonnes."""
     v = _value(kg)
     if v is None:
         return MISSING
@@ -164,6 +165,8 @@ def co2(kg: Any) -> str:
         return UNBOUNDED
     if v <= 0:
         return f"{number(v)} kg CO2e"
+    if v >= 1e15:  # a thousand Gt and more: no digit-grouped mantissa of ten digits
+        return f"{_scientific(v / 1e12)} Gt CO2e"
     text, unit = _scaled(v, _CO2_UNITS)
     return f"{text} {unit} CO2e"
 

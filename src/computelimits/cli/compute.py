@@ -27,7 +27,7 @@ def estimate(
     tokens: Annotated[float | None, ui.num_option(
         low=0, low_open=True, help="Training tokens.")] = None,
     precision: Annotated[str | None, typer.Option(
-        help="Peak rate to use: fp64, fp32, tf32, fp16/bf16, fp8, int8. [default: fp16, else "
+        help="Peak rate to use: fp64, fp32, tf32, fp16, bf16, fp8, int8. [default: fp16, else "
              "tf32, else fp32]")] = None,
     utilization: Annotated[float | None, ui.num_option(
         low=0, high=1, low_open=True,
