@@ -85,3 +85,22 @@ def test_a_given_window_is_used_as_given():
     assert fc.window_years_ == 2.0 and fc.window_scores_ == {}
     assert fc.n_window_ == int((d["year"] >= d["year"].max() - 2.0).sum())
     assert float(fc.data_["year"].min()) >= float(d["year"].max()) - 2.0
+
+
+def test_an_answer_says_which_window_it_fitted(mirror, invoke):
+    """The command line names the window the model fitted, beside what the fit rests on,
+    and --json carries it."""
+    import json
+
+    res = invoke("extrapolate", "--benchmark", "mmlu", "--target-error", "0.15", "--date",
+                 "2024-06-30", "--model", "time-recent", "--n-boot", "200")
+    assert res.returncode == 0, res.stderr
+    text = " ".join(res.stdout.split())
+    assert "model time_recent" in text
+    assert "(fitted on the" in text and "results of the last" in text
+    doc = json.loads(invoke("extrapolate", "--benchmark", "mmlu", "--target-error", "0.15",
+                            "--date", "2024-06-30", "--model", "time-recent", "--n-boot",
+                            "200", "--json").stdout)
+    fc = doc["forecast"]
+    assert fc["window_years"] in WINDOWS and fc["n_window"] == fc["n"]
+    assert fc["n_before_window"] > 0 and f"last {fc['window_years']:g} years" in text

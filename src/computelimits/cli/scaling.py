@@ -526,8 +526,8 @@ def _print_outlook(o, as_json: bool, verbose: bool = False, zone_choice: str = "
     model = fc.get("model") or "time"
     rests = _rests_on(o.selection_lines)
     if fc.get("window_years") is not None and fc.get("n_before_window"):
-        rests += (f" (fitted on the {fc['n_window']} of the last {fc['window_years']:g} "
-                  "years)")
+        rests += (f" (fitted on the {fc['n_window']} results of the last "
+                  f"{fc['window_years']:g} years)")
     say(ui.bold(o.benchmark, f" at {o.date}: error on {o.compute_kind} compute and date "
                 f"(model {model})"), highlight=False)
     if not o.identified:

@@ -496,6 +496,8 @@ class PooledProgress(ResultMixin):
         """A short text table: γ, gain per year and halving time with intervals, then the
         per-benchmark slopes (``str()`` prints it; the table behind it is
         :meth:`to_frame`)."""
+        from computelimits import formatting as fm
+
         self._check()
         rows = [("gamma (OOM/yr)", self.gamma_, "{:.3f}"),
                 ("gain per year (×)", self.gain_per_year_, "{:.3g}"),
@@ -510,10 +512,13 @@ class PooledProgress(ResultMixin):
                  f"left out; SSR = {self.ssr_:.4g}", head]
         for (name, v, fmt), key in zip(rows, ["gamma", "gain_per_year", "halving_months"],
                                        strict=True):
-            ends = ["[" + fmt.format(ci.loc[key, "ci_low"]) + ", "
-                    + fmt.format(ci.loc[key, "ci_high"]) + "]" for ci in cis.values()]
+            def cell(x: float, fmt: str = fmt) -> str:  # an infinite end in words
+                return fmt.format(x) if math.isfinite(x) else fm.plain(x)
+
+            ends = ["[" + cell(ci.loc[key, "ci_low"]) + ", " + cell(ci.loc[key, "ci_high"])
+                    + "]" for ci in cis.values()]
             cells = "".join(f"{e:>24}" for e in ends)
-            lines.append(f"{name:20}{fmt.format(v):>10}{cells}")
+            lines.append(f"{name:20}{cell(v):>10}{cells}")
         if self.at_bound_:
             lines.append(f"γ is at the {self.at_bound_} bound of gamma_bounds "
                          f"{self.gamma_bounds}: not an estimate — the data do not limit it")

@@ -475,7 +475,10 @@ def forecasts(joined: pd.DataFrame | None = None, extrapolated: pd.DataFrame | N
             het = None
         published = compare_published(pp, heterogeneity=het)
         rates = pp.to_frame()
-        if not pp.at_bound_:
+        # borrowed only where identified: the rule of answers and backtests
+        # (evaluation.rolling.shared_rate_before)
+        if not pp.at_bound_ and len(pp.boot_gamma_) and float(
+                pp.conf_int().loc["gamma", "ci_low"]) > 0:
             shared = (float(pp.gamma_), np.asarray(pp.boot_gamma_, float))
     usable = {b: d for b, d in refs.items() if d["year"].notna().sum() >= 8}
     ctx = CutoffContext(n_boot=0, seed=seed, shared_rate=shared[0] if shared else None,

@@ -11,8 +11,9 @@ Journal of Econometrics 137:134–161.
 
 The rule (:func:`choose_window`): for each window in :data:`WINDOWS` (years; ``inf`` is every
 row, i.e. the ``time`` model) and each inner origin — the dates of the rows at the shares
-:data:`VALIDATION_SHARES` of the rows, as :class:`~computelimits.scaling.forecast.Forecast`
-places its calibration origins — the line y = a + b·log10 C + c·(year − 2015) is fitted by
+:data:`VALIDATION_SHARES` of the date-sorted rows, the newer part, where the choice of a
+window matters (each with at least :data:`~computelimits.scaling.forecast.MIN_FIT` rows
+before it) — the line y = a + b·log10 C + c·(year − 2015) is fitted by
 least squares on the rows of the window before the origin (every row before it where the
 window holds fewer than :data:`MIN_WINDOW_ROWS`, as the model itself does) and scores every
 row on or after the origin by its inverse error |log10 C − (y − a − c·t)/b| in orders of
@@ -31,17 +32,19 @@ import pandas as pd
 
 from computelimits.scaling.evaluation.models._forecast import FittedForecast
 from computelimits.scaling.evaluation.registry import CutoffContext, ForecastModel
+from computelimits.scaling.evaluation.rolling import MIN_TRAIN
 from computelimits.scaling.fit import YEAR0
 from computelimits.scaling.forecast import MIN_FIT, Forecast
 from computelimits.scaling.forms import FORMS
 
-#: Candidate estimation windows, in years before the newest result (``inf``: every row).
+#: Candidate estimation windows, in years before the newest result: a design grid, not a
+#: fitted figure; ``inf`` (every row) is among them, so the validation can always keep the
+#: ``time`` model.
 WINDOWS: tuple[float, ...] = (1.5, 2.0, 2.5, 3.0, 4.0, math.inf)
 #: Fewest dated rows a window must hold to be fitted on its own; with fewer the fit takes
-#: every row (the ``time`` model). 12 = :data:`~computelimits.scaling.forecast.MIN_FIT` (8)
-#: plus :data:`~computelimits.scaling.forecast.MIN_CALIBRATION`-sized room for the inner
-#: calibration refits of :class:`~computelimits.scaling.forecast.Forecast`.
-MIN_WINDOW_ROWS = 12
+#: every row (the ``time`` model): the rolling evaluation's own least history for a fit
+#: (:data:`~computelimits.scaling.evaluation.rolling.MIN_TRAIN`).
+MIN_WINDOW_ROWS = MIN_TRAIN
 #: Shares of the (dated, date-sorted) rows at which the inner validation origins lie.
 VALIDATION_SHARES: tuple[float, ...] = (0.6, 0.7, 0.8, 0.9)
 
